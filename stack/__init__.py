@@ -1,0 +1,1 @@
+"""Environments that host a CDC pipeline under test: the embedded backend (local processes)."""

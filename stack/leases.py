@@ -1,0 +1,125 @@
+"""Leases on what a run starts (processes, temp dirs), so a later run can reap what a killed one left.
+
+Every process and directory a stack creates is recorded in a lease file under the state dir,
+together with the owner (the pytest process) and its start time. `reap()` runs at every stack
+start: a lease whose owner is gone has its processes killed and its directories removed.
+Start times guard against pid reuse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+
+def state_dir() -> Path:
+    """Where leases live; one per user so parallel runs of one user see each other."""
+    base = os.environ.get("SINKMATRIX_STATE_DIR") or os.path.join(
+        tempfile.gettempdir(), f"sinkmatrix-{os.getuid()}"
+    )
+    path = Path(base)
+    (path / "leases").mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def process_start_time(pid: int) -> int | None:
+    """Kernel start time of a process (clock ticks since boot), None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return None
+    # the command name may hold spaces and parentheses: split after the last ')'
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return int(fields[19])
+
+
+def alive(pid: int, start_time: int | None) -> bool:
+    current = process_start_time(pid)
+    return current is not None and (start_time is None or current == start_time)
+
+
+@dataclass
+class Lease:
+    """What one owner started: processes to kill and directories to remove."""
+
+    name: str
+    owner_pid: int = field(default_factory=os.getpid)
+    owner_start: int | None = None
+    processes: list[tuple[int, int | None]] = field(default_factory=list)
+    directories: list[str] = field(default_factory=list)
+
+    @classmethod
+    def acquire(cls, name: str) -> Lease:
+        lease = cls(name=f"{name}-{os.getpid()}-{os.urandom(3).hex()}")
+        lease.owner_start = process_start_time(lease.owner_pid)
+        lease._write()
+        return lease
+
+    @property
+    def path(self) -> Path:
+        return state_dir() / "leases" / f"{self.name}.json"
+
+    def add_process(self, pid: int) -> None:
+        self.processes.append((pid, process_start_time(pid)))
+        self._write()
+
+    def add_directory(self, path: Path) -> None:
+        self.directories.append(str(path))
+        self._write()
+
+    def release(self) -> None:
+        """Kill what is still running, remove the directories, drop the lease."""
+        _clean(self.processes, self.directories)
+        self.path.unlink(missing_ok=True)
+
+    def _write(self) -> None:
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "owner_pid": self.owner_pid,
+                    "owner_start": self.owner_start,
+                    "processes": self.processes,
+                    "directories": self.directories,
+                }
+            )
+        )
+        os.replace(tmp, self.path)
+
+
+def _clean(processes: list[tuple[int, int | None]], directories: list[str]) -> None:
+    for pid, start in processes:
+        if alive(pid, start):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+    for directory in directories:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def reap() -> list[str]:
+    """Clean up after owners that died without releasing; returns the lease names reaped."""
+    reaped = []
+    for path in sorted((state_dir() / "leases").glob("*.json")):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            path.unlink(missing_ok=True)
+            continue
+        if alive(data["owner_pid"], data.get("owner_start")):
+            continue
+        _clean([tuple(p) for p in data["processes"]], data["directories"])  # type: ignore[misc]
+        path.unlink(missing_ok=True)
+        reaped.append(path.stem)
+        log.info("reaped leftovers", lease=path.stem, processes=len(data["processes"]),
+                 directories=len(data["directories"]))
+    return reaped

@@ -1,0 +1,93 @@
+"""Child processes of a stack: started under a lease, tied to the owner's life, watched for readiness."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import threading
+from collections import deque
+from collections.abc import Sequence
+from pathlib import Path
+
+from stack.errors import StackError
+from stack.leases import Lease
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # If the owner is SIGKILLed the kernel kills the child too; leases cover the rest.
+    libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    os.setpgrp()
+
+
+class Child:
+    """A started program whose output goes to a log file, with a wait for a readiness line."""
+
+    def __init__(
+        self,
+        name: str,
+        argv: Sequence[str],
+        *,
+        lease: Lease,
+        log_path: Path,
+        ready_marker: str | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.name = name
+        self.log_path = log_path
+        self._ready = threading.Event()
+        self._marker = ready_marker
+        self._tail: deque[str] = deque(maxlen=40)
+        self.process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,
+            env=env,
+        )
+        lease.add_process(self.process.pid)
+        self._pump = threading.Thread(target=self._copy_output, name=f"{name}-log", daemon=True)
+        self._pump.start()
+
+    def _copy_output(self) -> None:
+        assert self.process.stdout is not None
+        with self.log_path.open("ab") as sink:
+            for raw in self.process.stdout:
+                sink.write(raw)
+                sink.flush()
+                line = raw.decode(errors="replace").rstrip()
+                self._tail.append(line)
+                if self._marker and self._marker in line:
+                    self._ready.set()
+        self._ready.set()  # exited: wake the waiter, who sees the exit code
+
+    def wait_ready(self, timeout: float) -> None:
+        """Block until the readiness line appears; raise with the output's tail if it exits or stalls."""
+        if not self._ready.wait(timeout) or self.process.poll() is not None:
+            if self.process.poll() is not None:
+                self._pump.join(timeout=2)  # the whole tail, not a part of it
+            state = "exited" if self.process.poll() is not None else "did not get ready"
+            tail = "\n  ".join(self._tail)
+            raise StackError(f"{self.name} {state} (log {self.log_path}):\n  {tail}")
+
+    def tail(self) -> list[str]:
+        return list(self._tail)
+
+    def stop(self, grace: float = 0.0) -> None:
+        """Stop the program: SIGTERM with a grace period when asked, SIGKILL otherwise or after it."""
+        if self.process.poll() is None:
+            if grace > 0:
+                self.process.terminate()
+                try:
+                    self.process.wait(grace)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+            else:
+                self.process.kill()
+        self.process.wait()
+        self._pump.join(timeout=2)
