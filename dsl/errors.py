@@ -1,0 +1,78 @@
+"""Errors the DSL raises: each names the table, key or column involved and says what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from difflib import get_close_matches
+from typing import Any
+
+
+class DslError(Exception):
+    """Bad use of the DSL, raised at the call that made it; nothing was written."""
+
+
+def _suggest(name: str, choices: Sequence[str]) -> str:
+    close = get_close_matches(name, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+class UnknownTable(DslError):
+    def __init__(self, database: str, table: str, existing: Sequence[str]) -> None:
+        self.database, self.table = database, table
+        listing = ", ".join(existing) if existing else "none"
+        super().__init__(
+            f"table {table!r} does not exist in the test database {database!r}{_suggest(table, existing)}; "
+            f"tables there: {listing}. Create it upstream first (ctx.upstream.exec_driver_sql(...))."
+        )
+
+
+class UnknownColumn(DslError):
+    def __init__(self, table: str, column: str, columns: Sequence[str]) -> None:
+        self.table, self.column = table, column
+        super().__init__(
+            f"table {table!r} has no column {column!r}{_suggest(column, columns)}; "
+            f"its columns: {', '.join(columns)}"
+        )
+
+
+class MissingKey(DslError):
+    def __init__(self, table: str, request: str, missing: Sequence[str], key: Sequence[str]) -> None:
+        self.table, self.missing = table, tuple(missing)
+        super().__init__(
+            f"{request} on {table!r} needs the key columns ({', '.join(key)}); "
+            f"missing: {', '.join(missing)}"
+        )
+
+
+class NoKey(DslError):
+    def __init__(self, table: str) -> None:
+        super().__init__(
+            f"table {table!r} has neither a primary key nor a NOT NULL unique key, so its rows "
+            "cannot be located in the sink; add one to the table definition"
+        )
+
+
+class BadValue(DslError):
+    """A value the column cannot hold; the statement was not executed (or rolled back)."""
+
+    def __init__(self, table: str, column: str, value: Any, why: str) -> None:
+        self.table, self.column, self.value = table, column, value
+        super().__init__(f"{table}.{column} cannot hold {value!r}: {why}")
+
+
+class NotSent(DslError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} was not sent: call .send() first, then .wait() on what it returns")
+
+
+class NotWaited(DslError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"{what} has not been waited for: call .wait() before .check()")
+
+
+class CheckFailed(AssertionError):
+    """The sink shows something other than what the upstream stored; the message is a column diff."""
+
+
+class WaitTimeout(AssertionError):
+    """The sink did not reflect the change in time; names the keys still missing or different."""

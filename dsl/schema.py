@@ -1,0 +1,124 @@
+"""Table schemas learned from information_schema: columns, types and the key that identifies a row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from dsl.errors import UnknownTable
+
+INTEGER_TYPES = {"tinyint": 8, "smallint": 16, "mediumint": 24, "int": 32, "bigint": 64}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column as information_schema describes it; the comparator and encoders key off `type`."""
+
+    name: str
+    type: str  # DATA_TYPE, lower case: int, bigint, decimal, varchar, longtext, datetime, json, ...
+    column_type: str  # full COLUMN_TYPE: 'bigint(20) unsigned', "enum('a','b')", 'decimal(10,2)'
+    nullable: bool = True
+    unsigned: bool = False
+    is_json: bool = False  # MariaDB: longtext with a json_valid() CHECK; MySQL: DATA_TYPE json
+    auto_increment: bool = False
+    precision: int | None = None  # NUMERIC_PRECISION, or character length for strings
+    scale: int | None = None  # NUMERIC_SCALE
+    fsp: int | None = None  # DATETIME_PRECISION (fractional seconds digits)
+    members: tuple[str, ...] = ()  # ENUM / SET members in definition order
+
+    @property
+    def bits(self) -> int | None:
+        """Width of an integer or BIT column in bits."""
+        if self.type == "bit":
+            return self.precision
+        return INTEGER_TYPES.get(self.type)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSchema:
+    database: str
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # PK, else first NOT NULL unique key (index column order); () if none
+    by_name: dict[str, Column] = field(compare=False, repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_name.update({c.name: c for c in self.columns})
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.database}.{self.name}"
+
+    def column(self, name: str) -> Column:
+        return self.by_name[name]
+
+
+_MEMBERS = re.compile(r"'((?:[^']|'')*)'")
+
+_COLUMNS_SQL = text(
+    """
+    SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.IS_NULLABLE, c.EXTRA,
+           c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION, c.CHARACTER_MAXIMUM_LENGTH,
+           EXISTS (SELECT 1 FROM information_schema.CHECK_CONSTRAINTS k
+                   WHERE k.CONSTRAINT_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME
+                     AND k.CHECK_CLAUSE LIKE CONCAT('json\\_valid(`', c.COLUMN_NAME, '`)'))
+    FROM information_schema.COLUMNS c
+    WHERE c.TABLE_SCHEMA = :db AND c.TABLE_NAME = :tbl
+    ORDER BY c.ORDINAL_POSITION
+    """
+)
+
+_KEYS_SQL = text(
+    """
+    SELECT s.INDEX_NAME, s.COLUMN_NAME, s.NULLABLE
+    FROM information_schema.STATISTICS s
+    WHERE s.TABLE_SCHEMA = :db AND s.TABLE_NAME = :tbl AND s.NON_UNIQUE = 0
+    ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, s.INDEX_NAME, s.SEQ_IN_INDEX
+    """
+)
+
+
+def introspect(conn: Connection, database: str, table: str) -> TableSchema:
+    """Learn a table from information_schema; raise UnknownTable listing what does exist."""
+    rows = conn.execute(_COLUMNS_SQL, {"db": database, "tbl": table}).all()
+    if not rows:
+        existing = conn.execute(
+            text("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = :db"),
+            {"db": database},
+        ).scalars().all()
+        raise UnknownTable(database, table, sorted(existing))
+    columns = []
+    for name, dtype, ctype, nullable, extra, prec, scale, fsp, charlen, json_check in rows:
+        dtype = dtype.lower()
+        ctype = ctype.decode() if isinstance(ctype, bytes) else ctype
+        columns.append(
+            Column(
+                name=name,
+                type=dtype,
+                column_type=ctype,
+                nullable=nullable == "YES",
+                unsigned="unsigned" in ctype.lower(),
+                is_json=dtype == "json" or bool(json_check),
+                auto_increment="auto_increment" in (extra or "").lower(),
+                precision=int(prec) if prec is not None else (int(charlen) if charlen else None),
+                scale=int(scale) if scale is not None else None,
+                fsp=int(fsp) if fsp is not None else None,
+                members=tuple(m.replace("''", "'") for m in _MEMBERS.findall(ctype))
+                if dtype in ("enum", "set")
+                else (),
+            )
+        )
+    return TableSchema(database, table, tuple(columns), _choose_key(conn, database, table))
+
+
+def _choose_key(conn: Connection, database: str, table: str) -> tuple[str, ...]:
+    indexes: dict[str, list[tuple[str, bool]]] = {}
+    for index, column, nullable in conn.execute(_KEYS_SQL, {"db": database, "tbl": table}):
+        indexes.setdefault(index, []).append((column, nullable == "YES"))
+    for _index, cols in indexes.items():  # PRIMARY first, then unique keys by name
+        if not any(nullable for _, nullable in cols):
+            return tuple(c for c, _ in cols)
+    return ()
