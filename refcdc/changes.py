@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from dsl.schema import TableSchema
+
 RowKind = Literal["insert", "update", "delete"]
 
 
@@ -37,37 +39,17 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
-class ColumnMeta:
-    """A column as the change saw it (from the binlog's table map, completed by information_schema)."""
-
-    name: str
-    type: str  # information_schema DATA_TYPE, lower case: int, bigint, decimal, varchar, longtext, ...
-    column_type: str  # full COLUMN_TYPE: 'bigint(20) unsigned', "enum('a','b')", 'decimal(10,2)'
-    unsigned: bool = False
-    nullable: bool = True
-    is_json: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class TableMeta:
-    schema: str
-    table: str
-    columns: tuple[ColumnMeta, ...]
-    key: tuple[str, ...]  # PK, else first NOT NULL unique key; empty when the table has neither
-
-
-@dataclass(frozen=True, slots=True)
 class RowChange:
     """One row's change. `before` is set for update/delete, `after` for insert/update."""
 
     kind: RowKind
-    table: TableMeta
+    table: TableSchema  # the table as the change saw it
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 
     @property
     def schema(self) -> str:
-        return self.table.schema
+        return self.table.database
 
     def key_of(self, image: dict[str, Any]) -> tuple[Any, ...]:
         return tuple(image[c] for c in self.table.key)
