@@ -1,0 +1,141 @@
+"""SQL the DSL runs: built once per statement shape with SQLAlchemy Core, then executed on the driver.
+
+Statements are compiled by the MySQL dialect (identifiers quoted by it) and cached by shape, so a
+hot loop of `send()`s pays for a dict lookup, not for compilation. Key sets are rendered as ranges
+where integer keys are contiguous and as (tuple) IN lists otherwise, values passed to the driver as parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from dsl.schema import TableSchema
+
+DIALECT = mysql.mysqldb.dialect()
+_QUOTE = DIALECT.identifier_preparer.quote_identifier
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    sql: str
+    params: tuple[str, ...]  # names of the positional parameters, in order
+
+    def args(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        return tuple(values[p] for p in self.params)
+
+
+def quote(identifier: str) -> str:
+    return _QUOTE(identifier)
+
+
+def _table(database: str | None, name: str, columns: Sequence[str]) -> sa.TableClause:
+    return sa.table(name, *(sa.column(c) for c in columns), schema=database)
+
+
+def _compile(stmt: sa.ClauseElement) -> Compiled:
+    compiled = stmt.compile(dialect=DIALECT)
+    return Compiled(compiled.string, tuple(compiled.positiontup or ()))
+
+
+@lru_cache(maxsize=4096)
+def insert(table: str, columns: tuple[str, ...], upsert: bool = False,
+           update: tuple[str, ...] = ()) -> Compiled:
+    """INSERT (or INSERT … ON DUPLICATE KEY UPDATE the `update` columns) of one row."""
+    t = _table(None, table, columns)
+    stmt = mysql.insert(t).values({c: sa.bindparam(c) for c in columns})
+    if upsert:
+        targets = update or columns
+        stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in targets})
+    return _compile(stmt)
+
+
+@lru_cache(maxsize=4096)
+def update(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> Compiled:
+    t = _table(None, table, (*columns, *key))
+    where = sa.and_(*(t.c[k] == sa.bindparam(f"key_{k}") for k in key))
+    return _compile(sa.update(t).where(where).values({c: sa.bindparam(c) for c in columns}))
+
+
+@lru_cache(maxsize=4096)
+def delete(table: str, key: tuple[str, ...]) -> Compiled:
+    t = _table(None, table, key)
+    where = sa.and_(*(t.c[k] == sa.bindparam(f"key_{k}") for k in key))
+    return _compile(sa.delete(t).where(where))
+
+
+def _select_head(schema: TableSchema, database: str | None, items: Sequence[sa.ColumnElement]) -> str:
+    t = _table(database, schema.name, [c.name for c in schema.columns])
+    stmt = sa.select(*items).select_from(t)
+    return str(stmt.compile(dialect=DIALECT))
+
+
+@lru_cache(maxsize=1024)
+def _select_rows_head(schema: TableSchema, database: str | None, columns: tuple[str, ...]) -> str:
+    return _select_head(schema, database, [sa.column(c) for c in columns])
+
+
+@lru_cache(maxsize=1024)
+def _checksum_head(schema: TableSchema, database: str | None, columns: tuple[str, ...]) -> str:
+    # QUOTE() renders NULL as the bare word NULL and every value unambiguously, so a row's text,
+    # and so its CRC, changes with any column; XOR and SUM of the CRCs fold the set order-free.
+    row = sa.func.crc32(sa.func.concat_ws(",", *(sa.func.quote(sa.column(c)) for c in columns)))
+    return _select_head(schema, database, [sa.func.count(), sa.func.bit_xor(row), sa.func.sum(row)])
+
+
+def select_rows(schema: TableSchema, database: str | None, columns: tuple[str, ...],
+                predicate: str) -> str:
+    return f"{_select_rows_head(schema, database, columns)} WHERE {predicate}"
+
+
+def checksum(schema: TableSchema, database: str | None, columns: tuple[str, ...],
+             predicate: str) -> str:
+    return f"{_checksum_head(schema, database, columns)} WHERE {predicate}"
+
+
+def key_chunks(keys: Sequence[tuple[Any, ...]], size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    """Split distinct keys into chunks; a run of 64+ contiguous integers stays whole (a range)."""
+    if not (len(keys[0]) == 1 and all(type(k[0]) is int for k in keys)):
+        for i in range(0, len(keys), size):
+            yield list(keys[i : i + size])
+        return
+    ordered = sorted(keys)
+    singles: list[tuple[Any, ...]] = []
+    start = 0
+    for i in range(1, len(ordered) + 1):
+        if i < len(ordered) and ordered[i][0] == ordered[i - 1][0] + 1:
+            continue
+        run = ordered[start:i]
+        start = i
+        if len(run) >= 64:
+            yield run
+            continue
+        singles.extend(run)
+        if len(singles) >= size:
+            yield singles[:size]
+            singles = singles[size:]
+    if singles:
+        yield singles
+
+
+def key_predicate(key: Sequence[str], keys: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
+    """WHERE text (driver placeholders) and its arguments selecting exactly the distinct `keys`."""
+    if len(key) == 1:
+        col = _placeholder_safe(key[0])
+        first, last = keys[0][0], keys[-1][0]
+        if (len(keys) >= 64 and type(first) is int and type(last) is int
+                and last - first + 1 == len(keys)):
+            return f"{col} BETWEEN %s AND %s", [first, last]
+        return f"{col} IN ({','.join(['%s'] * len(keys))})", [k[0] for k in keys]
+    cols = ",".join(_placeholder_safe(c) for c in key)
+    row = "(" + ",".join(["%s"] * len(key)) + ")"
+    return f"({cols}) IN ({','.join([row] * len(keys))})", [v for k in keys for v in k]
+
+
+def _placeholder_safe(identifier: str) -> str:
+    return quote(identifier).replace("%", "%%")

@@ -1,0 +1,88 @@
+"""The wait loop: block on the sink's progress, look once it has caught up, decide, or time out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import structlog
+
+from dsl import compare
+from dsl.errors import CheckFailed, WaitTimeout
+from dsl.verify import Expected, KeyOutcome, Verdict
+
+if TYPE_CHECKING:
+    from dsl.helper import SQLHelper
+
+log = structlog.get_logger("sinkmatrix.wait")
+_SHOW = 10  # keys listed in a message before "… and N more"
+
+
+def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float) -> Verdict:
+    """Return once the sink shows every key, or shows them all and the pipeline has caught up.
+
+    Keys missing (or present though deleted) keep the wait going until the deadline, then
+    `WaitTimeout` names them with what the sink last showed. Keys present with other values end
+    the wait once the sink has applied everything sent; `check()` then reports the column diff.
+    """
+    progress = helper.progress
+    started = time.monotonic()
+    deadline = started + timeout
+    mark = progress.mark()
+    looks = 0
+    while True:
+        caught_up = progress.wait_past(mark, deadline)
+        failure = progress.failure()
+        if failure:
+            raise WaitTimeout(f"the CDC pipeline failed: {failure}")
+        seen = progress.current()
+        verdict = helper.verifier.verify(expectations)
+        looks += 1
+        if not verdict.bad or (verdict.different and not verdict.missing
+                               and (caught_up or time.monotonic() >= deadline)):
+            log.debug("wait done", keys=verdict.checked, looks=looks, mismatched=len(verdict.bad),
+                      ms=round((time.monotonic() - started) * 1000, 2))
+            return verdict
+        if time.monotonic() >= deadline:
+            raise WaitTimeout(_timeout_message(verdict, timeout, progress.describe()))
+        progress.wait_change(seen, deadline)
+
+
+def raise_if_different(verdict: Verdict) -> None:
+    different = verdict.different
+    if not different:
+        return
+    parts = [compare.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)),
+                                     list(o.diffs)) for o in different[:_SHOW]]
+    more = f"\n… and {len(different) - _SHOW} more keys differ" if len(different) > _SHOW else ""
+    head = f"{len(different)} of {verdict.checked} rows differ in the sink\n" if len(different) > 1 else ""
+    raise CheckFailed(head + "\n".join(parts) + more)
+
+
+def _timeout_message(verdict: Verdict, timeout: float, where: str) -> str:
+    bad = verdict.bad
+    lines = [f"sink did not reflect {len(bad)} of {verdict.checked} keys within {timeout:g}s "
+             f"(sink {where}):"]
+    for outcome in bad[:_SHOW]:
+        lines.append("  " + _describe(outcome))
+    if len(bad) > _SHOW:
+        lines.append(f"  … and {len(bad) - _SHOW} more")
+    return "\n".join(lines)
+
+
+def _describe(o: KeyOutcome) -> str:
+    where = f"{o.schema.qualified} key ({o.key_text()})"
+    if o.state == "missing":
+        return f"{where}: missing in the sink (expected {_row(o.expected)})"
+    if o.state == "unexpected":
+        return f"{where}: still present in the sink though deleted upstream (sink shows {_row(o.actual)})"
+    cols = ", ".join(d.column for d in o.diffs)
+    return f"{where}: differs in {cols} (sink shows {_row(o.actual)})"
+
+
+def _row(row: dict | None) -> str:
+    if row is None:
+        return "no row"
+    text = ", ".join(f"{k}={v!r}" for k, v in row.items())
+    return "{" + (text if len(text) <= 200 else text[:200] + "…") + "}"
