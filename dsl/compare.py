@@ -82,7 +82,7 @@ def _text(value: Any, what: str) -> str:
             raise ValueError(f"bytes are not UTF-8 ({exc.reason} at {exc.start})") from None
     if isinstance(value, str):
         return value
-    raise ValueError(f"a {type(value).__name__} is not {what}")
+    raise ValueError(f"{type(value).__name__} is not {what}")
 
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -93,9 +93,12 @@ def _integer(column: Column, value: Any) -> int:
     if isinstance(value, float):
         raise ValueError("a float cannot carry a 64-bit integer exactly; use int or str")
     number = value if isinstance(value, int) and not isinstance(value, bool) else _decimal_of(value)
-    if number != int(number):
-        raise ValueError("not a whole number")
-    number = int(number)
+    if isinstance(number, Decimal):
+        if number.adjusted() > 20:  # checked first so '1e999999999' is not expanded to an int
+            raise ValueError("out of range for any integer column")
+        if number != number.to_integral_value():
+            raise ValueError("not a whole number")
+        number = int(number)
     if column.bits:
         low = 0 if column.unsigned else -(2 ** (column.bits - 1))
         high = low + 2**column.bits - 1
@@ -129,9 +132,10 @@ def _decimal_of(value: Any) -> Decimal:
 @_family("decimal", "numeric")
 def _decimal(column: Column, value: Any) -> Decimal:
     number = _decimal_of(value)
-    digits = number.normalize().as_tuple()
-    exponent = digits.exponent if isinstance(digits.exponent, int) else 0
-    if column.scale is not None and -exponent > column.scale:
+    _, digits, exponent = number.as_tuple()
+    # Trailing zeros are not scale ('1.50' fits DECIMAL(10,1)); normalize() would round to 28 digits.
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    if column.scale is not None and number and -(int(exponent) + zeros) > column.scale:
         raise ValueError(f"more than {column.scale} digits after the point")
     whole = None if column.precision is None else column.precision - (column.scale or 0)
     if whole is not None and number and number.adjusted() + 1 > whole:
@@ -139,7 +143,8 @@ def _decimal(column: Column, value: Any) -> Decimal:
     return number
 
 
-def _finite_float(value: Any) -> float:
+@_family("double", "real")
+def _double(column: Column, value: Any) -> float:
     number = value if isinstance(value, float) else float(_decimal_of(value))
     if number != number or number in (float("inf"), float("-inf")):
         raise ValueError("MySQL floats are finite")
@@ -147,23 +152,18 @@ def _finite_float(value: Any) -> float:
 
 
 @_family("float")
-def _float32(column: Column, value: Any) -> float:
+def _float(column: Column, value: Any) -> float:
     # A 4-byte FLOAT is stored rounded; drivers widen it to double from its printed text.
     try:
-        return float(struct.unpack("<f", struct.pack("<f", _finite_float(value)))[0])
+        return float(struct.unpack("<f", struct.pack("<f", _double(column, value)))[0])
     except OverflowError:
         raise ValueError("too large for a 4-byte FLOAT") from None
 
 
-@_family("double", "real")
-def _float64(column: Column, value: Any) -> float:
-    return _finite_float(value)
-
-
 # fromisoformat alone would also take week dates and compact forms no MySQL source produces.
 _DATETIME = re.compile(
-    r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
-    r"(?:[ T](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
 )
 _ZERO = re.compile(r"0000-00-00(?:[ T]00:00:00(?:\.0+)?)?")
 
@@ -173,7 +173,11 @@ def _check_fsp(column: Column, micros: int) -> None:
         raise ValueError(f"more fractional-second digits than the column's {column.fsp}")
 
 
-def _parse_datetime(text: str) -> Any:
+def _temporal(value: Any, what: str) -> Any:
+    """A date or datetime as given or parsed from text, or ZERO_DATE."""
+    if value is ZERO_DATE or isinstance(value, date):
+        return value
+    text = _text(value, what)
     if _ZERO.fullmatch(text):
         return ZERO_DATE
     if not _DATETIME.fullmatch(text):
@@ -183,33 +187,23 @@ def _parse_datetime(text: str) -> Any:
 
 @_family("datetime", "timestamp")
 def _datetime(column: Column, value: Any) -> Any:
-    if value is ZERO_DATE:
-        return value
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime(value.year, value.month, value.day)
-    else:
-        moment = _parse_datetime(_text(value, "a date and time"))
-        if moment is ZERO_DATE:
-            return ZERO_DATE
+    moment = _temporal(value, "a date and time")
+    if moment is ZERO_DATE:
+        return moment
+    if not isinstance(moment, datetime):
+        moment = datetime(moment.year, moment.month, moment.day)
     _check_fsp(column, moment.microsecond)
     return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
 @_family("date")
 def _date(column: Column, value: Any) -> Any:
-    if value is ZERO_DATE:
-        return value
-    if not isinstance(value, date):
-        value = _parse_datetime(_text(value, "a date"))
-        if value is ZERO_DATE:
-            return ZERO_DATE
-    if isinstance(value, datetime):
-        if value.tzinfo is not None or value.time() != time(0):
+    day = _temporal(value, "a date")
+    if isinstance(day, datetime):
+        if day.tzinfo is not None or day.time() != time(0):
             raise ValueError("a DATE has no time of day")
-        value = value.date()
-    return value
+        day = day.date()
+    return day
 
 
 _TIME = re.compile(
@@ -269,7 +263,7 @@ def _binary(column: Column, value: Any) -> bytes:
         return bytes(value)
     if isinstance(value, str):
         return _latin1(value)
-    raise ValueError(f"a {type(value).__name__} is not binary")
+    raise ValueError(f"{type(value).__name__} is not binary")
 
 
 @_family("char", "varchar", "tinytext", "text", "mediumtext", "longtext")
@@ -297,7 +291,7 @@ def _json_tree(value: Any) -> Any:
         return ("array", tuple(_json_tree(item) for item in value))
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return ("object", frozenset((k, _json_tree(v)) for k, v in value.items()))
-    raise ValueError(f"a {type(value).__name__} is not a JSON value")
+    raise ValueError(f"{type(value).__name__} is not a JSON value")
 
 
 @_family("json")
@@ -378,7 +372,7 @@ def diff_row(
 ) -> list[ColumnDiff]:
     """The columns that differ, in table order; a column on only one side is a difference too."""
     names = [c.name for c in schema.columns if c.name in expected or c.name in actual]
-    names += [n for n in (*expected, *actual) if n not in schema.by_name and n not in names]
+    names += dict.fromkeys(n for n in (*expected, *actual) if n not in schema.by_name)
     diffs = []
     for name in names:
         exp, act = expected.get(name, MISSING), actual.get(name, MISSING)

@@ -137,6 +137,28 @@ def test_decimal_rejects_inexact_or_oversized_values(value, reason):
     with pytest.raises(ValueError, match=reason):
         canonical(DECIMAL, value)
 
+WIDE = "12345678901234567890123456789012345.123456789012345678901234567890"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "fits"),
+    [
+        (col("decimal", "decimal(65,30)", precision=65, scale=30), WIDE, True),
+        (col("decimal", "decimal(65,30)", precision=65, scale=30), WIDE + "1", False),
+        (col("decimal", "decimal(65,30)", precision=65, scale=30), "9" + WIDE, False),
+        (col("decimal", "decimal(3,1)", precision=3, scale=1), "0.000", True),
+        (col("decimal", "decimal(3,1)", precision=3, scale=1), "10.50", True),
+        (col("decimal", "decimal(3,1)", precision=3, scale=1), "100", False),
+    ],
+)
+def test_decimal_scale_and_precision_are_checked_beyond_28_digits(column, value, fits):
+    if fits:
+        assert canonical(column, value) == Decimal(value)
+    else:
+        with pytest.raises(ValueError, match="digits"):
+            canonical(column, value)
+
+
 
 @pytest.mark.parametrize(
     ("column", "a", "b", "same"),
@@ -567,3 +589,14 @@ def test_format_mismatch_names_python_types_when_renderings_coincide():
     assert format_mismatch(SCHEMA, {"id": 1}, diffs).endswith(
         "value: expected 3 (int), actual 3 (Decimal)"
     )
+
+
+def test_integer_rejects_huge_exponents_without_expanding_them():
+    with pytest.raises(ValueError, match="out of range"):
+        canonical(INT, "1e999999999")
+
+
+def test_diff_row_reports_an_unknown_column_once():
+    assert diff_row(SCHEMA, {"id": 3, "_x": 1}, {"id": 3, "_x": 2}) == [
+        ColumnDiff("_x", 1, 2, "values differ")
+    ]
