@@ -69,7 +69,7 @@ def canonical(column: Column, value: Any) -> Any:
 
 
 def equal(column: Column, expected: Any, actual: Any) -> bool:
-    """Whether two representations are the same value of `column`; ValueError if one is not one."""
+    """Whether two representations are the same value of `column`; ValueError if one cannot be."""
     return bool(canonical(column, expected) == canonical(column, actual))
 
 
@@ -315,7 +315,7 @@ def _enum(column: Column, value: Any) -> str:
         # As MySQL does on insert: a member name wins; else a numeric string is an index.
         if name == "" or not members or name in members:
             return name
-        if not name.isdigit():
+        if not (name.isascii() and name.isdigit()):
             raise ValueError(f"not one of {', '.join(members)}")
         index = int(name)
     if not members or not 0 <= index <= len(members):
@@ -335,7 +335,7 @@ def _set(column: Column, value: Any) -> frozenset[str]:
     else:
         text = _text(value, "a member name")
         names = frozenset(text.split(",")) if text else frozenset()
-        if members and text.isdigit() and not names <= set(members):
+        if members and text.isascii() and text.isdigit() and not names <= set(members):
             return _set(column, int(text))  # a numeric string is a bitmask, as MySQL reads it
     if members and not names <= set(members):
         unknown = ", ".join(sorted(names - set(members)))

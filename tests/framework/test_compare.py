@@ -428,7 +428,9 @@ def test_enum_compares_members_and_one_based_indexes(a, b, same):
     assert_equality(ENUM, a, b, same)
 
 
-@pytest.mark.parametrize(("value", "reason"), [("huge", "not one of"), (4, "index 4")])
+@pytest.mark.parametrize(
+    ("value", "reason"), [("huge", "not one of"), (4, "index 4"), ("²", "not one of")]
+)
 def test_enum_rejects_unknown_members(value, reason):
     with pytest.raises(ValueError, match=reason):
         canonical(ENUM, value)
