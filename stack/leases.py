@@ -65,6 +65,11 @@ class Lease:
         lease._write()
         return lease
 
+    @staticmethod
+    def token() -> str:
+        """A short random suffix for names that must not collide across runs and workers."""
+        return os.urandom(3).hex()
+
     @property
     def path(self) -> Path:
         return state_dir() / "leases" / f"{self.name}.json"

@@ -1,0 +1,112 @@
+"""pytest glue: expand cases over matrix cells, one stack per (worker, cell), a database per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import structlog
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from dsl.context import Ctx
+from dsl.helper import SQLHelper
+from matrix import selection
+from matrix.cells import Cell
+from reports import logs, rundir
+
+RUN_ID_KEY = "sinkmatrix_run_id"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("sinkmatrix", "sinkmatrix: the sink × protocol × version matrix")
+    group.addoption("--sink", action="append", default=[], metavar="NAME",
+                    help="run only these sinks (repeat or comma-separate); default: all")
+    group.addoption("--protocol", action="append", default=[], metavar="NAME",
+                    help="run only cells on these protocols")
+    group.addoption("--version", dest="sm_version", action="append", default=[], metavar="PROFILE",
+                    help="run only these version profiles")
+    group.addoption("--wait-timeout", type=float, default=None, metavar="SECONDS",
+                    help="default timeout of a single request's wait() (batches get 8x)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sinks(*names): run this case only on the named sinks")
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        run_id, worker = workerinput[RUN_ID_KEY], workerinput["workerid"]
+    else:
+        run_id, worker = os.environ.get(rundir.RUN_ID_ENV) or rundir.new_run_id(), "main"
+        os.environ[rundir.RUN_ID_ENV] = run_id
+    config.stash[_RUN] = (run_id, rundir.run_dir(run_id))
+    logs.configure(rundir.run_dir(run_id) / "logs" / f"{worker}.jsonl")
+    structlog.contextvars.bind_contextvars(run=run_id, worker=worker)
+    if workerinput is None:
+        rundir.point_latest(run_id)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: every worker logs into the controller's run."""
+    node.workerinput[RUN_ID_KEY] = node.config.stash[_RUN][0]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "cell" not in metafunc.fixturenames:
+        return
+    cells = selection.select(metafunc.config)
+    marker = metafunc.definition.get_closest_marker("sinks")
+    if marker is not None:
+        cells = [c for c in cells if c.sink in marker.args]
+    metafunc.parametrize("cell", cells, ids=[c.id for c in cells], scope="session")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    item.stash.setdefault(_OUTCOMES, {})[report.when] = report.outcome
+    return report
+
+
+@pytest.fixture(scope="session")
+def stack(cell: Cell) -> Iterator[Any]:
+    """The running stack for a cell, shared by that cell's cases on this worker."""
+    from stack.embedded import EmbeddedStack
+
+    running = EmbeddedStack.start(cell)
+    try:
+        yield running
+    finally:
+        running.close()
+
+
+@pytest.fixture
+def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]:
+    """The test's context: its own database upstream and in the sink, and the DSL on top."""
+    database = stack.create_database(request.node.name)
+    structlog.contextvars.bind_contextvars(test=request.node.nodeid, cell=cell.id, database=database)
+    timeout = request.config.getoption("wait_timeout")
+    up = create_engine(stack.upstream_url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    down = create_engine(stack.view.url(stack.view.database(database)), isolation_level="AUTOCOMMIT",
+                         poolclass=NullPool)
+    try:
+        with up.connect() as upstream, down.connect() as downstream:
+            helper = SQLHelper(upstream, downstream, database=database,
+                               sink_database=stack.view.database(database), progress=stack.view.progress,
+                               **({"request_timeout": timeout, "batch_timeout": timeout * 8} if timeout else {}))
+            try:
+                yield Ctx(upstream, downstream, helper, cell, database)
+            finally:
+                helper.close()
+    finally:
+        up.dispose()
+        down.dispose()
+        structlog.contextvars.unbind_contextvars("test", "cell", "database", "phase")
+    if request.node.stash.get(_OUTCOMES, {}).get("call") == "passed":
+        stack.drop_database(database)  # a failed test's data stays for inspection
+
+
+_RUN = pytest.StashKey[tuple[str, Any]]()
+_OUTCOMES = pytest.StashKey[dict[str, str]]()

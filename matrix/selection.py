@@ -1,0 +1,41 @@
+"""Which cells a run covers: every valid cell, narrowed by --sink/--protocol/--version."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+
+import pytest
+
+from matrix import axes
+from matrix.cells import Cell
+from sinks import registry
+
+
+class UnknownSelection(pytest.UsageError):
+    """A name in --sink/--protocol/--version that the matrix does not have."""
+
+
+def _names(values: list[str]) -> list[str]:
+    return [n.strip() for v in values for n in v.split(",") if n.strip()]
+
+
+def _check(kind: str, wanted: list[str], valid: set[str]) -> None:
+    for name in wanted:
+        if name not in valid:
+            close = get_close_matches(name, sorted(valid), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UnknownSelection(f"unknown {kind} {name!r}{hint}; valid: {', '.join(sorted(valid))}")
+
+
+def select(config: pytest.Config) -> list[Cell]:
+    cells = axes.cells(registry.protocols())
+    wanted = {
+        "sink": _names(config.getoption("sink")),
+        "protocol": _names(config.getoption("protocol")),
+        "version": _names(config.getoption("sm_version")),
+    }
+    for kind, names in wanted.items():
+        _check(kind, names, {getattr(c, kind) for c in cells})
+        if names:
+            cells = [c for c in cells if getattr(c, kind) in names]
+    return cells

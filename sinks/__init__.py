@@ -1,0 +1,1 @@
+"""Sink adapters: what the CDC emits, decoded and materialized into a view the DSL reads."""

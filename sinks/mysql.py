@@ -1,0 +1,41 @@
+"""The `mysql` sink: the CDC applies changes to a downstream MySQL/MariaDB, which is itself the view."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from sqlalchemy.engine import URL
+
+from dsl.progress import Progress
+from sinks.base import SinkEnvironment
+
+
+class MysqlView:
+    """The downstream database is what the DSL reads; the CDC's own progress is the sink's."""
+
+    def __init__(self, server: Any, progress: Progress) -> None:
+        self.server = server
+        self.progress = progress
+
+    def url(self, database: str) -> URL:
+        return self.server.url(database)  # type: ignore[no-any-return]
+
+    def database(self, database: str) -> str:
+        return database
+
+    def close(self) -> None:
+        pass  # nothing of its own: the stack owns the downstream server
+
+
+class MysqlSink:
+    name: ClassVar[str] = "mysql"
+    protocols: ClassVar[tuple[str, ...]] = ("mysql",)
+    limits: ClassVar[dict[str, str]] = {}
+
+    def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
+        server = env.servers["downstream"]
+        return {"type": "mysql", "host": server.connect_args()["host"], "port": server.port,
+                "user": server.connect_args()["user"], "password": server.password}
+
+    def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> MysqlView:
+        return MysqlView(env.servers["downstream"], cdc_progress)

@@ -1,0 +1,44 @@
+"""The sink registry: built-in adapters plus third-party ones from the `sinkmatrix.sinks` entry points."""
+
+from __future__ import annotations
+
+from difflib import get_close_matches
+from importlib import import_module
+from importlib.metadata import entry_points
+
+from sinks.base import SinkAdapter
+
+ENTRY_POINT_GROUP = "sinkmatrix.sinks"
+BUILTIN = {"mysql": "sinks.mysql:MysqlSink"}
+
+
+class UnknownSink(LookupError):
+    def __init__(self, name: str, known: list[str]) -> None:
+        close = get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        super().__init__(f"unknown sink {name!r}{hint}; known sinks: {', '.join(known)}")
+
+
+def _load(target: str) -> type[SinkAdapter]:
+    module, _, attr = target.partition(":")
+    return getattr(import_module(module), attr)  # type: ignore[no-any-return]
+
+
+def available() -> dict[str, str]:
+    """Sink name -> 'module:Class', third-party entry points after (and never over) the built-ins."""
+    found = dict(BUILTIN)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep.value)
+    return found
+
+
+def get(name: str) -> type[SinkAdapter]:
+    known = available()
+    if name not in known:
+        raise UnknownSink(name, sorted(known))
+    return _load(known[name])
+
+
+def protocols() -> dict[str, tuple[str, ...]]:
+    """Sink name -> the protocols it rides, for generating the matrix's valid cells."""
+    return {name: get(name).protocols for name in available()}

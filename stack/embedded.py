@@ -1,0 +1,149 @@
+"""The embedded backend: upstream and downstream MariaDB plus the reference CDC, as local processes.
+
+One stack per (worker, cell); tests share it, each in its own database. Everything it starts is
+under a lease, so a killed run's leftovers are reaped when the next stack starts.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pymysql
+import structlog
+from sqlalchemy.engine import URL
+
+from dsl.statements import quote
+from matrix.cells import Cell
+from refcdc.changes import Position
+from refcdc.client import RefCdc
+from sinks import registry
+from sinks.base import SinkEnvironment, SinkView
+from stack import mariadb
+from stack.errors import StackError
+from stack.leases import Lease, reap
+from stack.ports import LOOPBACK
+
+log = structlog.get_logger("sinkmatrix.stack")
+DATABASE_PREFIX = "sm_"
+_READY_TIMEOUT = 30.0
+
+
+class CdcProgress:
+    """The reference CDC's progress as the DSL's `Progress`: exact binlog positions, pushed."""
+
+    exact = True
+
+    def __init__(self, cdc: RefCdc, upstream: mariadb.MariaDB) -> None:
+        self.cdc = cdc
+        self._admin = pymysql.connect(**upstream.connect_args(), autocommit=True)  # type: ignore[arg-type]
+        self._lock = threading.Lock()
+
+    def mark(self) -> Position:
+        with self._lock, self._admin.cursor() as cur:
+            cur.execute("SHOW MASTER STATUS")
+            file, pos = cur.fetchone()[:2]
+        return Position.of(file, pos)
+
+    def wait_past(self, mark: Position, deadline: float) -> bool:
+        return self.cdc.wait_past(mark, deadline)
+
+    def current(self) -> int:
+        return self.cdc.wait_progress(-1, 0.0)
+
+    def wait_change(self, seen: int, deadline: float) -> int:
+        return self.cdc.wait_progress(seen, deadline)
+
+    def describe(self) -> str:
+        return f"applied through {self.cdc.position}, state {self.cdc.state}"
+
+    def failure(self) -> str | None:
+        return self.cdc.error if self.cdc.state == "failed" else None
+
+    def close(self) -> None:
+        self._admin.close()
+
+
+class EmbeddedStack:
+    """A running embedded stack for one cell."""
+
+    def __init__(self, cell: Cell, root: Path, lease: Lease, upstream: mariadb.MariaDB,
+                 downstream: mariadb.MariaDB, cdc: RefCdc, view: SinkView, progress: CdcProgress,
+                 started_in: float) -> None:
+        self.cell, self.root, self.lease = cell, root, lease
+        self.upstream, self.downstream, self.cdc = upstream, downstream, cdc
+        self.view, self.progress = view, progress
+        self.started_in = started_in
+
+    @classmethod
+    def start(cls, cell: Cell, *, workdir: Path | None = None) -> EmbeddedStack:
+        began = time.perf_counter()
+        reap()
+        lease = Lease.acquire(f"embedded-{cell.id}")
+        try:
+            root = Path(tempfile.mkdtemp(prefix=f"sinkmatrix-{cell.id}-", dir=workdir))
+            lease.add_directory(root)
+            for role in ("upstream", "downstream"):
+                (root / role).mkdir(mode=0o700)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                up = pool.submit(mariadb.start, "upstream", root=root / "upstream", lease=lease,
+                                 binlog=True, server_id=1)
+                down = pool.submit(mariadb.start, "downstream", root=root / "downstream", lease=lease,
+                                   binlog=False, server_id=2)
+                upstream, downstream = up.result(), down.result()
+            adapter = registry.get(cell.sink)()
+            env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream})
+            cdc = RefCdc.start(upstream=upstream, sink=adapter.cdc_target(env),
+                               databases=[f"{DATABASE_PREFIX}*"], root=root / "cdc", lease=lease,
+                               changefeed_id=cell.id)
+            progress = CdcProgress(cdc, upstream)
+            view = adapter.open_view(env, progress)
+        except BaseException:
+            lease.release()
+            raise
+        stack = cls(cell, root, lease, upstream, downstream, cdc, view, progress,
+                    time.perf_counter() - began)
+        log.info("stack ready", cell=cell.id, seconds=round(stack.started_in, 3))
+        return stack
+
+    # -- per-test databases --------------------------------------------------------------------
+    def create_database(self, test_name: str) -> str:
+        """A fresh upstream database for one test, returned once the sink has it too."""
+        slug = re.sub(r"[^a-z0-9]+", "_", test_name.lower()).strip("_")[:40]
+        name = f"{DATABASE_PREFIX}{slug}_{Lease.token()}"
+        self.upstream.query(f"CREATE DATABASE {quote(name)}")
+        if not self.progress.wait_past(self.progress.mark(), time.monotonic() + _READY_TIMEOUT):
+            raise StackError(f"the CDC did not replicate CREATE DATABASE {name} within "
+                             f"{_READY_TIMEOUT:g}s ({self.progress.describe()}); see {self.cdc.log_path}")
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self.upstream.query(f"DROP DATABASE IF EXISTS {quote(name)}")
+
+    def upstream_url(self, database: str) -> URL:
+        return self.upstream.url(database)
+
+    def diagnostics(self) -> dict[str, Any]:
+        return {
+            "cell": self.cell.id,
+            "cdc": self.progress.describe(),
+            "cdc_log": str(self.cdc.log_path),
+            "upstream_log_tail": self.upstream.child.tail()[-10:],
+            "downstream_log_tail": self.downstream.child.tail()[-10:],
+            "listen": LOOPBACK,
+        }
+
+    def close(self) -> None:
+        for step in (self.view.close, self.progress.close, self.cdc.stop, self.upstream.stop,
+                     self.downstream.stop):
+            try:
+                step()
+            except Exception as exc:  # keep tearing down; the lease catches what is left
+                log.warning("teardown step failed", step=getattr(step, "__qualname__", str(step)),
+                            error=str(exc))
+        self.lease.release()
