@@ -26,8 +26,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run only these sinks (repeat or comma-separate); default: all")
     group.addoption("--protocol", action="append", default=[], metavar="NAME",
                     help="run only cells on these protocols")
-    group.addoption("--version", dest="sm_version", action="append", default=[], metavar="PROFILE",
-                    help="run only these version profiles")
+    group.addoption("--profile", dest="sm_version", action="append", default=[], metavar="NAME",
+                    help="run only these version profiles (the matrix's version axis)")
     group.addoption("--wait-timeout", type=float, default=None, metavar="SECONDS",
                     help="default timeout of a single request's wait() (batches get 8x)")
 
