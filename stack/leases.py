@@ -8,9 +8,9 @@ Start times guard against pid reuse.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
+import select
 import shutil
 import signal
 import tempfile
@@ -40,12 +40,29 @@ def process_start_time(pid: int) -> int | None:
         return None
     # the command name may hold spaces and parentheses: split after the last ')'
     fields = stat[stat.rindex(")") + 2 :].split()
+    if fields[0] in ("Z", "X"):  # exited, waiting to be collected: gone for our purposes
+        return None
     return int(fields[19])
 
 
 def alive(pid: int, start_time: int | None) -> bool:
     current = process_start_time(pid)
     return current is not None and (start_time is None or current == start_time)
+
+
+def kill_and_wait(pid: int, timeout: float = 10.0) -> None:
+    """SIGKILL a process (not necessarily our child) and block until it has exited."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return
+    try:
+        signal.pidfd_send_signal(fd, signal.SIGKILL)
+        select.select([fd], [], [], timeout)  # a pidfd turns readable when the process exits
+    except ProcessLookupError:
+        pass
+    finally:
+        os.close(fd)
 
 
 @dataclass
@@ -105,8 +122,7 @@ class Lease:
 def _clean(processes: list[tuple[int, int | None]], directories: list[str]) -> None:
     for pid, start in processes:
         if alive(pid, start):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+            kill_and_wait(pid)
     for directory in directories:
         shutil.rmtree(directory, ignore_errors=True)
 

@@ -1,0 +1,66 @@
+"""The DSL fails loudly and precisely when the sink is wrong."""
+
+import pytest
+
+from dsl import All, CheckFailed, WaitTimeout
+
+
+@pytest.fixture
+def table(ctx):
+    ctx.upstream.exec_driver_sql("create table test (id int primary key, value int, note varchar(20))")
+    return ctx.sql.table("test")
+
+
+def test_check_names_the_column_changed_behind_the_cdcs_back(ctx, table):
+    sent = table.insert({"id": 1, "value": 1, "note": "n"}).send()
+    sent.wait().check()
+    ctx.downstream.exec_driver_sql("update test set value = 99 where id = 1")
+
+    with pytest.raises(CheckFailed) as failure:
+        sent.wait(timeout=5).check()
+    message = str(failure.value)
+    assert f"{ctx.database}.test" in message
+    assert "id=1" in message
+    assert "value: expected 1, actual 99" in message
+    assert "note" not in message.split("\n", 1)[1]  # only the differing column is listed
+
+
+def test_wait_times_out_naming_the_key_deleted_behind_the_cdcs_back(ctx, table):
+    sent = table.insert({"id": 7, "value": 7}).send()
+    sent.wait().check()
+    ctx.downstream.exec_driver_sql("delete from test where id = 7")
+
+    with pytest.raises(WaitTimeout) as timeout:
+        sent.wait(timeout=0.5)
+    message = str(timeout.value)
+    assert "key (id=7)" in message and "missing in the sink" in message
+
+
+def test_wait_times_out_naming_a_row_the_sink_failed_to_delete(ctx, table):
+    table.insert({"id": 3, "value": 3}).send().wait().check()
+    ctx.downstream.exec_driver_sql("insert into test (id, value) values (4, 4)")
+    with pytest.raises(WaitTimeout, match=r"key \(id=4\): still present in the sink"):
+        table.delete({"id": 4}).send().wait(timeout=0.5)
+
+
+def test_batch_check_lists_every_differing_key(ctx, table):
+    reqs = [table.insert({"id": i, "value": i}).send() for i in range(100)]
+    All(ctx.sql, reqs).wait().check()
+    ctx.downstream.exec_driver_sql("update test set value = -value where id in (10, 20)")
+    with pytest.raises(CheckFailed) as failure:
+        All(ctx.sql, reqs).wait(timeout=5).check()
+    message = str(failure.value)
+    assert "2 of 100 rows differ" in message
+    assert "key (id=10)" in message and "key (id=20)" in message
+
+
+def test_expectation_is_the_row_as_stored_at_send(ctx, table):
+    sent = table.insert({"id": 1, "value": 1}).send()
+    ctx.upstream.exec_driver_sql("update test set value = 2 where id = 1")
+    with pytest.raises(CheckFailed, match="value: expected 1, actual 2"):
+        sent.wait(timeout=5).check()
+
+
+def test_insert_many_verifies_100k_rows(ctx, table):
+    table.insert_many({"id": i, "value": i % 977, "note": f"n{i}"} for i in range(100_000)).wait().check()
+    assert ctx.downstream.exec_driver_sql("select count(*) from test").scalar() == 100_000
