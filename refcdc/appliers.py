@@ -1,0 +1,39 @@
+"""Where the reference CDC delivers transactions: the Applier protocol and the sink-type registry."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Protocol
+
+from refcdc.changes import Transaction
+from refcdc.errors import UnknownSink
+
+
+class Applier(Protocol):
+    """Delivers upstream transactions to one sink, in upstream commit order."""
+
+    def apply(self, txn: Transaction) -> None:
+        """Add one upstream transaction to the current batch (after everything added before)."""
+
+    def flush(self) -> None:
+        """Make the batch durable in the sink; after it returns the checkpoint may pass it."""
+
+    def close(self) -> None:
+        """Release connections; an unflushed batch is dropped (it will be replayed)."""
+
+
+# Sink type → "module:factory"; imported on use so one sink's client library is not needed by another.
+# A factory takes (settings, resumed): settings is the config's "sink" object; resumed says the
+# first batch may repeat what a previous run already delivered after its last checkpoint.
+APPLIERS: dict[str, str] = {
+    "mysql": "refcdc.apply_mysql:MysqlApplier",
+}
+
+
+def open_applier(sink: dict[str, Any], *, resumed: bool) -> Applier:
+    kind = str(sink.get("type", ""))
+    if kind not in APPLIERS:
+        raise UnknownSink(kind, list(APPLIERS))
+    module, _, name = APPLIERS[kind].partition(":")
+    factory = getattr(importlib.import_module(module), name)
+    return factory(sink, resumed=resumed)  # type: ignore[no-any-return]

@@ -1,0 +1,209 @@
+"""The MySQL sink: apply each upstream transaction to a downstream MySQL/MariaDB, idempotently.
+
+Safe mode, as TiCDC's MySQL sink: inserts and updates become REPLACE of the after image (a
+key-changing update deletes the old key first), deletes delete by key, so replaying from an
+older checkpoint converges. Consecutive row changes of one table and kind go to the server as
+one multi-row statement. Tables without a key are matched on all columns, NULL-safely, one row
+at a time; those are not replay-safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from typing import Any
+
+import MySQLdb
+import structlog
+from sqlalchemy.dialects import mysql
+
+from dsl.schema import TableSchema
+from refcdc import ddl
+from refcdc.changes import DdlChange, Position, RowChange, Transaction
+from refcdc.errors import ApplyError
+
+log = structlog.get_logger(__name__)
+
+_quote = mysql.dialect().identifier_preparer.quote_identifier
+# DDL errors that only mean "already done": tolerated while replaying after a restart, where the
+# last DDL before the crash may have run downstream without reaching the checkpoint.
+_ALREADY_DONE = frozenset({1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1176})
+_MAX_STATEMENT = 4 * 1024 * 1024
+_DELETE_CHUNK = 1000
+
+
+def _ident(name: str) -> str:
+    # Statements go through MySQLdb's %-formatting, so a literal % in a name must be doubled.
+    return _quote(name).replace("%", "%%")
+
+
+def _qualified(table: TableSchema) -> str:
+    return f"{_ident(table.database)}.{_ident(table.name)}"
+
+
+def _placeholder(table: TableSchema, column: str) -> str:
+    # A FLOAT column holds a float32: compare with the value narrowed the same way.
+    col = table.by_name.get(column)
+    return "CAST(%s AS FLOAT)" if col is not None and col.type == "float" else "%s"
+
+
+def _match(table: TableSchema, columns: Sequence[str], op: str = "=") -> str:
+    return " AND ".join(f"{_ident(c)} {op} {_placeholder(table, c)}" for c in columns)
+
+
+class MysqlApplier:
+    """Applies transactions on one downstream connection; one downstream commit per flush()."""
+
+    def __init__(self, settings: dict[str, Any], *, resumed: bool = False) -> None:
+        self._conn = MySQLdb.connect(
+            host=settings["host"], port=int(settings["port"]), user=settings["user"],
+            password=settings["password"], charset="utf8mb4", binary_prefix=True,
+            autocommit=False,
+        )
+        self._cursor = self._conn.cursor()
+        self._cursor.max_stmt_length = _MAX_STATEMENT
+        self._cursor.execute(
+            "SET time_zone = '+00:00', foreign_key_checks = 0, "
+            # an explicit 0 in an AUTO_INCREMENT column must stay 0, as upstream stored it
+            "sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"
+        )
+        self._replaying = resumed
+        self._statements: dict[tuple[Any, ...], str] = {}
+        # The pending group: consecutive row images of one table going into one statement.
+        self._kind: str | None = None
+        self._table: TableSchema | None = None
+        self._rows: list[tuple[Any, ...]] = []
+        self._columns: tuple[str, ...] = ()
+        self._position: Position | None = None
+
+    # -- Applier protocol
+
+    def apply(self, txn: Transaction) -> None:
+        self._position = txn.end
+        for change in txn.changes:
+            if isinstance(change, RowChange):
+                self._row(change)
+            else:
+                self._ddl(change)
+
+    def flush(self) -> None:
+        self._flush_group()
+        try:
+            self._conn.commit()
+        except MySQLdb.MySQLError as exc:
+            raise ApplyError(self._where(), "COMMIT", exc) from exc
+        self._replaying = False
+
+    def close(self) -> None:
+        # The connection may be gone already; an unflushed batch is replayed after a restart.
+        with contextlib.suppress(MySQLdb.MySQLError):
+            self._conn.rollback()
+            self._conn.close()
+
+    # -- rows
+
+    def _row(self, change: RowChange) -> None:
+        table = change.table
+        if change.kind == "insert":
+            self._upsert(table, change.after)  # type: ignore[arg-type]
+        elif change.kind == "delete":
+            self._delete(table, change.before)  # type: ignore[arg-type]
+        elif not table.key:
+            self._flush_group()
+            self._update_keyless(table, change.before, change.after)  # type: ignore[arg-type]
+        else:
+            before, after = change.before, change.after
+            assert before is not None and after is not None
+            if any(before[k] != after[k] for k in table.key):
+                self._delete(table, before)
+            self._upsert(table, after)
+
+    def _join(self, kind: str, table: TableSchema, columns: tuple[str, ...]) -> None:
+        if self._kind != kind or self._table is not table or self._columns != columns:
+            self._flush_group()
+            self._kind, self._table, self._columns = kind, table, columns
+
+    def _upsert(self, table: TableSchema, image: dict[str, Any]) -> None:
+        columns = tuple(image)
+        self._join("upsert", table, columns)
+        self._rows.append(tuple(image.values()))
+
+    def _delete(self, table: TableSchema, image: dict[str, Any]) -> None:
+        match = table.key or tuple(image)
+        self._join("delete", table, match)
+        self._rows.append(tuple(image[c] for c in match))
+
+    def _flush_group(self) -> None:
+        if not self._rows:
+            return
+        kind, table, columns, rows = self._kind, self._table, self._columns, self._rows
+        assert table is not None
+        self._rows = []
+        if kind == "upsert":
+            self._execute_many(self._upsert_sql(table, columns), rows)
+        elif table.key and len(columns) == 1 and _placeholder(table, columns[0]) == "%s":
+            for i in range(0, len(rows), _DELETE_CHUNK):
+                chunk = rows[i : i + _DELETE_CHUNK]
+                sql = (f"DELETE FROM {_qualified(table)} WHERE {_ident(columns[0])} IN "
+                       f"({','.join(['%s'] * len(chunk))})")
+                self._execute(sql, [r[0] for r in chunk])
+        else:
+            limit = "" if table.key else " LIMIT 1"
+            op = "=" if table.key else "<=>"
+            sql = f"DELETE FROM {_qualified(table)} WHERE {_match(table, columns, op)}{limit}"
+            for row in rows:
+                self._execute(sql, row)
+
+    def _upsert_sql(self, table: TableSchema, columns: tuple[str, ...]) -> str:
+        key = ("upsert", table.database, table.name, columns, bool(table.key))
+        sql = self._statements.get(key)
+        if sql is None:
+            # Without a key REPLACE could not replace anything: say INSERT, which is what it does.
+            verb = "REPLACE" if table.key else "INSERT"
+            sql = (f"{verb} INTO {_qualified(table)} ({','.join(_ident(c) for c in columns)}) "
+                   f"VALUES ({','.join(['%s'] * len(columns))})")
+            self._statements[key] = sql
+        return sql
+
+    def _update_keyless(self, table: TableSchema, before: dict[str, Any],
+                        after: dict[str, Any]) -> None:
+        assignments = ", ".join(f"{_ident(c)} = %s" for c in after)
+        sql = (f"UPDATE {_qualified(table)} SET {assignments} "
+               f"WHERE {_match(table, tuple(before), '<=>')} LIMIT 1")
+        self._execute(sql, (*after.values(), *before.values()))
+
+    # -- DDL
+
+    def _ddl(self, change: DdlChange) -> None:
+        self._flush_group()
+        statement = ddl.classify(change.query)
+        try:
+            self._conn.commit()
+            if change.schema and not statement.database_level:
+                self._cursor.execute(f"USE {_quote(change.schema)}")
+            self._cursor.execute(change.query)
+        except MySQLdb.MySQLError as exc:
+            code = exc.args[0] if exc.args else None
+            if self._replaying and code in _ALREADY_DONE:
+                log.warning("ddl already applied before the restart", code=code,
+                            schema=change.schema, kind=change.kind)
+                return
+            raise ApplyError(self._where(), change.query, exc) from exc
+        log.info("ddl applied", schema=change.schema, kind=change.kind)
+
+    # -- execution
+
+    def _execute(self, sql: str, args: Sequence[Any]) -> None:
+        try:
+            self._cursor.execute(sql, args)
+        except MySQLdb.MySQLError as exc:
+            raise ApplyError(self._where(), sql, exc) from exc
+
+    def _execute_many(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        try:
+            self._cursor.executemany(sql, rows)
+        except MySQLdb.MySQLError as exc:
+            raise ApplyError(self._where(), sql, exc) from exc
+
+    def _where(self) -> Position:
+        return self._position if self._position is not None else Position(0, 0, "?")

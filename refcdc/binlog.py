@@ -1,0 +1,189 @@
+"""The upstream binlog as a stream of Transactions (and bare position advances), in commit order.
+
+Every event moves the position to its end, captured or not; outside a transaction that move is
+reported as a Progress so the CDC's position can reach the server's, even when the last events
+were for other databases or were MariaDB's GTID list / checkpoint / rotate events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pymysql
+import structlog
+from pymysqlreplication import BinLogStreamReader
+from pymysqlreplication.event import GtidEvent, MariadbGtidEvent, QueryEvent, XidEvent
+from pymysqlreplication.row_event import (
+    DeleteRowsEvent,
+    RowsEvent,
+    UpdateRowsEvent,
+    WriteRowsEvent,
+)
+
+from refcdc import ddl
+from refcdc.changes import DdlChange, Position, RowChange, Transaction
+from refcdc.config import Config
+from refcdc.errors import UpstreamError
+from refcdc.schemas import SchemaCache
+from refcdc.values import RowDecoder
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """The stream moved to `position` without anything to carry (other databases, bookkeeping)."""
+
+    position: Position
+
+
+Item = Transaction | Progress
+
+
+class _Open:
+    """The transaction being read: its GTID, changes so far, and whether it is open at all."""
+
+    __slots__ = ("changes", "gtid", "open")
+
+    def __init__(self) -> None:
+        self.open = False
+        self.gtid: str | None = None
+        self.changes: list[RowChange | DdlChange] = []
+
+    def begin(self, gtid: str | None = None) -> None:
+        if not self.open:
+            self.open, self.changes = True, []
+            self.gtid = gtid
+        elif gtid is not None:
+            self.gtid = gtid
+
+    def end(self, position: Position, commit_time: int) -> Item:
+        changes, gtid = tuple(self.changes), self.gtid
+        self.open, self.gtid, self.changes = False, None, []
+        if not changes:
+            return Progress(position)
+        return Transaction(changes=changes, end=position, commit_time=commit_time, gtid=gtid)
+
+
+class BinlogReader:
+    """Reads the upstream binlog from a position and turns its events into Items."""
+
+    def __init__(self, config: Config, start: Position, schemas: SchemaCache) -> None:
+        self.config = config
+        self.start = start
+        self.schemas = schemas
+        self.position = start
+        self._stream: BinLogStreamReader | None = None
+        self._decoders: dict[tuple[Any, ...], RowDecoder] = {}
+        self._last: tuple[Any, RowDecoder] | None = None
+
+    def items(self, on_first_event: Callable[[], None] = lambda: None) -> Iterator[Item]:
+        """Blocks for new events forever; raises UpstreamError if the stream breaks."""
+        self._stream = stream = BinLogStreamReader(
+            connection_settings=self.config.upstream.connect_args(),
+            server_id=self.config.server_id,
+            blocking=True,
+            resume_stream=True,
+            log_file=self.start.file,
+            log_pos=self.start.pos,
+            # Every event must come back to us, or the position could stop short of the server's.
+            filter_non_implemented_events=False,
+            enable_logging=False,
+        )
+        txn = _Open()
+        first = True
+        try:
+            while True:
+                event = stream.fetchone()
+                if event is None:
+                    raise UpstreamError(self.position, "the server ended the binlog stream")
+                self.position = Position.of(stream.log_file, stream.log_pos)
+                if first:
+                    first = False
+                    on_first_event()
+                item = self._consume(event, txn)
+                if item is not None:
+                    yield item
+        except pymysql.MySQLError as exc:
+            raise UpstreamError(self.position, f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            stream.close()
+
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()
+
+    def _consume(self, event: Any, txn: _Open) -> Item | None:
+        if isinstance(event, RowsEvent):
+            txn.begin()
+            if self.config.captures(event.schema):
+                txn.changes.extend(self._rows(event))
+            return None
+        if isinstance(event, XidEvent):
+            return txn.end(self.position, event.timestamp)
+        if isinstance(event, MariadbGtidEvent | GtidEvent):
+            txn.begin(str(event.gtid))
+            return None
+        if isinstance(event, QueryEvent):
+            return self._query(event, txn)
+        # Bookkeeping (rotate, format description, GTID lists, checkpoints, annotations, ...)
+        return None if txn.open else Progress(self.position)
+
+    def _query(self, event: QueryEvent, txn: _Open) -> Item | None:
+        statement = ddl.classify(event.query)
+        if statement.role == "begin":
+            txn.begin()
+            return None
+        if statement.role == "commit":
+            return txn.end(self.position, event.timestamp)
+        if statement.role == "ignore":
+            return None if txn.open else Progress(self.position)
+        default = event.schema.decode() if isinstance(event.schema, bytes) else event.schema
+        target = statement.database or default
+        txn.begin()
+        if self.config.captures(target):
+            runs_in = default if self.config.captures(default) else target
+            if statement.database_level:
+                runs_in = target
+            txn.changes.append(DdlChange(schema=runs_in, query=event.query, kind=statement.kind))
+            log.info("ddl", kind=statement.kind, schema=runs_in, position=str(self.position))
+        # Schemas seen by later rows may have changed; RENAME can move tables across databases.
+        self.schemas.forget(None if statement.kind == "RENAME" else target)
+        return txn.end(self.position, event.timestamp)  # DDL commits implicitly
+
+    def _decoder(self, event: RowsEvent) -> RowDecoder:
+        columns = event.columns
+        if self._last is not None and self._last[0] is columns:
+            return self._last[1]
+        key = (event.schema, event.table, tuple((c.name, c.type) for c in columns))
+        decoder = self._decoders.get(key)
+        if decoder is None:
+            decoder = self._decoders[key] = RowDecoder(columns)
+        self._last = (columns, decoder)
+        return decoder
+
+    def _rows(self, event: RowsEvent) -> list[RowChange]:
+        decoder = self._decoder(event)
+        table = self.schemas.table(
+            event.schema, event.table, event.columns,
+            primary_key=[c.name for c in event.columns if c.is_primary],
+        )
+        canonical = decoder.canonical
+        if isinstance(event, WriteRowsEvent):
+            return [RowChange("insert", table, None, canonical(r["values"], r["none_sources"]))
+                    for r in event.rows]
+        if isinstance(event, DeleteRowsEvent):
+            return [RowChange("delete", table, canonical(r["values"], r["none_sources"]), None)
+                    for r in event.rows]
+        if isinstance(event, UpdateRowsEvent):
+            return [
+                RowChange(
+                    "update", table,
+                    canonical(r["before_values"], r["before_none_sources"]),
+                    canonical(r["after_values"], r["after_none_sources"]),
+                )
+                for r in event.rows
+            ]
+        raise UpstreamError(self.position, f"unsupported row event {type(event).__name__}")

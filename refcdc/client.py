@@ -1,0 +1,227 @@
+"""Test-side handle on a reference CDC process: start it, follow its status feed, wait on position.
+
+Waiting is pushed, not polled: a daemon thread reads the status socket and notifies a Condition
+on every message, so `wait_past` returns as soon as the CDC reports the commit that passed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+import refcdc
+from refcdc.changes import Position
+from refcdc.config import Config, Endpoint
+from refcdc.status import READY_LINE, Status
+from stack.errors import StackError
+from stack.leases import Lease
+from stack.mariadb import MariaDB
+from stack.processes import Child
+
+log = structlog.get_logger(__name__)
+
+_SOCKET_PATH_MAX = 100  # sockaddr_un holds 108 bytes
+_READY_TIMEOUT = 30.0
+_STOP_GRACE = 10.0
+
+
+def master_position(server: MariaDB) -> Position:
+    """The upstream's current binlog end (SHOW MASTER STATUS)."""
+    rows = server.query("SHOW MASTER STATUS")
+    if not rows:
+        raise StackError(f"{server!r} has no binlog; start it with binlog=True to capture from it")
+    file, pos = rows[0][:2]
+    return Position.of(str(file), int(pos))
+
+
+def mysql_sink(server: MariaDB) -> dict[str, Any]:
+    """The `sink` settings that make the CDC apply to `server`."""
+    args = server.connect_args()
+    return {"type": "mysql", "host": args["host"], "port": args["port"], "user": args["user"],
+            "password": args["passwd"]}
+
+
+class RefCdc:
+    """A running reference CDC. Its state mirrors the last status message it published."""
+
+    def __init__(self, *, name: str, config: Config, config_path: Path, root: Path,
+                 lease: Lease) -> None:
+        self.name = name
+        self.config = config
+        self.config_path = config_path
+        self.root = root
+        self.lease = lease
+        self.child: Child | None = None
+        self._cond = threading.Condition()
+        self._status = Status("starting", config.start)
+        self._state: str = "starting"
+        self._messages = 0
+        self._generation = 0
+        self._follower: threading.Thread | None = None
+
+    # -- lifecycle
+
+    @classmethod
+    def start(cls, *, upstream: MariaDB, sink: dict[str, Any], databases: list[str], root: Path,
+              lease: Lease, start: Position | None = None, changefeed_id: str = "cf") -> RefCdc:
+        """Start capturing `databases` (fnmatch patterns) from `start`, or from now when None."""
+        root.mkdir(parents=True, exist_ok=True)
+        socket_path = root / "status.sock"
+        if len(str(socket_path)) > _SOCKET_PATH_MAX:
+            short = Path(tempfile.mkdtemp(prefix="refcdc-"))
+            lease.add_directory(short)
+            socket_path = short / "status.sock"
+        args = upstream.connect_args()
+        config = Config(
+            upstream=Endpoint(str(args["host"]), int(args["port"]),  # type: ignore[call-overload]
+                              str(args["user"]), str(args["passwd"])),
+            sink=dict(sink),
+            databases=tuple(databases),
+            start=start if start is not None else master_position(upstream),
+            checkpoint_path=root / "checkpoint.json",
+            status_socket=socket_path,
+            log_path=root / "refcdc.log",
+            # Replication clients of one server need distinct ids, or the server drops the older.
+            server_id=1000 + secrets.randbelow(2**30),
+            changefeed_id=changefeed_id,
+        )
+        config_path = root / "refcdc.json"
+        fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(config.to_json(), out)
+        cdc = cls(name=f"refcdc-{changefeed_id}", config=config, config_path=config_path,
+                  root=root, lease=lease)
+        cdc._spawn()
+        return cdc
+
+    def restart(self) -> None:
+        """Kill the process without warning (like a crash) and start it again from its checkpoint."""
+        self._halt(grace=0.0)
+        self._spawn()
+
+    def stop(self) -> None:
+        """Stop the process (SIGTERM, then SIGKILL after a grace period); state becomes 'stopped'."""
+        self._halt(grace=_STOP_GRACE)
+        with self._cond:
+            self._state = "stopped"
+            self._cond.notify_all()
+
+    # -- what the CDC reported
+
+    @property
+    def position(self) -> Position:
+        """The binlog position up to which the sink holds everything (last reported)."""
+        return self._status.position
+
+    @property
+    def state(self) -> str:
+        """'starting', 'streaming' or 'failed' as reported; 'stopped' after stop()."""
+        return self._state
+
+    @property
+    def error(self) -> str | None:
+        return self._status.error
+
+    @property
+    def rows(self) -> int:
+        """Row changes applied by the current process (restarts count from zero)."""
+        return self._status.rows
+
+    @property
+    def messages(self) -> int:
+        """Status messages received so far, over all restarts."""
+        return self._messages
+
+    def wait_past(self, target: Position, deadline: float) -> bool:
+        """Block until the position reaches `target`, the CDC fails, or `deadline`
+        (a time.monotonic() value) passes; return whether the position reached it."""
+        with self._cond:
+            while self._status.position < target and self._state != "failed":
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            return self._status.position >= target
+
+    def wait_progress(self, seen: int, deadline: float) -> int:
+        """Block until more than `seen` status messages arrived (or failure, or deadline);
+        return the message count."""
+        with self._cond:
+            while self._messages <= seen and self._state != "failed":
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(remaining)
+            return self._messages
+
+    def __repr__(self) -> str:
+        return f"RefCdc(name={self.name!r}, state={self._state!r}, position={self.position})"
+
+    # -- process and feed
+
+    def _spawn(self) -> None:
+        package_root = str(Path(refcdc.__file__).resolve().parent.parent)
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
+        with self._cond:
+            self._generation += 1
+            generation = self._generation
+            self._state = "starting"
+        self.child = Child(
+            self.name, [sys.executable, "-m", "refcdc", str(self.config_path)], lease=self.lease,
+            log_path=self.root / "refcdc.out", ready_marker=READY_LINE, env=env,
+        )
+        self.child.wait_ready(_READY_TIMEOUT)
+        feed = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            feed.connect(str(self.config.status_socket))
+        except OSError as exc:
+            feed.close()
+            self.child.stop()
+            raise StackError(f"{self.name} is up but its status socket "
+                             f"{self.config.status_socket} refused: {exc}") from exc
+        self._follower = threading.Thread(
+            target=self._follow, args=(feed, self.child, generation),
+            name=f"{self.name}-status", daemon=True,
+        )
+        self._follower.start()
+        log.debug("refcdc started", name=self.name, position=str(self.position))
+
+    def _halt(self, grace: float) -> None:
+        with self._cond:
+            self._generation += 1  # the old follower's last words no longer count
+        if self.child is not None:
+            self.child.stop(grace)
+        if self._follower is not None:
+            self._follower.join(timeout=5)
+
+    def _follow(self, feed: socket.socket, child: Child, generation: int) -> None:
+        with feed, feed.makefile("rb") as lines:
+            for raw in lines:
+                status = Status.from_json(json.loads(raw))
+                with self._cond:
+                    if generation != self._generation:
+                        return
+                    self._status, self._state = status, status.state
+                    self._messages += 1
+                    self._cond.notify_all()
+        code = child.process.wait()  # the feed ends when the process does
+        with self._cond:
+            if generation == self._generation and self._state != "failed":
+                self._status = Status("failed", self._status.position, self._status.txns,
+                                      self._status.rows,
+                                      f"refcdc exited with code {code}; see {self.config.log_path} "
+                                      f"and {self.root / 'refcdc.out'}")
+                self._state = "failed"
+                self._messages += 1
+                self._cond.notify_all()

@@ -1,0 +1,114 @@
+"""Table schemas for row changes: learned from the upstream, cached, reconciled with the binlog.
+
+The upstream is asked now, while a lagging reader may decode rows written before a later ALTER.
+The binlog's own column names (FULL row metadata) are the truth for what a row image holds, so
+the introspected schema is fitted to them; a table that is gone by now is described from the
+binlog alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import structlog
+from pymysqlreplication.constants import FIELD_TYPE
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL, Connection, Engine
+
+from dsl.errors import UnknownTable
+from dsl.schema import Column, TableSchema, introspect
+from refcdc.config import Endpoint
+
+log = structlog.get_logger(__name__)
+
+# information_schema DATA_TYPE names for binlog column types, for tables known only from the binlog.
+_TYPE_NAMES = {
+    FIELD_TYPE.TINY: "tinyint", FIELD_TYPE.SHORT: "smallint", FIELD_TYPE.INT24: "mediumint",
+    FIELD_TYPE.LONG: "int", FIELD_TYPE.LONGLONG: "bigint", FIELD_TYPE.FLOAT: "float",
+    FIELD_TYPE.DOUBLE: "double", FIELD_TYPE.NEWDECIMAL: "decimal", FIELD_TYPE.DATE: "date",
+    FIELD_TYPE.DATETIME2: "datetime", FIELD_TYPE.DATETIME: "datetime",
+    FIELD_TYPE.TIMESTAMP2: "timestamp", FIELD_TYPE.TIMESTAMP: "timestamp",
+    FIELD_TYPE.TIME2: "time", FIELD_TYPE.TIME: "time", FIELD_TYPE.YEAR: "year",
+    FIELD_TYPE.BIT: "bit", FIELD_TYPE.ENUM: "enum", FIELD_TYPE.SET: "set", FIELD_TYPE.JSON: "json",
+    FIELD_TYPE.GEOMETRY: "geometry",
+}
+
+
+def _binlog_column(column: Any) -> Column:
+    binary = getattr(column, "character_set_name", None) == "binary"
+    if column.type in (FIELD_TYPE.STRING, FIELD_TYPE.VAR_STRING):
+        kind = "binary" if binary else "char"
+    elif column.type == FIELD_TYPE.VARCHAR:
+        kind = "varbinary" if binary else "varchar"
+    elif column.type == FIELD_TYPE.BLOB:
+        kind = "blob" if binary else "text"
+    else:
+        kind = _TYPE_NAMES.get(column.type, "unknown")
+    return Column(
+        name=column.name, type=kind, column_type=kind, unsigned=bool(column.unsigned),
+        fsp=getattr(column, "fsp", None),
+        members=tuple(getattr(column, "enum_values", None) or [""])[1:]
+        or tuple(getattr(column, "set_values", None) or ()),
+    )
+
+
+class SchemaCache:
+    """TableSchemas per (database, table), introspected on first use, forgotten on DDL."""
+
+    def __init__(self, upstream: Endpoint) -> None:
+        self._engine: Engine = create_engine(
+            URL.create(
+                "mysql+mysqldb", username=upstream.user, password=upstream.password,
+                host=upstream.host, port=upstream.port, query={"charset": "utf8mb4"},
+            ),
+            isolation_level="AUTOCOMMIT", pool_pre_ping=True,
+        )
+        self._conn: Connection | None = None
+        self._introspected: dict[tuple[str, str], TableSchema | None] = {}
+        self._fitted: dict[tuple[str, str, tuple[str, ...]], TableSchema] = {}
+
+    def table(self, database: str, name: str, columns: Sequence[Any],
+              primary_key: Sequence[str] = ()) -> TableSchema:
+        """The schema of `database.name` fitted to a row event's binlog columns."""
+        names = tuple(c.name for c in columns)
+        fitted = self._fitted.get((database, name, names))
+        if fitted is not None:
+            return fitted
+        known = self._introspect(database, name)
+        if known is not None and tuple(c.name for c in known.columns) == names:
+            fitted = known
+        else:
+            by_name = known.by_name if known is not None else {}
+            cols = tuple(by_name.get(c.name) or _binlog_column(c) for c in columns)
+            key = known.key if known is not None else tuple(primary_key)
+            if not set(key) <= set(names):
+                key = tuple(primary_key) if set(primary_key) <= set(names) else ()
+            fitted = TableSchema(database, name, cols, key)
+            log.debug("schema fitted to binlog", table=f"{database}.{name}",
+                      introspected=known is not None)
+        self._fitted[(database, name, names)] = fitted
+        return fitted
+
+    def forget(self, database: str | None) -> None:
+        """Drop what is cached for a database (all databases when None) after DDL there."""
+        self._introspected = {k: v for k, v in self._introspected.items()
+                              if database is not None and k[0] != database}
+        self._fitted = {k: v for k, v in self._fitted.items()
+                        if database is not None and k[0] != database}
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._engine.dispose()
+
+    def _introspect(self, database: str, name: str) -> TableSchema | None:
+        key = (database, name)
+        if key not in self._introspected:
+            if self._conn is None:
+                self._conn = self._engine.connect()
+            try:
+                self._introspected[key] = introspect(self._conn, database, name)
+            except UnknownTable:
+                self._introspected[key] = None
+        return self._introspected[key]

@@ -1,0 +1,161 @@
+"""The CDC server: binlog reader thread → queue → applier, checkpointing and publishing progress.
+
+The reader decodes while the applier waits on the downstream, so the two overlap. When more
+transactions are already queued, the applier merges them into one downstream commit (order kept;
+DDL always alone) and checkpoints and publishes the merged end.
+"""
+
+from __future__ import annotations
+
+import queue
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from types import FrameType
+
+import structlog
+
+from refcdc import checkpoint
+from refcdc.appliers import Applier, open_applier
+from refcdc.binlog import BinlogReader, Item
+from refcdc.changes import DdlChange, Position, Transaction
+from refcdc.config import Config
+from refcdc.schemas import SchemaCache
+from refcdc.status import READY_LINE, Status, StatusServer
+
+log = structlog.get_logger(__name__)
+
+_QUEUE_ITEMS = 256
+_BATCH_ROWS = 20_000
+_BATCH_ITEMS = 500
+_LOG_EVERY = 5.0  # seconds between progress log lines
+
+
+class Stopping(BaseException):
+    """SIGTERM arrived while the applier was idle; unwinds to a clean exit."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    error: BaseException
+
+
+def _size(item: Item) -> int:
+    return len(item.changes) if isinstance(item, Transaction) else 0
+
+
+def _alone(item: Item | _Failed) -> bool:
+    """DDL commits downstream by itself, so it gets a batch (and a checkpoint) of its own."""
+    return isinstance(item, _Failed) or (
+        isinstance(item, Transaction) and any(isinstance(c, DdlChange) for c in item.changes)
+    )
+
+
+class Server:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        saved = checkpoint.read(config.checkpoint_path)
+        self.start: Position = saved or config.start
+        self.resumed = saved is not None
+        self.status = StatusServer(config.status_socket, Status("starting", self.start))
+        self._queue: queue.Queue[Item | _Failed] = queue.Queue(maxsize=_QUEUE_ITEMS)
+        self._idle = False
+        self._stop_requested = False
+        self._txns = self._rows = 0
+        self._logged_at = time.monotonic()
+
+    def run(self) -> int:
+        """Serve until SIGTERM (exit 0) or a fatal error (published as failed, exit 1)."""
+        signal.signal(signal.SIGTERM, self._on_sigterm)
+        log.info("starting", start=str(self.start), resumed=self.resumed,
+                 sink=self.config.sink_type, databases=list(self.config.databases))
+        schemas = SchemaCache(self.config.upstream)
+        applier: Applier | None = None
+        try:
+            applier = open_applier(self.config.sink, resumed=self.resumed)
+            reader = BinlogReader(self.config, self.start, schemas)
+            threading.Thread(target=self._read, args=(reader,), name="binlog", daemon=True).start()
+            self._apply_loop(applier)
+            return 0
+        except Stopping:
+            log.info("stopped by SIGTERM", position=str(self.status.status.position))
+            return 0
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            log.error("failed", error=error, exc_info=True)
+            self.status.publish(state="failed", error=error)
+            print(f"refcdc failed: {error}", file=sys.stderr, flush=True)
+            return 1
+        finally:
+            if applier is not None:
+                applier.close()
+            schemas.close()
+            self.status.close()
+
+    def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
+        self._stop_requested = True
+        if self._idle:
+            raise Stopping()
+
+    def _on_first_event(self) -> None:
+        self.status.publish(state="streaming")
+        print(READY_LINE, flush=True)
+        log.info("streaming")
+
+    def _read(self, reader: BinlogReader) -> None:
+        try:
+            for item in reader.items(on_first_event=self._on_first_event):
+                self._queue.put(item)
+        except BaseException as exc:  # the applier reports it; this thread only hands it over
+            self._queue.put(_Failed(exc))
+
+    def _next(self) -> Item | _Failed:
+        self._idle = True
+        try:
+            if self._stop_requested:
+                raise Stopping()
+            return self._queue.get()
+        finally:
+            self._idle = False
+
+    def _apply_loop(self, applier: Applier) -> None:
+        carry: Item | _Failed | None = None
+        while not self._stop_requested:
+            first = carry if carry is not None else self._next()
+            carry = None
+            batch = [first]
+            rows = _size(first) if not isinstance(first, _Failed) else 0
+            while not _alone(first) and rows < _BATCH_ROWS and len(batch) < _BATCH_ITEMS:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if _alone(more):
+                    carry = more
+                    break
+                batch.append(more)
+                rows += _size(more)  # type: ignore[arg-type]
+            if isinstance(first, _Failed):
+                raise first.error
+            self._deliver(applier, batch, rows)  # type: ignore[arg-type]
+        raise Stopping()
+
+    def _deliver(self, applier: Applier, batch: list[Item], rows: int) -> None:
+        txns = [item for item in batch if isinstance(item, Transaction)]
+        for txn in txns:
+            applier.apply(txn)
+        if txns:
+            applier.flush()
+        last = batch[-1]
+        end = last.end if isinstance(last, Transaction) else last.position
+        checkpoint.write(self.config.checkpoint_path, end)
+        self._txns += len(txns)
+        self._rows += rows
+        self.status.publish(position=end, txns=self._txns, rows=self._rows)
+        now = time.monotonic()
+        if now - self._logged_at >= _LOG_EVERY:
+            self._logged_at = now
+            log.info("progress", position=str(end), txns=self._txns, rows=self._rows)
+
