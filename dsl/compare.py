@@ -209,7 +209,8 @@ def _date(column: Column, value: Any) -> Any:
 _TIME = re.compile(
     r"(?P<sign>-)?(?P<h>[0-9]{1,3}):(?P<m>[0-9]{2}):(?P<s>[0-9]{2})(?:\.(?P<f>[0-9]{1,6}))?"
 )
-_TIME_LIMIT = timedelta(hours=838, minutes=59, seconds=59)
+# MariaDB keeps the fraction at the edge: 838:59:59.999999 is a valid TIME(6)
+_TIME_LIMIT = timedelta(hours=838, minutes=59, seconds=59, microseconds=999999)
 
 
 @_family("time")
@@ -225,7 +226,7 @@ def _time(column: Column, value: Any) -> timedelta:
         span = timedelta(hours=h, minutes=m, seconds=s, microseconds=micros)
         span = -span if match["sign"] else span
     if abs(span) > _TIME_LIMIT:
-        raise ValueError("outside MySQL's TIME range -838:59:59..838:59:59")
+        raise ValueError("outside the TIME range -838:59:59.999999..838:59:59.999999")
     _check_fsp(column, abs(span).microseconds)
     return span
 

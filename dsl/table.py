@@ -131,6 +131,7 @@ class Table:
         cur = helper.cursor
         groups = _by_columns(rows)
         many = len(rows) > 1
+        chunk: list[dict[str, Any]] = rows[:1]
         try:
             if many:
                 cur.execute("BEGIN")
@@ -150,7 +151,7 @@ class Table:
         except Exception as exc:
             if many:
                 _rollback(cur)
-            raise server_error(schema, exc, rows, kind) from exc
+            raise server_error(schema, exc, chunk, kind) from exc
         if auto:
             ids = [ident(k) for k in keys]
         return helper.sent(schema, keys, ids, f"{kind} of {len(rows)} rows into {self.name}", many)

@@ -12,7 +12,7 @@ from typing import Any
 from dsl.errors import BadValue, DslError, UnknownColumn
 from dsl.schema import Column, TableSchema
 
-_JSONABLE = (dict, list, bool)
+_JSONABLE = (dict, list, bool, int, float, Decimal)
 # Server errors about a value; the column name appears in the message in one of these shapes.
 VALUE_ERRORS = {1048, 1264, 1265, 1292, 1366, 1367, 1406, 1411, 3140, 4025, 1690}
 _COLUMN_IN_MESSAGE = (
@@ -28,7 +28,7 @@ def adapt(column: Column, value: Any) -> Any:
     """A Python value as the driver should send it for this column."""
     if value is None:
         return None
-    if column.is_json and isinstance(value, _JSONABLE | int | float | Decimal) and not isinstance(value, str):
+    if column.is_json and isinstance(value, _JSONABLE):
         return json.dumps(value, default=str)
     if column.type == "set" and isinstance(value, set | frozenset | list | tuple):
         return ",".join(m for m in column.members if m in value) if set(value) <= set(column.members) \

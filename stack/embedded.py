@@ -10,7 +10,6 @@ import re
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,8 @@ class CdcProgress:
 
     def __init__(self, cdc: RefCdc, upstream: mariadb.MariaDB) -> None:
         self.cdc = cdc
-        self._admin = pymysql.connect(**upstream.connect_args(), autocommit=True)  # type: ignore[arg-type]
+        self._admin = pymysql.connect(host=LOOPBACK, port=upstream.port, user=mariadb.USER,
+                                      password=upstream.password, autocommit=True)
         self._lock = threading.Lock()
 
     def mark(self) -> Position:
@@ -54,7 +54,7 @@ class CdcProgress:
         return self.cdc.wait_past(mark, deadline)
 
     def current(self) -> int:
-        return self.cdc.wait_progress(-1, 0.0)
+        return self.cdc.messages
 
     def wait_change(self, seen: int, deadline: float) -> int:
         return self.cdc.wait_progress(seen, deadline)
@@ -90,12 +90,10 @@ class EmbeddedStack:
             lease.add_directory(root)
             for role in ("upstream", "downstream"):
                 (root / role).mkdir(mode=0o700)
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                up = pool.submit(mariadb.start, "upstream", root=root / "upstream", lease=lease,
-                                 binlog=True, server_id=1)
-                down = pool.submit(mariadb.start, "downstream", root=root / "downstream", lease=lease,
-                                   binlog=False, server_id=2)
-                upstream, downstream = up.result(), down.result()
+            up = mariadb.Launch("upstream", root=root / "upstream", lease=lease, binlog=True, server_id=1)
+            down = mariadb.Launch("downstream", root=root / "downstream", lease=lease, binlog=False,
+                                  server_id=2)
+            upstream, downstream = up.ready(), down.ready()
             adapter = registry.get(cell.sink)()
             env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream})
             cdc = RefCdc.start(upstream=upstream, sink=adapter.cdc_target(env),
@@ -119,7 +117,7 @@ class EmbeddedStack:
         self.upstream.query(f"CREATE DATABASE {quote(name)}")
         if not self.progress.wait_past(self.progress.mark(), time.monotonic() + _READY_TIMEOUT):
             raise StackError(f"the CDC did not replicate CREATE DATABASE {name} within "
-                             f"{_READY_TIMEOUT:g}s ({self.progress.describe()}); see {self.cdc.log_path}")
+                             f"{_READY_TIMEOUT:g}s ({self.progress.describe()}); see {self.cdc.config.log_path}")
         return name
 
     def drop_database(self, name: str) -> None:
@@ -132,7 +130,7 @@ class EmbeddedStack:
         return {
             "cell": self.cell.id,
             "cdc": self.progress.describe(),
-            "cdc_log": str(self.cdc.log_path),
+            "cdc_log": str(self.cdc.config.log_path),
             "upstream_log_tail": self.upstream.child.tail()[-10:],
             "downstream_log_tail": self.downstream.child.tail()[-10:],
             "listen": LOOPBACK,

@@ -158,48 +158,63 @@ class MariaDB:
         return f"MariaDB(name={self.name!r}, port={self.port}, binlog={self.binlog})"
 
 
+class Launch:
+    """A server process that was started but may not answer yet; `ready()` waits for it.
+
+    Launching is split from waiting so several servers boot at once while every process is
+    spawned by the caller's thread (a child is tied to the life of the thread that spawned it).
+    """
+
+    def __init__(self, name: str, *, root: Path, lease: Lease, binlog: bool, server_id: int) -> None:
+        self.name, self.root, self.lease, self.binlog = name, root, lease, binlog
+        mariadbd, install_db = ensure_installed()
+        template, _ = template_datadir(mariadbd, install_db)
+        shutil.copytree(template, root / "data")
+        self.password = secrets.token_urlsafe(18)
+        self.init = root / "init.sql"
+        self.init.write_text(
+            f"CREATE USER '{USER}'@'{LOOPBACK}' IDENTIFIED BY '{self.password}';\n"
+            f"CREATE USER '{USER}'@'localhost' IDENTIFIED BY '{self.password}';\n"
+            f"GRANT ALL PRIVILEGES ON *.* TO '{USER}'@'{LOOPBACK}' WITH GRANT OPTION;\n"
+            f"GRANT ALL PRIVILEGES ON *.* TO '{USER}'@'localhost' WITH GRANT OPTION;\n"
+        )
+        self.init.chmod(0o600)
+        self.socket = root / "mysqld.sock"
+        self._argv = [
+            mariadbd, "--no-defaults", f"--datadir={root / 'data'}", "--user=root",
+            f"--bind-address={LOOPBACK}", f"--socket={self.socket}",
+            f"--pid-file={root / 'mysqld.pid'}", f"--init-file={self.init}", f"--server-id={server_id}",
+            f"--tmpdir={root}", *_STORAGE_OPTIONS, *_SERVER_OPTIONS,
+        ]
+        self._argv += [f"--log-bin={root / 'binlog'}", *_BINLOG_OPTIONS] if binlog else ["--skip-log-bin"]
+        self._spawn()
+
+    def _spawn(self) -> None:
+        self.port = free_port()
+        self.child = Child(self.name, [*self._argv, f"--port={self.port}"], lease=self.lease,
+                           log_path=self.root / "mariadbd.log", ready_marker="ready for connections")
+
+    def ready(self, timeout: float = 30.0) -> MariaDB:
+        for _attempt in range(3):  # a port handed out by the kernel can be taken before we bind it
+            try:
+                self.child.wait_ready(timeout)
+                break
+            except StackError:
+                self.child.stop()
+                if "Address already in use" not in "\n".join(self.child.tail()):
+                    raise
+                self._spawn()
+        else:
+            raise StackError(f"{self.name}: no free port after 3 attempts")
+        self.init.unlink()
+        server = MariaDB(name=self.name, port=self.port, socket=self.socket, root=self.root,
+                         password=self.password, child=self.child, binlog=self.binlog)
+        server.query("SELECT 1")
+        log.debug("mariadb ready", instance=self.name, port=self.port, binlog=self.binlog)
+        return server
+
+
 def start(name: str, *, root: Path, lease: Lease, binlog: bool, server_id: int,
           timeout: float = 30.0) -> MariaDB:
     """Start a private instance in `root` (a fresh dir of the lease) and return it once it answers."""
-    mariadbd, install_db = ensure_installed()
-    template, _ = template_datadir(mariadbd, install_db)
-    datadir = root / "data"
-    shutil.copytree(template, datadir)
-    password = secrets.token_urlsafe(18)
-    init = root / "init.sql"
-    init.write_text(
-        f"CREATE USER '{USER}'@'{LOOPBACK}' IDENTIFIED BY '{password}';\n"
-        f"CREATE USER '{USER}'@'localhost' IDENTIFIED BY '{password}';\n"
-        f"GRANT ALL PRIVILEGES ON *.* TO '{USER}'@'{LOOPBACK}' WITH GRANT OPTION;\n"
-        f"GRANT ALL PRIVILEGES ON *.* TO '{USER}'@'localhost' WITH GRANT OPTION;\n"
-    )
-    init.chmod(0o600)
-    socket = root / "mysqld.sock"
-    last_error: StackError | None = None
-    for _attempt in range(3):  # a port handed out by the kernel can be taken before we bind it
-        port = free_port()
-        argv = [
-            mariadbd, "--no-defaults", f"--datadir={datadir}", "--user=root",
-            f"--port={port}", f"--bind-address={LOOPBACK}", f"--socket={socket}",
-            f"--pid-file={root / 'mysqld.pid'}", f"--init-file={init}", f"--server-id={server_id}",
-            f"--tmpdir={root}", *_STORAGE_OPTIONS, *_SERVER_OPTIONS,
-        ]
-        argv += [f"--log-bin={root / 'binlog'}", *_BINLOG_OPTIONS] if binlog else ["--skip-log-bin"]
-        child = Child(name, argv, lease=lease, log_path=root / "mariadbd.log",
-                      ready_marker="ready for connections")
-        try:
-            child.wait_ready(timeout)
-        except StackError as exc:
-            child.stop()
-            last_error = exc
-            if "Address already in use" in "\n".join(child.tail()):
-                continue
-            raise
-        init.unlink()
-        server = MariaDB(name=name, port=port, socket=socket, root=root, password=password,
-                         child=child, binlog=binlog)
-        server.query("SELECT 1")
-        log.debug("mariadb ready", instance=name, port=port, binlog=binlog)
-        return server
-    assert last_error is not None
-    raise last_error
+    return Launch(name, root=root, lease=lease, binlog=binlog, server_id=server_id).ready(timeout)

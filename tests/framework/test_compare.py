@@ -290,7 +290,7 @@ def test_time_compares_negative_and_over_a_day(column, a, b, same):
 @pytest.mark.parametrize(
     ("value", "reason"),
     [
-        ("839:00:00", "outside MySQL's TIME range"),
+        ("839:00:00", "outside the TIME range"),
         ("12:60:00", "not '"),
         ("1:2", "not '"),
         ("00:00:00.5", "fractional-second"),
