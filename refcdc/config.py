@@ -27,7 +27,7 @@ class Endpoint:
 
     def connect_args(self) -> dict[str, Any]:
         """Keyword arguments for PyMySQL-style clients (python-mysql-replication too)."""
-        return {"host": self.host, "port": self.port, "user": self.user, "passwd": self.password}
+        return {"host": self.host, "port": self.port, "user": self.user, "password": self.password}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Endpoint:
