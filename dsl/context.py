@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
+from sqlalchemy.pool import NullPool
 
 from dsl.helper import SQLHelper
 from matrix.cells import Cell
@@ -27,3 +32,28 @@ class Ctx:
         """Mark a Given/When/Then phase: later log records carry it as `phase`."""
         structlog.contextvars.bind_contextvars(phase=text)
         log.info("step", step=text)
+
+
+@contextmanager
+def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None = None,
+           batch_timeout: float | None = None) -> Iterator[Ctx]:
+    """A context on a fresh database of `stack` (what the `ctx` fixture yields); the database stays."""
+    database = stack.create_database(name)
+    structlog.contextvars.bind_contextvars(cell=cell.id, database=database)
+    view = stack.view
+    up = create_engine(stack.upstream_url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    down = create_engine(view.url(view.database(database)), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    timeouts = {k: v for k, v in (("request_timeout", request_timeout), ("batch_timeout", batch_timeout))
+                if v is not None}
+    try:
+        with up.connect() as upstream, down.connect() as downstream:
+            helper = SQLHelper(upstream, downstream, database=database,
+                               sink_database=view.database(database), progress=view.progress, **timeouts)
+            try:
+                yield Ctx(upstream, downstream, helper, cell, database)
+            finally:
+                helper.close()
+    finally:
+        up.dispose()
+        down.dispose()
+        structlog.contextvars.unbind_contextvars("cell", "database", "phase")

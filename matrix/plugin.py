@@ -8,11 +8,8 @@ from typing import Any
 
 import pytest
 import structlog
-from sqlalchemy import create_engine
-from sqlalchemy.pool import NullPool
 
-from dsl.context import Ctx
-from dsl.helper import SQLHelper
+from dsl.context import Ctx, opened
 from matrix import selection
 from matrix.cells import Cell
 from reports import logs, rundir
@@ -85,27 +82,16 @@ def stack(cell: Cell) -> Iterator[Any]:
 @pytest.fixture
 def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]:
     """The test's context: its own database upstream and in the sink, and the DSL on top."""
-    database = stack.create_database(request.node.name)
-    structlog.contextvars.bind_contextvars(test=request.node.nodeid, cell=cell.id, database=database)
     timeout = request.config.getoption("wait_timeout")
-    up = create_engine(stack.upstream_url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    down = create_engine(stack.view.url(stack.view.database(database)), isolation_level="AUTOCOMMIT",
-                         poolclass=NullPool)
+    structlog.contextvars.bind_contextvars(test=request.node.nodeid)
     try:
-        with up.connect() as upstream, down.connect() as downstream:
-            helper = SQLHelper(upstream, downstream, database=database,
-                               sink_database=stack.view.database(database), progress=stack.view.progress,
-                               **({"request_timeout": timeout, "batch_timeout": timeout * 8} if timeout else {}))
-            try:
-                yield Ctx(upstream, downstream, helper, cell, database)
-            finally:
-                helper.close()
+        with opened(stack, cell, request.node.name, request_timeout=timeout,
+                    batch_timeout=timeout * 8 if timeout else None) as context:
+            yield context
     finally:
-        up.dispose()
-        down.dispose()
-        structlog.contextvars.unbind_contextvars("test", "cell", "database", "phase")
+        structlog.contextvars.unbind_contextvars("test")
     if request.node.stash.get(_OUTCOMES, {}).get("call") == "passed":
-        stack.drop_database(database)  # a failed test's data stays for inspection
+        stack.drop_database(context.database)  # a failed test's data stays for inspection
 
 
 _RUN = pytest.StashKey[tuple[str, Any]]()
