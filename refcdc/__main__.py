@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ def configure_logging(config: Config) -> None:
     """JSON lines to the config's log file, every line naming the changefeed."""
     changefeed = config.changefeed_id
 
-    def bind_changefeed(_logger: Any, _method: str, event: dict[str, Any]) -> dict[str, Any]:
+    def bind_changefeed(
+        _logger: Any, _method: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
         event.setdefault("changefeed", changefeed)
         return event
 

@@ -36,4 +36,4 @@ def open_applier(sink: dict[str, Any], *, resumed: bool) -> Applier:
         raise UnknownSink(kind, list(APPLIERS))
     module, _, name = APPLIERS[kind].partition(":")
     factory = getattr(importlib.import_module(module), name)
-    return factory(sink, resumed=resumed)  # type: ignore[no-any-return]
+    return factory(sink, resumed=resumed)

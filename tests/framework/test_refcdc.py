@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import json
+import socket
 import statistics
 import struct
 import tempfile
@@ -21,10 +23,12 @@ from dsl.schema import introspect
 from refcdc import ddl, values
 from refcdc.apply_mysql import MysqlApplier
 from refcdc.binlog import BinlogReader
-from refcdc.changes import Position, RowChange, Transaction
+from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.client import RefCdc, master_position, mysql_sink
 from refcdc.config import Config, Endpoint
+from refcdc.errors import ApplyError
 from refcdc.schemas import SchemaCache
+from refcdc.status import Status, StatusServer
 from stack import mariadb
 from stack.leases import Lease
 
@@ -257,10 +261,11 @@ def test_restart_resumes_without_loss(stack: Stack) -> None:
     seen = stack.cdc.messages
     stack.cdc.wait_progress(seen + 20, time.monotonic() + WAIT)  # mid-stream
     stack.cdc.restart()
+    resumed_at = stack.cdc.position
     loader.join()
     assert done.is_set()
     checksum = "SELECT COUNT(*), SUM(CRC32(CONCAT_WS('|', id, v, n))) FROM rc_restart.t"
-    stack.sync()
+    assert resumed_at < stack.sync(), "the load ended before the restart; make it bigger"
     assert stack.down.query(checksum) == stack.up.query(checksum)
     assert stack.up.query(checksum)[0][0] == 100_000
 
@@ -277,6 +282,64 @@ def test_failure_is_published_with_the_error(stack: Stack) -> None:
         assert cdc.child is not None and cdc.child.process.wait(WAIT) == 1
     finally:
         cdc.stop()
+
+
+def test_sigterm_exits_cleanly_and_feed_starts_with_current_state(stack: Stack) -> None:
+    cdc = RefCdc.start(upstream=stack.up, sink=mysql_sink(stack.down), databases=["rcterm_*"],
+                       root=stack.root / "cdc-term", lease=stack.lease, changefeed_id="term")
+    try:
+        with socket.socket(socket.AF_UNIX) as feed:
+            feed.connect(str(cdc.config.status_socket))
+            first = json.loads(feed.makefile("rb").readline())
+        assert set(first) == {"state", "file", "pos", "txns", "rows", "error"}
+        assert first["state"] == "streaming"
+        assert Position.of(first["file"], first["pos"]) == cdc.position
+    finally:
+        cdc.stop()
+    assert cdc.state == "stopped"
+    assert cdc.child is not None and cdc.child.process.returncode == 0
+
+
+def test_replayed_ddl_is_tolerated_only_after_a_restart(stack: Stack) -> None:
+    stack.sql(stack.down, "CREATE DATABASE rc_replay", "CREATE TABLE rc_replay.t (id INT)")
+    create = Transaction((DdlChange("rc_replay", "CREATE TABLE t (id INT)", "CREATE"),),
+                         end=Position.of("binlog.000001", 4), commit_time=0)
+    fresh = MysqlApplier(mysql_sink(stack.down))
+    with pytest.raises(ApplyError, match="already exists"):
+        fresh.apply(create)
+    fresh.close()
+    resumed = MysqlApplier(mysql_sink(stack.down), resumed=True)
+    resumed.apply(create)
+    resumed.flush()
+    resumed.close()
+
+
+def test_status_push_latency() -> None:
+    """Prints how long a published state takes to reach a subscriber thread."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = StatusServer(Path(tmp) / "s.sock", Status("streaming", Position.of("b.000001", 4)))
+        arrived = threading.Condition()
+        got: list[float] = []
+        with socket.socket(socket.AF_UNIX) as feed:
+            feed.connect(str(server.path))
+
+            def follow() -> None:
+                for _line in feed.makefile("rb"):
+                    with arrived:
+                        got.append(time.perf_counter())
+                        arrived.notify_all()
+
+            threading.Thread(target=follow, daemon=True).start()
+            latencies = []
+            for i in range(200):
+                with arrived:
+                    arrived.wait_for(lambda n=i: len(got) > n, timeout=WAIT)
+                    sent = time.perf_counter()
+                    server.publish(position=Position.of("b.000001", 5 + i))
+                    assert arrived.wait_for(lambda n=i: len(got) > n + 1, timeout=WAIT)
+                    latencies.append((got[-1] - sent) * 1000)
+            server.close()
+    print(f"\nstatus publish → subscriber: median {statistics.median(latencies):.3f} ms")
 
 
 def test_apply_throughput_and_wait_latency(stack: Stack) -> None:
