@@ -30,7 +30,7 @@ class SQLHelper:
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0
-        raw = upstream.connection.dbapi_connection
+        raw: Any = upstream.connection.dbapi_connection
         self.cursor: Any = raw.cursor()
         self.cursor.max_stmt_length = 1 << 26  # one multi-row chunk is one statement
         self.verifier = Verifier(raw, sink.connection.dbapi_connection, database, sink_database)

@@ -1,8 +1,9 @@
 """SQL the DSL runs: built once per statement shape with SQLAlchemy Core, then executed on the driver.
 
 Statements are compiled by the MySQL dialect (identifiers quoted by it) and cached by shape, so a
-hot loop of `send()`s pays for a dict lookup, not for compilation. Key sets are rendered as ranges
-where integer keys are contiguous and as (tuple) IN lists otherwise, values passed to the driver as parameters.
+hot loop of `send()`s pays for a dict lookup, not for compilation. Key sets render as ranges
+where integer keys are contiguous and as (tuple) IN lists otherwise, values passed to the driver
+as parameters.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def _table(database: str | None, name: str, columns: Sequence[str]) -> sa.TableC
 
 def _compile(stmt: sa.ClauseElement) -> Compiled:
     compiled = stmt.compile(dialect=DIALECT)
-    return Compiled(compiled.string, tuple(compiled.positiontup or ()))
+    return Compiled(compiled.string, tuple(getattr(compiled, "positiontup", None) or ()))
 
 
 @lru_cache(maxsize=4096)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -221,10 +222,9 @@ def _by_columns(rows: Sequence[dict[str, Any]]) -> list[tuple[tuple[str, ...], l
 
 
 def _rollback(cur: Any) -> None:
-    try:
+    # the connection may be gone; the server rolls back on its own then
+    with contextlib.suppress(Exception):
         cur.execute("ROLLBACK")
-    except Exception:  # the connection may be gone; the server rolls back on its own then
-        pass
 
 
 def _show(schema: TableSchema, values: Mapping[str, Any]) -> str:

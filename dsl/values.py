@@ -57,7 +57,7 @@ def row_values(schema: TableSchema, row: Mapping[str, Any], what: str) -> dict[s
 def server_error(schema: TableSchema, exc: Exception, rows: Sequence[Mapping[str, Any]],
                  what: str) -> Exception:
     """Turn a driver error into a DSL error naming the column, or return it unchanged."""
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = tuple(getattr(exc, "args", ()))
     code = args[0] if args and isinstance(args[0], int) else None
     message = str(args[1]) if len(args) > 1 else str(exc)
     if code == 1062:

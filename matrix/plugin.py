@@ -13,6 +13,7 @@ from dsl.context import Ctx, opened
 from matrix import selection
 from matrix.cells import Cell
 from reports import logs, rundir
+from reports.summary import RunSummary
 
 RUN_ID_KEY = "sinkmatrix_run_id"
 
@@ -29,6 +30,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="default timeout of a single request's wait() (batches get 8x)")
 
 
+@pytest.hookimpl(tryfirst=True)  # before junitxml reads its path
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sinks(*names): run this case only on the named sinks")
     workerinput = getattr(config, "workerinput", None)
@@ -42,6 +44,9 @@ def pytest_configure(config: pytest.Config) -> None:
     structlog.contextvars.bind_contextvars(run=run_id, worker=worker)
     if workerinput is None:
         rundir.point_latest(run_id)
+        if not config.option.xmlpath:
+            config.option.xmlpath = str(rundir.run_dir(run_id) / "junit.xml")
+        config.pluginmanager.register(RunSummary(run_id, rundir.run_dir(run_id)), "sinkmatrix-summary")
 
 
 @pytest.hookimpl(optionalhook=True)

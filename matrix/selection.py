@@ -1,4 +1,4 @@
-"""Which cells a run covers: every valid cell, narrowed by --sink/--protocol/--version."""
+"""Which cells a run covers: every valid cell, narrowed by --sink/--protocol/--profile."""
 
 from __future__ import annotations
 
@@ -11,10 +11,6 @@ from matrix.cells import Cell
 from sinks import registry
 
 
-class UnknownSelection(pytest.UsageError):
-    """A name in --sink/--protocol/--version that the matrix does not have."""
-
-
 def _names(values: list[str]) -> list[str]:
     return [n.strip() for v in values for n in v.split(",") if n.strip()]
 
@@ -24,7 +20,7 @@ def _check(kind: str, wanted: list[str], valid: set[str]) -> None:
         if name not in valid:
             close = get_close_matches(name, sorted(valid), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise UnknownSelection(f"unknown {kind} {name!r}{hint}; valid: {', '.join(sorted(valid))}")
+            raise pytest.UsageError(f"unknown {kind} {name!r}{hint}; valid: {', '.join(sorted(valid))}")
 
 
 def select(config: pytest.Config) -> list[Cell]:

@@ -15,7 +15,7 @@ def reports_root() -> Path:
 
 
 def new_run_id() -> str:
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
     return f"{stamp}-{os.urandom(2).hex()}"
 
 

@@ -18,7 +18,7 @@ class MysqlView:
         self.progress = progress
 
     def url(self, database: str) -> URL:
-        return self.server.url(database)  # type: ignore[no-any-return]
+        return self.server.url(database)
 
     def database(self, database: str) -> str:
         return database

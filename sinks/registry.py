@@ -21,7 +21,7 @@ class UnknownSink(LookupError):
 
 def _load(target: str) -> type[SinkAdapter]:
     module, _, attr = target.partition(":")
-    return getattr(import_module(module), attr)  # type: ignore[no-any-return]
+    return getattr(import_module(module), attr)
 
 
 def available() -> dict[str, str]:

@@ -117,7 +117,8 @@ class EmbeddedStack:
         self.upstream.query(f"CREATE DATABASE {quote(name)}")
         if not self.progress.wait_past(self.progress.mark(), time.monotonic() + _READY_TIMEOUT):
             raise StackError(f"the CDC did not replicate CREATE DATABASE {name} within "
-                             f"{_READY_TIMEOUT:g}s ({self.progress.describe()}); see {self.cdc.config.log_path}")
+                             f"{_READY_TIMEOUT:g}s ({self.progress.describe()}); "
+                             f"see {self.cdc.config.log_path}")
         return name
 
     def drop_database(self, name: str) -> None:

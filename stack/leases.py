@@ -138,7 +138,7 @@ def reap() -> list[str]:
             continue
         if alive(data["owner_pid"], data.get("owner_start")):
             continue
-        _clean([tuple(p) for p in data["processes"]], data["directories"])  # type: ignore[misc]
+        _clean([tuple(p) for p in data["processes"]], data["directories"])
         path.unlink(missing_ok=True)
         reaped.append(path.stem)
         log.info("reaped leftovers", lease=path.stem, processes=len(data["processes"]),

@@ -5,6 +5,7 @@ Warm starts copy a cached pre-initialized datadir (the template) instead of runn
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import secrets
@@ -68,7 +69,8 @@ def ensure_installed() -> tuple[str, str]:
     for argv in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "mariadb-server"]):
         done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            raise MissingComponent("mariadbd", f"{' '.join(argv)} failed ({done.stderr.strip()[-300:]}); {hint}")
+            why = done.stderr.strip()[-300:]
+            raise MissingComponent("mariadbd", f"{' '.join(argv)} failed ({why}); {hint}")
     found = [find_program(p) for p in _PROGRAMS]
     if not all(found):
         raise MissingComponent("mariadbd", hint)
@@ -108,10 +110,8 @@ def template_datadir(mariadbd: str, install_db: str) -> tuple[Path, bool]:
     if done.returncode != 0:
         shutil.rmtree(work, ignore_errors=True)
         raise StackError(f"mariadb-install-db failed: {done.stdout[-500:]}{done.stderr[-500:]}")
-    try:
+    with contextlib.suppress(OSError):  # another process won the race; its template is as good
         os.rename(datadir, target)
-    except OSError:
-        pass  # another process won the race; its template is as good as ours
     shutil.rmtree(work, ignore_errors=True)
     return target, True
 

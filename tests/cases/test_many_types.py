@@ -25,7 +25,8 @@ TYPICAL = {
     "t_longtext": "x" * 5000,
     "t_binary": b"\x00\x01\xfe\xff", "t_varbinary": bytes(range(64)), "t_blob": b"\x00" * 3 + b"blob",
     "t_date": dt.date(2024, 2, 29), "t_datetime": dt.datetime(2024, 2, 29, 23, 59, 59, 999999),
-    "t_timestamp": dt.datetime(2038, 1, 19, 3, 14, 7, 123000), "t_time": dt.timedelta(hours=-838, minutes=-59, seconds=-59),
+    "t_timestamp": dt.datetime(2038, 1, 19, 3, 14, 7, 123000),
+    "t_time": dt.timedelta(hours=-838, minutes=-59, seconds=-59),
     "t_year": 2155, "t_bit": 0b101010101010, "t_json": {"k": [1, 2.5, "three", None, True]},
     "t_enum": "green", "t_set": {"a", "c"},
 }
