@@ -33,6 +33,7 @@ log = structlog.get_logger(__name__)
 _SOCKET_PATH_MAX = 100  # sockaddr_un holds 108 bytes
 _READY_TIMEOUT = 30.0
 _STOP_GRACE = 10.0
+_FINAL = ("failed", "stopped")  # states after which no more progress comes
 
 
 def master_position(server: MariaDB) -> Position:
@@ -143,10 +144,10 @@ class RefCdc:
         return self._messages
 
     def wait_past(self, target: Position, deadline: float) -> bool:
-        """Block until the position reaches `target`, the CDC fails, or `deadline`
+        """Block until the position reaches `target`, the CDC fails or stops, or `deadline`
         (a time.monotonic() value) passes; return whether the position reached it."""
         with self._cond:
-            while self._status.position < target and self._state != "failed":
+            while self._status.position < target and self._state not in _FINAL:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -154,10 +155,10 @@ class RefCdc:
             return self._status.position >= target
 
     def wait_progress(self, seen: int, deadline: float) -> int:
-        """Block until more than `seen` status messages arrived (or failure, or deadline);
+        """Block until more than `seen` status messages arrived (or failure, stop, deadline);
         return the message count."""
         with self._cond:
-            while self._messages <= seen and self._state != "failed":
+            while self._messages <= seen and self._state not in _FINAL:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -208,6 +209,8 @@ class RefCdc:
     def _follow(self, feed: socket.socket, child: Child, generation: int) -> None:
         with feed, feed.makefile("rb") as lines:
             for raw in lines:
+                if not raw.endswith(b"\n"):
+                    break  # cut off by the process dying mid-line
                 status = Status.from_json(json.loads(raw))
                 with self._cond:
                     if generation != self._generation:
