@@ -65,6 +65,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("cell", cells, ids=[c.id for c in cells], scope="session")
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Tag each case with its cell, for reports (it also lands in junit.xml as a property)."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None and "cell" in callspec.params:
+        item.user_properties.append(("cell", callspec.params["cell"].id))
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield

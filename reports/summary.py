@@ -1,0 +1,59 @@
+"""The run summary: outcomes per cell and case in summary.json, and a closing line naming the report."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+class RunSummary:
+    """Collects test reports (the controller sees every worker's) and writes summary.json."""
+
+    def __init__(self, run_id: str, run_dir: Path) -> None:
+        self.run_id, self.run_dir = run_id, run_dir
+        self.results: dict[str, dict[str, Any]] = {}
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        entry = self.results.setdefault(report.nodeid, {
+            "outcome": "passed", "duration": 0.0, "cell": dict(report.user_properties).get("cell", "-")})
+        entry["duration"] += report.duration
+        if report.failed:
+            entry["outcome"] = "error" if report.when != "call" else "failed"
+            entry["message"] = _headline(report)
+        elif report.skipped and entry["outcome"] == "passed":
+            entry["outcome"] = "skipped"
+            entry["message"] = _headline(report)
+
+    def write(self) -> dict[str, Any]:
+        cells: dict[str, Counter[str]] = defaultdict(Counter)
+        for entry in self.results.values():
+            cells[entry["cell"]][entry["outcome"]] += 1
+        summary = {
+            "run": self.run_id,
+            "totals": dict(Counter(e["outcome"] for e in self.results.values())),
+            "cells": {cell: dict(counts) for cell, counts in sorted(cells.items())},
+            "tests": self.results,
+        }
+        (self.run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+        return summary
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        summary = self.write()
+        tr = terminalreporter
+        tr.section("sinkmatrix report")
+        for cell, counts in summary["cells"].items():
+            name = "(no cell)" if cell == "-" else cell
+            tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        tr.line(f"report: {self.run_dir} (junit.xml, summary.json, logs/)")
+
+
+def _headline(report: pytest.TestReport) -> str:
+    crash = getattr(report.longrepr, "reprcrash", None)
+    text = crash.message if crash is not None else str(report.longrepr)
+    return text.strip().splitlines()[0][:300] if text.strip() else ""
