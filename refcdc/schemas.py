@@ -53,6 +53,15 @@ def _binlog_column(column: Any) -> Column:
     )
 
 
+def _key(known: TableSchema | None, names: tuple[str, ...],
+         binlog_pk: tuple[str, ...]) -> tuple[str, ...]:
+    """The row key as of the event: the binlog's primary key wins over a later one; the
+    introspected key supplies what the binlog lacks (index order, NOT NULL unique keys)."""
+    if known is None or not set(known.key) <= set(names):
+        return binlog_pk
+    return known.key if not binlog_pk or set(known.key) == set(binlog_pk) else binlog_pk
+
+
 class SchemaCache:
     """TableSchemas per (database, table), introspected on first use, forgotten on DDL."""
 
@@ -76,14 +85,12 @@ class SchemaCache:
         if fitted is not None:
             return fitted
         known = self._introspect(database, name)
-        if known is not None and tuple(c.name for c in known.columns) == names:
+        key = _key(known, names, tuple(primary_key))
+        if known is not None and tuple(c.name for c in known.columns) == names and key == known.key:
             fitted = known
         else:
             by_name = known.by_name if known is not None else {}
             cols = tuple(by_name.get(c.name) or _binlog_column(c) for c in columns)
-            key = known.key if known is not None else tuple(primary_key)
-            if not set(key) <= set(names):
-                key = tuple(primary_key) if set(primary_key) <= set(names) else ()
             fitted = TableSchema(database, name, cols, key)
             log.debug("schema fitted to binlog", table=f"{database}.{name}",
                       introspected=known is not None)

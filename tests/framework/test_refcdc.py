@@ -101,18 +101,29 @@ def test_insert_update_delete_replicate(stack: Stack) -> None:
 
 
 def test_ddl_replicates_in_order_with_rows(stack: Stack) -> None:
-    stack.sql(
-        stack.up, "CREATE DATABASE rc_ddl", "USE rc_ddl",
-        "CREATE TABLE t (id INT PRIMARY KEY)", "INSERT INTO t VALUES (1)",
-        "ALTER TABLE t ADD COLUMN v VARCHAR(8) NOT NULL DEFAULT 'x'", "INSERT INTO t VALUES (2, 'y')",
-        "RENAME TABLE t TO u", "INSERT INTO u VALUES (3, 'z')",
-        "CREATE TABLE gone (id INT PRIMARY KEY)", "INSERT INTO gone VALUES (1)", "DROP TABLE gone",
-        "CREATE TABLE emptied (id INT PRIMARY KEY)", "INSERT INTO emptied VALUES (1), (2)",
-        "TRUNCATE TABLE emptied", "INSERT INTO emptied VALUES (3)",
-    )
+    assert stack.cdc.child is not None
+    # Paused, the CDC reads these rows after the DDL that follows them already ran upstream.
+    stack.cdc.child.process.send_signal(signal.SIGSTOP)
+    try:
+        stack.sql(
+            stack.up, "CREATE DATABASE rc_ddl", "USE rc_ddl",
+            "CREATE TABLE t (id INT PRIMARY KEY)", "INSERT INTO t VALUES (1)",
+            "ALTER TABLE t ADD COLUMN v VARCHAR(8) NOT NULL DEFAULT 'x'",
+            "INSERT INTO t VALUES (2, 'y')", "RENAME TABLE t TO u", "INSERT INTO u VALUES (3, 'z')",
+            "CREATE TABLE k (a INT PRIMARY KEY, b INT NOT NULL, c INT)",
+            "INSERT INTO k VALUES (1, 1, 1), (2, 2, 2)", "UPDATE k SET a = 7 WHERE a = 2",
+            "ALTER TABLE k DROP PRIMARY KEY, ADD PRIMARY KEY (b)", "UPDATE k SET a = 5 WHERE b = 2",
+            "ALTER TABLE k DROP COLUMN c", "INSERT INTO k VALUES (3, 3)",
+            "CREATE TABLE gone (id INT PRIMARY KEY)", "INSERT INTO gone VALUES (1)", "DROP TABLE gone",
+            "CREATE TABLE emptied (id INT PRIMARY KEY)", "INSERT INTO emptied VALUES (1), (2)",
+            "TRUNCATE TABLE emptied", "INSERT INTO emptied VALUES (3)",
+        )
+    finally:
+        stack.cdc.child.process.send_signal(signal.SIGCONT)
     assert stack.assert_same("rc_ddl.u") == [(1, "x"), (2, "y"), (3, "z")]
+    assert stack.assert_same("rc_ddl.k") == [(1, 1), (3, 3), (5, 2)]
     assert stack.assert_same("rc_ddl.emptied") == [(3,)]
-    assert sorted(stack.down.query("SHOW TABLES FROM rc_ddl")) == [("emptied",), ("u",)]
+    assert sorted(stack.down.query("SHOW TABLES FROM rc_ddl")) == [("emptied",), ("k",), ("u",)]
     stack.sql(stack.up, "DROP DATABASE rc_ddl")
     stack.sync()
     assert ("rc_ddl",) not in stack.down.query("SHOW DATABASES")
