@@ -31,6 +31,7 @@ from refcdc.errors import ApplyError
 from refcdc.schemas import SchemaCache
 from refcdc.status import Status, StatusServer
 from stack import mariadb
+from stack.errors import StackError
 from stack.leases import Lease
 
 WAIT = 30.0
@@ -294,6 +295,13 @@ def test_failure_is_published_with_the_error(stack: Stack) -> None:
         assert cdc.child is not None and cdc.child.process.wait(WAIT) == 1
     finally:
         cdc.stop()
+
+
+def test_start_from_a_missing_binlog_fails_with_the_reason(stack: Stack) -> None:
+    with pytest.raises(StackError, match="binlog.000099"):
+        RefCdc.start(upstream=stack.up, sink=mysql_sink(stack.down), databases=["rcmiss_*"],
+                     root=stack.root / "cdc-missing", lease=stack.lease, changefeed_id="missing",
+                     start=Position.of("binlog.000099", 4))
 
 
 def test_sigterm_exits_cleanly_and_feed_starts_with_current_state(stack: Stack) -> None:
