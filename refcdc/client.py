@@ -6,10 +6,12 @@ on every message, so `wait_past` returns as soon as the CDC reports the commit t
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -187,10 +189,14 @@ class RefCdc:
         try:
             feed.connect(str(self.config.status_socket))
         except OSError as exc:
+            # The server removes its socket on the way out: it is exiting, so report why.
             feed.close()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.child.process.wait(_STOP_GRACE)
             self.child.stop()
-            raise StackError(f"{self.name} is up but its status socket "
-                             f"{self.config.status_socket} refused: {exc}") from exc
+            tail = "\n  ".join(self.child.tail())
+            raise StackError(f"{self.name} exited or refused its status socket ({exc}); "
+                             f"log {self.child.log_path}:\n  {tail}") from exc
         self._follower = threading.Thread(
             target=self._follow, args=(feed, self.child, generation),
             name=f"{self.name}-status", daemon=True,

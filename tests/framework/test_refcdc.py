@@ -11,7 +11,7 @@ import struct
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -298,7 +298,7 @@ def test_failure_is_published_with_the_error(stack: Stack) -> None:
 
 
 def test_start_from_a_missing_binlog_fails_with_the_reason(stack: Stack) -> None:
-    with pytest.raises(StackError, match="binlog.000099"):
+    with pytest.raises(StackError, match=r"binlog\.000099"):
         RefCdc.start(upstream=stack.up, sink=mysql_sink(stack.down), databases=["rcmiss_*"],
                      root=stack.root / "cdc-missing", lease=stack.lease, changefeed_id="missing",
                      start=Position.of("binlog.000099", 4))
@@ -349,14 +349,17 @@ def test_status_push_latency() -> None:
                         got.append(time.perf_counter())
                         arrived.notify_all()
 
+            def received(count: int) -> Callable[[], bool]:
+                return lambda: len(got) >= count
+
             threading.Thread(target=follow, daemon=True).start()
             latencies = []
             for i in range(200):
                 with arrived:
-                    arrived.wait_for(lambda n=i: len(got) > n, timeout=WAIT)
+                    assert arrived.wait_for(received(i + 1), timeout=WAIT)
                     sent = time.perf_counter()
                     server.publish(position=Position.of("b.000001", 5 + i))
-                    assert arrived.wait_for(lambda n=i: len(got) > n + 1, timeout=WAIT)
+                    assert arrived.wait_for(received(i + 2), timeout=WAIT)
                     latencies.append((got[-1] - sent) * 1000)
             server.close()
     print(f"\nstatus publish → subscriber: median {statistics.median(latencies):.3f} ms")
