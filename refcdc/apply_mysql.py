@@ -10,7 +10,8 @@ at a time; those are not replay-safe.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import MySQLdb
@@ -51,6 +52,23 @@ def _match(table: TableSchema, columns: Sequence[str], op: str = "=") -> str:
     return " AND ".join(f"{_ident(c)} {op} {_placeholder(table, c)}" for c in columns)
 
 
+def _picker(columns: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    if len(columns) == 1:
+        only = columns[0]
+        return lambda image: (image[only],)
+    return itemgetter(*columns)
+
+
+class _Layout:
+    """How one table's row images become statement arguments."""
+
+    def __init__(self, table: TableSchema, generated: frozenset[str]) -> None:
+        self.columns = tuple(c.name for c in table.columns if c.name not in generated)
+        self.match = table.key or self.columns  # keyless: all written columns, NULL-safe
+        self.pick = _picker(self.columns)
+        self.pick_match = _picker(self.match)
+
+
 class MysqlApplier:
     """Applies transactions on one downstream connection; one downstream commit per flush()."""
 
@@ -75,6 +93,8 @@ class MysqlApplier:
         self._rows: list[tuple[Any, ...]] = []
         self._columns: tuple[str, ...] = ()
         self._position: Position | None = None
+        # Per table (pinned, so its id stays unique): the columns written and how to pick them.
+        self._layouts: dict[int, tuple[TableSchema, _Layout]] = {}
 
     # -- Applier protocol
 
@@ -119,19 +139,36 @@ class MysqlApplier:
             self._upsert(table, after)
 
     def _join(self, kind: str, table: TableSchema, columns: tuple[str, ...]) -> None:
-        if self._kind != kind or self._table is not table or self._columns != columns:
+        if self._kind != kind or self._table is not table:
             self._flush_group()
             self._kind, self._table, self._columns = kind, table, columns
 
     def _upsert(self, table: TableSchema, image: dict[str, Any]) -> None:
-        columns = tuple(image)
-        self._join("upsert", table, columns)
-        self._rows.append(tuple(image.values()))
+        layout = self._layout(table)
+        self._join("upsert", table, layout.columns)
+        self._rows.append(layout.pick(image))
 
     def _delete(self, table: TableSchema, image: dict[str, Any]) -> None:
-        match = table.key or tuple(image)
-        self._join("delete", table, match)
-        self._rows.append(tuple(image[c] for c in match))
+        layout = self._layout(table)
+        self._join("delete", table, layout.match)
+        self._rows.append(layout.pick_match(image))
+
+    def _layout(self, table: TableSchema) -> _Layout:
+        pinned = self._layouts.get(id(table))
+        if pinned is not None:
+            return pinned[1]
+        layout = _Layout(table, self._generated(table))
+        self._layouts[id(table)] = (table, layout)
+        return layout
+
+    def _generated(self, table: TableSchema) -> frozenset[str]:
+        """Generated columns downstream: they are in the binlog but must not be written."""
+        self._execute(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s "
+            "AND TABLE_NAME = %s AND EXTRA IN ('VIRTUAL GENERATED', 'STORED GENERATED')",
+            (table.database, table.name),
+        )
+        return frozenset(row[0] for row in self._cursor.fetchall())
 
     def _flush_group(self) -> None:
         if not self._rows:
@@ -167,15 +204,17 @@ class MysqlApplier:
 
     def _update_keyless(self, table: TableSchema, before: dict[str, Any],
                         after: dict[str, Any]) -> None:
-        assignments = ", ".join(f"{_ident(c)} = %s" for c in after)
+        layout = self._layout(table)
+        assignments = ", ".join(f"{_ident(c)} = %s" for c in layout.columns)
         sql = (f"UPDATE {_qualified(table)} SET {assignments} "
-               f"WHERE {_match(table, tuple(before), '<=>')} LIMIT 1")
-        self._execute(sql, (*after.values(), *before.values()))
+               f"WHERE {_match(table, layout.columns, '<=>')} LIMIT 1")
+        self._execute(sql, (*layout.pick(after), *layout.pick(before)))
 
     # -- DDL
 
     def _ddl(self, change: DdlChange) -> None:
         self._flush_group()
+        self._layouts.clear()
         statement = ddl.classify(change.query)
         try:
             self._conn.commit()

@@ -163,6 +163,18 @@ def test_not_null_unique_key_serves_as_handle(stack: Stack) -> None:
     assert stack.assert_same("rc_handle.t") == [(None, "c", 1)]
 
 
+def test_generated_columns_are_left_to_the_downstream(stack: Stack) -> None:
+    stack.sql(stack.up, "CREATE DATABASE rc_gen",
+              "CREATE TABLE rc_gen.t (id INT PRIMARY KEY, a INT, v INT AS (a * 2) VIRTUAL, "
+              "s INT AS (a * 3) PERSISTENT)",
+              "CREATE TABLE rc_gen.nokey (a INT, v INT AS (a + 1) VIRTUAL)",
+              "INSERT INTO rc_gen.t (id, a) VALUES (1, 1), (2, 2)", "UPDATE rc_gen.t SET a = 5",
+              "INSERT INTO rc_gen.nokey (a) VALUES (1), (2)", "UPDATE rc_gen.nokey SET a = 7 WHERE a = 1",
+              "DELETE FROM rc_gen.nokey WHERE a = 2")
+    assert stack.assert_same("rc_gen.t") == [(1, 5, 10, 15), (2, 5, 10, 15)]
+    assert stack.assert_same("rc_gen.nokey") == [(7, 8)]
+
+
 TYPES_TABLE = """CREATE TABLE rc_types.t (id INT PRIMARY KEY,
  ti TINYINT, tu TINYINT UNSIGNED, bi BIGINT, bu BIGINT UNSIGNED, mu MEDIUMINT UNSIGNED,
  de DECIMAL(20,6), d0 DECIMAL(5,0), fl FLOAT, db DOUBLE,
