@@ -85,7 +85,8 @@ def _select_rows_head(schema: TableSchema, database: str | None, columns: tuple[
 def _checksum_head(schema: TableSchema, database: str | None, columns: tuple[str, ...]) -> str:
     # QUOTE() renders NULL as the bare word NULL and every value unambiguously, so a row's text,
     # and so its CRC, changes with any column; XOR and SUM of the CRCs fold the set order-free.
-    row = sa.func.crc32(sa.func.concat_ws(",", *(sa.func.quote(sa.column(c)) for c in columns)))
+    separator = sa.literal_column("','")
+    row = sa.func.crc32(sa.func.concat_ws(separator, *(sa.func.quote(sa.column(c)) for c in columns)))
     return _select_head(schema, database, [sa.func.count(), sa.func.bit_xor(row), sa.func.sum(row)])
 
 

@@ -14,8 +14,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import MySQLdb
+import pymysql
+import structlog
+
 from dsl import compare, statements
 from dsl.schema import TableSchema
+
+log = structlog.get_logger("sinkmatrix.verify")
+DATABASE_ERRORS = (MySQLdb.Error, pymysql.Error)
 
 Row = dict[str, Any]
 KeyId = tuple[Any, ...]
@@ -57,6 +64,7 @@ class Verdict:
     """What one look at the sink found: keys that match and those that do not."""
 
     checked: int = 0
+    fetched: int = 0  # keys whose rows had to be fetched and diffed (their checksums differed)
     bad: list[KeyOutcome] = field(default_factory=list)
 
     @property
@@ -115,7 +123,8 @@ class Verifier:
         try:
             cur.execute(statements.checksum(schema, database, columns, where), args)
             return tuple(cur.fetchone())
-        except Exception:  # e.g. the sink lacks a column: the row diff will say which
+        except DATABASE_ERRORS as exc:  # e.g. the sink lacks a column: the row diff will say which
+            log.debug("checksum failed; comparing rows", table=schema.name, error=str(exc))
             return None
         finally:
             cur.close()
@@ -160,8 +169,9 @@ class Verifier:
         columns = _columns_of(schema, expected)
         try:
             actual = self.read(self.sink, schema, self.sink_database, keys, columns)
-        except Exception:
+        except DATABASE_ERRORS:
             actual = self._read_any_columns(schema, keys)
+        verdict.fetched += len(keys)
         ident = identity(schema)
         for key in keys:
             kid = ident(key)

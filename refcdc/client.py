@@ -141,6 +141,11 @@ class RefCdc:
         return self._status.rows
 
     @property
+    def committed_at(self) -> float | None:
+        """Wall-clock time (time.time()) at which the sink acknowledged the last applied batch."""
+        return self._status.applied_at
+
+    @property
     def messages(self) -> int:
         """Status messages received so far, over all restarts."""
         return self._messages

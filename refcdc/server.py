@@ -153,7 +153,8 @@ class Server:
         checkpoint.write(self.config.checkpoint_path, end)
         self._txns += len(txns)
         self._rows += rows
-        self.status.publish(position=end, txns=self._txns, rows=self._rows)
+        applied = {"applied_at": time.time()} if txns else {}
+        self.status.publish(position=end, txns=self._txns, rows=self._rows, **applied)
         now = time.monotonic()
         if now - self._logged_at >= _LOG_EVERY:
             self._logged_at = now

@@ -1,6 +1,7 @@
 """The CDC's status feed: a Unix socket where each subscriber gets the state now, then every change.
 
-One JSON line per message: {"state", "file", "pos", "txns", "rows", "error"}. Messages are pushed
+One JSON line per message: {"state", "file", "pos", "txns", "rows", "error", "applied_at"}.
+Messages are pushed
 as they happen so a waiter learns about a commit at once, without polling.
 """
 
@@ -36,15 +37,17 @@ class Status:
     txns: int = 0
     rows: int = 0
     error: str | None = None
+    applied_at: float | None = None  # wall-clock time the sink acknowledged the last applied batch
 
     def to_json(self) -> dict[str, Any]:
         return {"state": self.state, "file": self.position.file, "pos": self.position.pos,
-                "txns": self.txns, "rows": self.rows, "error": self.error}
+                "txns": self.txns, "rows": self.rows, "error": self.error, "applied_at": self.applied_at}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Status:
         return cls(state=data["state"], position=Position.of(data["file"], data["pos"]),
-                   txns=int(data["txns"]), rows=int(data["rows"]), error=data.get("error"))
+                   txns=int(data["txns"]), rows=int(data["rows"]), error=data.get("error"),
+                   applied_at=data.get("applied_at"))
 
     def line(self) -> bytes:
         return (json.dumps(self.to_json()) + "\n").encode()

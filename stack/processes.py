@@ -42,6 +42,7 @@ class Child:
         self._ready = threading.Event()
         self._marker = ready_marker
         self._tail: deque[str] = deque(maxlen=40)
+        self._marker_seen = False
         self.process = subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,
@@ -63,12 +64,13 @@ class Child:
                 line = raw.decode(errors="replace").rstrip()
                 self._tail.append(line)
                 if self._marker and self._marker in line:
+                    self._marker_seen = True
                     self._ready.set()
-        self._ready.set()  # exited: wake the waiter, who sees the exit code
+        self._ready.set()  # output closed: wake the waiter, who finds no marker
 
     def wait_ready(self, timeout: float) -> None:
         """Block until the readiness line appears; raise with the output's tail if it exits or stalls."""
-        if not self._ready.wait(timeout) or self.process.poll() is not None:
+        if not self._ready.wait(timeout) or not self._marker_seen or self.process.poll() is not None:
             if self.process.poll() is not None:
                 self._pump.join(timeout=2)  # the whole tail, not a part of it
             state = "exited" if self.process.poll() is not None else "did not get ready"

@@ -64,3 +64,19 @@ def test_expectation_is_the_row_as_stored_at_send(ctx, table):
 def test_insert_many_verifies_100k_rows(ctx, table):
     table.insert_many({"id": i, "value": i % 977, "note": f"n{i}"} for i in range(100_000)).wait().check()
     assert ctx.downstream.exec_driver_sql("select count(*) from test").scalar() == 100_000
+
+
+def test_matching_rows_are_verified_in_the_servers_without_fetching(ctx, table):
+    verdict = table.insert_many({"id": i, "value": i, "note": None} for i in range(3000)).wait().verdict
+    assert verdict.checked == 3000
+    assert verdict.fetched == 0
+
+
+def test_only_the_chunk_with_a_difference_is_fetched(ctx, table):
+    sent = table.insert_many({"id": i * 2, "value": i} for i in range(20_000))  # scattered keys: IN lists
+    sent.wait().check()
+    ctx.downstream.exec_driver_sql("update test set note = 'x' where id = 2")
+    with pytest.raises(CheckFailed, match="note: expected NULL, actual 'x'"):
+        checkable = sent.wait(timeout=5)
+        assert 0 < checkable.verdict.fetched < 20_000
+        checkable.check()
