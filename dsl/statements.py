@@ -8,8 +8,9 @@ as parameters.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -26,9 +27,17 @@ _QUOTE = DIALECT.identifier_preparer.quote_identifier
 class Compiled:
     sql: str
     params: tuple[str, ...]  # names of the positional parameters, in order
+    _pick: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        pick = operator.itemgetter(*self.params) if self.params else (lambda _values: ())
+        if len(self.params) == 1:
+            single = pick
+            pick = lambda values: (single(values),)  # noqa: E731 (itemgetter of one is not a tuple)
+        object.__setattr__(self, "_pick", pick)
 
     def args(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(values[p] for p in self.params)
+        return self._pick(values)  # type: ignore[no-any-return]
 
 
 def quote(identifier: str) -> str:

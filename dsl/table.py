@@ -10,7 +10,7 @@ from dsl import statements
 from dsl.errors import DslError, MissingKey, NoKey, UnknownColumn
 from dsl.requests import Awaitable, Request
 from dsl.schema import TableSchema
-from dsl.values import row_values, server_error
+from dsl.values import adapter_for, row_values, server_error
 from dsl.verify import identity
 
 if TYPE_CHECKING:
@@ -101,10 +101,15 @@ class Table:
               exact: bool = False) -> tuple[TableSchema, list[dict[str, Any]]]:
         batch = []
         schema = self.schema
+        shape: tuple[str, ...] | None = None
+        adapt = dict
         for row in rows:
-            schema, values = self._row(row, what)
-            self._need_key(schema, values, what, allow_auto=allow_auto, exact=exact)
-            batch.append(values)
+            columns = tuple(row) if isinstance(row, Mapping) else None
+            if columns is None or columns != shape:  # validate each new column set once
+                schema, values = self._row(row, what)
+                self._need_key(schema, values, what, allow_auto=allow_auto, exact=exact)
+                shape, adapt = columns, adapter_for(schema, tuple(values))
+            batch.append(adapt(row))
         if not batch:
             raise DslError(f"{what} on {self.name!r} got no rows")
         return schema, batch
