@@ -30,14 +30,14 @@ class Compiled:
     _pick: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        pick = operator.itemgetter(*self.params) if self.params else (lambda _values: ())
+        pick: Any = operator.itemgetter(*self.params) if self.params else (lambda _values: ())
         if len(self.params) == 1:
             single = pick
             pick = lambda values: (single(values),)  # noqa: E731 (itemgetter of one is not a tuple)
         object.__setattr__(self, "_pick", pick)
 
     def args(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        return self._pick(values)  # type: ignore[no-any-return]
+        return self._pick(values)
 
 
 def quote(identifier: str) -> str:
@@ -94,7 +94,7 @@ def _select_rows_head(schema: TableSchema, database: str | None, columns: tuple[
 def _checksum_head(schema: TableSchema, database: str | None, columns: tuple[str, ...]) -> str:
     # QUOTE() renders NULL as the bare word NULL and every value unambiguously, so a row's text,
     # and so its CRC, changes with any column; XOR and SUM of the CRCs fold the set order-free.
-    separator = sa.literal_column("','")
+    separator: sa.ColumnElement[str] = sa.literal_column("','")
     row = sa.func.crc32(sa.func.concat_ws(separator, *(sa.func.quote(sa.column(c)) for c in columns)))
     return _select_head(schema, database, [sa.func.count(), sa.func.bit_xor(row), sa.func.sum(row)])
 

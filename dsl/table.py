@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dsl import statements
@@ -102,7 +102,7 @@ class Table:
         batch = []
         schema = self.schema
         shape: tuple[str, ...] | None = None
-        adapt = dict
+        adapt: Callable[[Mapping[str, Any]], dict[str, Any]] = dict
         for row in rows:
             columns = tuple(row) if isinstance(row, Mapping) else None
             if columns is None or columns != shape:  # validate each new column set once

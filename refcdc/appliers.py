@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol
 
-from refcdc.changes import Transaction
+from refcdc.changes import RowChange, Transaction
 from refcdc.errors import UnknownSink
 
 
@@ -14,6 +14,9 @@ class Applier(Protocol):
 
     def apply(self, txn: Transaction) -> None:
         """Add one upstream transaction to the current batch (after everything added before)."""
+
+    def apply_part(self, changes: tuple[RowChange, ...]) -> None:
+        """Apply rows of a transaction whose end comes later; nothing may be durable before flush()."""
 
     def flush(self) -> None:
         """Make the batch durable in the sink; after it returns the checkpoint may pass it."""

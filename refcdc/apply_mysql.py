@@ -106,6 +106,12 @@ class MysqlApplier:
             else:
                 self._ddl(change)
 
+    def apply_part(self, changes: tuple[RowChange, ...]) -> None:
+        # executed now, inside the downstream transaction that flush() commits
+        for change in changes:
+            self._row(change)
+        self._flush_group()
+
     def flush(self) -> None:
         self._flush_group()
         try:

@@ -39,30 +39,47 @@ class Progress:
     position: Position
 
 
-Item = Transaction | Progress
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """Rows of a transaction that is still being read: applied early, committed with its end."""
+
+    changes: tuple[RowChange, ...]
+    position: Position
+
+
+Item = Transaction | Progress | Fragment
+# A large transaction is handed over in pieces of this many rows, so the sink applies one piece
+# while the next is decoded instead of waiting for the whole transaction.
+FRAGMENT_ROWS = 5000
 
 
 class _Open:
     """The transaction being read: its GTID, changes so far, and whether it is open at all."""
 
-    __slots__ = ("changes", "gtid", "open")
+    __slots__ = ("changes", "fragmented", "gtid", "open")
 
     def __init__(self) -> None:
         self.open = False
+        self.fragmented = False  # rows were handed over already: the end must commit them
         self.gtid: str | None = None
         self.changes: list[RowChange | DdlChange] = []
 
     def begin(self, gtid: str | None = None) -> None:
         if not self.open:
-            self.open, self.changes = True, []
+            self.open, self.changes, self.fragmented = True, [], False
             self.gtid = gtid
         elif gtid is not None:
             self.gtid = gtid
 
+    def fragment(self, position: Position) -> Fragment:
+        changes = tuple(self.changes)
+        self.changes, self.fragmented = [], True
+        return Fragment(changes, position)  # type: ignore[arg-type]
+
     def end(self, position: Position, commit_time: int) -> Item:
-        changes, gtid = tuple(self.changes), self.gtid
-        self.open, self.gtid, self.changes = False, None, []
-        if not changes:
+        changes, gtid, fragmented = tuple(self.changes), self.gtid, self.fragmented
+        self.open, self.gtid, self.changes, self.fragmented = False, None, [], False
+        if not changes and not fragmented:
             return Progress(position)
         return Transaction(changes=changes, end=position, commit_time=commit_time, gtid=gtid)
 
@@ -120,6 +137,8 @@ class BinlogReader:
             txn.begin()
             if self.config.captures(event.schema):
                 txn.changes.extend(self._rows(event))
+                if len(txn.changes) >= FRAGMENT_ROWS:
+                    return txn.fragment(self.position)
             return None
         if isinstance(event, XidEvent):
             return txn.end(self.position, event.timestamp)

@@ -19,7 +19,7 @@ import structlog
 
 from refcdc import checkpoint
 from refcdc.appliers import Applier, open_applier
-from refcdc.binlog import BinlogReader, Item
+from refcdc.binlog import BinlogReader, Fragment, Item
 from refcdc.changes import DdlChange, Position, Transaction
 from refcdc.config import Config
 from refcdc.schemas import SchemaCache
@@ -47,8 +47,9 @@ def _size(item: Item) -> int:
 
 
 def _alone(item: Item | _Failed) -> bool:
-    """DDL commits downstream by itself, so it gets a batch (and a checkpoint) of its own."""
-    return isinstance(item, _Failed) or (
+    """DDL commits downstream by itself, so it gets a batch (and a checkpoint) of its own; a
+    fragment is applied at once, in the downstream transaction its end will commit."""
+    return isinstance(item, _Failed | Fragment) or (
         isinstance(item, Transaction) and any(isinstance(c, DdlChange) for c in item.changes)
     )
 
@@ -139,6 +140,9 @@ class Server:
                 rows += _size(more)  # type: ignore[arg-type]
             if isinstance(first, _Failed):
                 raise first.error
+            if isinstance(first, Fragment):
+                applier.apply_part(first.changes)  # no commit, checkpoint or progress until its end
+                continue
             self._deliver(applier, batch, rows)  # type: ignore[arg-type]
         raise Stopping()
 

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine
 from dsl.schema import introspect
 from refcdc import ddl, values
 from refcdc.apply_mysql import MysqlApplier
-from refcdc.binlog import BinlogReader
+from refcdc.binlog import FRAGMENT_ROWS, BinlogReader
 from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.client import RefCdc, master_position, mysql_sink
 from refcdc.config import Config, Endpoint
@@ -99,6 +99,16 @@ def test_insert_update_delete_replicate(stack: Stack) -> None:
               "INSERT INTO rc_dml.t VALUES (1, 'a'), (2, 'b'), (3, 'c')",
               "UPDATE rc_dml.t SET v = 'B' WHERE id = 2", "DELETE FROM rc_dml.t WHERE id = 3")
     assert stack.assert_same("rc_dml.t") == [(1, "a"), (2, "B")]
+
+
+@pytest.mark.parametrize("rows", [FRAGMENT_ROWS * 3, FRAGMENT_ROWS * 2 + 7])
+def test_a_transaction_handed_over_in_fragments_commits_whole(stack: Stack, rows: int) -> None:
+    database = f"rc_frag_{rows}"
+    values = ",".join(f"({i}, 'v{i}')" for i in range(rows))
+    stack.sql(stack.up, f"CREATE DATABASE {database}",
+              f"CREATE TABLE {database}.t (id INT PRIMARY KEY, v TEXT)",
+              f"INSERT INTO {database}.t VALUES {values}")
+    assert len(stack.assert_same(f"{database}.t")) == rows
 
 
 def test_ddl_replicates_in_order_with_rows(stack: Stack) -> None:
@@ -323,7 +333,7 @@ def test_sigterm_exits_cleanly_and_feed_starts_with_current_state(stack: Stack) 
         with socket.socket(socket.AF_UNIX) as feed:
             feed.connect(str(cdc.config.status_socket))
             first = json.loads(feed.makefile("rb").readline())
-        assert set(first) == {"state", "file", "pos", "txns", "rows", "error"}
+        assert set(first) == {"state", "file", "pos", "txns", "rows", "error", "applied_at"}
         assert first["state"] == "streaming"
         assert Position.of(first["file"], first["pos"]) == cdc.position
     finally:
