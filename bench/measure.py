@@ -1,0 +1,177 @@
+"""The measurements: stack start, the seed pattern, bulk verification, and wait latency.
+
+Each DSL figure is taken next to a baseline doing the same database work without the DSL, in the
+same stack, alternating rounds, so the ratio survives a noisy shared machine.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from dsl import All
+from dsl.context import Ctx
+from matrix.cells import Cell
+from stack.embedded import EmbeddedStack
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+
+def _median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def stack_start(cell: Cell, warm_rounds: int = 3) -> list[Result]:
+    """Cold: no cached datadir template (install-db runs). Warm: the template is cached."""
+    saved = os.environ.get("SINKMATRIX_CACHE_DIR")
+    cold: list[float] = []
+    warm: list[float] = []
+    try:
+        for _ in range(2):
+            with tempfile.TemporaryDirectory(prefix="sm-bench-cache-") as cache:
+                os.environ["SINKMATRIX_CACHE_DIR"] = cache
+                cold.append(_start_and_close(cell))
+                if not warm:
+                    for _ in range(warm_rounds):
+                        warm.append(_start_and_close(cell))
+    finally:
+        if saved is None:
+            os.environ.pop("SINKMATRIX_CACHE_DIR", None)
+        else:
+            os.environ["SINKMATRIX_CACHE_DIR"] = saved
+    c, w = _median(cold), _median(warm)
+    return [
+        Result("embedded stack start, cold", c, "s", target="<= 3 s", met=c <= 3.0,
+               note=f"median of {len(cold)}; includes mariadb-install-db for the template"),
+        Result("embedded stack start, warm", w, "s", target="<= 1 s", met=w <= 1.0,
+               note=f"median of {len(warm)}; two MariaDB servers and the reference CDC, ready"),
+    ]
+
+
+def _start_and_close(cell: Cell) -> float:
+    began = time.perf_counter()
+    stack = EmbeddedStack.start(cell)
+    elapsed = time.perf_counter() - began
+    stack.close()
+    return elapsed
+
+
+def _bare_landed(stack: EmbeddedStack) -> None:
+    """Block until the CDC has applied everything written upstream so far."""
+    if not stack.progress.wait_past(stack.progress.mark(), time.monotonic() + 120):
+        raise RuntimeError(f"the CDC did not catch up: {stack.progress.describe()}")
+
+
+def _raw_cursor(ctx: Ctx) -> Any:
+    cur = ctx.upstream.connection.dbapi_connection.cursor()
+    cur.max_stmt_length = 1 << 26
+    return cur
+
+
+def _alternate(rounds: int, dsl: Callable[[int], float], bare: Callable[[int], float]) -> tuple[float, float]:
+    dsl_times, bare_times = [], []
+    for r in range(rounds):
+        first, second = (dsl, bare) if r % 2 == 0 else (bare, dsl)
+        a, b = first(r), second(r)
+        (dsl_times, bare_times)[first is bare].append(a)
+        (dsl_times, bare_times)[second is bare].append(b)
+    return _median(dsl_times), _median(bare_times)
+
+
+def seed_pattern(stack: EmbeddedStack, ctx: Ctx, rows: int = 1000, rounds: int = 5) -> Result:
+    """1000 single-row send()s then All(...).wait().check(), next to 1000 bare INSERTs + landing."""
+    def dsl(r: int) -> float:
+        ctx.upstream.exec_driver_sql(f"create table seed_dsl_{r} (id int primary key, value int)")
+        table = ctx.sql.table(f"seed_dsl_{r}")
+        began = time.perf_counter()
+        reqs = [table.insert({"id": i, "value": i}).send() for i in range(rows)]
+        All(ctx.sql, reqs).wait().check()
+        return time.perf_counter() - began
+
+    def bare(r: int) -> float:
+        ctx.upstream.exec_driver_sql(f"create table seed_bare_{r} (id int primary key, value int)")
+        _bare_landed(stack)
+        cur = _raw_cursor(ctx)
+        sql = f"INSERT INTO seed_bare_{r} (id, value) VALUES (%s, %s)"
+        began = time.perf_counter()
+        for i in range(rows):
+            cur.execute(sql, (i, i))
+        _bare_landed(stack)
+        return time.perf_counter() - began
+
+    d, b = _alternate(rounds, dsl, bare)
+    ratio = d / b
+    return Result(f"seed pattern: {rows} single-row send()s + All().wait().check()", d, "s", b, ratio,
+                  "<= 1.5x bare", ratio <= 1.5,
+                  f"baseline: the same INSERTs on the same driver + time for the last row to land; "
+                  f"median of {rounds} alternating rounds")
+
+
+def bulk(stack: EmbeddedStack, ctx: Ctx, rows: int = 100_000, rounds: int = 3) -> Result:
+    """insert_many + wait().check() of 100k rows, next to the raw pipeline for the same statements."""
+    data = [{"id": i, "value": i % 9973, "note": f"row-{i}"} for i in range(rows)]
+
+    def dsl(r: int) -> float:
+        ctx.upstream.exec_driver_sql(
+            f"create table bulk_dsl_{r} (id int primary key, value int, note varchar(32))")
+        table = ctx.sql.table(f"bulk_dsl_{r}")
+        _bare_landed(stack)
+        began = time.perf_counter()
+        table.insert_many(data).wait().check()
+        return time.perf_counter() - began
+
+    def bare(r: int) -> float:
+        ctx.upstream.exec_driver_sql(
+            f"create table bulk_bare_{r} (id int primary key, value int, note varchar(32))")
+        _bare_landed(stack)
+        cur = _raw_cursor(ctx)
+        sql = f"INSERT INTO bulk_bare_{r} (id, value, note) VALUES (%s, %s, %s)"
+        began = time.perf_counter()
+        cur.execute("BEGIN")
+        for start in range(0, rows, 1000):
+            cur.executemany(sql, [(d["id"], d["value"], d["note"]) for d in data[start : start + 1000]])
+        cur.execute("COMMIT")
+        _bare_landed(stack)
+        return time.perf_counter() - began
+
+    d, b = _alternate(rounds, dsl, bare)
+    rate, raw_rate = rows / d, rows / b
+    ratio = rate / raw_rate
+    return Result(f"bulk: {rows} rows through insert_many + wait().check()", rate, "verified rows/s",
+                  raw_rate, ratio, ">= 0.8x raw and >= 50k rows/s", ratio >= 0.8 and rate >= 50_000,
+                  f"baseline: the same transaction of 1000-row INSERTs, first write to last row applied "
+                  f"downstream; median of {rounds} alternating rounds")
+
+
+def wait_latency(stack: EmbeddedStack, ctx: Ctx, samples: int = 300) -> Result:
+    """Median time from the CDC committing a row downstream to wait() returning for it."""
+    ctx.upstream.exec_driver_sql("create table latency (id int primary key, value int)")
+    table = ctx.sql.table("latency")
+    gaps = []
+    for i in range(samples):
+        sent = table.insert({"id": i, "value": i}).send()
+        sent.wait()
+        returned = time.time()
+        landed = stack.cdc.committed_at
+        if landed is not None:
+            gaps.append((returned - landed) * 1000)
+    median = _median(gaps)
+    return Result("wait latency: row landed downstream -> wait() returned", median, "ms",
+                  target="<= 5 ms", met=median <= 5.0,
+                  note=f"median of {len(gaps)}; p90 {statistics.quantiles(gaps, n=10)[-1]:.2f} ms; "
+                       "landing = the CDC's downstream commit time from its status feed")
