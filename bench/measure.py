@@ -78,13 +78,15 @@ def _bare_landed(stack: EmbeddedStack) -> None:
 
 
 def _raw_cursor(ctx: Ctx) -> Any:
-    cur = ctx.upstream.connection.dbapi_connection.cursor()
+    raw: Any = ctx.upstream.connection.dbapi_connection
+    cur = raw.cursor()
     cur.max_stmt_length = 1 << 26
     return cur
 
 
 def _alternate(rounds: int, dsl: Callable[[int], float], bare: Callable[[int], float]) -> tuple[float, float]:
-    dsl_times, bare_times = [], []
+    dsl_times: list[float] = []
+    bare_times: list[float] = []
     for r in range(rounds):
         first, second = (dsl, bare) if r % 2 == 0 else (bare, dsl)
         a, b = first(r), second(r)
