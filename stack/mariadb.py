@@ -161,8 +161,7 @@ class MariaDB:
 class Launch:
     """A server process that was started but may not answer yet; `ready()` waits for it.
 
-    Launching is split from waiting so several servers boot at once while every process is
-    spawned by the caller's thread (a child is tied to the life of the thread that spawned it).
+    Launching is split from waiting so several servers boot at once without a thread per server.
     """
 
     def __init__(self, name: str, *, root: Path, lease: Lease, binlog: bool, server_id: int) -> None:

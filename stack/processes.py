@@ -9,12 +9,16 @@ import subprocess
 import threading
 from collections import deque
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from stack.errors import StackError
 from stack.leases import Lease
 
 _PR_SET_PDEATHSIG = 1
+# PR_SET_PDEATHSIG fires when the *thread* that forked a child exits, not the process: so every
+# child is forked by this one long-lived thread, whichever thread asked for it.
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spawner")
 
 
 def _die_with_parent() -> None:
@@ -43,14 +47,15 @@ class Child:
         self._marker = ready_marker
         self._tail: deque[str] = deque(maxlen=40)
         self._marker_seen = False
-        self.process = subprocess.Popen(
+        self.process = _SPAWNER.submit(
+            subprocess.Popen,
             list(argv),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             preexec_fn=_die_with_parent,
             env=env,
-        )
+        ).result()
         lease.add_process(self.process.pid)
         self._pump = threading.Thread(target=self._copy_output, name=f"{name}-log", daemon=True)
         self._pump.start()
