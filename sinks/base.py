@@ -8,6 +8,59 @@ from typing import Any, ClassVar, Protocol
 from sqlalchemy.engine import URL
 
 from dsl.progress import Progress
+from refcdc.changes import DdlChange, RowChange
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One message as the transport delivered it."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    timestamp_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A protocol violation, located exactly; it fails the test whose database it concerns."""
+
+    kind: str  # missing-field, extra-field, wrong-type, bad-shape, type-mismatch, bad-magic,
+    #            unknown-schema-id, bad-naming, key-value-disagree, out-of-order, duplicate,
+    #            malformed, transport-overflow, ...
+    topic: str
+    partition: int
+    offset: int
+    field: str | None
+    why: str
+    database: str | None = None
+    table: str | None = None
+    key: tuple[Any, ...] | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.topic}[{self.partition}]@{self.offset}"
+        what = f" field {self.field!r}" if self.field else ""
+        return f"{self.kind} at {where}{what}: {self.why}"
+
+
+@dataclass
+class Decoded:
+    """What one record meant: typed changes (in order), findings, and a watermark if it was one."""
+
+    changes: list[RowChange | DdlChange] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    watermark_ts: int | None = None  # a resolved/watermark timestamp the record announced
+
+
+class Decoder(Protocol):
+    """A strict decoder of one wire format. Stateful: it sees a partition's records in order, so it
+    can flag a key's changes out of order or duplicated. It never raises on bad input: every
+    violation becomes a Finding (an unusable record yields no changes)."""
+
+    def decode(self, record: Record) -> Decoded:
+        """Decode one record."""
 
 
 @dataclass
@@ -22,6 +75,9 @@ class SinkView(Protocol):
     """Where the DSL reads what the sink materialized, and how far it has caught up."""
 
     progress: Progress
+
+    def findings(self, database: str) -> list[Finding]:
+        """Protocol violations seen so far in what concerns `database` (a test's database)."""
 
     def url(self, database: str) -> URL:
         """SQLAlchemy URL of the view of one test database (the downstream, or a materialization)."""
@@ -39,6 +95,7 @@ class SinkAdapter(Protocol):
     name: ClassVar[str]
     protocols: ClassVar[tuple[str, ...]]
     limits: ClassVar[dict[str, str]]  # known limits of the protocol: what it cannot carry, and why
+    variants: ClassVar[tuple[str, ...]]  # wire-format variants the matrix expands ("" = plain)
 
     def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
         """The reference CDC's sink settings for this adapter (type, addresses, protocol options)."""

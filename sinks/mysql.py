@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from sqlalchemy.engine import URL
 
 from dsl.progress import Progress
-from sinks.base import SinkEnvironment
+from sinks.base import Finding, SinkEnvironment
 
 
 class MysqlView:
@@ -23,6 +23,9 @@ class MysqlView:
     def database(self, database: str) -> str:
         return database
 
+    def findings(self, database: str) -> list[Finding]:
+        return []  # the downstream database carries no protocol of its own to violate
+
     def close(self) -> None:
         pass  # nothing of its own: the stack owns the downstream server
 
@@ -31,6 +34,7 @@ class MysqlSink:
     name: ClassVar[str] = "mysql"
     protocols: ClassVar[tuple[str, ...]] = ("mysql",)
     limits: ClassVar[dict[str, str]] = {}
+    variants: ClassVar[tuple[str, ...]] = ("",)
 
     def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
         server = env.servers["downstream"]
