@@ -14,6 +14,7 @@ from dsl.errors import (
     NoKey,
     NotSent,
     NotWaited,
+    SinkProtocolError,
     UnknownColumn,
     UnknownTable,
     WaitTimeout,
@@ -24,6 +25,7 @@ from dsl.table import Table
 
 __all__ = [
     "All", "Awaitable", "BadValue", "CheckFailed", "Checkable", "DslError", "MissingKey", "NoKey",
-    "NotSent", "NotWaited", "Request", "SQLHelper", "Table", "UnknownColumn", "UnknownTable",
+    "NotSent", "NotWaited", "Request", "SQLHelper", "SinkProtocolError", "Table", "UnknownColumn",
+    "UnknownTable",
     "WaitTimeout",
 ]

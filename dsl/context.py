@@ -48,7 +48,8 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
     try:
         with up.connect() as upstream, down.connect() as downstream:
             helper = SQLHelper(upstream, downstream, database=database,
-                               sink_database=view.database(database), progress=view.progress, **timeouts)
+                               sink_database=view.database(database), progress=view.progress,
+                               findings=lambda: view.findings(database), **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database)
             finally:

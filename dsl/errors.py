@@ -76,3 +76,15 @@ class CheckFailed(AssertionError):
 
 class WaitTimeout(AssertionError):
     """The sink did not reflect the change in time; names the keys still missing or different."""
+
+
+class SinkProtocolError(AssertionError):
+    """What the sink emitted violates its protocol; each finding names topic, partition, offset, field."""
+
+    def __init__(self, findings: Sequence[object], shown: int = 10) -> None:
+        self.findings = list(findings)
+        lines = [f"the sink emitted {len(self.findings)} protocol violation(s):"]
+        lines += [f"  {f}" for f in self.findings[:shown]]
+        if len(self.findings) > shown:
+            lines.append(f"  … and {len(self.findings) - shown} more")
+        super().__init__("\n".join(lines))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import structlog
@@ -23,10 +24,12 @@ class SQLHelper:
     """Writes through the test's upstream connection and verifies through its sink connection."""
 
     def __init__(self, upstream: Connection, sink: Connection, *, database: str, sink_database: str,
-                 progress: Progress, request_timeout: float = 15.0, batch_timeout: float = 120.0) -> None:
+                 progress: Progress, request_timeout: float = 15.0, batch_timeout: float = 120.0,
+                 findings: Callable[[], Sequence[object]] = tuple) -> None:
         self.upstream = upstream
         self.database = database
         self.progress = progress
+        self.findings = findings  # the sink's protocol violations for this database, so far
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0

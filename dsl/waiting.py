@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from dsl import compare
-from dsl.errors import CheckFailed, WaitTimeout
+from dsl.errors import CheckFailed, SinkProtocolError, WaitTimeout
 from dsl.verify import Expected, KeyOutcome, Verdict
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
         seen = progress.current()
         verdict = helper.verifier.verify(expectations)
         looks += 1
+        findings = helper.findings()
+        if findings:
+            raise SinkProtocolError(findings)
         if not verdict.bad or (verdict.different and not verdict.missing
                                and (caught_up or time.monotonic() >= deadline)):
             log.debug("wait done", keys=verdict.checked, looks=looks, mismatched=len(verdict.bad),

@@ -1,22 +1,50 @@
-"""The matrix axes as data: which sinks exist, which protocols each rides, which versions exist."""
+"""The matrix axes, read from axes.toml: sinks (with protocols and variants) and version profiles."""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+from typing import Any
+
 from matrix.cells import Cell, VersionProfile
 
-VERSIONS: dict[str, VersionProfile] = {
-    "local": VersionProfile(
-        "local", "embedded",
-        {"upstream": "MariaDB (Debian)", "cdc": "refcdc", "downstream": "MariaDB (Debian)"},
-    ),
-}
+AXES_FILE = Path(__file__).with_name("axes.toml")
 
 
-def cells(sinks: dict[str, tuple[str, ...]]) -> list[Cell]:
-    """Every valid cell for sinks given as name -> protocols it rides."""
-    return [
-        Cell(sink, protocol, version.name, version.backend)
-        for sink, protocols in sorted(sinks.items())
-        for protocol in protocols
-        for version in VERSIONS.values()
-    ]
+class AxesError(ValueError):
+    """axes.toml names something no adapter or backend provides."""
+
+
+def load(path: Path = AXES_FILE) -> dict[str, Any]:
+    return tomllib.loads(path.read_text())
+
+
+def versions(axes: dict[str, Any] | None = None) -> dict[str, VersionProfile]:
+    axes = axes or load()
+    return {
+        name: VersionProfile(name, spec["backend"], {k: v for k, v in spec.items() if k != "backend"})
+        for name, spec in axes["versions"].items()
+    }
+
+
+def cells(supported: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
+          axes: dict[str, Any] | None = None) -> list[Cell]:
+    """Every valid cell. `supported`: sink -> (protocols it rides, variants it has), from the adapters."""
+    axes = axes or load()
+    profiles = versions(axes)
+    found = []
+    for sink, spec in sorted(axes["sinks"].items()):
+        if sink not in supported:
+            raise AxesError(f"axes.toml lists sink {sink!r}, but no adapter provides it; "
+                            f"adapters: {', '.join(sorted(supported))}")
+        rides, has = supported[sink]
+        for protocol in spec.get("protocols", list(rides)):
+            if protocol not in rides:
+                raise AxesError(f"axes.toml puts sink {sink!r} on protocol {protocol!r}; it rides "
+                                f"{', '.join(rides)}")
+            for variant in spec.get("variants", [""]):
+                if variant not in has:
+                    raise AxesError(f"axes.toml names variant {variant!r} of sink {sink!r}; it has "
+                                    f"{', '.join(repr(v) for v in has)}")
+                found += [Cell(sink, protocol, p.name, variant, p.backend) for p in profiles.values()]
+    return found

@@ -1,4 +1,4 @@
-"""Cells of the matrix: one (sink, protocol, version) combination, with a stable readable id."""
+"""Cells of the matrix: one (sink, variant, protocol, version) combination, with a stable readable id."""
 
 from __future__ import annotations
 
@@ -19,11 +19,13 @@ class Cell:
     sink: str
     protocol: str
     version: str
+    variant: str = ""  # a wire-format variant of the sink ("tidb": Canal-JSON with the TiDB extension)
     backend: str = field(default="embedded", compare=False)
 
     @property
     def id(self) -> str:
-        return f"{self.sink}-{self.protocol}-{self.version}"
+        sink = f"{self.sink}+{self.variant}" if self.variant else self.sink
+        return f"{sink}-{self.protocol}-{self.version}"
 
     def __str__(self) -> str:
         return self.id

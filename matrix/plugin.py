@@ -10,6 +10,7 @@ import pytest
 import structlog
 
 from dsl.context import Ctx, opened
+from dsl.errors import SinkProtocolError
 from matrix import selection
 from matrix.cells import Cell
 from reports import logs, rundir
@@ -39,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         run_id, worker = os.environ.get(rundir.RUN_ID_ENV) or rundir.new_run_id(), "main"
         os.environ[rundir.RUN_ID_ENV] = run_id
+    config.stash[_CELLS] = selection.select(config)  # bad names stop the run here, in one line
     config.stash[_RUN] = (run_id, rundir.run_dir(run_id))
     logs.configure(rundir.run_dir(run_id) / "logs" / f"{worker}.jsonl")
     structlog.contextvars.bind_contextvars(run=run_id, worker=worker)
@@ -58,7 +60,7 @@ def pytest_configure_node(node: Any) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "cell" not in metafunc.fixturenames:
         return
-    cells = selection.select(metafunc.config)
+    cells = metafunc.config.stash[_CELLS]
     marker = metafunc.definition.get_closest_marker("sinks")
     if marker is not None:
         cells = [c for c in cells if c.sink in marker.args]
@@ -102,9 +104,13 @@ def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]
             yield context
     finally:
         structlog.contextvars.unbind_contextvars("test")
+    findings = stack.view.findings(context.database)
+    if findings:  # seen after the test's last wait: the test still owns them
+        raise SinkProtocolError(findings)
     if request.node.stash.get(_OUTCOMES, {}).get("call") == "passed":
         stack.drop_database(context.database)  # a failed test's data stays for inspection
 
 
 _RUN = pytest.StashKey[tuple[str, Any]]()
+_CELLS = pytest.StashKey[list[Cell]]()
 _OUTCOMES = pytest.StashKey[dict[str, str]]()

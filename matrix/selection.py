@@ -24,14 +24,23 @@ def _check(kind: str, wanted: list[str], valid: set[str]) -> None:
 
 
 def select(config: pytest.Config) -> list[Cell]:
-    cells = axes.cells(registry.protocols())
+    """Cells for this run; --sink names a sink with all its variants, or one as `sink+variant`."""
+    cells = axes.cells(registry.supported())
     wanted = {
         "sink": _names(config.getoption("sink")),
         "protocol": _names(config.getoption("protocol")),
         "version": _names(config.getoption("sm_version")),
     }
+    sinks = wanted.pop("sink")
+    _check("sink", sinks, {c.sink for c in cells} | {_sink_variant(c) for c in cells})
+    if sinks:
+        cells = [c for c in cells if c.sink in sinks or _sink_variant(c) in sinks]
     for kind, names in wanted.items():
         _check(kind, names, {getattr(c, kind) for c in cells})
         if names:
             cells = [c for c in cells if getattr(c, kind) in names]
     return cells
+
+
+def _sink_variant(cell: Cell) -> str:
+    return f"{cell.sink}+{cell.variant}" if cell.variant else cell.sink

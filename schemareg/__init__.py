@@ -1,1 +1,1 @@
-"""An embedded schema registry: the Confluent Schema Registry REST API subset TiCDC and Confluent clients use."""
+"""An embedded schema registry: the Confluent Schema Registry REST API subset that TiCDC and clients use."""

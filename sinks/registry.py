@@ -39,6 +39,6 @@ def get(name: str) -> type[SinkAdapter]:
     return _load(known[name])
 
 
-def protocols() -> dict[str, tuple[str, ...]]:
-    """Sink name -> the protocols it rides, for generating the matrix's valid cells."""
-    return {name: get(name).protocols for name in available()}
+def supported() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Sink name -> (protocols it rides, variants it has), for generating the matrix's valid cells."""
+    return {name: (get(name).protocols, get(name).variants) for name in available()}
