@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from dsl.context import Ctx, opened
 from dsl.errors import SinkProtocolError
 from matrix import selection
 from matrix.cells import Cell
-from reports import logs, rundir
+from reports import bundle, logs, rundir
 from reports.summary import RunSummary
 
 RUN_ID_KEY = "sinkmatrix_run_id"
@@ -78,7 +79,33 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     item.stash.setdefault(_OUTCOMES, {})[report.when] = report.outcome
+    if report.failed and "ctx" in getattr(item, "fixturenames", ()):
+        report.user_properties.extend(_failure_details(item, call, report).items())
     return report
+
+
+def _failure_details(item: pytest.Item, call: pytest.CallInfo[None],
+                     report: pytest.TestReport) -> dict[str, Any]:
+    """What reports and triage need of a failure, and its bundle (written here, next to the stack)."""
+    funcargs = getattr(item, "funcargs", {})
+    stack, context = funcargs.get("stack"), funcargs.get("ctx")
+    phase = structlog.contextvars.get_contextvars().get("phase")
+    findings = stack.view.findings(context.database) if stack is not None and context is not None else []
+    details: dict[str, Any] = {
+        "phase": phase,
+        "when": report.when,
+        "exception": call.excinfo.typename if call.excinfo else None,
+        "findings": [asdict(f) for f in findings],
+    }
+    if stack is not None:
+        diagnostics = stack.diagnostics()
+        run_dir = item.config.stash[_RUN][1]
+        worker = getattr(item.config, "workerinput", {}).get("workerid", "main")
+        details["bundle"] = bundle.write(
+            run_dir, item.nodeid, failure=str(report.longrepr),
+            context={**details, "cell": stack.cell.id, "diagnostics": diagnostics},
+            logs=diagnostics.get("logs", {}), worker_log=run_dir / "logs" / f"{worker}.jsonl")
+    return details
 
 
 @pytest.fixture(scope="session")

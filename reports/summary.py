@@ -1,4 +1,10 @@
-"""The run summary: outcomes per cell and case in summary.json, and a closing line naming the report."""
+"""The run summary: outcomes per cell and case in summary.json, and a closing line naming the report.
+
+summary.json = {"run": id, "totals": {outcome: n}, "cells": {cell: {outcome: n}},
+                "tests": {nodeid: {"case", "cell", "outcome" (passed|failed|error|skipped), "duration",
+                                   and for failures "message", "longrepr", "phase", "when",
+                                   "exception", "findings" [Finding as dict], "bundle" (dir under the run)}}}
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+# failure details the plugin attaches to a report (see matrix.plugin._failure_details)
+_DETAILS = ("phase", "when", "exception", "findings", "bundle")
 
 
 class RunSummary:
@@ -19,12 +28,16 @@ class RunSummary:
 
     @pytest.hookimpl
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        properties = dict(report.user_properties)
         entry = self.results.setdefault(report.nodeid, {
-            "outcome": "passed", "duration": 0.0, "cell": dict(report.user_properties).get("cell", "-")})
+            "case": report.nodeid.split("[", 1)[0], "cell": properties.get("cell", "-"),
+            "outcome": "passed", "duration": 0.0})
         entry["duration"] += report.duration
-        if report.failed:
+        if report.failed and entry["outcome"] in ("passed", "skipped"):  # the first failure tells
             entry["outcome"] = "error" if report.when != "call" else "failed"
             entry["message"] = _headline(report)
+            entry["longrepr"] = str(report.longrepr)
+            entry.update({k: properties[k] for k in _DETAILS if k in properties})
         elif report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
             entry["message"] = _headline(report)

@@ -68,7 +68,7 @@ class SinkEnvironment:
     """What a stack offers an adapter: servers by role and their connection details."""
 
     servers: dict[str, Any] = field(default_factory=dict)  # role -> server (e.g. "downstream")
-    settings: dict[str, Any] = field(default_factory=dict)  # e.g. kafka bootstrap, registry URL
+    settings: dict[str, Any] = field(default_factory=dict)  # "bootstrap", "registry_url", "topic_prefix"
 
 
 class SinkView(Protocol):
@@ -96,6 +96,10 @@ class SinkAdapter(Protocol):
     protocols: ClassVar[tuple[str, ...]]
     limits: ClassVar[dict[str, str]]  # known limits of the protocol: what it cannot carry, and why
     variants: ClassVar[tuple[str, ...]]  # wire-format variants the matrix expands ("" = plain)
+    needs: ClassVar[tuple[str, ...]]  # services the stack must run for it: "kafka", "schema-registry"
+
+    def __init__(self, variant: str = "") -> None:
+        """An adapter for one variant of the sink's wire format."""
 
     def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
         """The reference CDC's sink settings for this adapter (type, addresses, protocol options)."""

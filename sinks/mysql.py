@@ -35,6 +35,10 @@ class MysqlSink:
     protocols: ClassVar[tuple[str, ...]] = ("mysql",)
     limits: ClassVar[dict[str, str]] = {}
     variants: ClassVar[tuple[str, ...]] = ("",)
+    needs: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, variant: str = "") -> None:
+        self.variant = variant
 
     def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
         server = env.servers["downstream"]

@@ -128,13 +128,17 @@ class EmbeddedStack:
         return self.upstream.url(database)
 
     def diagnostics(self) -> dict[str, Any]:
+        """The stack's state for a failure report, and its components' logs by name."""
         return {
             "cell": self.cell.id,
-            "cdc": self.progress.describe(),
-            "cdc_log": str(self.cdc.config.log_path),
-            "upstream_log_tail": self.upstream.child.tail()[-10:],
-            "downstream_log_tail": self.downstream.child.tail()[-10:],
-            "listen": LOOPBACK,
+            "sink": self.progress.describe(),
+            "cdc_state": self.cdc.state,
+            "logs": {
+                "cdc": self.cdc.config.log_path,
+                "cdc-output": self.cdc.root / "refcdc.out",
+                "upstream": self.upstream.child.log_path,
+                "downstream": self.downstream.child.log_path,
+            },
         }
 
     def close(self) -> None:
