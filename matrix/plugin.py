@@ -12,9 +12,10 @@ import structlog
 
 from dsl.context import Ctx, opened
 from dsl.errors import SinkProtocolError
-from matrix import selection
+from matrix import selection, shards
 from matrix.cells import Cell
 from reports import bundle, logs, rundir
+from reports.progress import Progress
 from reports.summary import RunSummary
 
 RUN_ID_KEY = "sinkmatrix_run_id"
@@ -30,6 +31,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run only these version profiles (the matrix's version axis)")
     group.addoption("--wait-timeout", type=float, default=None, metavar="SECONDS",
                     help="default timeout of a single request's wait() (batches get 8x)")
+    group.addoption("--shard", default=None, metavar="I/N",
+                    help="run shard I of N: a deterministic split balanced by recorded durations")
+    group.addoption("--store-durations", action="store_true",
+                    help=f"record this run's test durations in {shards.DURATIONS_FILE.name} for --shard")
 
 
 @pytest.hookimpl(tryfirst=True)  # before junitxml reads its path
@@ -42,6 +47,11 @@ def pytest_configure(config: pytest.Config) -> None:
         run_id, worker = os.environ.get(rundir.RUN_ID_ENV) or rundir.new_run_id(), "main"
         os.environ[rundir.RUN_ID_ENV] = run_id
     config.stash[_CELLS] = selection.select(config)  # bad names stop the run here, in one line
+    shard = config.getoption("shard")
+    try:
+        config.stash[_SHARD] = shards.parse(shard) if shard else None
+    except shards.ShardError as exc:
+        raise pytest.UsageError(str(exc)) from None
     config.stash[_RUN] = (run_id, rundir.run_dir(run_id))
     logs.configure(rundir.run_dir(run_id) / "logs" / f"{worker}.jsonl")
     structlog.contextvars.bind_contextvars(run=run_id, worker=worker)
@@ -49,7 +59,10 @@ def pytest_configure(config: pytest.Config) -> None:
         rundir.point_latest(run_id)
         if not config.option.xmlpath:
             config.option.xmlpath = str(rundir.run_dir(run_id) / "junit.xml")
-        config.pluginmanager.register(RunSummary(run_id, rundir.run_dir(run_id)), "sinkmatrix-summary")
+        summary = RunSummary(run_id, rundir.run_dir(run_id), config.getoption("store_durations"))
+        config.pluginmanager.register(summary, "sinkmatrix-summary")
+        cell_ids = [c.id for c in config.stash[_CELLS]]
+        config.pluginmanager.register(Progress(config, cell_ids), "sinkmatrix-progress")
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -66,6 +79,22 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if marker is not None:
         cells = [c for c in cells if c.sink in marker.args]
     metafunc.parametrize("cell", cells, ids=[c.id for c in cells], scope="session")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep a cell's cases on one worker (its stack is reused), and keep only this run's shard."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "cell" in callspec.params:
+            item.add_marker(pytest.mark.xdist_group(callspec.params["cell"].id))
+    shard = config.stash[_SHARD]
+    if shard is None:
+        return
+    index, total = shard
+    keep = set(shards.split([i.nodeid for i in items], total, shards.load_durations())[index - 1])
+    deselected = [i for i in items if i.nodeid not in keep]
+    items[:] = [i for i in items if i.nodeid in keep]
+    config.hook.pytest_deselected(items=deselected)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
@@ -140,4 +169,5 @@ def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]
 
 _RUN = pytest.StashKey[tuple[str, Any]]()
 _CELLS = pytest.StashKey[list[Cell]]()
+_SHARD = pytest.StashKey[tuple[int, int] | None]()
 _OUTCOMES = pytest.StashKey[dict[str, str]]()

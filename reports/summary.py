@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from matrix import shards
+
 # failure details the plugin attaches to a report (see matrix.plugin._failure_details)
 _DETAILS = ("phase", "when", "exception", "findings", "bundle")
 
@@ -22,8 +24,9 @@ _DETAILS = ("phase", "when", "exception", "findings", "bundle")
 class RunSummary:
     """Collects test reports (the controller sees every worker's) and writes summary.json."""
 
-    def __init__(self, run_id: str, run_dir: Path) -> None:
+    def __init__(self, run_id: str, run_dir: Path, store_durations: bool = False) -> None:
         self.run_id, self.run_dir = run_id, run_dir
+        self.store_durations = store_durations
         self.results: dict[str, dict[str, Any]] = {}
 
     @pytest.hookimpl
@@ -53,6 +56,8 @@ class RunSummary:
             "tests": self.results,
         }
         (self.run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+        if self.store_durations:
+            shards.store_durations({nodeid: e["duration"] for nodeid, e in self.results.items()})
         return summary
 
     @pytest.hookimpl(trylast=True)
