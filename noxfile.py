@@ -1,4 +1,10 @@
-"""Sessions: `matrix` (one per sink) runs the cases, `tests` the framework's own tests, `lint`, `bench`."""
+"""Sessions: `matrix` (one per sink) runs the cases, `tests` the framework's own tests, and tools.
+
+    nox -s matrix                       every sink's cells (the main job)
+    nox -s "matrix(sink='avro')"        one sink's cells; protocols and versions expand in pytest
+    nox -t kafka                        the sinks that ride Kafka
+    nox -s matrix -- --shard 1/3 -k simple   arguments after -- go to pytest
+"""
 
 import os
 import tomllib
@@ -8,8 +14,7 @@ import nox
 
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["matrix"]
-AXES = tomllib.loads(Path("matrix/axes.toml").read_text())
-SINKS = sorted(AXES["sinks"])
+SINKS = tomllib.loads(Path("matrix/axes.toml").read_text())["sinks"]
 WORKERS = os.environ.get("SINKMATRIX_WORKERS", "auto")
 
 
@@ -18,9 +23,10 @@ def install(session: nox.Session) -> None:
 
 
 @nox.session
-@nox.parametrize("sink", SINKS, ids=SINKS)
+@nox.parametrize("sink", [nox.param(name, tags=sorted({name, *spec.get("protocols", [])}))
+                          for name, spec in sorted(SINKS.items())])
 def matrix(session: nox.Session, sink: str) -> None:
-    """Run every case on the cells of one sink (protocols and versions expand inside pytest)."""
+    """Every case on the cells of one sink."""
     install(session)
     session.run("pytest", "tests/cases", f"--sink={sink}", "-n", WORKERS, "--dist=loadgroup",
                 "-p", "no:cacheprovider", *session.posargs)
@@ -28,9 +34,17 @@ def matrix(session: nox.Session, sink: str) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The framework's own tests: comparator, DSL, reference CDC, stack hygiene."""
+    """The framework's own tests: comparator, DSL, reference CDC, sinks, reports, hygiene."""
     install(session)
-    session.run("pytest", "tests/framework", "-n", WORKERS, "-p", "no:cacheprovider", *session.posargs)
+    session.run("pytest", "tests/framework", "-n", WORKERS, "--dist=loadgroup", "-p", "no:cacheprovider",
+                *session.posargs)
+
+
+@nox.session
+def triage(session: nox.Session) -> None:
+    """Group a run's failures by signature: one bug in five cells, or five bugs? (default: latest run)"""
+    install(session)
+    session.run("python", "-m", "reports.triage", *(session.posargs or ["reports/latest"]))
 
 
 @nox.session
@@ -43,6 +57,6 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Measure stack start, the seed pattern, bulk verification and wait latency into BENCHMARKS.md."""
+    """Measure stack start, DSL overheads and matrix wall time into BENCHMARKS.md."""
     install(session)
     session.run("python", "-m", "bench", *session.posargs)
