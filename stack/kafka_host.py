@@ -35,13 +35,13 @@ def bootstrap_of(client: Producer, timeout: float = _METADATA_TIMEOUT) -> str:
 def _watch_stdin(stop: threading.Event) -> None:
     # Only a pipe means "someone holds us"; /dev/null (how stacks spawn children) ends at once.
     try:
-        if not stat.S_ISFIFO(os.fstat(sys.stdin.fileno()).st_mode):
+        if not stat.S_ISFIFO(os.fstat(0).st_mode):
             return
-    except (OSError, ValueError):
+    except OSError:
         return
 
     def drain() -> None:
-        while sys.stdin.buffer.read1(65536):
+        while os.read(0, 65536):
             pass
         stop.set()
 
