@@ -38,6 +38,7 @@ def main() -> None:
             results.append(measure.wait_latency(stack, ctx, samples=100 if args.quick else 300))
     finally:
         stack.close()
+    results.append(measure.matrix_wall_time(rounds=1))
 
     (run / "bench.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
     args.out.write_text(render(results))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -177,3 +179,24 @@ def wait_latency(stack: EmbeddedStack, ctx: Ctx, samples: int = 300) -> Result:
                   target="<= 5 ms", met=median <= 5.0,
                   note=f"median of {len(gaps)}; p90 {statistics.quantiles(gaps, n=10)[-1]:.2f} ms; "
                        "landing = the CDC's downstream commit time from its status feed")
+
+
+def matrix_wall_time(rounds: int = 1) -> Result:
+    """The full default matrix (every case on every cell) with two workers next to one."""
+    def run(workers: int) -> float:
+        with tempfile.TemporaryDirectory(prefix="sm-bench-reports-") as reports:
+            env = {**os.environ, "SINKMATRIX_REPORTS": reports}
+            env.pop("SINKMATRIX_RUN_ID", None)
+            began = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "pytest", "tests/cases", "-n", str(workers), "--dist=loadgroup",
+                 "-q", "-p", "no:cacheprovider"], env=env, capture_output=True, text=True, check=False)
+            elapsed = time.perf_counter() - began
+        if done.returncode != 0:
+            raise RuntimeError(f"the matrix failed with -n {workers}:\n{done.stdout[-2000:]}")
+        return elapsed
+
+    two, one = _alternate(rounds, lambda _r: run(2), lambda _r: run(1))
+    ratio = two / one
+    return Result("full default matrix wall time, -n 2 next to -n 1", two, "s", one, ratio, "<= 0.6x",
+                  ratio <= 0.6, f"all cases on every default cell; median of {rounds} alternating rounds")
