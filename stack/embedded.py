@@ -69,6 +69,29 @@ class CdcProgress:
         self._admin.close()
 
 
+def _start_services(needs: tuple[str, ...], root: Path, lease: Lease) -> dict[str, Any]:
+    """The transport services a sink needs, each in its own process under the stack's lease."""
+    services: dict[str, Any] = {}
+    if "kafka" in needs:
+        from stack.kafka import KafkaHost
+
+        services["kafka"] = KafkaHost.start(root / "kafka", lease)
+    if "schema-registry" in needs:
+        from schemareg.process import start as start_registry
+
+        services["schema-registry"] = start_registry(root / "schema-registry", lease)
+    return services
+
+
+def _settings(services: dict[str, Any], cell: Cell) -> dict[str, Any]:
+    settings: dict[str, Any] = {"topic_prefix": DATABASE_PREFIX, "changefeed": cell.id}
+    if "kafka" in services:
+        settings["bootstrap"] = services["kafka"].bootstrap
+    if "schema-registry" in services:
+        settings["registry_url"] = services["schema-registry"].url
+    return settings
+
+
 class EmbeddedStack:
     """A running embedded stack for one cell."""
 
@@ -79,6 +102,7 @@ class EmbeddedStack:
         self.upstream, self.downstream, self.cdc = upstream, downstream, cdc
         self.view, self.progress = view, progress
         self.started_in = started_in
+        self.services: dict[str, Any] = {}  # "kafka", "schema-registry": started for the adapter
 
     @classmethod
     def start(cls, cell: Cell, *, workdir: Path | None = None) -> EmbeddedStack:
@@ -93,9 +117,11 @@ class EmbeddedStack:
             up = mariadb.Launch("upstream", root=root / "upstream", lease=lease, binlog=True, server_id=1)
             down = mariadb.Launch("downstream", root=root / "downstream", lease=lease, binlog=False,
                                   server_id=2)
+            adapter = registry.get(cell.sink)(cell.variant)
+            services = _start_services(adapter.needs, root, lease)  # while the servers boot
             upstream, downstream = up.ready(), down.ready()
-            adapter = registry.get(cell.sink)()
-            env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream})
+            env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
+                                  settings=_settings(services, cell))
             cdc = RefCdc.start(upstream=upstream, sink=adapter.cdc_target(env),
                                databases=[f"{DATABASE_PREFIX}*"], root=root / "cdc", lease=lease,
                                changefeed_id=cell.id)
@@ -106,6 +132,7 @@ class EmbeddedStack:
             raise
         stack = cls(cell, root, lease, upstream, downstream, cdc, view, progress,
                     time.perf_counter() - began)
+        stack.services = services
         log.info("stack ready", cell=cell.id, seconds=round(stack.started_in, 3))
         return stack
 
@@ -138,12 +165,15 @@ class EmbeddedStack:
                 "cdc-output": self.cdc.root / "refcdc.out",
                 "upstream": self.upstream.child.log_path,
                 "downstream": self.downstream.child.log_path,
+                **{name: service.child.log_path for name, service in self.services.items()
+                   if getattr(service, "child", None) is not None},
             },
         }
 
     def close(self) -> None:
-        for step in (self.view.close, self.progress.close, self.cdc.stop, self.upstream.stop,
-                     self.downstream.stop):
+        steps = [self.view.close, self.progress.close, self.cdc.stop, self.upstream.stop,
+                 self.downstream.stop, *(service.stop for service in self.services.values())]
+        for step in steps:
             try:
                 step()
             except Exception as exc:  # keep tearing down; the lease catches what is left
