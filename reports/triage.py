@@ -240,16 +240,19 @@ def format_record(record: Record) -> str:
     return f"{clock} {level:5} {logger}: {event} {own_fields(record)}".rstrip()
 
 
+def counted(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def report(groups: Sequence[Group], width: int = 120, log_lines: int = 4) -> str:
     """One screen: how many failures in how many groups, then each group with an example."""
     total = sum(g.count for g in groups)
     if not total:
         return "no failures"
-    noun = "group" if len(groups) == 1 else "groups"
-    out = [f"{total} failure{'s' if total != 1 else ''} in {len(groups)} {noun}", ""]
+    out = [f"{counted(total, 'failure')} in {counted(len(groups), 'group')}", ""]
     for rank, g in enumerate(groups, 1):
         cells = ", ".join("(no cell)" if c == "-" else c for c in g.cells)
-        out.append(f"#{rank}  {g.count}x  in {len(g.cells)} cell{'s' if len(g.cells) != 1 else ''}: {cells}")
+        out.append(f"#{rank}  {g.count}x  in {counted(len(g.cells), 'cell')}: {cells}")
         out.append(f"    {g.signature}")
         cases = ", ".join(c.rsplit("::", 1)[-1] for c in g.cases)
         out.append(f"    cases: {cases}")
