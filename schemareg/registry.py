@@ -63,6 +63,9 @@ class Registry:
         self._global = DEFAULT_LEVEL
         self._levels: dict[str, Level] = {}
         if store is not None:
+            if not store.parent.is_dir():
+                raise StoreError(f"the store's directory {store.parent} does not exist; "
+                                 "create it or pass another --store")
             saved = storage.load(store)
             if saved is not None:
                 self._restore(saved, store)

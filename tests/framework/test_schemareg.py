@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,8 +23,9 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 
 from schemareg.avro_schema import parse
 from schemareg.compatibility import Level, check, read_problems
-from schemareg.errors import InvalidCompatibilityLevel, InvalidSchema
+from schemareg.errors import InvalidCompatibilityLevel, InvalidSchema, StoreError
 from schemareg.process import RegistryProcess, start
+from schemareg.registry import Registry
 from stack.leases import Lease
 
 pytestmark = pytest.mark.framework
@@ -140,19 +142,15 @@ def test_subjects_are_listed_soft_deleted_then_permanently_deleted(
     assert subject in client.get_subjects()
     assert client.delete_version(subject, 2) == 2
     assert client.get_versions(subject) == [1]
+    with pytest.raises(SchemaRegistryError) as caught:
+        client.delete_subject(subject, permanent=True)
+    assert caught.value.error_code == 40405, "a permanent delete needs a soft delete first"
     assert client.delete_subject(subject) == [1]
     assert subject not in client.get_subjects()
     assert subject in client.get_subjects(deleted=True)
     assert json.loads(client.get_schema(schema_id).schema_str) == json.loads(V1), "ids outlive soft deletes"
     assert client.delete_subject(subject, permanent=True) == [1, 2]
     assert subject not in client.get_subjects(deleted=True)
-
-
-def test_permanent_delete_needs_a_soft_delete_first(client: SchemaRegistryClient, subject: str) -> None:
-    client.register_schema(subject, avro(V1))
-    with pytest.raises(SchemaRegistryError) as caught:
-        client.delete_subject(subject, permanent=True)
-    assert caught.value.error_code == 40405
 
 
 def test_compatibility_level_is_set_and_read_per_subject_and_globally(
@@ -239,9 +237,15 @@ def test_deserializer_reads_old_data_through_a_newer_reader_schema(client: Schem
     assert AvroDeserializer(client, V2_WITH_DEFAULT)(old, ctx) == {"id": 1, "note": None}
 
 
-def test_root_answers_the_empty_object_ticdc_probes_for(registry: RegistryProcess) -> None:
-    assert http("GET", registry.url) == (200, {}, CONTENT_TYPE)
-    assert http("GET", f"{registry.url}/mode")[:2] == (200, {"mode": "READWRITE"})
+def test_answers_ticdc_style_raw_requests_as_confluent_does(registry: RegistryProcess, subject: str) -> None:
+    url = registry.url
+    assert http("GET", url) == (200, {}, CONTENT_TYPE)  # TiCDC's probe wants exactly `{}`
+    status, body, _ = http("POST", f"{url}/subjects/{subject}/versions", {"schema": V1})
+    assert status == 200 and list(body) == ["id"]
+    assert http("GET", f"{url}/schemas/ids/{body['id']}")[1] == {"schema": parse(V1).canonical}
+    assert http("GET", f"{url}/subjects/{subject}/versions/-1/schema")[1] == json.loads(V1)
+    assert http("DELETE", f"{url}/subjects/{subject}")[:2] == (200, [1])
+    assert http("GET", f"{url}/mode")[:2] == (200, {"mode": "READWRITE"})
 
 
 @pytest.mark.parametrize(("method", "path", "body", "status", "code"), [
@@ -337,6 +341,17 @@ def test_announces_its_url_on_one_stdout_line_and_exits_on_sigterm(
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
         assert proc.stdout.read() == ""
+
+
+def test_a_failed_store_write_answers_50001_and_changes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir()
+    registry = Registry(tmp_path / "store" / "registry.json")
+    registry.register("a-value", parse(V1))
+    shutil.rmtree(tmp_path / "store")
+    with pytest.raises(StoreError) as caught:
+        registry.register("b-value", parse(V1))
+    assert caught.value.error_code == 50001
+    assert registry.subjects() == ["a-value"]
 
 
 # -- canonical form and compatibility rules (no process) -------------------------------------------
