@@ -34,7 +34,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def make_app(registry: Registry) -> web.Application:
     """An aiohttp application serving `registry`."""
-    app = web.Application(middlewares=[_log_requests, _errors])
+    # wide tables give large schemas; the aiohttp default of 1 MiB is too tight for them
+    app = web.Application(middlewares=[_log_requests, _errors], client_max_size=16 * 1024 * 1024)
     app[REGISTRY] = registry
     app.add_routes(routes)
     return app

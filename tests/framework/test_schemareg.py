@@ -43,6 +43,11 @@ def avro(text: str) -> Schema:
     return Schema(text, "AVRO")
 
 
+def as_json(schema: Schema) -> Any:
+    assert schema.schema_str is not None
+    return json.loads(schema.schema_str)
+
+
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -103,7 +108,7 @@ V2_WITHOUT_DEFAULT = record("t", ("id", "int"), ("note", "string"))
 def test_client_reads_back_a_registered_schema_by_id_version_and_latest(
         client: SchemaRegistryClient, subject: str) -> None:
     schema_id = client.register_schema(subject, avro(V1))
-    assert json.loads(client.get_schema(schema_id).schema_str) == json.loads(V1)
+    assert as_json(client.get_schema(schema_id)) == json.loads(V1)
     by_version = client.get_version(subject, 1)
     latest = client.get_latest_version(subject)
     assert (by_version.schema_id, by_version.version) == (schema_id, 1)
@@ -148,7 +153,7 @@ def test_subjects_are_listed_soft_deleted_then_permanently_deleted(
     assert client.delete_subject(subject) == [1]
     assert subject not in client.get_subjects()
     assert subject in client.get_subjects(deleted=True)
-    assert json.loads(client.get_schema(schema_id).schema_str) == json.loads(V1), "ids outlive soft deletes"
+    assert as_json(client.get_schema(schema_id)) == json.loads(V1), "ids outlive soft deletes"
     assert client.delete_subject(subject, permanent=True) == [1, 2]
     assert subject not in client.get_subjects(deleted=True)
 
@@ -164,7 +169,8 @@ def test_compatibility_level_is_set_and_read_per_subject_and_globally(
         assert client.get_compatibility(subject) == "FULL_TRANSITIVE"
     finally:
         client.set_compatibility(level="BACKWARD")
-    assert client.delete_config(subject).compatibility_level.value == "FULL_TRANSITIVE"
+    deleted = client.delete_config(subject).compatibility_level
+    assert deleted is not None and deleted.value == "FULL_TRANSITIVE"
     with pytest.raises(SchemaRegistryError) as caught:
         client.get_compatibility(subject)
     assert caught.value.error_code == 40408
@@ -297,7 +303,7 @@ def test_store_keeps_subjects_versions_and_ids_across_a_restart(workspace: tuple
         after = SchemaRegistryClient({"url": second.url})
         assert ids[0] == ids[2] != ids[1]
         assert [after.get_version("a-value", v).schema_id for v in (1, 2)] == ids[:2]
-        assert json.loads(after.get_schema(ids[1]).schema_str) == json.loads(V2_WITH_DEFAULT)
+        assert as_json(after.get_schema(ids[1])) == json.loads(V2_WITH_DEFAULT)
         assert after.register_schema("c-value", avro(V2_WITH_DEFAULT)) == ids[1]
         assert after.register_schema("d-value", avro(record("new", ("x", "int")))) == max(ids) + 1
         assert after.get_compatibility("b-value") == "NONE"
