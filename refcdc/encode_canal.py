@@ -20,15 +20,16 @@ from datetime import date, datetime, timedelta
 from decimal import Context, Decimal
 from typing import Any
 
+from dsl.compare import ZERO_DATE
 from dsl.schema import Column, TableSchema
-from refcdc.changes import DdlChange, RowChange, Transaction
+from refcdc.changes import DdlChange, RowChange, RowKind, Transaction
 from refcdc.ddl import classify
 from refcdc.encoders import Encoded
 from refcdc.errors import RefCdcError
 from refcdc.tso import physical_ms
 
 WATERMARK_TYPE = "TIDB_WATERMARK"
-ROW_TYPES = {"insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
+ROW_TYPES: dict[RowKind, str] = {"insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
 DDL_TYPES = ("CREATE", "ALTER", "ERASE", "TRUNCATE", "RENAME", "CINDEX", "DINDEX", "QUERY")
 
 # java.sql.Types per MySQL type name (MySQLType2JavaType); the text and blob families differ by
@@ -52,6 +53,7 @@ TEMPORAL = {"date", "datetime", "timestamp"}
 _ALIASES = {"integer": "int", "numeric": "decimal", "real": "double", "double precision": "double"}
 _WIDE = Context(prec=200)  # DECIMAL(65,30) needs more than the default 28 digits
 _F32 = struct.Struct("<f")
+_ZERO_DAY = datetime(1, 1, 1)  # stands in for 0000-00-00 00:00:00
 
 
 class CanalEncodeError(RefCdcError):
@@ -108,6 +110,8 @@ def format_value(column: Column, value: Any) -> str | None:
         if column.scale is not None:  # MyDecimal.String keeps the column's scale
             number = number.quantize(Decimal(1).scaleb(-column.scale), context=_WIDE)
         return format(number, "f")
+    if value is ZERO_DATE and name in TEMPORAL:
+        return _time_text(column, _ZERO_DAY, zero=True)
     if isinstance(value, datetime | date) and name in TEMPORAL:
         return _time_text(column, value)
     if isinstance(value, timedelta):
@@ -126,9 +130,9 @@ def _fraction(column: Column, micros: int) -> str:
     return f".{micros:06d}"[: fsp + 1] if fsp else ""
 
 
-def _time_text(column: Column, value: date) -> str:
+def _time_text(column: Column, value: date, zero: bool = False) -> str:
     # types.Time.String: zero-padded fields and exactly the column's fractional digits
-    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    text = "0000-00-00" if zero else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
     if column.type == "date" or not isinstance(value, datetime):
         return text
     clock = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"

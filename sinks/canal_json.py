@@ -1,0 +1,388 @@
+"""Strict Canal-JSON decoding: each message checked against what TiCDC's canal-json encoder writes.
+
+The reference for "what TiCDC writes" is refcdc.encode_canal (which follows pingcap/tiflow
+pkg/sink/codec/canal). Every deviation becomes a located Finding; nothing here raises on input.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dsl.schema import Column, TableSchema
+from refcdc.changes import DdlChange, RowChange, RowKind
+from refcdc.ddl import classify
+from refcdc.encode_canal import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, java_type, mysql_type
+from refcdc.tso import physical_ms
+from sinks.base import Decoded, Finding, Record
+from sinks.canal_values import column_from_type, parse_value, respelled
+from sinks.key_order import KeyOrder
+
+Lookup = Callable[[str, str], TableSchema | None]
+
+# What Canal-JSON (as TiCDC writes it) cannot carry faithfully; the adapter declares these.
+LIMITS: dict[str, str] = {
+    "enum-set-as-numbers": "ENUM travels as its 1-based index and SET as its bitmask (TiCDC's "
+    "mounter); mysqlType names no members, so member names need the upstream table",
+    "type-widths": "mysqlType is the bare type name ('decimal', 'varchar', 'bit', 'datetime'): "
+    "lengths, precision, scale, fsp and charset are not carried",
+    "pk-only": "pkNames lists PRIMARY KEY columns only (in table order): a table keyed by a NOT "
+    "NULL unique key arrives with pkNames [] and its rows are located by the upstream table's key",
+    "json-normalised": "JSON is re-printed by TiDB's rules (keys in byte order, last duplicate "
+    "wins, ', ' and ': ' separators, numbers re-spelled, integers beyond 64 bits as doubles): the "
+    "upstream text is lost, only the JSON value survives",
+    "timestamp-zone": "TIMESTAMP is wall-clock text without an offset, in the CDC's time zone "
+    "(the reference CDC writes UTC); a consumer must know that zone",
+    "no-ordering-without-extension": "without the TiDB extension the only clock is `es` (commit "
+    "milliseconds): changes of one key within a millisecond cannot be ordered or told from replays",
+    "no-transaction-boundaries": "messages carry no transaction boundary; with the TiDB extension, "
+    "changes sharing a commitTs belong to one transaction",
+    "zero-dates": "zero dates ('0000-00-00') have no calendar value; they decode to a sentinel",
+}
+
+_FIELDS = ("id", "database", "table", "pkNames", "isDdl", "type", "es", "ts", "sql", "sqlType",
+           "mysqlType", "data", "old")
+_KINDS: dict[str, RowKind] = {text: kind for kind, text in ROW_TYPES.items()}
+_LARGE = ("onlyHandleKey", "claimCheckLocation")
+
+
+def _is_int(v: Any) -> bool:
+    return type(v) is int
+
+
+def _is_str(v: Any) -> bool:
+    return type(v) is str
+
+
+def _null_or(of: Callable[[Any], bool], container: type) -> Callable[[Any], bool]:
+    def check(v: Any) -> bool:
+        items = v.values() if isinstance(v, dict) else v
+        return v is None or (type(v) is container and all(of(x) for x in items))
+    return check
+
+
+_SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "id": (_is_int, "an integer"), "database": (_is_str, "a string"), "table": (_is_str, "a string"),
+    "pkNames": (_null_or(_is_str, list), "null or an array of strings"),
+    "isDdl": (lambda v: type(v) is bool, "true or false"), "type": (_is_str, "a string"),
+    "es": (_is_int, "an integer"), "ts": (_is_int, "an integer"), "sql": (_is_str, "a string"),
+    "sqlType": (_null_or(_is_int, dict), "null or an object of integers"),
+    "mysqlType": (_null_or(_is_str, dict), "null or an object of strings"),
+    "_tidb": (lambda v: type(v) is dict, "an object"),
+}
+
+
+class _Malformed(Exception):
+    def __init__(self, why: str, where: str | None = None) -> None:
+        super().__init__(why)
+        self.why, self.where = why, where
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:  # Go keeps the last silently; TiCDC never writes one twice
+            raise _Malformed(f"the key {key!r} appears twice in one object", key)
+        obj[key] = value
+    return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise _Malformed(f"{name} is not JSON")
+
+
+def _parse(value: bytes | None) -> dict[str, Any]:
+    if value is None:
+        raise _Malformed("a tombstone (null value): Canal-JSON deletes are messages, never tombstones")
+    try:
+        doc = json.loads(value.decode("utf-8"), object_pairs_hook=_unique_keys,
+                         parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise _Malformed(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise _Malformed("JSON nested too deeply") from None
+    except ValueError as exc:
+        raise _Malformed(f"not JSON: {exc}") from None
+    if type(doc) is not dict:
+        raise _Malformed(f"a JSON {type(doc).__name__}, not an object")
+    return doc
+
+
+@dataclass
+class _Check:
+    """The findings of one record, located; database/table/key are filled in as they are learned."""
+
+    record: Record
+    findings: list[Finding] = field(default_factory=list)
+    database: str | None = None
+    table: str | None = None
+    key: tuple[Any, ...] | None = None
+
+    def __call__(self, kind: str, where: str | None, why: str) -> None:
+        r = self.record
+        self.findings.append(Finding(kind, r.topic, r.partition, r.offset, where, why,
+                                     self.database, self.table, self.key))
+
+
+class CanalJsonDecoder:
+    """Decodes TiCDC-style Canal-JSON strictly. `lookup(database, table)` gives the upstream table
+    when known: types are then checked against it and ENUM/SET decode to member names.
+    Out-of-order changes still decode (the view shows what a consumer would apply); duplicates,
+    and records with any other finding, yield no changes."""
+
+    def __init__(self, enable_tidb_extension: bool, lookup: Lookup | None = None) -> None:
+        self.enable_tidb_extension = enable_tidb_extension
+        self.lookup = lookup
+        self._order = KeyOrder()
+        self._schemas: dict[tuple[Any, ...], TableSchema] = {}
+
+    def decode(self, record: Record) -> Decoded:
+        check = _Check(record)
+        try:
+            return self._decode(record, check)
+        except Exception as exc:  # the Decoder protocol promises findings, never exceptions
+            check("malformed", None, f"decoder failed on this record: {type(exc).__name__}: {exc}")
+            return Decoded(findings=check.findings)
+
+    def _decode(self, record: Record, check: _Check) -> Decoded:
+        try:
+            msg = _parse(record.value)
+        except _Malformed as exc:
+            check("malformed", exc.where, exc.why)
+            return Decoded(findings=check.findings)
+        if record.key is not None:
+            check("extra-field", "key", "TiCDC's canal-json messages carry no Kafka key")
+        check.database = msg.get("database") if _is_str(msg.get("database")) else None
+        check.table = msg.get("table") if _is_str(msg.get("table")) else None
+        if not self._fields(msg, check):
+            return Decoded(findings=check.findings)
+        if msg["isDdl"]:
+            return self._ddl(msg, check)
+        if msg["type"] == WATERMARK_TYPE:
+            return self._watermark(msg, check)
+        return self._row(msg, check)
+
+    def _fields(self, msg: dict[str, Any], check: _Check) -> bool:
+        """Presence and JSON types of the top-level fields; False if the record is unusable."""
+        expected = _FIELDS + (("_tidb",) if self.enable_tidb_extension else ())
+        for name in expected:
+            if name not in msg:
+                why = "the TiDB extension is on, so TiCDC adds _tidb" if name == "_tidb" else \
+                    "TiCDC writes it in every message"
+                check("missing-field", name, why)
+            elif name in _SHAPES and not _SHAPES[name][0](msg[name]):
+                check("wrong-type", name, f"{_describe(msg[name])}, expected {_SHAPES[name][1]}")
+        for name in msg:
+            if name not in expected:
+                why = ("the TiDB extension is off, so TiCDC writes no _tidb (or enable it for this "
+                       "sink variant)") if name == "_tidb" else "not a field TiCDC writes"
+                check("extra-field", name, why)
+        if check.findings and any(f.field in expected for f in check.findings):
+            return False
+        if msg["id"] != 0:
+            check("bad-value", "id", f"{msg['id']}; TiCDC always writes 0")
+        for name in ("es", "ts"):
+            if msg[name] < 0:
+                check("bad-value", name, "a negative time in milliseconds")
+        return True
+
+    def _commit_ts(self, msg: dict[str, Any], check: _Check, name: str) -> int | None:
+        """The `_tidb` timestamp `name`, checked against `es`; None without the extension."""
+        if not self.enable_tidb_extension:
+            return None
+        ext = msg["_tidb"]
+        for key in ext:
+            if key in _LARGE:
+                check("extra-field", f"_tidb.{key}", "a large-message reference: this decoder needs "
+                      "whole rows; raise max-message-bytes or turn large-message-handle off")
+            elif key != name:
+                check("extra-field", f"_tidb.{key}", f"TiCDC writes only {name} here")
+        ts = ext.get(name)
+        if ts is None:
+            check("missing-field", f"_tidb.{name}", "TiCDC writes it with the TiDB extension on")
+        elif not _is_int(ts) or ts <= 0:
+            check("wrong-type", f"_tidb.{name}", f"{_describe(ts)}, expected a positive integer TSO")
+        else:
+            if physical_ms(ts) != msg["es"]:
+                check("bad-value", "es", f"{msg['es']} is not the physical part of {name} "
+                      f"{ts} ({physical_ms(ts)})")
+            return ts
+        return None
+
+    def _ddl(self, msg: dict[str, Any], check: _Check) -> Decoded:
+        if msg["type"] not in DDL_TYPES:
+            check("bad-value", "type", f"{msg['type']!r} is not a DDL type ({', '.join(DDL_TYPES)})")
+        for name in ("pkNames", "sqlType", "mysqlType", "data", "old"):
+            if msg[name] is not None:
+                check("bad-shape", name, "TiCDC writes null here in a DDL message")
+        if not msg["sql"].strip():
+            check("bad-value", "sql", "a DDL message without its statement")
+        self._commit_ts(msg, check, "commitTs")
+        if check.findings:
+            return Decoded(findings=check.findings)
+        change = DdlChange(msg["database"], msg["sql"], classify(msg["sql"]).kind)
+        return Decoded(changes=[change], findings=check.findings)
+
+    def _watermark(self, msg: dict[str, Any], check: _Check) -> Decoded:
+        if not self.enable_tidb_extension:
+            check("bad-value", "type", "TiCDC sends TIDB_WATERMARK only with the TiDB extension on")
+            return Decoded(findings=check.findings)
+        for name, empty in (("database", ""), ("table", ""), ("sql", ""), ("pkNames", None),
+                            ("sqlType", None), ("mysqlType", None), ("data", None), ("old", None)):
+            if msg[name] != empty:
+                check("bad-shape", name, f"TiCDC writes {json.dumps(empty)} in a watermark")
+        ts = self._commit_ts(msg, check, "watermarkTs")
+        if check.findings:
+            return Decoded(findings=check.findings)
+        return Decoded(watermark_ts=ts)
+
+    def _image(self, msg: dict[str, Any], name: str, wanted: bool, check: _Check) -> Any:
+        image = msg[name]
+        if not wanted:
+            if image is not None:
+                check("bad-shape", name, f"TiCDC writes null here for {msg['type']}")
+            return None
+        if type(image) is not list or len(image) != 1 or type(image[0]) is not dict:
+            check("bad-shape", name, f"{_describe(image)}, expected an array of exactly one object")
+            return None
+        return image[0]
+
+    def _frame(self, msg: dict[str, Any], check: _Check) -> tuple[RowKind, Any, Any, int] | None:
+        """A row message's kind, images and clock, if its frame is what TiCDC writes."""
+        kind = _KINDS.get(msg["type"])
+        if kind is None:
+            check("bad-value", "type", f"{msg['type']!r}: not INSERT/UPDATE/DELETE, nor a DDL type "
+                  "with isDdl true, nor TIDB_WATERMARK")
+            return None
+        if msg["sql"] != "":
+            check("bad-value", "sql", "TiCDC writes \"\" in a row message")
+        for name in ("database", "table"):
+            if not msg[name]:
+                check("bad-value", name, "empty in a row message")
+        for name in ("sqlType", "mysqlType"):
+            if msg[name] is None:
+                check("bad-shape", name, "null in a row message")
+        data = self._image(msg, "data", True, check)
+        old = self._image(msg, "old", kind == "update", check)
+        ts = self._commit_ts(msg, check, "commitTs")
+        if check.findings:
+            return None
+        for name, other in (("mysqlType", msg["mysqlType"]), ("sqlType", msg["sqlType"]), ("old", old)):
+            if other is not None and set(other) != set(data):
+                check("bad-shape", name, _set_diff(set(data), set(other)))
+        pk = msg["pkNames"] or []
+        if len(set(pk)) != len(pk) or not set(pk) <= set(data):
+            check("bad-shape", "pkNames", f"{pk} are not distinct columns of the row")
+        return None if check.findings else (kind, data, old, msg["es"] if ts is None else ts)
+
+    def _row(self, msg: dict[str, Any], check: _Check) -> Decoded:
+        frame = self._frame(msg, check)
+        if frame is None:
+            return Decoded(findings=check.findings)
+        kind, data, old, ts = frame
+        upstream = self.lookup(msg["database"], msg["table"]) if self.lookup else None
+        columns = [self._column(n, msg["mysqlType"][n], upstream, check) for n in data]
+        for column in upstream.columns if upstream is not None else ():
+            if column.name not in data:
+                check("type-mismatch", "mysqlType", f"the upstream column {column.name} is missing")
+        if check.findings:
+            return Decoded(findings=check.findings)
+        after = self._values(columns, data, "data", check)
+        before = self._values(columns, old, "old", check) if old is not None else None
+        for column in columns:
+            expected, written = java_type(column, after[column.name]), msg["sqlType"][column.name]
+            if written != expected and column.name not in _bad(check):
+                check("type-mismatch", f"sqlType.{column.name}", f"{written}, but TiCDC writes "
+                      f"{expected} for {mysql_type(column)} {data[column.name]!r}")
+        table = self._schema(msg["database"], msg["table"], columns, msg["pkNames"] or [], upstream)
+        check.key = tuple(after.get(k) for k in table.key)
+        if check.findings:
+            return Decoded(findings=check.findings)
+        if table.key:
+            clock = "_tidb.commitTs" if self.enable_tidb_extension else "es"
+            slot = (msg["database"], msg["table"], check.key)
+            last = self._order.last_ts(slot)
+            verdict = self._order.see(slot, ts, old if kind == "update" else
+                                      (data if kind == "delete" else None),
+                                      None if kind == "delete" else data)
+            if verdict == "out-of-order":
+                check("out-of-order", clock, f"{ts} after {last} for this key (reordered, or an "
+                      "older change delivered again)")
+            elif verdict == "duplicate":
+                check("duplicate", clock, f"this {msg['type']} at {ts} was already delivered for this key")
+                return Decoded(findings=check.findings)
+        change = RowChange(kind, table, after, None) if kind == "delete" else \
+            RowChange(kind, table, before, after)
+        return Decoded(changes=[change], findings=check.findings)
+
+    def _column(self, name: str, text: str, upstream: TableSchema | None, check: _Check) -> Column:
+        column = column_from_type(name, text)
+        if column is None:
+            check("bad-value", f"mysqlType.{name}", f"{text!r} is not a type TiCDC writes")
+            return Column(name, "text", text)
+        if upstream is None:
+            return column
+        mine = upstream.by_name.get(name)
+        if mine is None:
+            check("type-mismatch", f"mysqlType.{name}", "the upstream table has no such column")
+        elif mysql_type(mine) != mysql_type(column):
+            check("type-mismatch", f"mysqlType.{name}", f"{text!r}, but the upstream "
+                  f"{mine.column_type} is {mysql_type(mine)!r} in TiCDC's mapping")
+        else:
+            return mine  # it knows widths, fsp and members
+        return column
+
+    def _values(self, columns: list[Column], image: dict[str, Any], name: str,
+                check: _Check) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for column in columns:
+            where, raw = f"{name}[0].{column.name}", image[column.name]
+            values[column.name] = None
+            if raw is None:
+                if not column.nullable:
+                    check("bad-value", where, "NULL in a NOT NULL column")
+            elif type(raw) is not str:
+                check("wrong-type", where, f"{_describe(raw)}, expected a string or null")
+            else:
+                try:
+                    values[column.name] = value = parse_value(column, raw)
+                except (ValueError, ArithmeticError, RecursionError) as exc:
+                    check("bad-value", where, f"{raw[:80]!r} is not a {mysql_type(column)}: {exc}")
+                    continue
+                if (spelled := respelled(column, value, raw)) is not None:
+                    check("bad-value", where, f"{raw[:80]!r}: TiCDC writes this value as {spelled[:80]!r}")
+        return values
+
+    def _schema(self, database: str, name: str, columns: list[Column], pk: list[str],
+                upstream: TableSchema | None) -> TableSchema:
+        key: tuple[str, ...] = tuple(pk)
+        names = {c.name for c in columns}
+        if upstream is not None and upstream.key and set(upstream.key) <= names and (
+                not pk or set(upstream.key) == set(pk)):
+            key = upstream.key  # index order, and the NOT NULL unique key pkNames leaves out
+        cache_key = (database, name, tuple(columns), key)
+        if cache_key not in self._schemas:
+            self._schemas[cache_key] = TableSchema(database, name, tuple(columns), key)
+        return self._schemas[cache_key]
+
+
+
+def _bad(check: _Check) -> set[str]:
+    return {f.field.rsplit(".", 1)[-1] for f in check.findings if f.field}
+
+
+def _set_diff(want: set[str], got: set[str]) -> str:
+    parts = []
+    if got - want:
+        parts.append(f"has {sorted(got - want)} that data has not")
+    if want - got:
+        parts.append(f"lacks {sorted(want - got)} that data has")
+    return "; ".join(parts)
+
+
+def _describe(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+             int: "an integer", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
