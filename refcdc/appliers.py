@@ -30,6 +30,7 @@ class Applier(Protocol):
 # first batch may repeat what a previous run already delivered after its last checkpoint.
 APPLIERS: dict[str, str] = {
     "mysql": "refcdc.apply_mysql:MysqlApplier",
+    "kafka": "refcdc.apply_kafka:KafkaApplier",
 }
 
 
