@@ -176,18 +176,18 @@ class Registry:
 
     def delete_version(self, subject: str, version: int | None, *, permanent: bool = False) -> int:
         """Soft-delete a live version, or (permanent) drop a soft-deleted one; `None` is the latest."""
-        if not permanent and version is not None and any(e.version == version and e.deleted
-                                 for e in self._subjects.get(subject, [])):
+        soft_deleted = {e.version for e in self._subjects.get(subject, []) if e.deleted}
+        if not permanent and version in soft_deleted:
             raise VersionSoftDeleted(subject, version)
         entries = self._visible(subject, deleted=permanent)
         entry = entries[-1] if version is None else self._find(subject, entries, version)
         if permanent and not entry.deleted:
             raise VersionNotSoftDeleted(subject, entry.version)
         with self._saving():
-            kept = [e for e in self._subjects[subject] if e is not entry]
-            if not permanent:
-                kept = [e if e.version != entry.version else replace(e, deleted=True)
-                        for e in self._subjects[subject]]
+            if permanent:
+                kept = [e for e in self._subjects[subject] if e is not entry]
+            else:
+                kept = [replace(e, deleted=True) if e is entry else e for e in self._subjects[subject]]
             if kept:
                 self._subjects[subject] = kept
             else:

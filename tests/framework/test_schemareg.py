@@ -158,6 +158,21 @@ def test_subjects_are_listed_soft_deleted_then_permanently_deleted(
     assert subject not in client.get_subjects(deleted=True)
 
 
+def test_versions_are_soft_deleted_once_then_permanently(client: SchemaRegistryClient, subject: str) -> None:
+    client.set_compatibility(subject, "NONE")
+    client.register_schema(subject, avro(V1))
+    client.register_schema(subject, avro(V2_WITHOUT_DEFAULT))
+    codes = []
+    for permanent in (True, False, False, True):
+        try:
+            client.delete_version(subject, 1, permanent=permanent)
+            codes.append(0)
+        except SchemaRegistryError as exc:
+            codes.append(exc.error_code)
+    assert codes == [40407, 0, 40406, 0]
+    assert client.get_versions(subject, deleted=True) == [2]
+
+
 def test_compatibility_level_is_set_and_read_per_subject_and_globally(
         client: SchemaRegistryClient, subject: str) -> None:
     assert client.get_compatibility() == "BACKWARD"
