@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
@@ -40,7 +41,7 @@ def render(run_dir: Path) -> Path:
         _header(run_dir, summary, len(failed)),
         _triage(groups, anchors),
         _grid(tests, anchors),
-        _failures(run_dir, tests, anchors, records),
+        _failures(run_dir, tests, anchors, records, groups[0].example.nodeid if groups else None),
     ]
     page = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -93,7 +94,8 @@ def _header(run_dir: Path, summary: dict[str, Any], failed: int) -> str:
     totals: dict[str, int] = summary.get("totals", {})
     chips = "".join(f'<span class="chip {o}">{totals[o]} {o}</span>' for o in OUTCOMES if totals.get(o))
     started, took = wall_time(run_dir)
-    facts = [f"{sum(totals.values())} tests in {len(summary.get('cells', {}))} cells"]
+    facts = [f"{triage.counted(sum(totals.values()), 'test')} in "
+             f"{triage.counted(len(summary.get('cells', {})), 'cell')}"]
     if took is not None:
         facts.append(f"wall time {duration(took)}")
     if started is not None:
@@ -102,7 +104,7 @@ def _header(run_dir: Path, summary: dict[str, Any], failed: int) -> str:
     if failed:
         links.append((f"rerun.txt ({failed})", "rerun.txt"))
     nav = " · ".join(f'<a href="{esc(quote(href))}">{esc(label)}</a>' for label, href in links)
-    command = f"pytest $(cat {run_dir / 'rerun.txt'})"
+    command = f"pytest $(cat {_shown(run_dir.resolve() / 'rerun.txt')})"
     rerun = f'<p class="rerun">rerun the failures: <code>{esc(command)}</code></p>' if failed else ""
     return (f'<header><h1>sinkmatrix run <code>{esc(summary.get("run", run_dir.name))}</code></h1>'
             f'<p class="totals">{chips} <span class="facts">{esc(" · ".join(facts))}</span></p>'
@@ -137,19 +139,22 @@ def _grid(tests: dict[str, dict[str, Any]], anchors: dict[str, str]) -> str:
         rows.setdefault(row_key(nodeid, entry), {}).setdefault(entry.get("cell", NO_CELL), []).append(
             (nodeid, entry))
     head = "".join(f"<th>{esc('(no cell)' if c == NO_CELL else c)}</th>" for c in cells)
+    folder = os.path.commonpath([os.path.dirname(k.split("::", 1)[0]) for k in rows]) if rows else ""
+    folder = folder + "/" if folder and all(k.startswith(folder + "/") for k in rows) else ""
+    under = f' <span class="file">in {esc(folder)}</span>' if folder else ""
     body = []
     for key in sorted(rows):
         squares = "".join(f"<td>{_squares(rows[key].get(c, []), anchors)}</td>" for c in cells)
         failing = any(e.get("outcome") in triage.FAILED for ts in rows[key].values() for _, e in ts)
         file, sep, name = key.rpartition("::")
-        label = f'<span class="file">{esc(file + sep)}</span>{esc(name)}'
+        label = f'<span class="file">{esc(file[len(folder):] + sep)}</span>{esc(name)}'
         state = "failing" if failing else "ok"
         body.append(f'<tr class="{state}"><th class="case">{label}</th>{squares}</tr>')
     legend = "".join(f'<span class="sq {o}">{o}</span>' for o in (*OUTCOMES, "notrun"))
     return ('<section id="grid"><h2>Cases × cells</h2><p class="tools">'
             '<label><input type="checkbox" id="only-failing"> only cases with failures</label>'
             f'<span class="legend">{legend.replace(">notrun<", ">not run<")}</span></p>'
-            f'<div class="scroll"><table class="grid"><thead><tr><th>case</th>{head}</tr></thead>'
+            f'<div class="scroll"><table class="grid"><thead><tr><th>case{under}</th>{head}</tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table></div></section>\n')
 
 
@@ -166,30 +171,35 @@ def _squares(tests: Iterable[tuple[str, dict[str, Any]]], anchors: dict[str, str
 
 
 def _failures(run_dir: Path, tests: dict[str, dict[str, Any]], anchors: dict[str, str],
-              records: dict[str, list[triage.Record]]) -> str:
+              records: dict[str, list[triage.Record]], first: str | None) -> str:
     if not anchors:
         return ""
-    parts = [_failure(run_dir, nodeid, tests[nodeid], anchor, records.get(nodeid))
+    parts = [_failure(run_dir, nodeid, tests[nodeid], anchor, records.get(nodeid), opened=nodeid == first)
              for nodeid, anchor in anchors.items()]
     return f'<section id="failures"><h2>Failures</h2>{"".join(parts)}</section>\n'
 
 
 def _failure(run_dir: Path, nodeid: str, entry: dict[str, Any], anchor: str,
-             records: list[triage.Record] | None) -> str:
+             records: list[triage.Record] | None, opened: bool) -> str:
     outcome = entry.get("outcome", "failed")
     bundle = _inside(run_dir, entry.get("bundle"))
     facts = [("cell", entry.get("cell")), ("phase", entry.get("phase")), ("when", entry.get("when")),
              ("exception", entry.get("exception")), ("duration", duration(entry.get("duration")))]
-    facts_html = "".join(f"<dt>{k}</dt><dd>{esc(v)}</dd>" for k, v in facts if v)
+    facts_html = "".join(f"<div><dt>{k}</dt><dd>{esc(v)}</dd></div>" for k, v in facts if v)
     if bundle is not None:
         href = quote(str(bundle.relative_to(run_dir.resolve())))
-        facts_html += f'<dt>bundle</dt><dd><a href="{esc(href)}/">{esc(entry.get("bundle"))}</a></dd>'
+        link = f'<a href="{esc(href)}/">{esc(entry.get("bundle"))}</a>'
+        facts_html += f"<div><dt>bundle</dt><dd>{link}</dd></div>"
     if records is None:
         records = triage.bundle_records(bundle, last=TEST_LOG_RECORDS)
-    return (f'<details class="failure" id="{anchor}"><summary><span class="badge {esc(outcome)}">'
-            f'{esc(outcome)}</span> <code>{esc(nodeid)}</code><span class="headline">'
-            f'{esc(entry.get("message", ""))}</span></summary><div class="body"><dl>{facts_html}</dl>'
-            f"<h3>Diff</h3>{_diff(str(entry.get('longrepr', '')))}"
+    exception = entry.get("exception") or triage.exception_type(entry)
+    longrepr = str(entry.get("longrepr") or "")
+    return (f'<details class="failure" id="{anchor}"{" open" if opened else ""}><summary>'
+            f'<span class="badge {esc(outcome)}">{esc(outcome)}</span> <code>{esc(nodeid)}</code>'
+            f'<span class="headline">{esc(entry.get("message", ""))}</span></summary>'
+            f'<div class="body"><dl>{facts_html}</dl>'
+            f'<h3>Diff</h3><pre class="diff">{esc(triage.exception_text(entry, exception))}</pre>'
+            f"{_traceback(longrepr)}"
             f"{_findings(entry.get('findings') or [])}{_tails(run_dir, bundle)}{_test_log(records)}"
             "</div></details>\n")
 
@@ -202,12 +212,14 @@ def _inside(run_dir: Path, relative: str | None) -> Path | None:
     return path if path.is_dir() and path.is_relative_to(run_dir.resolve()) else None
 
 
-def _diff(longrepr: str) -> str:
+def _traceback(longrepr: str) -> str:
+    """pytest's whole report, folded: the diff above is its `E` lines, this is how it got there."""
     lines = []
     for line in longrepr.splitlines():
         cls = "e" if line.startswith("E ") else "src" if line.startswith(">") else ""
         lines.append(f'<span class="{cls}">{esc(line)}</span>' if cls else esc(line))
-    return f'<pre class="diff">{chr(10).join(lines)}</pre>'
+    return (f'<details class="traceback"><summary>traceback ({len(lines)} lines)</summary>'
+            f'<pre class="tail">{chr(10).join(lines)}</pre></details>')
 
 
 def _findings(findings: list[dict[str, Any]]) -> str:
@@ -226,18 +238,19 @@ def _findings(findings: list[dict[str, Any]]) -> str:
 def _tails(run_dir: Path, bundle: Path | None) -> str:
     if bundle is None:
         return ""
-    items = []
+    files, items = [], []
     for path in sorted(bundle.iterdir()):
         href = esc(quote(str(path.relative_to(run_dir.resolve()))))
         if not path.name.endswith(".log.txt"):
-            items.append(f'<li><a href="{href}">{esc(path.name)}</a></li>')
+            files.append(f'<a href="{href}">{esc(path.name)}</a>')
             continue
         lines = tail(path, TAIL_LINES)
         body = esc("".join(lines)) if lines else "(empty)"
         items.append(f'<li><details><summary><a href="{href}">{esc(path.name)}</a> '
-                     f'<span class="dim">last {len(lines)} lines</span></summary>'
+                     f'<span class="dim">last {triage.counted(len(lines), "line")}</span></summary>'
                      f'<pre class="tail">{body}</pre></details></li>')
-    return f'<h3>Bundle</h3><ul class="bundle">{"".join(items)}</ul>'
+    listing = f'<p class="files">{" · ".join(files)}</p>' if files else ""
+    return f'<h3>Bundle</h3>{listing}<ul class="bundle">{"".join(items)}</ul>'
 
 
 def _test_log(records: list[triage.Record]) -> str:
@@ -253,6 +266,14 @@ def _test_log(records: list[triage.Record]) -> str:
             f"<tbody>{rows}</tbody></table>")
 
 
+def _shown(path: Path) -> Path:
+    """A path as typed from the working directory (where pytest runs), when it lies below it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def _short(nodeid: str) -> str:
     return nodeid.rsplit("/", 1)[-1]
 
@@ -265,7 +286,9 @@ color:#1f2933;background:#f7f8fa}
 header{background:#1f2933;color:#f7f8fa;padding:14px 24px}
 header h1{margin:0 0 6px;font-size:20px;font-weight:600}
 header code{font-size:18px}header a{color:#9cc9ff}.facts{color:#cbd2d9;margin-left:8px}
-.nav,.rerun{margin:4px 0;font-size:13px}.rerun code{background:#323f4b;padding:1px 6px;border-radius:3px}
+.nav,.rerun{margin:4px 0;font-size:13px}.rerun code{background:#323f4b;padding:1px 6px;border-radius:3px;
+font-size:12.5px}thead .file{font-weight:400}p.files{margin:2px 0 6px}details.traceback{margin:8px 0}
+details.traceback>summary,ul.bundle summary{cursor:pointer}
 section{padding:8px 24px}h2{font-size:17px;margin:14px 0 8px}h3{font-size:14px;margin:14px 0 6px}
 code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font-size:12.5px}
 .chip{display:inline-block;padding:2px 10px;border-radius:11px;margin-right:6px;font-weight:600}
@@ -295,10 +318,11 @@ details.failure:target,details.failure.focus{box-shadow:0 0 0 3px #9cc9ff}
 font-size:12.5px;white-space:pre-wrap}
 .badge{display:inline-block;padding:0 8px;border-radius:3px;color:#fff;font-weight:600;font-size:12px}
 .badge.failed{background:var(--fail)}.badge.error{background:var(--err)}
-.body{padding:0 14px 12px}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:4px 0}
-dt{color:var(--dim)}dd{margin:0}
+.body{padding:0 14px 12px}dl{display:flex;flex-wrap:wrap;gap:4px 24px;margin:6px 0}
+dl div{display:flex;gap:6px}dt{color:var(--dim)}dd{margin:0}
 pre.diff,pre.tail{background:#1f2933;color:#e4e7eb;padding:10px 12px;border-radius:4px;overflow-x:auto;
-max-height:520px;margin:0}pre.diff .e{color:#ff9b93;font-weight:600}pre.diff .src{color:#ffd27a}
+max-height:520px;margin:0}pre.diff{background:#fff5f4;color:#7a1a14;border:1px solid var(--fail-bg);
+white-space:pre-wrap}pre.tail .e{color:#ff9b93;font-weight:600}pre.tail .src{color:#ffd27a}
 ul.bundle{list-style:none;padding:0;margin:0}ul.bundle li{margin:2px 0}.dim{color:var(--dim)}
 table.log td{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
 table.log tr.warning td,table.log tr.error td{background:#fff4e5}

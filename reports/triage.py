@@ -133,7 +133,7 @@ def exception_text(entry: dict[str, Any], exception: str) -> str:
     return text.strip()
 
 
-def _exception_type(entry: dict[str, Any]) -> str:
+def exception_type(entry: dict[str, Any]) -> str:
     """The type name from pytest's last traceback line ("path.py:63: CheckFailed") or the headline."""
     lines = str(entry.get("longrepr") or "").strip().splitlines()
     last = re.fullmatch(r"\S+:\d+: (\w+)", lines[-1].strip()) if lines else None
@@ -150,7 +150,7 @@ def failures(run_dir: Path) -> list[Failure]:
         if entry.get("outcome") not in FAILED:
             continue
         bundle = entry.get("bundle")
-        exception = entry.get("exception") or _exception_type(entry)
+        exception = entry.get("exception") or exception_type(entry)
         found.append(Failure(
             run_dir=run_dir, nodeid=nodeid, case=entry.get("case", nodeid.split("[", 1)[0]),
             cell=entry.get("cell", "-"), outcome=entry["outcome"],
