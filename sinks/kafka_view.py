@@ -1,0 +1,362 @@
+"""The view of a Kafka sink: read every partition of the CDC's topics, decode, materialize, follow.
+
+A consumer thread assigns every partition of every topic named with the view's prefix (found on
+each wait and every second), reads each from offset 0 — manual assignment, no consumer group —
+runs each partition's records through a decoder of its own (decoders keep per-partition state)
+and applies the decoded changes to the view database (see sinks.view_writer).
+
+DDL is broadcast to every partition of a topic, so each partition holds a copy. A partition that
+reaches a DDL waits there until every partition of the topic has: the DDL is applied once, after
+the rows before it in every partition and before the rows after it in any.
+
+Progress: a wait first waits for the CDC to checkpoint past the mark (it checkpoints only after
+the brokers acknowledged), then snapshots the high watermarks and waits for the consumer to have
+applied up to them. A truncated log (the embedded Kafka keeps ≈5 MB per partition) is reported as
+transport overflow — a Finding, and the reason every wait fails — never as changes the CDC lost.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
+from confluent_kafka.admin import AdminClient, OffsetSpec
+from sqlalchemy.engine import URL
+
+from dsl.progress import Progress
+from refcdc.changes import DdlChange
+from sinks.base import Decoded, Decoder, Finding, Record
+from sinks.view_writer import Item, ViewBroken, ViewWriter
+from stack.leases import Lease
+
+log = structlog.get_logger(__name__)
+
+_DISCOVER_EVERY = 1.0
+_BATCH = 1000
+_POLL = 0.05
+_REQUEST_TIMEOUT = 10.0
+_OUT_OF_RANGE = (KafkaError.OFFSET_OUT_OF_RANGE, KafkaError._AUTO_OFFSET_RESET)
+OVERFLOW_HINT = ("(its partitions keep ≈5 MB): produce less per cell (smaller batches), or run this "
+                 "cell on the compose backend with a real broker")
+
+TP = tuple[str, int]
+
+
+@dataclass(eq=False)
+class _Partition:
+    topic: str
+    partition: int
+    decoder: Decoder
+    fetched: int = 0  # next offset the broker should deliver
+    applied: int = 0  # every offset below is applied (or was a repeat)
+    ddl_reached: int = 0  # DDL records this partition has come to
+    held: deque[tuple[Record, Decoded]] = field(default_factory=deque)  # behind a DDL barrier
+    overflowed: bool = False
+
+
+class KafkaProgress:
+    """The view's `Progress`: the CDC's acknowledged position, then the consumer at the high watermarks."""
+
+    exact = True
+
+    def __init__(self, view: KafkaView, cdc: Progress) -> None:
+        self.view, self.cdc = view, cdc
+
+    def mark(self) -> Any:
+        return self.cdc.mark()
+
+    def wait_past(self, mark: Any, deadline: float) -> bool:
+        if not self.cdc.wait_past(mark, deadline) or self.failure():
+            return False
+        return self.view.wait_consumed(self.view.high_watermarks(), deadline)
+
+    def current(self) -> int:
+        return self.view.batches
+
+    def wait_change(self, seen: int, deadline: float) -> int:
+        return self.view.wait_batch(seen, deadline, self.cdc.failure)
+
+    def describe(self) -> str:
+        return f"{self.view.describe()}; CDC {self.cdc.describe()}"
+
+    def failure(self) -> str | None:
+        return self.view.failure or self.cdc.failure()
+
+
+class KafkaView:
+    """SinkView of a Kafka sink, materialized in `view_server` under the upstream's database names."""
+
+    def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder], view_server: Any,
+                 upstream: Any, cdc_progress: Progress, topic_prefix: str, carries_ddl: bool) -> None:
+        self.bootstrap, self.topic_prefix = bootstrap, topic_prefix
+        self.view_server = view_server
+        self._decoder_factory = decoder_factory
+        self._writer = ViewWriter(view_server, upstream, carries_ddl=carries_ddl)
+        self._cond = threading.Condition()
+        self._parts: dict[TP, _Partition] = {}
+        self._topics: dict[str, list[_Partition]] = {}
+        self._ddl_applied: dict[str, int] = {}  # per topic: broadcast DDLs applied so far
+        self._unassigned: list[_Partition] = []
+        self._suspects: dict[TP, tuple[int, int]] = {}  # low watermark seen, idle polls then
+        self._findings: dict[str | None, list[Finding]] = {}
+        self.failure: str | None = None
+        self.batches = 0
+        self._idle_polls = 0
+        self._stop = threading.Event()
+        self._admin = AdminClient({"bootstrap.servers": bootstrap})
+        self._consumer = Consumer({
+            "bootstrap.servers": bootstrap,
+            "group.id": f"sinkmatrix-view-{Lease.token()}",  # required by the client; never joined
+            "enable.auto.commit": False,
+            "enable.auto.offset.store": False,
+            "auto.offset.reset": "error",  # a truncated log must surface, not silently skip ahead
+            # The mock broker answers a fetch only after this wait even when data is there.
+            "fetch.wait.max.ms": 5,
+            "error_cb": self._on_client_error,
+        })
+        self.progress = KafkaProgress(self, cdc_progress)
+        self._thread = threading.Thread(target=self._run, name="kafka-view", daemon=True)
+        self.discover()
+        self._thread.start()
+
+    # -- SinkView
+
+    def url(self, database: str) -> URL:
+        return self.view_server.url(database)
+
+    def database(self, database: str) -> str:
+        self._writer.ensure_database(database)  # so the DSL can connect before the first change
+        return database
+
+    def findings(self, database: str) -> list[Finding]:
+        """The database's findings, and those that concern every database (transport overflow)."""
+        with self._cond:
+            return [*self._findings.get(None, ()), *self._findings.get(database, ())]
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=10)
+        self._consumer.close()
+        self._writer.close()
+
+    # -- progress
+
+    def discover(self) -> None:
+        """Add the partitions of topics that appeared since the last look."""
+        topics = self._admin.list_topics(timeout=_REQUEST_TIMEOUT).topics
+        with self._cond:
+            for name, meta in sorted(topics.items()):
+                if (not name.startswith(self.topic_prefix) or name in self._topics
+                        or meta.error is not None or not meta.partitions):
+                    continue
+                parts = [_Partition(name, p, self._decoder_factory()) for p in sorted(meta.partitions)]
+                self._topics[name] = parts
+                self._ddl_applied[name] = 0
+                for part in parts:
+                    self._parts[(name, part.partition)] = part
+                self._unassigned.extend(parts)
+                log.debug("topic found", topic=name, partitions=len(parts))
+
+    def high_watermarks(self) -> dict[TP, int]:
+        """The end offset of every partition now, after looking for new topics."""
+        self.discover()
+        with self._cond:
+            tps = [TopicPartition(t, p) for t, p in self._parts]
+        if not tps:
+            return {}
+        futures = self._admin.list_offsets({tp: OffsetSpec.latest() for tp in tps},
+                                           request_timeout=_REQUEST_TIMEOUT)
+        return {(tp.topic, tp.partition): f.result().offset for tp, f in futures.items()}
+
+    def wait_consumed(self, targets: dict[TP, int], deadline: float) -> bool:
+        """Block until every partition is applied up to its target offset; False at the deadline."""
+        checked = time.monotonic()
+        with self._cond:
+            while True:
+                if self.failure:
+                    return False
+                behind = [tp for tp, end in targets.items() if self._parts[tp].applied < end]
+                if not behind:
+                    return True
+                now = time.monotonic()
+                if now >= deadline:
+                    return False
+                if now - checked >= 0.5:  # slow: maybe the broker dropped what we still need
+                    checked = now
+                    self._cond.release()
+                    try:
+                        self._suspect_truncation(behind)
+                    finally:
+                        self._cond.acquire()
+                    continue
+                self._cond.wait(min(deadline - now, 0.5))
+
+    def wait_batch(self, seen: int, deadline: float, cdc_failure: Callable[[], str | None]) -> int:
+        with self._cond:
+            while self.batches <= seen and not self.failure and not cdc_failure():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._cond.wait(min(remaining, 0.5))  # the CDC's failure does not notify us
+            return self.batches
+
+    def describe(self) -> str:
+        with self._cond:
+            parts = list(self._parts.values())
+            held = sum(1 for p in parts if p.held)
+            return (f"view applied {self.batches} batches from {len(parts)} partitions of "
+                    f"{len(self._topics)} topics '{self.topic_prefix}*'"
+                    + (f", {held} partitions at a DDL barrier" if held else "")
+                    + (f"; failed: {self.failure}" if self.failure else ""))
+
+    def _suspect_truncation(self, behind: list[TP]) -> None:
+        futures = self._admin.list_offsets({TopicPartition(*tp): OffsetSpec.earliest() for tp in behind},
+                                           request_timeout=_REQUEST_TIMEOUT)
+        lows = {(tp.topic, tp.partition): f.result().offset for tp, f in futures.items()}
+        with self._cond:
+            for tp, low in lows.items():
+                if low > self._parts[tp].fetched:
+                    # Conclusive only once the consumer drained what the client had prefetched.
+                    self._suspects[tp] = (low, self._idle_polls)
+
+    # -- consumer thread
+
+    def _run(self) -> None:
+        discovered = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                if time.monotonic() - discovered >= _DISCOVER_EVERY:
+                    self.discover()
+                    discovered = time.monotonic()
+                self._assign()
+                first = self._consumer.poll(_POLL)
+                if first is None:
+                    self._idle()
+                    continue
+                self._handle([first, *self._consumer.consume(_BATCH - 1, 0)])
+        except Exception as exc:  # the view is dead: every wait must say so at once
+            reason = exc if isinstance(exc, ViewBroken) else f"{type(exc).__name__}: {exc}"
+            log.error("kafka view consumer stopped", error=str(reason), exc_info=True)
+            with self._cond:
+                self.failure = self.failure or f"the Kafka view's consumer stopped: {reason}"
+                self._cond.notify_all()
+
+    def _assign(self) -> None:
+        with self._cond:
+            new, self._unassigned = self._unassigned, []
+        if new:
+            self._consumer.incremental_assign([TopicPartition(p.topic, p.partition, 0) for p in new])
+
+    def _idle(self) -> None:
+        with self._cond:
+            self._idle_polls += 1
+            for tp, (low, polls) in list(self._suspects.items()):
+                part = self._parts[tp]
+                if part.fetched >= low:
+                    del self._suspects[tp]
+                elif self._idle_polls > polls + 1:
+                    del self._suspects[tp]
+                    self._overflow(part, f"the log starts at offset {low}; offsets {part.fetched}.."
+                                         f"{low - 1} are gone")
+
+    def _handle(self, messages: list[Message]) -> None:
+        ready: list[tuple[_Partition, Record, Decoded, bool]] = []
+        findings: list[Finding] = []
+        for message in messages:
+            error = message.error()
+            topic, partition = str(message.topic()), int(message.partition() or 0)
+            part = self._parts.get((topic, partition))
+            if error is not None:
+                if error.code() in _OUT_OF_RANGE and part is not None:
+                    with self._cond:
+                        self._overflow(part, f"the broker no longer has offset {part.fetched} "
+                                             f"({error.str()})")
+                elif error.code() != KafkaError._PARTITION_EOF:
+                    log.warning("kafka consume error", topic=topic, partition=partition, error=error.str())
+                continue
+            if part is None or part.overflowed:
+                continue
+            offset = int(message.offset() or 0)
+            if offset < part.fetched:
+                continue  # delivered again after a reconnect; already taken
+            if offset > part.fetched:
+                with self._cond:
+                    self._overflow(part, f"offsets {part.fetched}..{offset - 1} are gone")
+                continue
+            part.fetched = offset + 1
+            kind, stamp = message.timestamp()
+            record = Record(topic, partition, offset, message.key(), message.value(),
+                            stamp if kind else None)
+            decoded = self._decode(part, record)
+            findings.extend(decoded.findings)
+            if part.held:
+                part.held.append((record, decoded))
+            else:
+                self._admit(part, record, decoded, ready)
+        findings += self._writer.write([Item(record, decoded.changes if apply else ())
+                                        for _, record, decoded, apply in ready])
+        with self._cond:
+            for part, record, _, _ in ready:
+                part.applied = record.offset + 1
+            for finding in findings:
+                self._findings.setdefault(finding.database, []).append(finding)
+            self.batches += 1
+            self._cond.notify_all()
+
+    def _decode(self, part: _Partition, record: Record) -> Decoded:
+        try:
+            return part.decoder.decode(record)
+        except Exception as exc:  # decoders report bad input as findings; this is a decoder bug
+            return Decoded(findings=[Finding("malformed", record.topic, record.partition, record.offset,
+                                             None, f"the decoder raised {type(exc).__name__}: {exc}")])
+
+    def _admit(self, part: _Partition, record: Record, decoded: Decoded,
+               ready: list[tuple[_Partition, Record, Decoded, bool]]) -> None:
+        """Pass a record on to be applied, or hold it at a DDL until every partition has come to it."""
+        if not any(isinstance(c, DdlChange) for c in decoded.changes):
+            ready.append((part, record, decoded, True))
+            return
+        part.ddl_reached += 1
+        k = part.ddl_reached
+        if k <= self._ddl_applied[part.topic]:
+            ready.append((part, record, decoded, False))  # a copy of a DDL applied already
+            return
+        part.held.append((record, decoded))
+        siblings = self._topics[part.topic]
+        if any(p.ddl_reached < k for p in siblings):
+            return
+        self._ddl_applied[part.topic] = k
+        ready.append((part, record, decoded, True))  # once, before any partition's later rows
+        for sibling in siblings:  # every copy is at the front of its partition's held records
+            held, sibling.held = sibling.held, deque()
+            copy_record, copy = held.popleft()
+            if sibling is not part:
+                ready.append((sibling, copy_record, copy, False))
+            for later_record, later in held:
+                if sibling.held:
+                    sibling.held.append((later_record, later))
+                else:
+                    self._admit(sibling, later_record, later, ready)
+
+    def _overflow(self, part: _Partition, detail: str) -> None:
+        """Record that the broker dropped messages of a partition before the view read them (holds _cond)."""
+        if part.overflowed:
+            return
+        part.overflowed = True
+        where = f"{part.topic}[{part.partition}]"
+        message = f"embedded Kafka dropped messages on {where} {OVERFLOW_HINT}"
+        self._findings.setdefault(None, []).append(Finding(
+            kind="transport-overflow", topic=part.topic, partition=part.partition, offset=part.fetched,
+            field=None, why=f"{detail}: the transport lost them, not the CDC; {message}"))
+        self.failure = self.failure or message
+        log.error("transport overflow", partition=where, detail=detail)
+        self._cond.notify_all()
+
+    def _on_client_error(self, err: KafkaError) -> None:
+        log.warning("kafka client error", error=err.str(), fatal=err.fatal())

@@ -1,0 +1,271 @@
+"""Materializes decoded changes into a view database: one downstream commit per batch of records.
+
+Rows go through the reference CDC's MySQL applier (safe mode: replace by key), so the view
+holds what a correct sink would show. A record whose changes the view cannot apply becomes a
+Finding on its own, located exactly; the rest of its batch still applies.
+
+Formats without DDL (Avro) never say when a table appears or changes: the view then creates a
+table from the upstream's SHOW CREATE TABLE the first time a change names it, and when a change
+carries another column set, adds its new columns (as the upstream defines them) and drops the
+columns the upstream no longer has.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import MySQLdb
+import pymysql
+import structlog
+
+from dsl.schema import TableSchema
+from dsl.statements import quote
+from refcdc import ddl
+from refcdc.apply_mysql import MysqlApplier
+from refcdc.changes import DdlChange, Position, RowChange, Transaction
+from refcdc.errors import ApplyError
+from sinks.base import Finding, Record
+
+log = structlog.get_logger(__name__)
+
+# Lost connections (server gone, connection dropped): the view itself broke, not a record.
+_CONNECTION_LOST = frozenset({2002, 2003, 2006, 2013})
+_COLUMN_LINE = re.compile(r"^\s*(`(?:[^`]|``)+`)\s")
+
+
+class ViewBroken(RuntimeError):
+    """The view database cannot be written at all; the view stops and reports it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A record with the changes to apply for it (none when it only repeats a broadcast DDL)."""
+
+    record: Record
+    changes: Sequence[RowChange | DdlChange]
+
+
+def _code(exc: ApplyError) -> int | None:
+    cause = exc.cause
+    return cause.args[0] if isinstance(cause, MySQLdb.MySQLError) and cause.args else None
+
+
+def _unquote(ident: str) -> str:
+    return ident[1:-1].replace("``", "`")
+
+
+class ViewWriter:
+    """Applies items to the view server; its `write` runs on one thread, `ensure_database` on any."""
+
+    def __init__(self, view_server: Any, upstream: Any, *, carries_ddl: bool) -> None:
+        self.carries_ddl = carries_ddl
+        args = view_server.connect_args()
+        self._settings = {"host": args["host"], "port": args["port"], "user": args["user"],
+                          "password": args["passwd"]}
+        self._applier = MysqlApplier(self._settings)
+        self._upstream_args = upstream.connect_args()
+        self._admin = self._connect(view_server.connect_args())
+        self._admin_lock = threading.Lock()
+        self._databases: set[str] = set()  # known to exist in the view
+        self._dropped: set[str] = set()  # dropped upstream: later changes to them are moot
+        self._interned: dict[TableSchema, TableSchema] = {}
+        self._shaped: set[int] = set()  # interned schemas whose columns the view table has
+        self._run: list[tuple[Record, tuple[RowChange, ...]]] = []
+        self._findings: list[Finding] = []
+
+    # -- public
+
+    def ensure_database(self, name: str) -> None:
+        """Create the view's database if it is not there yet (formats without DDL never say so)."""
+        if name in self._databases:
+            return
+        with self._admin_lock, self._admin.cursor() as cur:
+            cur.execute(f"CREATE DATABASE IF NOT EXISTS {quote(name)}")
+        self._databases.add(name)
+        self._dropped.discard(name)
+
+    def write(self, items: Sequence[Item]) -> list[Finding]:
+        """Apply the items in order and commit; returns the findings of records that did not apply."""
+        self._findings = []
+        for item in items:
+            for change in item.changes:
+                if isinstance(change, DdlChange):
+                    self._settle()
+                    self._ddl(item.record, change)
+                else:
+                    row = self._prepare(change)
+                    if row is not None:
+                        if self._run and self._run[-1][0] is item.record:
+                            self._run[-1] = (item.record, (*self._run[-1][1], row))
+                        else:
+                            self._run.append((item.record, (row,)))
+        self._settle()
+        return self._findings
+
+    def close(self) -> None:
+        self._applier.close()
+        self._admin.close()
+
+    # -- rows
+
+    def _prepare(self, change: RowChange) -> RowChange | None:
+        schema = change.table.database
+        if schema in self._dropped:
+            return None
+        # One schema object per distinct table shape: the applier caches statements per object.
+        table = self._interned.setdefault(change.table, change.table)
+        if table is not change.table:
+            change = replace(change, table=table)
+        self.ensure_database(schema)
+        if not self.carries_ddl and id(table) not in self._shaped:
+            self._settle()
+            self._shape(table)
+            self._shaped.add(id(table))
+        return change
+
+    def _settle(self) -> None:
+        """Apply and commit the pending rows; on failure, find the records that do not apply."""
+        run, self._run = self._run, []
+        if not run:
+            return
+        try:
+            self._applier.apply_part(tuple(row for _, rows in run for row in rows))
+            self._applier.flush()
+            return
+        except ApplyError as exc:
+            self._reopen(exc)
+        for record, rows in run:  # again, one record per commit, to locate the failure
+            try:
+                self._applier.apply_part(rows)
+                self._applier.flush()
+            except ApplyError as exc:
+                self._reopen(exc)
+                self._failed(record, rows[0], exc)
+
+    def _reopen(self, exc: ApplyError) -> None:
+        if _code(exc) in _CONNECTION_LOST:
+            raise ViewBroken(f"the view database connection broke: {exc.cause}") from exc
+        self._applier.close()  # rolls back what the failed batch had done so far
+        self._applier = MysqlApplier(self._settings)
+
+    def _failed(self, record: Record, change: RowChange | DdlChange, exc: ApplyError) -> None:
+        database, table, key = change_location(change)
+        self._findings.append(Finding(
+            kind="apply-failed", topic=record.topic, partition=record.partition,
+            offset=record.offset, field=None,
+            why=f"the view could not apply this record's changes ({exc.cause}); the record "
+                "disagrees with what came before it on this table (missing DDL, or a wrong column "
+                "set or value)", database=database, table=table, key=key))
+
+    # -- DDL
+
+    def _ddl(self, record: Record, change: DdlChange) -> None:
+        statement = ddl.classify(change.query)
+        if statement.database_level and statement.database:
+            name = statement.database
+            if statement.kind == "CREATE" and name in self._databases:
+                return  # created already, for rows that arrived first on another topic
+            if statement.kind == "DROP":
+                self._databases.discard(name)
+                self._dropped.add(name)
+        elif change.schema:
+            if change.schema in self._dropped:
+                return
+            self.ensure_database(change.schema)
+        self._shaped.clear()
+        try:
+            self._execute_ddl(change, Position(0, record.offset, f"{record.topic}[{record.partition}]"))
+        except ApplyError as exc:
+            self._reopen(exc)
+            self._failed(record, change, exc)
+            return
+        if statement.database_level and statement.database and statement.kind == "CREATE":
+            self._databases.add(statement.database)
+            self._dropped.discard(statement.database)
+
+    def _execute_ddl(self, change: DdlChange, where: Position) -> None:
+        self._applier.apply(Transaction(changes=(change,), end=where, commit_time=0))
+        self._applier.flush()
+
+    def _shape(self, table: TableSchema) -> None:
+        """Make the view's table carry the change's columns (formats without DDL)."""
+        have = self._view_columns(table)
+        want = [c.name for c in table.columns]
+        if have and set(have) == set(want):
+            return
+        upstream = self._upstream_definitions(table)
+        name = f"{quote(table.database)}.{quote(table.name)}"
+        if not have:
+            create = upstream[1] if upstream else _create_from(table)
+            statement = create if upstream else f"CREATE TABLE {name} {create}"
+            self._schema_ddl(table, statement, "CREATE")
+            log.info("view table created", database=table.database, table=table.name,
+                     source="upstream" if upstream else "decoded schema")
+            return
+        definitions = upstream[0] if upstream else {}
+        alters = [f"ADD COLUMN {definitions.get(c.name) or _column_from(table, c.name)}"
+                  for c in table.columns if c.name not in have]
+        alters += [f"DROP COLUMN {quote(c)}" for c in have
+                   if c not in want and upstream and c not in definitions]
+        if alters:
+            self._schema_ddl(table, f"ALTER TABLE {name} {', '.join(alters)}", "ALTER")
+            log.info("view table altered", database=table.database, table=table.name, changes=alters)
+
+    def _schema_ddl(self, table: TableSchema, query: str, kind: str) -> None:
+        self._execute_ddl(DdlChange(schema=table.database, query=query, kind=kind),
+                          Position(0, 0, f"view {table.qualified}"))
+
+    def _view_columns(self, table: TableSchema) -> list[str]:
+        with self._admin_lock, self._admin.cursor() as cur:
+            cur.execute("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s "
+                        "AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION", (table.database, table.name))
+            return [row[0] for row in cur.fetchall()]
+
+    def _upstream_definitions(self, table: TableSchema) -> tuple[dict[str, str], str] | None:
+        """The upstream's column definitions and CREATE TABLE statement, None if it has no such table."""
+        conn = self._connect(self._upstream_args)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"SHOW CREATE TABLE {quote(table.database)}.{quote(table.name)}")
+                create = str(cur.fetchone()[1])
+        except pymysql.MySQLError:
+            return None
+        finally:
+            conn.close()
+        columns = {}
+        for line in create.splitlines()[1:]:
+            if m := _COLUMN_LINE.match(line):
+                columns[_unquote(m.group(1))] = line.strip().rstrip(",")
+        return columns, create
+
+    @staticmethod
+    def _connect(args: dict[str, Any]) -> pymysql.Connection:
+        return pymysql.connect(host=args["host"], port=args["port"], user=args["user"],
+                               password=args["passwd"], autocommit=True, charset="utf8mb4")
+
+
+def change_location(change: RowChange | DdlChange) -> tuple[str, str | None, tuple[Any, ...] | None]:
+    """The database, table and row key a change is about, for findings."""
+    if isinstance(change, DdlChange):
+        return change.schema, None, None
+    image = change.after if change.after is not None else change.before
+    key = change.key_of(image) if image is not None and change.table.key else None
+    return change.table.database, change.table.name, key
+
+
+def _column_from(table: TableSchema, name: str) -> str:
+    column = table.column(name)
+    return f"{quote(name)} {column.column_type} {'NULL' if column.nullable else 'NOT NULL'}"
+
+
+def _create_from(table: TableSchema) -> str:
+    """Column definitions from a decoded schema, for a table the upstream no longer has."""
+    parts = [_column_from(table, c.name) for c in table.columns]
+    if table.key:
+        parts.append(f"PRIMARY KEY ({', '.join(quote(k) for k in table.key)})")
+    return f"({', '.join(parts)})"
+
