@@ -108,18 +108,22 @@ class _Problem(Exception):
 
 @dataclass
 class _At:
-    """Where findings about one record go, with what is known so far of the row it concerns."""
+    """One record's violations; as findings they carry all the record revealed of its row."""
 
     record: Record
-    findings: list[Finding] = field(default_factory=list)
+    problems: list[tuple[str, str | None, str]] = field(default_factory=list)
     database: str | None = None
     table: str | None = None
     key: tuple[Any, ...] | None = None
 
     def add(self, kind: str, field: str | None, why: str) -> None:
+        self.problems.append((kind, field, why))
+
+    @property
+    def findings(self) -> list[Finding]:
         r = self.record
-        self.findings.append(Finding(kind, r.topic, r.partition, r.offset, field, why,
-                                     self.database, self.table, self.key))
+        return [Finding(kind, r.topic, r.partition, r.offset, field, why, self.database, self.table, self.key)
+                for kind, field, why in self.problems]
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,12 +221,15 @@ class AvroDecoder:
         if record.key is None and record.value is None:
             raise _Problem("missing-key", "key", "a tombstone without a key names no row")
         key = self._read(record, "key", record.key, at) if record.key is not None else None
+        if key:
+            at.database, at.table = self._names(key.schema, "key")
         value = self._read(record, "value", record.value, at) if record.value is not None else None
-        main = value or key
-        assert main is not None
-        at.database, at.table = self._names(main.schema, "value" if value else "key")
-        if key and value and self._names(key.schema, "key") != (at.database, at.table):
-            raise _Problem("bad-naming", "name", "key and value records name different tables")
+        if value:
+            named = self._names(value.schema, "value")
+            if key and named != (at.database, at.table):
+                raise _Problem("bad-naming", "name", "key and value records name different tables")
+            at.database, at.table = named
+        assert at.database is not None and at.table is not None
         upstream = self._lookup(at.database, at.table) if self._lookup else None
         if self._lookup and upstream is None:
             at.add("bad-naming", "name", f"no upstream table {at.database}.{at.table}")
