@@ -122,7 +122,7 @@ def _triage(groups: Sequence[triage.Group], anchors: dict[str, str]) -> str:
         where = f'<span class="phase">{esc(sig.phase)}</span>' if sig.phase else ""
         kinds = "".join(f'<span class="kind">{esc(k)}</span>' for k in sig.finding_kinds)
         rows.append(
-            f'<tr><td class="count">{g.count}×</td><td>{esc(cells)}</td>'
+            f'<tr><td class="count">{g.count}×</td><td class="cells">{esc(cells)}</td>'
             f'<td><b>{esc(sig.exception)}</b> {where} {kinds}<pre class="sig">{esc(sig.message)}</pre></td>'
             f'<td><a href="#{anchors.get(g.example.nodeid, "")}">{esc(_short(g.example.nodeid))}</a>'
             "</td></tr>")
@@ -149,7 +149,7 @@ def _grid(tests: dict[str, dict[str, Any]], anchors: dict[str, str]) -> str:
         file, sep, name = key.rpartition("::")
         label = f'<span class="file">{esc(file[len(folder):] + sep)}</span>{esc(name)}'
         state = "failing" if failing else "ok"
-        body.append(f'<tr class="{state}"><th class="case">{label}</th>{squares}</tr>')
+        body.append(f'<tr class="{state}"><th class="case" title="{esc(key)}">{label}</th>{squares}</tr>')
     legend = "".join(f'<span class="sq {o}">{o}</span>' for o in (*OUTCOMES, "notrun"))
     return ('<section id="grid"><h2>Cases × cells</h2><p class="tools">'
             '<label><input type="checkbox" id="only-failing"> only cases with failures</label>'
@@ -296,12 +296,14 @@ code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font
 .chip.error{background:var(--err-bg);color:var(--err)}.chip.skipped{background:var(--skip-bg);color:var(--skip)}
 table{border-collapse:collapse;background:#fff}th,td{border:1px solid var(--line);padding:4px 8px;
 text-align:left;vertical-align:top}thead th{background:#eef0f3;font-weight:600;white-space:nowrap}
+.triage td.cells{white-space:nowrap}
 .triage td.count{font-weight:700;font-size:16px;color:var(--fail);text-align:right}
 pre.sig{margin:4px 0 0;white-space:pre-wrap;color:#323f4b}
 .phase{background:#e6ecf5;color:#243b53;padding:0 6px;border-radius:3px;font-size:12px}
 .kind{background:var(--err-bg);color:var(--err);padding:0 6px;border-radius:3px;font-size:12px;
 margin-left:4px}
-.scroll{overflow-x:auto}.grid th.case{font-weight:500;white-space:nowrap}.grid .file{color:var(--dim)}
+.scroll{overflow-x:auto}.grid th.case{font-weight:500;white-space:nowrap;
+max-width:640px;overflow:hidden;text-overflow:ellipsis}.grid .file{color:var(--dim)}
 .grid td{padding:3px;text-align:center}
 .sq{display:inline-block;min-width:66px;padding:3px 6px;border-radius:4px;font-variant-numeric:tabular-nums;
 font-size:12px;text-decoration:none;margin:1px}
