@@ -36,7 +36,9 @@ def render(run_dir: Path) -> Path:
     (run_dir / "rerun.txt").write_text("".join(f"{nodeid}\n" for nodeid in failed))
     groups = triage.triage([run_dir])
     records = triage.log_records(run_dir, failed, last=TEST_LOG_RECORDS)
-    anchors = {nodeid: f"f-{i}" for i, nodeid in enumerate(failed, 1)}
+    # failures of one group sit together, biggest group first: the page reads like the triage
+    ordered = dict.fromkeys([n for g in groups for n in g.nodeids] + failed)
+    anchors = {nodeid: f"f-{i}" for i, nodeid in enumerate(ordered, 1)}
     body = [
         _header(run_dir, summary, len(failed)),
         _triage(groups, anchors),
