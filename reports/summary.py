@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from matrix import shards
+from reports import html
 
 # failure details the plugin attaches to a report (see matrix.plugin._failure_details)
 _DETAILS = ("phase", "when", "exception", "findings", "bundle")
@@ -63,12 +64,15 @@ class RunSummary:
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         summary = self.write()
+        page = html.render(self.run_dir)
         tr = terminalreporter
         tr.section("sinkmatrix report")
         for cell, counts in summary["cells"].items():
             name = "(no cell)" if cell == "-" else cell
             tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())))
-        tr.line(f"report: {self.run_dir} (junit.xml, summary.json, logs/)")
+        tr.line(f"report: {page}  (summary.json, junit.xml, rerun.txt, logs/, failures/)")
+        if summary["totals"].get("failed") or summary["totals"].get("error"):
+            tr.line(f"triage: python -m reports.triage {self.run_dir}")
 
 
 def _headline(report: pytest.TestReport) -> str:
