@@ -69,11 +69,11 @@ class CanalEncodeError(RefCdcError):
 def mysql_type(column: Column) -> str:
     """The `mysqlType` TiCDC writes: the bare type name, then ' unsigned' / ' zerofill'."""
     name = "json" if column.is_json else _ALIASES.get(column.type, column.type)
-    if name in NUMERIC and (column.unsigned or "zerofill" in column.column_type.lower()):
-        name += " unsigned"  # MySQL makes every ZEROFILL column UNSIGNED
-    if name in NUMERIC and "zerofill" in column.column_type.lower():
-        name += " zerofill"
-    return name
+    if name not in NUMERIC:
+        return name
+    zerofill = "zerofill" in column.column_type.lower()
+    # MySQL makes every ZEROFILL column UNSIGNED
+    return name + (" unsigned" if column.unsigned or zerofill else "") + (" zerofill" if zerofill else "")
 
 
 def java_type(column: Column, value: Any) -> int:
@@ -171,12 +171,20 @@ def _shortest_digits(value: float, bits: int) -> str:
     """The shortest decimal that reads back as the same float32/float64 (Go's -1 precision)."""
     if bits == 64:
         return repr(value)
-    target = _F32.unpack(_F32.pack(value))[0]
+    target = _float32(value)
     for digits in range(1, 10):
         text = f"{target:.{digits - 1}e}"
-        if _F32.unpack(_F32.pack(float(text)))[0] == target:
+        if _float32(float(text)) == target:
             return text
     return repr(target)
+
+
+def _float32(value: float) -> float | None:
+    """The float32 nearest to `value`, None beyond its range."""
+    try:
+        return float(_F32.unpack(_F32.pack(value))[0])
+    except OverflowError:
+        return None
 
 
 def go_float(value: float, bits: int) -> str:

@@ -275,6 +275,9 @@ class CanalJsonDecoder:
         pk = msg["pkNames"] or []
         if len(set(pk)) != len(pk) or not set(pk) <= set(data):
             check("bad-shape", "pkNames", f"{pk} are not distinct columns of the row")
+        for name in set(pk) & set(data):
+            if data[name] is None:
+                check("bad-value", f"data[0].{name}", "NULL in a primary key column")
         return None if check.findings else (kind, data, old, msg["es"] if ts is None else ts)
 
     def _row(self, msg: dict[str, Any], check: _Check) -> Decoded:
