@@ -525,3 +525,113 @@ def test_a_record_the_view_cannot_apply_is_a_finding_and_the_rest_still_applies(
         assert view.findings("some_other_database") == []
     finally:
         view.close()
+
+
+# -- the whole transport: upstream → reference CDC → Kafka → view ------------------------------------
+
+class Pipeline:
+    """A reference CDC capturing one database into the embedded Kafka, in the test double's format."""
+
+    def __init__(self, kafka: KafkaHost, servers: Any, root: Path, lease: Lease, db: str,
+                 **sink: Any) -> None:
+        self.upstream, self.downstream = servers
+        self.db = db
+        self.cdc = RefCdc.start(upstream=self.upstream, databases=[db], root=root / f"cdc-{db}",
+                                lease=lease, changefeed_id=db,
+                                sink={"type": "kafka", "bootstrap": kafka.bootstrap, "format": TEST_FORMAT,
+                                      **sink})
+        self.progress = CdcProgress(self.cdc, self.upstream)
+
+    def sql(self, *statements: str) -> None:
+        conn = pymysql.connect(host="127.0.0.1", port=self.upstream.port, user=mariadb.USER,
+                               password=self.upstream.password, autocommit=True, database=None)
+        try:
+            with conn.cursor() as cur:
+                for statement in statements:
+                    cur.execute(statement)
+        finally:
+            conn.close()
+
+    def delivered(self) -> float:
+        """Wait until the CDC has every upstream change acknowledged by Kafka; returns when."""
+        assert self.progress.wait_past(self.progress.mark(), time.monotonic() + 120), \
+            self.progress.describe()
+        return time.monotonic()
+
+    def close(self) -> None:
+        self.cdc.stop()
+        self.progress.close()
+
+
+@pytest.fixture
+def pipeline(kafka, servers, root, lease, request) -> Iterator[Pipeline]:
+    settings = getattr(request, "param", {})
+    running = Pipeline(kafka, servers, root, lease, unique("sm_e2e"), **settings)
+    yield running
+    running.close()
+
+
+@pytest.mark.parametrize("pipeline", [{"dispatch": "key"}], indirect=True)
+def test_changes_travel_from_the_upstream_through_the_cdc_and_kafka_into_the_view(kafka, servers, pipeline,
+                                                                               capsys):
+    db, rows = pipeline.db, 20_000
+    began = time.monotonic()
+    pipeline.sql(f"CREATE DATABASE {db}",
+                 f"CREATE TABLE {db}.t (id int primary key, v varchar(64), n int)",
+                 *(f"INSERT INTO {db}.t VALUES " + ",".join(f"({i}, 'v{i}', {i % 7})"
+                                                            for i in range(start, start + 1000))
+                   for start in range(0, rows, 1000)),
+                 f"UPDATE {db}.t SET v = 'updated' WHERE id < 100",
+                 f"DELETE FROM {db}.t WHERE id >= {rows - 100}",
+                 f"ALTER TABLE {db}.t ADD COLUMN w int DEFAULT 3")
+    produced = pipeline.delivered()
+
+    view = open_view(kafka, servers, db, cdc=pipeline.progress)  # reads the whole backlog
+    try:
+        assert caught_up(view), view.progress.describe()
+        consumed = time.monotonic()
+        assert view.findings(db) == []
+        assert query(servers[1], f"SELECT count(*), sum(v = 'updated'), max(id) FROM {db}.t") == \
+            [(rows - 100, 100, rows - 101)]
+        messages = rows + 200 + 3  # rows, updates, deletes and DDL copies in each partition
+        with capsys.disabled():
+            print(f"\n  CDC → Kafka: {rows + 200} row changes in {produced - began:.2f}s "
+                  f"({(rows + 200) / (produced - began):,.0f}/s incl. binlog read); "
+                  f"view consume+apply of the backlog: {messages / (consumed - produced):,.0f} msgs/s")
+
+        latencies = []
+        for i in range(1, 21):  # the view follows live changes too
+            pipeline.sql(f"INSERT INTO {db}.t (id, v, n) VALUES ({-i}, 'late', 0)")
+            start = time.monotonic()
+            assert caught_up(view), view.progress.describe()
+            latencies.append(time.monotonic() - start)
+        assert query(servers[1], f"SELECT v, w FROM {db}.t WHERE id = -1") == [("late", 3)]
+        with capsys.disabled():
+            print(f"  one-row change, upstream commit → view applied: median "
+                  f"{sorted(latencies)[10] * 1000:.1f} ms")
+    finally:
+        view.close()
+
+
+def test_a_log_truncated_before_the_view_read_it_is_transport_overflow_not_cdc_loss(kafka, servers,
+                                                                                   pipeline):
+    db = pipeline.db
+    doc = "x" * 100_000
+    pipeline.sql(f"CREATE DATABASE {db}", f"CREATE TABLE {db}.t (id int primary key, doc longtext)",
+                 *(f"INSERT INTO {db}.t VALUES " + ",".join(f"({i}, '{doc}')" for i in range(s, s + 10))
+                   for s in range(0, 80, 10)))  # ≈8 MB into the table's one partition
+    pipeline.delivered()
+
+    view = open_view(kafka, servers, db, cdc=pipeline.progress)
+    try:
+        began = time.monotonic()
+        assert not view.progress.wait_past(view.progress.mark(), time.monotonic() + WAIT)
+        assert time.monotonic() - began < 5, "the wait should fail at once, not time out"
+        failure = view.progress.failure()
+        assert failure is not None and failure.startswith(f"embedded Kafka dropped messages on {db}_t[")
+        assert "produce less per cell" in failure and "compose backend" in failure
+        assert [f.kind for f in view.findings(db)] == ["transport-overflow"]
+        assert "not the CDC" in view.findings(db)[0].why
+        assert pipeline.progress.failure() is None and pipeline.cdc.state == "streaming"
+    finally:
+        view.close()
