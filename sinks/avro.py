@@ -33,23 +33,8 @@ from confluent_kafka.schema_registry import SchemaRegistryClient, SchemaRegistry
 
 from dsl.compare import canonical
 from dsl.schema import Column, TableSchema
+from refcdc import encode_avro as wire
 from refcdc.changes import RowChange, RowKind
-from refcdc.encode_avro import (
-    EXTENSION_FIELDS,
-    HEADER,
-    MAGIC,
-    NAMESPACE,
-    TIDB_COMMIT_TS,
-    TIDB_OP,
-    TIDB_PHYSICAL_TIME,
-    AvroOptions,
-    DecimalMode,
-    UnsignedMode,
-    avro_type,
-    key_columns,
-    sanitize_name,
-    subject_of,
-)
 from refcdc.tso import physical_ms
 from refcdc.values import float32
 from sinks.base import Decoded, Finding, Record
@@ -79,8 +64,9 @@ LIMITS: dict[str, str] = {
 }
 
 Lookup = Callable[[str, str], TableSchema | None]
-_EXTENSION = {f["name"]: f for f in EXTENSION_FIELDS}
-_TEXT_FORMS = {  # TiDB's Time.String() and Duration.String()
+Part = Literal["key", "value"]
+_EXTENSION = {f["name"]: f for f in wire.EXTENSION_FIELDS}
+_TEXT_FORMS = {  # TiDB's Time.String(), Duration.String(), MyDecimal.String(), strconv.FormatUint
     "DATE": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
     "DATETIME": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"),
     "TIME": re.compile(r"-?[0-9]{2,3}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"),
@@ -88,6 +74,7 @@ _TEXT_FORMS = {  # TiDB's Time.String() and Duration.String()
     "BIGINT UNSIGNED": re.compile(r"[0-9]{1,20}"),
 }
 _TEXT_FORMS["TIMESTAMP"] = _TEXT_FORMS["DATETIME"]
+_FRACTIONS = ("DATETIME", "TIMESTAMP", "TIME")
 _COLUMN_TYPES = {"INT": "int", "BIGINT": "bigint", "FLOAT": "float", "DOUBLE": "double", "BIT": "bit",
                  "DECIMAL": "decimal", "TEXT": "longtext", "BLOB": "longblob", "ENUM": "enum",
                  "SET": "set", "JSON": "json", "DATE": "date", "DATETIME": "datetime",
@@ -128,21 +115,30 @@ class _At:
 
 @dataclass(frozen=True, slots=True)
 class _Schema:
+    """A registered record schema: its fields (extension fields apart) and the table it names."""
+
     schema_id: int
     raw: dict[str, Any]
     parsed: Any
+    columns: tuple[dict[str, Any], ...]
+    names: tuple[str, str] | tuple[str, str, str]  # (database, table) or (problem, field, why)
 
 
 @dataclass(frozen=True, slots=True)
-class _Part:
-    """One decoded half of a message (key or value)."""
+class _Field:
+    name: str  # the Avro field
+    raw: dict[str, Any]
+    column: Column  # as its connect parameters describe it, named as the upstream names it
+    check: Column  # what its values and type are checked against: the upstream column when known
+    tidb_type: str
 
-    schema: _Schema
-    record: dict[str, Any]
 
-    @property
-    def fields(self) -> list[dict[str, Any]]:
-        return [f for f in self.schema.raw["fields"] if f["name"] not in _EXTENSION]
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How to read one schema's records, for one upstream table (or none)."""
+
+    fields: tuple[_Field, ...]
+    bad: tuple[tuple[str, str], ...]  # fields whose type describes no column TiCDC writes, and why
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,9 +170,8 @@ def column_of(name: str, type_: Any, nullable: bool) -> Column:
         extra = {"precision": int(type_.get("precision")), "scale": int(type_.get("scale", 0))}
     elif base in ("ENUM", "SET"):
         extra["members"] = split_members(str(params.get("allowed", "")))
-    column_type = kind + (" unsigned" if unsigned else "")
-    return Column(name=name, type=kind, column_type=column_type, nullable=nullable,
-                  unsigned=unsigned, is_json=base == "JSON", **extra)
+    return Column(name=name, type=kind, column_type=kind + (" unsigned" if unsigned else ""),
+                  nullable=nullable, unsigned=unsigned, is_json=base == "JSON", **extra)
 
 
 def _unwrap(type_: Any) -> tuple[Any, bool]:
@@ -186,22 +181,34 @@ def _unwrap(type_: Any) -> tuple[Any, bool]:
     return type_, False
 
 
+def _names_of(raw: dict[str, Any]) -> tuple[str, str] | tuple[str, str, str]:
+    name, namespace = raw.get("name"), raw.get("namespace")
+    if not isinstance(name, str) or not name or wire.sanitize_name(name) != name:
+        return ("bad-naming", "name", f"record name {name!r} is not a sanitised table name")
+    database = namespace[len(wire.NAMESPACE) + 1:] if isinstance(namespace, str) else ""
+    valid = bool(database) and wire.sanitize_name(database) == database
+    if namespace != f"{wire.NAMESPACE}.{database}" or not valid:
+        return ("bad-naming", "namespace", f"namespace {namespace!r} is not '{wire.NAMESPACE}.<database>'")
+    return database, name
+
+
 class AvroDecoder:
-    """The Decoder protocol for TiCDC's Avro; one instance per partition stream (it keeps per-key state)."""
+    """The Decoder protocol for TiCDC's Avro; one per partition stream (it keeps per-key state)."""
 
     def __init__(
         self,
         registry: SchemaRegistryClient,
         *,
-        decimal_mode: DecimalMode = "precise",
-        bigint_unsigned_mode: UnsignedMode = "long",
+        decimal_mode: wire.DecimalMode = "precise",
+        bigint_unsigned_mode: wire.UnsignedMode = "long",
         enable_tidb_extension: bool = False,
         lookup: Lookup | None = None,
     ) -> None:
-        self.options = AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension)
+        self.options = wire.AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension)
         self._registry, self._lookup = registry, lookup
         self._schemas: dict[int, _Schema | _Problem] = {}
         self._subjects: dict[tuple[str, int], bool] = {}
+        self._plans: dict[tuple[int, TableSchema | None], _Plan] = {}
         self._checked: set[tuple[Any, ...]] = set()
         self._seen: dict[tuple[str, int], dict[tuple[Any, ...], _Seen]] = {}
 
@@ -220,60 +227,65 @@ class AvroDecoder:
     def _decode(self, record: Record, at: _At) -> RowChange:
         if record.key is None and record.value is None:
             raise _Problem("missing-key", "key", "a tombstone without a key names no row")
-        key = self._read(record, "key", record.key, at) if record.key is not None else None
-        if key:
-            at.database, at.table = self._names(key.schema, "key")
-        value = self._read(record, "value", record.value, at) if record.value is not None else None
-        if value:
-            named = self._names(value.schema, "value")
-            if key and named != (at.database, at.table):
-                raise _Problem("bad-naming", "name", "key and value records name different tables")
-            at.database, at.table = named
-        assert at.database is not None and at.table is not None
-        upstream = self._lookup(at.database, at.table) if self._lookup else None
+        key = self._read(record, "key", at) if record.key is not None else None
+        value = self._read(record, "value", at) if record.value is not None else None
+        upstream = self._lookup(at.database or "", at.table or "") if self._lookup else None
         if self._lookup and upstream is None:
             at.add("bad-naming", "name", f"no upstream table {at.database}.{at.table}")
-        names = {sanitize_name(c.name): c for c in upstream.columns} if upstream else {}
-        self._check_schemas(record.topic, key, value, upstream, at)
-        key_image = self._image(key, names, at) if key else {}
+        key_plan = self._plan(key[0], upstream) if key else None
+        value_plan = self._plan(value[0], upstream) if value else None
+        self._check(record.topic, key_plan, value_plan, value and value[0], upstream, at)
+        for plan in (key_plan, value_plan):
+            for name, why in plan.bad if plan else ():
+                at.add("type-mismatch", name, why)
+        if any(plan and plan.bad for plan in (key_plan, value_plan)):
+            raise _Unusable
+        key_image = self._image(key[1], key_plan, at) if key and key_plan else {}
         at.key = tuple(key_image.values()) if key else None
-        if value is None:
-            assert key is not None
+        if value is None or value_plan is None:
+            assert key_plan is not None
             self._remember(record, at, None)
-            return RowChange("delete", self._table(key, key, names, at), key_image, None)
+            return RowChange("delete", self._table(key_plan, key_plan, at), key_image, None)
         if key is None and upstream is not None and upstream.key:
-            at.add("missing-key", "key", f"{upstream.qualified} has key {upstream.key} but no key was sent")
-        for f in key.fields if key else ():
-            if key and f["name"] in value.record and key.record[f["name"]] != value.record[f["name"]]:
-                at.add("key-value-disagree", f["name"], "the key's value differs from the row's")
-        after = self._image(value, names, at)
-        kind, commit_ts = self._extension(value, at)
+            at.add("missing-key", "key", f"{upstream.qualified} has key {upstream.key}; no key was sent")
+        for name, raw in key[1].items() if key else ():
+            if name in value[1] and value[1][name] != raw:
+                at.add("key-value-disagree", name, f"key {raw!r}, value {value[1][name]!r}")
+        after = self._image(value[1], value_plan, at)
+        kind, commit_ts = self._extension(value[1], at)
         self._remember(record, at, commit_ts)
-        table = self._table(value, key, names, at)
+        table = self._table(value_plan, key_plan, at)
         return RowChange(kind, table, key_image if kind == "update" else None, after)
 
-    def _read(self, record: Record, part: Literal["key", "value"], data: bytes, at: _At) -> _Part:
-        if len(data) < HEADER.size:
+    def _read(self, record: Record, part: Part, at: _At) -> tuple[_Schema, dict[str, Any]]:
+        data = (record.key if part == "key" else record.value) or b""
+        if len(data) < wire.HEADER.size:
             raise _Problem("malformed", part, f"{len(data)} bytes: shorter than the 5-byte Confluent header")
-        if data[0] != MAGIC:
+        if data[0] != wire.MAGIC:
             raise _Problem("bad-magic", part, f"magic byte {data[0]}; Confluent's wire format starts with 0")
-        schema = self._schema(HEADER.unpack_from(data)[1], part)
-        subject = subject_of(record.topic, part)
+        schema = self._schema(wire.HEADER.unpack_from(data)[1], part)
+        if len(schema.names) == 3:
+            kind, name, why = schema.names
+            raise _Problem(kind, name, f"{part} {why}")
+        if at.database is not None and schema.names != (at.database, at.table):
+            raise _Problem("bad-naming", "name", "key and value records name different tables")
+        at.database, at.table = schema.names
+        subject = wire.subject_of(record.topic, part)
         if not self._registered_under(subject, schema.schema_id):
             at.add("bad-naming", "subject", f"schema id {schema.schema_id} is not registered under "
                    f"{subject!r} (TopicNameStrategy for topic {record.topic!r})")
-        body = io.BytesIO(data[HEADER.size:])
+        body = io.BytesIO(data[wire.HEADER.size:])
         try:
             decoded = fastavro.schemaless_reader(body, schema.parsed, None)
         except Exception as exc:  # fastavro raises many types on bad bytes
             raise _Problem("malformed", part, f"body does not decode with schema {schema.schema_id}: "
                            f"{type(exc).__name__}: {exc}") from None
-        left = len(data) - HEADER.size - body.tell()
+        left = len(data) - wire.HEADER.size - body.tell()
         if left or not isinstance(decoded, dict):
             raise _Problem("malformed", part, f"{left} bytes follow the record of schema {schema.schema_id}")
-        return _Part(schema, decoded)
+        return schema, decoded
 
-    def _schema(self, schema_id: int, part: str) -> _Schema:
+    def _schema(self, schema_id: int, part: Part) -> _Schema:
         cached = self._schemas.get(schema_id)
         if cached is None:
             try:
@@ -297,9 +309,11 @@ class AvroDecoder:
             raw = json.loads(text)
             if not isinstance(raw, dict) or raw.get("type") != "record":
                 raise ValueError("not a record schema")
-            return _Schema(schema_id, raw, fastavro.parse_schema(copy.deepcopy(raw)))
+            parsed = fastavro.parse_schema(copy.deepcopy(raw))
         except Exception as exc:
             return _Problem("malformed", "schema", f"schema id {schema_id} is no Avro record: {exc}")
+        columns = tuple(f for f in raw["fields"] if f["name"] not in _EXTENSION)
+        return _Schema(schema_id, raw, parsed, columns, _names_of(raw))
 
     def _registered_under(self, subject: str, schema_id: int) -> bool:
         if (subject, schema_id) not in self._subjects:
@@ -312,34 +326,41 @@ class AvroDecoder:
                 self._subjects[subject, schema_id] = False
         return self._subjects[subject, schema_id]
 
-    @staticmethod
-    def _names(schema: _Schema, part: str) -> tuple[str, str]:
-        name, namespace = schema.raw.get("name"), schema.raw.get("namespace")
-        if not isinstance(name, str) or not name or sanitize_name(name) != name:
-            raise _Problem("bad-naming", "name", f"{part} record name {name!r} is not a sanitised table name")
-        database = namespace[len(NAMESPACE) + 1:] if isinstance(namespace, str) else ""
-        if namespace != f"{NAMESPACE}.{database}" or not database or sanitize_name(database) != database:
-            why = f"{part} namespace {namespace!r} is not '{NAMESPACE}.<database>'"
-            raise _Problem("bad-naming", "namespace", why)
-        return database, name
+    def _plan(self, schema: _Schema, upstream: TableSchema | None) -> _Plan:
+        plan = self._plans.get((schema.schema_id, upstream))
+        if plan is None:
+            names = {wire.sanitize_name(c.name): c for c in upstream.columns} if upstream else {}
+            fields, bad = [], []
+            for raw in schema.columns:
+                type_, nullable = _unwrap(raw["type"])
+                known = names.get(raw["name"])
+                try:
+                    column = column_of(known.name if known else raw["name"], type_, nullable)
+                except ValueError as exc:
+                    bad.append((raw["name"], str(exc)))
+                    continue
+                tt = type_["connect.parameters"]["tidb_type"]
+                fields.append(_Field(raw["name"], raw, column, known or column, tt))
+            plan = self._plans[schema.schema_id, upstream] = _Plan(tuple(fields), tuple(bad))
+        return plan
 
-    def _check_schemas(
-        self, topic: str, key: _Part | None, value: _Part | None, upstream: TableSchema | None, at: _At
-    ) -> None:
-        ids = (topic, key and key.schema.schema_id, value and value.schema.schema_id, upstream)
+    def _check(self, topic: str, key: _Plan | None, value: _Plan | None, schema: _Schema | None,
+               upstream: TableSchema | None, at: _At) -> None:
+        """Schema-level checks, reported with the first record that uses the schemas."""
+        ids = (topic, id(key), id(value))
         if ids in self._checked:
-            return  # reported with the first record that used these schemas
+            return
         self._checked.add(ids)
-        if value:
-            self._check_extension(value.schema.raw["fields"], at)
-            self._check_fields(value.fields, upstream.columns if upstream else None, at)
+        if value and schema:
+            self._check_extension(schema.raw["fields"], at)
+            self._check_fields(value, upstream.columns if upstream else None, at, "value")
         if key:
-            self._check_fields(key.fields, key_columns(upstream) if upstream else None, at, "key")
-            if upstream is None and value:
-                by_name = {f["name"]: f["type"] for f in value.fields}
-                for f in key.fields:
-                    if by_name.get(f["name"]) != f["type"]:
-                        at.add("key-value-disagree", f["name"], "the key field is not the value's column")
+            self._check_fields(key, wire.key_columns(upstream) if upstream else None, at, "key")
+        if key and value and upstream is None:
+            types = {f.name: f.raw["type"] for f in value.fields}
+            for f in key.fields:
+                if types.get(f.name) != f.raw["type"]:
+                    at.add("key-value-disagree", f.name, "the key field is not the value's column")
 
     def _check_extension(self, fields: list[dict[str, Any]], at: _At) -> None:
         present = {f["name"]: f for f in fields if f["name"] in _EXTENSION}
@@ -353,71 +374,50 @@ class AvroDecoder:
             elif got != expected:
                 at.add("type-mismatch", name, f"expected {json.dumps(expected)}, got {json.dumps(got)}")
 
-    def _check_fields(
-        self, fields: list[dict[str, Any]], columns: tuple[Column, ...] | None, at: _At, part: str = "value"
-    ) -> None:
-        actual = {f["name"]: f for f in fields}
-        expected = {sanitize_name(c.name): c for c in columns or ()}
-        for name, column in expected.items():
-            if name not in actual:
+    def _check_fields(self, plan: _Plan, columns: tuple[Column, ...] | None, at: _At, part: str) -> None:
+        stray = "key-value-disagree" if part == "key" else "extra-field"
+        names = {f.name for f in plan.fields} | {name for name, _why in plan.bad}
+        for column in columns or ():
+            if wire.sanitize_name(column.name) not in names:
                 kind = "key-value-disagree" if part == "key" else "missing-field"
                 at.add(kind, column.name, f"upstream {part} column {column.name!r} has no field")
-        for name, f in actual.items():
-            type_, nullable = _unwrap(f["type"])
-            if columns is not None and name not in expected:
-                kind = "key-value-disagree" if part == "key" else "extra-field"
-                at.add(kind, name, f"the {part} has a field for no upstream {part} column")
+        for f in plan.fields:
+            if columns is not None and f.check is f.column:
+                at.add(stray, f.name, f"the {part} has a field for no upstream {part} column")
                 continue
-            try:
-                column = expected[name] if name in expected else column_of(name, type_, nullable)
-            except ValueError as exc:
-                at.add("type-mismatch", name, str(exc))
-                continue
-            want = avro_type(column, self.options)
-            lax = column.unsigned and column.type == "int" and columns is None and type_.get("type") == "int"
-            if type_ != want and not (lax and type_ == {**want, "type": "int"}):
-                at.add("type-mismatch", column.name, f"expected {json.dumps(want)}, got {json.dumps(type_)}")
-            if nullable != column.nullable or (nullable and not self._null_union_ok(f)):
-                at.add("type-mismatch", column.name, f"nullability: column nullable={column.nullable}, "
-                       f"field type {json.dumps(f['type'])} default {json.dumps(f.get('default'))}")
+            type_, nullable = _unwrap(f.raw["type"])
+            want = wire.avro_type(f.check, self.options)
+            # Without the upstream, INT UNSIGNED may be an int (TINYINT..MEDIUMINT) or a long (INT).
+            lax = columns is None and f.tidb_type == "INT UNSIGNED" and type_ == {**want, "type": "int"}
+            if type_ != want and not lax:
+                at.add("type-mismatch", f.name, f"expected {json.dumps(want)}, got {json.dumps(type_)}")
+            first = f.raw["type"][0] if nullable else None
+            # avro.go: ["null", T] defaulting to null, or [T, "null"] when the DEFAULT is not null
+            union = (first == "null" and f.raw.get("default", 0) is None) or (
+                first != "null" and "default" in f.raw)
+            if nullable != f.check.nullable or (nullable and not union):
+                at.add("type-mismatch", f.name, f"nullability: column nullable={f.check.nullable}, field "
+                       f"type {json.dumps(f.raw['type'])} default {json.dumps(f.raw.get('default'))}")
 
     @staticmethod
-    def _null_union_ok(f: dict[str, Any]) -> bool:
-        # avro.go: ["null", T] defaulting to null, or [T, "null"] when the DEFAULT is not null
-        first = f["type"][0]
-        return (first != "null" and "default" in f) or (first == "null" and f.get("default", 0) is None)
+    def _table(plan: _Plan, key: _Plan | None, at: _At) -> TableSchema:
+        keys = tuple(f.column.name for f in key.fields) if key else ()
+        return TableSchema(at.database or "", at.table or "", tuple(f.column for f in plan.fields), keys)
 
-    def _table(self, part: _Part, key: _Part | None, names: dict[str, Column], at: _At) -> TableSchema:
-        columns = []
-        for f in part.fields:
-            type_, nullable = _unwrap(f["type"])
-            try:
-                columns.append(column_of(names[f["name"]].name if f["name"] in names else f["name"],
-                                         type_, nullable))
-            except ValueError as exc:
-                raise _Problem("type-mismatch", f["name"], str(exc)) from None
-        keys = tuple(names[f["name"]].name if f["name"] in names else f["name"] for f in key.fields) \
-            if key else ()
-        return TableSchema(at.database or "", at.table or "", tuple(columns), keys)
-
-    def _image(self, part: _Part, names: dict[str, Column], at: _At) -> dict[str, Any]:
+    def _image(self, record: dict[str, Any], plan: _Plan, at: _At) -> dict[str, Any]:
         image, bad = {}, False
-        for f in part.fields:
-            type_, nullable = _unwrap(f["type"])
+        for f in plan.fields:
             try:
-                column = column_of(f["name"], type_, nullable)
-                upstream = names.get(f["name"])
-                tt = type_["connect.parameters"]["tidb_type"]
-                raw = part.record.get(f["name"])
-                image[upstream.name if upstream else f["name"]] = self._value(upstream or column, tt, raw)
-            except (ValueError, TypeError, ArithmeticError, KeyError) as exc:
-                at.add("bad-value", f["name"], f"{type(exc).__name__}: {exc}")
+                image[f.column.name] = self._value(f.check, f.tidb_type, record.get(f.name))
+            except (ValueError, TypeError, ArithmeticError) as exc:
+                at.add("bad-value", f.name, f"{type(exc).__name__}: {exc}")
                 bad = True
         if bad:
             raise _Unusable
         return image
 
-    def _value(self, check: Column, tt: str, raw: Any) -> Any:
+    @staticmethod
+    def _value(check: Column, tt: str, raw: Any) -> Any:
         """A canonical value (refcdc.changes) from the Avro one; ValueError says why it is wrong."""
         if raw is None:
             return None
@@ -426,14 +426,14 @@ class AvroDecoder:
             if not form.fullmatch(raw):
                 raise ValueError(f"{raw!r} is not TiDB's text for {tt}")
             digits = len(raw.partition(".")[2])
-            if tt in ("DATETIME", "TIMESTAMP", "TIME") and digits != min(check.fsp or 0, 6):
+            if tt in _FRACTIONS and check.fsp is not None and digits != min(check.fsp, 6):
                 raise ValueError(f"{raw!r} has {digits} fractional digits, the column's fsp is {check.fsp}")
             if tt == "DECIMAL" and check.scale is not None and digits != check.scale:
                 raise ValueError(f"{raw!r} has {digits} digits after the point, the scale is {check.scale}")
         if tt == "BIGINT UNSIGNED":
             raw = int(raw) if isinstance(raw, str) else raw + 2**64 if raw < 0 else raw
         elif tt == "BIT":
-            if len(raw) != max(1, ((int.from_bytes(raw, "big")).bit_length() + 7) // 8):
+            if len(raw) != max(1, (int.from_bytes(raw, "big").bit_length() + 7) // 8):
                 raise ValueError(f"{raw!r}: TiCDC writes BIT as its shortest big-endian bytes")
             raw = int.from_bytes(raw, "big")
         elif tt == "DECIMAL" and isinstance(raw, str):
@@ -443,17 +443,18 @@ class AvroDecoder:
             return float32(raw)
         return raw if tt in ("JSON", "SET", "ENUM") else valid
 
-    def _extension(self, value: _Part, at: _At) -> tuple[RowKind, int | None]:
+    def _extension(self, record: dict[str, Any], at: _At) -> tuple[RowKind, int | None]:
         if not self.options.enable_tidb_extension:
             return "insert", None
-        op, ts = value.record.get(TIDB_OP), value.record.get(TIDB_COMMIT_TS)
+        op, ts = record.get(wire.TIDB_OP), record.get(wire.TIDB_COMMIT_TS)
         if op not in ("c", "u"):
-            raise _Problem("bad-value", TIDB_OP, f"{op!r}: TiCDC writes 'c' (insert) or 'u' (update)")
+            raise _Problem("bad-value", wire.TIDB_OP, f"{op!r}: TiCDC writes 'c' (insert) or 'u' (update)")
         if not isinstance(ts, int) or ts <= 0:
-            raise _Problem("bad-value", TIDB_COMMIT_TS, f"{ts!r} is no commit timestamp")
-        if value.record.get(TIDB_PHYSICAL_TIME) != physical_ms(ts):
-            at.add("bad-value", TIDB_PHYSICAL_TIME, f"{value.record.get(TIDB_PHYSICAL_TIME)!r} is not "
-                   f"the physical part of commit ts {ts} ({physical_ms(ts)})")
+            raise _Problem("bad-value", wire.TIDB_COMMIT_TS, f"{ts!r} is no commit timestamp")
+        physical = record.get(wire.TIDB_PHYSICAL_TIME)
+        if physical != physical_ms(ts):
+            at.add("bad-value", wire.TIDB_PHYSICAL_TIME,
+                   f"{physical!r} is not the physical part of commit ts {ts} ({physical_ms(ts)})")
         return ("insert" if op == "c" else "update"), ts
 
     def _remember(self, record: Record, at: _At, commit_ts: int | None) -> None:
@@ -470,7 +471,7 @@ class AvroDecoder:
         if last and last.digest == digest:
             at.add("duplicate", None, f"same key and value as offset {last.offset}")
         if last and commit_ts is not None and last.commit_ts is not None and commit_ts < last.commit_ts:
-            at.add("out-of-order", TIDB_COMMIT_TS,
+            at.add("out-of-order", wire.TIDB_COMMIT_TS,
                    f"commit ts {commit_ts} comes after {last.commit_ts} (offset {last.offset}) for this key")
         if commit_ts is None and last is not None:
             commit_ts = last.commit_ts  # a tombstone has no timestamp: keep the key's last one

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from dsl.schema import Column, TableSchema
 from refcdc.changes import DdlChange, Position, RowChange, Transaction
-from refcdc.encode_avro import AvroEncoder, frame, schema_text
+from refcdc.encode_avro import AvroEncodeError, AvroEncoder, frame, schema_text
 from refcdc.tso import compose
 from sinks.avro import LIMITS, AvroDecoder
 from sinks.base import Decoded, Finding, Record
@@ -125,12 +125,13 @@ def test_each_type_family_round_trips_to_its_canonical_value(
     reg, t = registry(), table(column)
     options = {**options, "enable_tidb_extension": extension}
     sent = encoder(reg, **options).encode(txn(insert(t, {"id": 1, "c": value})), TS)
-    decoded = decoder(reg, t, **options).decode(records(sent)[0])
-    assert decoded.findings == []
-    (change,) = rows(decoded)
-    assert change.kind == "insert" and change.before is None
-    assert change.after == {"id": 1, "c": value}
-    assert type(change.after["c"]) is type(value)
+    for upstream in (t, None):  # the upstream's column, or only what the schema says
+        decoded = decoder(reg, upstream, **options).decode(records(sent)[0])
+        assert decoded.findings == []
+        (change,) = rows(decoded)
+        assert change.kind == "insert" and change.before is None
+        assert change.after == {"id": 1, "c": value}
+        assert type(change.after["c"]) is type(value)
 
 
 def test_decimal_and_bit_bytes_are_what_goavro_and_tidb_write() -> None:
@@ -195,6 +196,31 @@ def test_schema_text_is_what_ticdc_registers() -> None:
     assert reg.get_latest_version("db-1_1t-value").schema.schema_str == GOLDEN_VALUE
     assert reg.get_latest_version("db-1_1t-key").schema.schema_str == GOLDEN_KEY
     assert schema_text({"s": "<&>"}) == '{"s":"\\u003c\\u0026\\u003e"}'  # Go's HTML-safe escaping
+
+
+def test_without_lookup_the_table_comes_from_the_connect_parameters() -> None:
+    reg = registry()
+    row = {"id": 1, "tiny": -1, "d": Decimal("5"), "bit": 1, "e": "b", "j": "[]",
+           "ts": datetime(2001, 1, 1, 0, 0, 0, 123000), "blob": b"\x00", "col-x": "x"}
+    (sent,) = encoder(reg, enable_tidb_extension=True).encode(txn(insert(GOLDEN_TABLE, row)), TS)
+    decoded = decoder(reg, enable_tidb_extension=True).decode(Record("db-1.1t", 0, 0, sent.key, sent.value))
+    assert decoded.findings == []
+    (change,) = rows(decoded)
+    t = change.table
+    assert (t.database, t.name, t.key) == ("db_1", "_1t", ("id",))  # sanitised: names come back via lookup
+    assert [(c.name, c.column_type, c.nullable) for c in t.columns] == [
+        ("id", "bigint unsigned", False), ("tiny", "int", False), ("d", "decimal", True),
+        ("bit", "bit", True), ("e", "enum", False), ("j", "json", True), ("ts", "timestamp", True),
+        ("blob", "longblob", True), ("col_x", "longtext", True)]
+    assert (t.column("d").precision, t.column("d").scale, t.column("bit").bits) == (10, 0, 1)
+    assert t.column("e").members == ("a", "b") and t.column("j").is_json
+    assert change.after == {k.replace("-", "_"): v for k, v in row.items()}
+
+
+def test_a_type_ticdc_cannot_carry_is_a_typed_error() -> None:
+    t = table(col("g", "geometry"))
+    with pytest.raises(AvroEncodeError, match=r"db1\.t1\.g: TiCDC has no Avro type for geometry"):
+        encoder(registry()).encode(txn(insert(t, {"id": 1, "g": b""})), TS)
 
 
 def test_a_column_change_registers_a_new_version_under_the_same_subject() -> None:
