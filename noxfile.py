@@ -8,6 +8,7 @@
 
 import os
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nox
@@ -16,6 +17,8 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["matrix"]
 SINKS = tomllib.loads(Path("matrix/axes.toml").read_text())["sinks"]
 WORKERS = os.environ.get("SINKMATRIX_WORKERS", "auto")
+# One run per nox invocation: each sink's pytest writes a part of it, `report` merges the parts.
+RUN = os.environ.get("SINKMATRIX_RUN_ID") or f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
 
 
 def install(session: nox.Session) -> None:
@@ -28,8 +31,20 @@ def install(session: nox.Session) -> None:
 def matrix(session: nox.Session, sink: str) -> None:
     """Every case on the cells of one sink."""
     install(session)
+    session.notify("report")
     session.run("pytest", "tests/cases", f"--sink={sink}", "-n", WORKERS, "--dist=loadgroup",
-                "-p", "no:cacheprovider", *session.posargs)
+                "-p", "no:cacheprovider", *session.posargs, env={"SINKMATRIX_RUN_ID": f"{RUN}/parts/{sink}"})
+
+
+@nox.session(default=False)
+def report(session: nox.Session) -> None:
+    """Merge this invocation's matrix runs into one report (runs after the matrix sessions)."""
+    install(session)
+    parts = sorted(str(p) for p in Path("reports", RUN, "parts").glob("*") if p.is_dir())
+    if not parts:
+        session.skip("no matrix run in this invocation")
+    session.run("python", "-m", "reports.merge", "--latest", f"reports/{RUN}", *parts)
+    session.run("python", "-m", "reports.triage", f"reports/{RUN}", success_codes=[0, 1])
 
 
 @nox.session

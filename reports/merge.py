@@ -3,7 +3,7 @@
 Each shard's failure bundles go to failures/<shard>/ and its worker logs to logs/<shard>/, so
 nothing collides and triage still finds each test's log records.
 
-    python -m reports.merge OUT SHARD_DIR...
+    python -m reports.merge [--latest] OUT SHARD_DIR...
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reports import html, triage
+from reports import html, rundir, triage
 from reports.summary import RunSummary
 
 # when one node id ran in two shards, the report shows the worse outcome (a failure is never hidden)
@@ -99,6 +99,8 @@ def merge(shard_dirs: list[Path], out_dir: Path) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    latest = "--latest" in args  # make reports/latest name the merged run
+    args = [a for a in args if a != "--latest"]
     if len(args) < 2 or args[0] in ("-h", "--help"):
         print(__doc__.strip().splitlines()[-1].strip())
         return 0 if args[:1] in (["-h"], ["--help"]) else 2
@@ -107,6 +109,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MergeError, FileNotFoundError, ET.ParseError) as exc:
         print(f"merge: {exc}", file=sys.stderr)
         return 2
+    if latest:
+        out = Path(args[0]).resolve()
+        if out.parent == rundir.reports_root().resolve():
+            rundir.point_latest(out.name)
     print(page)
     return 0
 
