@@ -13,7 +13,8 @@ table exists (bad-naming); the body (malformed); key against value (key-value-di
 the value schema against TiCDC's mapping and, given `lookup`, the upstream table (missing-field,
 extra-field, type-mismatch; reported once per schema); each value against its type (bad-value); and
 per key within a partition, exact repeats (duplicate) and commit timestamps going back (out-of-order,
-extension only). `lookup(database, table)` answers the upstream table as the record's change saw it.
+extension only). `lookup(database, table)` answers the upstream table as the record's change saw it
+(None: no such table); it is asked for every record, so it should answer from memory.
 """
 
 from __future__ import annotations
@@ -193,7 +194,8 @@ def _names_of(raw: dict[str, Any]) -> tuple[str, str] | tuple[str, str, str]:
 
 
 class AvroDecoder:
-    """The Decoder protocol for TiCDC's Avro; one per partition stream (it keeps per-key state)."""
+    """The Decoder protocol for TiCDC's Avro. Feed each partition's records in offset order: it keeps
+    per-key state by topic and partition."""
 
     def __init__(
         self,
