@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from dsl.schema import Column, TableSchema
@@ -16,7 +15,18 @@ from refcdc.changes import DdlChange, RowChange, RowKind
 from refcdc.ddl import classify
 from refcdc.encode_canal import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, java_type, mysql_type
 from refcdc.tso import physical_ms
-from sinks.base import Decoded, Finding, Record
+from sinks.base import Decoded, Record
+from sinks.canal_frame import (
+    FIELDS,
+    SHAPES,
+    Check,
+    Malformed,
+    describe,
+    is_int,
+    is_str,
+    parse_record,
+    set_diff,
+)
 from sinks.canal_values import column_from_type, parse_value, respelled
 from sinks.key_order import KeyOrder
 
@@ -40,90 +50,14 @@ LIMITS: dict[str, str] = {
     "no-transaction-boundaries": "messages carry no transaction boundary; with the TiDB extension, "
     "changes sharing a commitTs belong to one transaction",
     "zero-dates": "zero dates ('0000-00-00') have no calendar value; they decode to a sentinel",
+    "non-utf8-text": "text in a character set other than UTF-8 travels as its raw bytes in a JSON "
+    "string; TiCDC's writer turns bytes that are not UTF-8 into U+FFFD",
+    "large-messages": "a row over max-message-bytes arrives as its key only (handle-key-only) or "
+    "as a claim-check reference; this decoder needs whole rows and reports such messages",
 }
 
-_FIELDS = ("id", "database", "table", "pkNames", "isDdl", "type", "es", "ts", "sql", "sqlType",
-           "mysqlType", "data", "old")
 _KINDS: dict[str, RowKind] = {text: kind for kind, text in ROW_TYPES.items()}
 _LARGE = ("onlyHandleKey", "claimCheckLocation")
-
-
-def _is_int(v: Any) -> bool:
-    return type(v) is int
-
-
-def _is_str(v: Any) -> bool:
-    return type(v) is str
-
-
-def _null_or(of: Callable[[Any], bool], container: type) -> Callable[[Any], bool]:
-    def check(v: Any) -> bool:
-        items = v.values() if isinstance(v, dict) else v
-        return v is None or (type(v) is container and all(of(x) for x in items))
-    return check
-
-
-_SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "id": (_is_int, "an integer"), "database": (_is_str, "a string"), "table": (_is_str, "a string"),
-    "pkNames": (_null_or(_is_str, list), "null or an array of strings"),
-    "isDdl": (lambda v: type(v) is bool, "true or false"), "type": (_is_str, "a string"),
-    "es": (_is_int, "an integer"), "ts": (_is_int, "an integer"), "sql": (_is_str, "a string"),
-    "sqlType": (_null_or(_is_int, dict), "null or an object of integers"),
-    "mysqlType": (_null_or(_is_str, dict), "null or an object of strings"),
-    "_tidb": (lambda v: type(v) is dict, "an object"),
-}
-
-
-class _Malformed(Exception):
-    def __init__(self, why: str, where: str | None = None) -> None:
-        super().__init__(why)
-        self.why, self.where = why, where
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:  # Go keeps the last silently; TiCDC never writes one twice
-            raise _Malformed(f"the key {key!r} appears twice in one object", key)
-        obj[key] = value
-    return obj
-
-
-def _reject_constant(name: str) -> Any:
-    raise _Malformed(f"{name} is not JSON")
-
-
-def _parse(value: bytes | None) -> dict[str, Any]:
-    if value is None:
-        raise _Malformed("a tombstone (null value): Canal-JSON deletes are messages, never tombstones")
-    try:
-        doc = json.loads(value.decode("utf-8"), object_pairs_hook=_unique_keys,
-                         parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise _Malformed(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    except RecursionError:
-        raise _Malformed("JSON nested too deeply") from None
-    except ValueError as exc:
-        raise _Malformed(f"not JSON: {exc}") from None
-    if type(doc) is not dict:
-        raise _Malformed(f"a JSON {type(doc).__name__}, not an object")
-    return doc
-
-
-@dataclass
-class _Check:
-    """The findings of one record, located; database/table/key are filled in as they are learned."""
-
-    record: Record
-    findings: list[Finding] = field(default_factory=list)
-    database: str | None = None
-    table: str | None = None
-    key: tuple[Any, ...] | None = None
-
-    def __call__(self, kind: str, where: str | None, why: str) -> None:
-        r = self.record
-        self.findings.append(Finding(kind, r.topic, r.partition, r.offset, where, why,
-                                     self.database, self.table, self.key))
 
 
 class CanalJsonDecoder:
@@ -139,23 +73,23 @@ class CanalJsonDecoder:
         self._schemas: dict[tuple[Any, ...], TableSchema] = {}
 
     def decode(self, record: Record) -> Decoded:
-        check = _Check(record)
+        check = Check(record)
         try:
             return self._decode(record, check)
         except Exception as exc:  # the Decoder protocol promises findings, never exceptions
             check("malformed", None, f"decoder failed on this record: {type(exc).__name__}: {exc}")
             return Decoded(findings=check.findings)
 
-    def _decode(self, record: Record, check: _Check) -> Decoded:
+    def _decode(self, record: Record, check: Check) -> Decoded:
         try:
-            msg = _parse(record.value)
-        except _Malformed as exc:
+            msg = parse_record(record.value)
+        except Malformed as exc:
             check("malformed", exc.where, exc.why)
             return Decoded(findings=check.findings)
         if record.key is not None:
             check("extra-field", "key", "TiCDC's canal-json messages carry no Kafka key")
-        check.database = msg.get("database") if _is_str(msg.get("database")) else None
-        check.table = msg.get("table") if _is_str(msg.get("table")) else None
+        check.database = msg.get("database") if is_str(msg.get("database")) else None
+        check.table = msg.get("table") if is_str(msg.get("table")) else None
         if not self._fields(msg, check):
             return Decoded(findings=check.findings)
         if msg["isDdl"]:
@@ -164,16 +98,16 @@ class CanalJsonDecoder:
             return self._watermark(msg, check)
         return self._row(msg, check)
 
-    def _fields(self, msg: dict[str, Any], check: _Check) -> bool:
+    def _fields(self, msg: dict[str, Any], check: Check) -> bool:
         """Presence and JSON types of the top-level fields; False if the record is unusable."""
-        expected = _FIELDS + (("_tidb",) if self.enable_tidb_extension else ())
+        expected = FIELDS + (("_tidb",) if self.enable_tidb_extension else ())
         for name in expected:
             if name not in msg:
                 why = "the TiDB extension is on, so TiCDC adds _tidb" if name == "_tidb" else \
                     "TiCDC writes it in every message"
                 check("missing-field", name, why)
-            elif name in _SHAPES and not _SHAPES[name][0](msg[name]):
-                check("wrong-type", name, f"{_describe(msg[name])}, expected {_SHAPES[name][1]}")
+            elif name in SHAPES and not SHAPES[name][0](msg[name]):
+                check("wrong-type", name, f"{describe(msg[name])}, expected {SHAPES[name][1]}")
         for name in msg:
             if name not in expected:
                 why = ("the TiDB extension is off, so TiCDC writes no _tidb (or enable it for this "
@@ -188,7 +122,7 @@ class CanalJsonDecoder:
                 check("bad-value", name, "a negative time in milliseconds")
         return True
 
-    def _commit_ts(self, msg: dict[str, Any], check: _Check, name: str) -> int | None:
+    def _commit_ts(self, msg: dict[str, Any], check: Check, name: str) -> int | None:
         """The `_tidb` timestamp `name`, checked against `es`; None without the extension."""
         if not self.enable_tidb_extension:
             return None
@@ -202,8 +136,8 @@ class CanalJsonDecoder:
         ts = ext.get(name)
         if ts is None:
             check("missing-field", f"_tidb.{name}", "TiCDC writes it with the TiDB extension on")
-        elif not _is_int(ts) or ts <= 0:
-            check("wrong-type", f"_tidb.{name}", f"{_describe(ts)}, expected a positive integer TSO")
+        elif not is_int(ts) or ts <= 0:
+            check("wrong-type", f"_tidb.{name}", f"{describe(ts)}, expected a positive integer TSO")
         else:
             if physical_ms(ts) != msg["es"]:
                 check("bad-value", "es", f"{msg['es']} is not the physical part of {name} "
@@ -211,7 +145,7 @@ class CanalJsonDecoder:
             return ts
         return None
 
-    def _ddl(self, msg: dict[str, Any], check: _Check) -> Decoded:
+    def _ddl(self, msg: dict[str, Any], check: Check) -> Decoded:
         if msg["type"] not in DDL_TYPES:
             check("bad-value", "type", f"{msg['type']!r} is not a DDL type ({', '.join(DDL_TYPES)})")
         for name in ("pkNames", "sqlType", "mysqlType", "data", "old"):
@@ -225,7 +159,7 @@ class CanalJsonDecoder:
         change = DdlChange(msg["database"], msg["sql"], classify(msg["sql"]).kind)
         return Decoded(changes=[change], findings=check.findings)
 
-    def _watermark(self, msg: dict[str, Any], check: _Check) -> Decoded:
+    def _watermark(self, msg: dict[str, Any], check: Check) -> Decoded:
         if not self.enable_tidb_extension:
             check("bad-value", "type", "TiCDC sends TIDB_WATERMARK only with the TiDB extension on")
             return Decoded(findings=check.findings)
@@ -238,18 +172,18 @@ class CanalJsonDecoder:
             return Decoded(findings=check.findings)
         return Decoded(watermark_ts=ts)
 
-    def _image(self, msg: dict[str, Any], name: str, wanted: bool, check: _Check) -> Any:
+    def _image(self, msg: dict[str, Any], name: str, wanted: bool, check: Check) -> Any:
         image = msg[name]
         if not wanted:
             if image is not None:
                 check("bad-shape", name, f"TiCDC writes null here for {msg['type']}")
             return None
         if type(image) is not list or len(image) != 1 or type(image[0]) is not dict:
-            check("bad-shape", name, f"{_describe(image)}, expected an array of exactly one object")
+            check("bad-shape", name, f"{describe(image)}, expected an array of exactly one object")
             return None
         return image[0]
 
-    def _frame(self, msg: dict[str, Any], check: _Check) -> tuple[RowKind, Any, Any, int] | None:
+    def _frame(self, msg: dict[str, Any], check: Check) -> tuple[RowKind, Any, Any, int] | None:
         """A row message's kind, images and clock, if its frame is what TiCDC writes."""
         kind = _KINDS.get(msg["type"])
         if kind is None:
@@ -271,8 +205,8 @@ class CanalJsonDecoder:
             return None
         for name, other in (("mysqlType", msg["mysqlType"]), ("sqlType", msg["sqlType"]), ("old", old)):
             if other is not None and set(other) != set(data):
-                check("bad-shape", name, _set_diff(set(data), set(other)))
-        pk = msg["pkNames"] or []
+                check("bad-shape", name, set_diff(set(data), set(other)))
+        pk = msg["pkNames"] or []  # null: TiCDC before tiflow#7339 (v6.4) wrote it without a PK
         if len(set(pk)) != len(pk) or not set(pk) <= set(data):
             check("bad-shape", "pkNames", f"{pk} are not distinct columns of the row")
         for name in set(pk) & set(data):
@@ -280,7 +214,7 @@ class CanalJsonDecoder:
                 check("bad-value", f"data[0].{name}", "NULL in a primary key column")
         return None if check.findings else (kind, data, old, msg["es"] if ts is None else ts)
 
-    def _row(self, msg: dict[str, Any], check: _Check) -> Decoded:
+    def _row(self, msg: dict[str, Any], check: Check) -> Decoded:
         frame = self._frame(msg, check)
         if frame is None:
             return Decoded(findings=check.findings)
@@ -320,7 +254,7 @@ class CanalJsonDecoder:
             RowChange(kind, table, before, after)
         return Decoded(changes=[change], findings=check.findings)
 
-    def _column(self, name: str, text: str, upstream: TableSchema | None, check: _Check) -> Column:
+    def _column(self, name: str, text: str, upstream: TableSchema | None, check: Check) -> Column:
         column = column_from_type(name, text)
         if column is None:
             check("bad-value", f"mysqlType.{name}", f"{text!r} is not a type TiCDC writes")
@@ -338,7 +272,7 @@ class CanalJsonDecoder:
         return column
 
     def _values(self, columns: list[Column], image: dict[str, Any], name: str,
-                check: _Check) -> dict[str, Any]:
+                check: Check) -> dict[str, Any]:
         values: dict[str, Any] = {}
         for column in columns:
             where, raw = f"{name}[0].{column.name}", image[column.name]
@@ -347,7 +281,7 @@ class CanalJsonDecoder:
                 if not column.nullable:
                     check("bad-value", where, "NULL in a NOT NULL column")
             elif type(raw) is not str:
-                check("wrong-type", where, f"{_describe(raw)}, expected a string or null")
+                check("wrong-type", where, f"{describe(raw)}, expected a string or null")
             else:
                 try:
                     values[column.name] = value = parse_value(column, raw)
@@ -372,20 +306,5 @@ class CanalJsonDecoder:
 
 
 
-def _bad(check: _Check) -> set[str]:
+def _bad(check: Check) -> set[str]:
     return {f.field.rsplit(".", 1)[-1] for f in check.findings if f.field}
-
-
-def _set_diff(want: set[str], got: set[str]) -> str:
-    parts = []
-    if got - want:
-        parts.append(f"has {sorted(got - want)} that data has not")
-    if want - got:
-        parts.append(f"lacks {sorted(want - got)} that data has")
-    return "; ".join(parts)
-
-
-def _describe(value: Any) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-             int: "an integer", float: "a number", type(None): "null"}
-    return names.get(type(value), type(value).__name__)

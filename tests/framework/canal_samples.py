@@ -1,4 +1,4 @@
-"""Canal-JSON fixtures: one column per type family with a value and the text TiCDC writes for it.
+"""Canal-JSON fixtures: one column per type family with the text TiCDC writes, and test helpers.
 
 Each FAMILIES entry is (column, canonical value, mysqlType, sqlType, the JSON text of the value).
 Why each expectation is what TiCDC writes (pingcap/tiflow):
@@ -18,11 +18,16 @@ Why each expectation is what TiCDC writes (pingcap/tiflow):
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from dsl.schema import Column, TableSchema
+from refcdc.changes import DdlChange, Position, RowChange, Transaction
+from refcdc.encode_canal import CanalJsonEncoder
+from sinks.base import Decoded, Record
+from sinks.canal_json import CanalJsonDecoder
 
 DB, TABLE = "db", "t"
 ES = 1_700_000_000_123  # commit physical milliseconds
@@ -119,3 +124,48 @@ def insert_message(mysql: str, java: int, text: str, tidb: bool = False) -> str:
         f'"mysqlType":{{"id":"int","c":"{mysql}"}},"old":null,"data":[{{"id":"1","c":{text}}}]'
         f"{extension}}}"
     )
+
+
+# Helpers shared by the Canal-JSON tests: encode changes with a fixed clock, decode records.
+TOPIC, PARTITION = "canal-topic", 3
+AT = Position.of("binlog.000001", 4)
+STRING = col("v", "varchar", "varchar(10)")
+PLAIN = TableSchema(DB, TABLE, (ID, STRING), ("id",))
+
+
+def encoder(tidb: bool = False) -> CanalJsonEncoder:
+    return CanalJsonEncoder(tidb, clock_ms=lambda: TS)
+
+
+def encode(changes: Sequence[RowChange | DdlChange], tidb: bool = False,
+           ts: int = COMMIT_TS) -> list[bytes]:
+    return [e.value or b"" for e in encoder(tidb).encode(Transaction(tuple(changes), AT, 0), ts)]
+
+
+def record(value: bytes | None, offset: int = 42, key: bytes | None = None) -> Record:
+    return Record(TOPIC, PARTITION, offset, key, value)
+
+
+def decode_all(decoder: CanalJsonDecoder, values: list[bytes]) -> list[Decoded]:
+    return [decoder.decode(record(v, offset=i)) for i, v in enumerate(values)]
+
+
+def ins(row: dict[str, Any], table: TableSchema = PLAIN) -> RowChange:
+    return RowChange("insert", table, None, row)
+
+
+def upd(old: dict[str, Any], new: dict[str, Any], table: TableSchema = PLAIN) -> RowChange:
+    return RowChange("update", table, old, new)
+
+
+def dele(old: dict[str, Any], table: TableSchema = PLAIN) -> RowChange:
+    return RowChange("delete", table, old, None)
+
+
+def family_id(case: tuple[Column, Any, str, int, str]) -> str:
+    column, value = case[0], case[1]
+    return f"{column.column_type}={value!r}"[:60]
+
+
+def upstream_of(table: TableSchema) -> Callable[[str, str], TableSchema | None]:
+    return lambda database, name: table if (database, name) == (table.database, table.name) else None

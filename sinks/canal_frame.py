@@ -1,0 +1,111 @@
+"""The frame of a Canal-JSON record: one JSON object with TiCDC's fields, and its located findings.
+
+Parsing is strict where Go's decoder is lenient (a key twice, NaN, bytes that are not UTF-8)
+because TiCDC never writes those; every problem is named with the record's place in the topic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sinks.base import Finding, Record
+
+FIELDS = ("id", "database", "table", "pkNames", "isDdl", "type", "es", "ts", "sql", "sqlType",
+           "mysqlType", "data", "old")
+
+def is_int(v: Any) -> bool:
+    return type(v) is int
+
+
+def is_str(v: Any) -> bool:
+    return type(v) is str
+
+
+def _null_or(of: Callable[[Any], bool], container: type) -> Callable[[Any], bool]:
+    def check(v: Any) -> bool:
+        items = v.values() if isinstance(v, dict) else v
+        return v is None or (type(v) is container and all(of(x) for x in items))
+    return check
+
+
+SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "id": (is_int, "an integer"), "database": (is_str, "a string"), "table": (is_str, "a string"),
+    "pkNames": (_null_or(is_str, list), "null or an array of strings"),
+    "isDdl": (lambda v: type(v) is bool, "true or false"), "type": (is_str, "a string"),
+    "es": (is_int, "an integer"), "ts": (is_int, "an integer"), "sql": (is_str, "a string"),
+    "sqlType": (_null_or(is_int, dict), "null or an object of integers"),
+    "mysqlType": (_null_or(is_str, dict), "null or an object of strings"),
+    "_tidb": (lambda v: type(v) is dict, "an object"),
+}
+
+
+class Malformed(Exception):
+    """The record is no JSON object at all; `where` names the key at fault, if one is."""
+
+    def __init__(self, why: str, where: str | None = None) -> None:
+        super().__init__(why)
+        self.why, self.where = why, where
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:  # Go keeps the last silently; TiCDC never writes one twice
+            raise Malformed(f"the key {key!r} appears twice in one object", key)
+        obj[key] = value
+    return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise Malformed(f"{name} is not JSON")
+
+
+def parse_record(value: bytes | None) -> dict[str, Any]:
+    if value is None:
+        raise Malformed("a tombstone (null value): Canal-JSON deletes are messages, never tombstones")
+    try:
+        doc = json.loads(value.decode("utf-8"), object_pairs_hook=_unique_keys,
+                         parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise Malformed(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise Malformed("JSON nested too deeply") from None
+    except ValueError as exc:
+        raise Malformed(f"not JSON: {exc}") from None
+    if type(doc) is not dict:
+        raise Malformed(f"a JSON {type(doc).__name__}, not an object")
+    return doc
+
+
+@dataclass
+class Check:
+    """The findings of one record, located; database/table/key are filled in as they are learned."""
+
+    record: Record
+    findings: list[Finding] = field(default_factory=list)
+    database: str | None = None
+    table: str | None = None
+    key: tuple[Any, ...] | None = None
+
+    def __call__(self, kind: str, where: str | None, why: str) -> None:
+        r = self.record
+        self.findings.append(Finding(kind, r.topic, r.partition, r.offset, where, why,
+                                     self.database, self.table, self.key))
+
+
+def set_diff(want: set[str], got: set[str]) -> str:
+    parts = []
+    if got - want:
+        parts.append(f"has {sorted(got - want)} that data has not")
+    if want - got:
+        parts.append(f"lacks {sorted(want - got)} that data has")
+    return "; ".join(parts)
+
+
+def describe(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+             int: "an integer", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
