@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Context, Decimal
 from typing import Any
@@ -231,19 +231,38 @@ def ddl_event(change: DdlChange) -> tuple[str, str, str | None]:
     return "QUERY", statement.database or change.schema, None
 
 
+def split_key_updates(changes: Sequence[RowChange | DdlChange]) -> list[RowChange | DdlChange]:
+    """An update that changes its row's key becomes a delete and an insert, as TiCDC's Kafka sink
+    does unless output-raw-change-event is set (cdc/model/sink.go trySplitAndSortUpdateEvent).
+    TiCDC then sorts the table's rows deletes first; that is safe only because TiKV keeps one
+    change per key per transaction, which a binlog does not, so the order is kept here."""
+    out: list[RowChange | DdlChange] = []
+    for change in changes:
+        if (isinstance(change, RowChange) and change.kind == "update" and change.table.key
+                and change.before is not None and change.after is not None
+                and change.key_of(change.before) != change.key_of(change.after)):
+            out += [RowChange("delete", change.table, change.before, None),
+                    RowChange("insert", change.table, None, change.after)]
+        else:
+            out.append(change)
+    return out
+
+
 class CanalJsonEncoder:
     """The Encoder for Canal-JSON; `clock_ms` gives the build time (`ts`), for reproducible tests."""
 
-    def __init__(self, enable_tidb_extension: bool = False,
+    def __init__(self, enable_tidb_extension: bool = False, output_raw_change_event: bool = False,
                  clock_ms: Callable[[], int] | None = None) -> None:
         self.enable_tidb_extension = enable_tidb_extension
+        self.output_raw_change_event = output_raw_change_event
         self.clock_ms = clock_ms or (lambda: time.time_ns() // 1_000_000)
 
     def encode(self, txn: Transaction, commit_ts: int) -> list[Encoded]:
+        changes = txn.changes if self.output_raw_change_event else split_key_updates(txn.changes)
         return [
             self._ddl(change, commit_ts) if isinstance(change, DdlChange)
             else self._row(change, commit_ts)
-            for change in txn.changes
+            for change in changes
         ]
 
     def watermark(self, schema: str, table: str, commit_ts: int) -> list[Encoded]:

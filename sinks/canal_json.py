@@ -305,6 +305,5 @@ class CanalJsonDecoder:
         return self._schemas[cache_key]
 
 
-
 def _bad(check: Check) -> set[str]:
     return {f.field.rsplit(".", 1)[-1] for f in check.findings if f.field}

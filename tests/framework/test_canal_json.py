@@ -12,7 +12,7 @@ import pytest
 from dsl.compare import equal
 from dsl.schema import Column, TableSchema
 from refcdc.changes import DdlChange, RowChange, Transaction
-from refcdc.encode_canal import ddl_event
+from refcdc.encode_canal import CanalJsonEncoder, ddl_event
 from refcdc.go_text import tidb_json
 from sinks.canal_json import LIMITS, CanalJsonDecoder
 from tests.framework.canal_samples import (
@@ -82,8 +82,17 @@ def test_pk_names_list_the_key_in_table_order_and_are_empty_without_one() -> Non
 
 
 def test_row_messages_have_no_kafka_key_and_dispatch_by_the_row_key() -> None:
-    (encoded,) = encoder().encode(Transaction((upd({"id": 1, "v": "a"}, {"id": 2, "v": "a"}),), AT, 0), 1)
+    (encoded,) = encoder().encode(Transaction((upd({"id": 2, "v": "a"}, {"id": 2, "v": "b"}),), AT, 0), 1)
     assert (encoded.key, encoded.handle, encoded.broadcast) == (None, (2,), False)
+
+
+def test_an_update_of_the_key_is_split_into_delete_and_insert_unless_raw_events_are_asked_for() -> None:
+    change = upd({"id": 1, "v": "a"}, {"id": 2, "v": "b"})
+    split = encoder().encode(Transaction((change,), AT, 0), COMMIT_TS)
+    assert [(json.loads(e.value or b"")["type"], e.handle) for e in split] == [
+        ("DELETE", (1,)), ("INSERT", (2,))]
+    raw = CanalJsonEncoder(output_raw_change_event=True).encode(Transaction((change,), AT, 0), COMMIT_TS)
+    assert [json.loads(e.value or b"")["type"] for e in raw] == ["UPDATE"]
 
 
 @pytest.mark.parametrize(("query", "kind", "table"), [
