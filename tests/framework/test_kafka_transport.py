@@ -31,7 +31,7 @@ from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.client import RefCdc
 from refcdc.encoders import Encoded
 from sinks.base import Decoded, Finding, Record
-from sinks.kafka_view import KafkaView
+from sinks.kafka_view import OVERFLOW_HINT, KafkaView
 from stack import leases, mariadb
 from stack.embedded import CdcProgress
 from stack.kafka import MOCK_PARTITIONS, KafkaHost
@@ -635,3 +635,37 @@ def test_a_log_truncated_before_the_view_read_it_is_transport_overflow_not_cdc_l
         assert pipeline.progress.failure() is None and pipeline.cdc.state == "streaming"
     finally:
         view.close()
+
+
+def test_a_partition_truncated_past_what_the_view_read_is_found_by_its_low_watermark(kafka, servers):
+    db = unique("sm_low")
+    t = table(db)
+    sink = applier(kafka)
+    view = None
+    try:
+        sink.apply(txn(DdlChange(db, f"CREATE DATABASE {db}", "CREATE")))
+        sink.apply(txn(DdlChange(db, "CREATE TABLE t (id int primary key, v longtext)", "CREATE")))
+        sink.apply(txn(insert(t, 0)))
+        sink.flush()
+        view = open_view(kafka, servers, db)
+        assert caught_up(view)
+        partition = apply_kafka.stable_hash(db, "t") % MOCK_PARTITIONS  # the table's partition
+        # A view that is not reading this partition (busy elsewhere) while the broker truncates it:
+        # no fetch, so no out-of-range error; only the low watermark tells.
+        view._consumer.pause([TopicPartition(f"{db}_t", partition)])
+        for start in range(1, 81, 10):
+            sink.apply(txn(*(insert(t, k, "y" * 100_000) for k in range(start, start + 10))))
+            sink.flush()
+        began = time.monotonic()
+        assert not view.progress.wait_past(view.progress.mark(), time.monotonic() + WAIT)
+        assert time.monotonic() - began < 5, "the wait should fail at once, not time out"
+        [finding] = view.findings(db)
+        assert finding.kind == "transport-overflow" and "the log starts at offset" in finding.why
+        # offsets 0 and 1 (CREATE TABLE, the first row) were read before the pause
+        assert (finding.topic, finding.partition, finding.offset) == (f"{db}_t", partition, 2)
+        assert view.progress.failure() == (f"embedded Kafka dropped messages on {db}_t[{partition}] "
+                                           f"{OVERFLOW_HINT}")
+    finally:
+        sink.close()
+        if view is not None:
+            view.close()
