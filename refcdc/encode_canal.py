@@ -101,7 +101,7 @@ def format_value(column: Column, value: Any) -> str | None:
     if isinstance(value, bytes | bytearray | memoryview):
         # formatValue: binary columns byte per character; other text as Go's string(bytes)
         raw = bytes(value)
-        return raw.decode("latin-1") if is_binary(name) else raw.decode("utf-8", "replace")
+        return raw.decode("latin-1") if is_binary(name) else raw.decode("utf-8", "surrogateescape")
     if name in ("float", "double"):
         return go_float(float(value), 32 if name == "float" else 64)
     if name == "decimal":

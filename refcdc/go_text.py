@@ -41,12 +41,15 @@ def go_float(value: float, bits: int) -> str:
 
 
 _JSON_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-_GO_UNSAFE = re.compile('[\\x00-\\x1f"\\\\<>&\u2028\u2029]')
+# Surrogates stand for what is not UTF-8 (bytes kept by "surrogateescape"): Go writes \ufffd
+_GO_UNSAFE = re.compile('[\\x00-\\x1f"\\\\<>&\u2028\u2029\ud800-\udfff]')
 _TIDB_UNSAFE = re.compile('[\\x00-\\x1f"\\\\\u2028\u2029]')
 
 
 def _escape(match: re.Match[str]) -> str:
     char = match.group()
+    if "\ud800" <= char <= "\udfff":
+        return "\\ufffd"
     return _JSON_ESCAPES.get(char) or f"\\u{ord(char):04x}"
 
 

@@ -220,3 +220,9 @@ def test_values_canonical_forms() -> None:
     (decoded,) = decode_all(CanalJsonDecoder(False), encode([ins(row, table)]))
     (change,) = decoded.changes
     assert isinstance(change, RowChange) and change.after == row
+
+
+def test_text_bytes_that_are_not_utf8_become_escaped_replacement_characters() -> None:
+    # easyjson's String writes \ufffd for each byte that does not start a valid UTF-8 sequence
+    (message,) = encode([ins({"id": 1, "v": b"a\xe2\x82b\xff"})])
+    assert '"v":"a\\ufffd\\ufffdb\\ufffd"' in message.decode()
