@@ -39,8 +39,11 @@ def float32(value: float) -> float:
     target = _F32.unpack(_F32.pack(value))[0]
     for digits in range(1, 10):
         candidate = float(f"{target:.{digits}g}")
-        if _F32.unpack(_F32.pack(candidate))[0] == target:
-            return candidate
+        try:
+            if _F32.unpack(_F32.pack(candidate))[0] == target:
+                return candidate
+        except OverflowError:  # near FLT_MAX a short spelling rounds past it: take more digits
+            continue
     return target
 
 

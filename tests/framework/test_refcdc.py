@@ -483,3 +483,9 @@ def test_value_fixes_match_what_the_server_stores() -> None:
 def test_config_never_shows_the_password() -> None:
     endpoint = Endpoint("127.0.0.1", 1, "u", "s3cret")
     assert "s3cret" not in repr(endpoint)
+
+
+def test_float32_spelling_survives_the_largest_float() -> None:
+    largest = 3.4028234663852886e38
+    assert values.float32(largest) == 3.4028235e38
+    assert values.float32(-largest) == -3.4028235e38
