@@ -17,12 +17,13 @@ transport overflow — a Finding, and the reason every wait fails — never as c
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
@@ -33,7 +34,9 @@ from dsl.progress import Progress
 from refcdc.changes import DdlChange
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.view_writer import Item, ViewBroken, ViewWriter
-from stack.leases import Lease
+
+if TYPE_CHECKING:
+    from stack.mariadb import MariaDB
 
 log = structlog.get_logger(__name__)
 
@@ -92,8 +95,8 @@ class KafkaProgress:
 class KafkaView:
     """SinkView of a Kafka sink, materialized in `view_server` under the upstream's database names."""
 
-    def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder], view_server: Any,
-                 upstream: Any, cdc_progress: Progress, topic_prefix: str, carries_ddl: bool) -> None:
+    def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder], view_server: MariaDB,
+                 upstream: MariaDB, cdc_progress: Progress, topic_prefix: str, carries_ddl: bool) -> None:
         self.bootstrap, self.topic_prefix = bootstrap, topic_prefix
         self.view_server = view_server
         self._decoder_factory = decoder_factory
@@ -112,7 +115,7 @@ class KafkaView:
         self._admin = AdminClient({"bootstrap.servers": bootstrap})
         self._consumer = Consumer({
             "bootstrap.servers": bootstrap,
-            "group.id": f"sinkmatrix-view-{Lease.token()}",  # required by the client; never joined
+            "group.id": f"sinkmatrix-view-{os.urandom(3).hex()}",  # required by the client; never joined
             "enable.auto.commit": False,
             "enable.auto.offset.store": False,
             "auto.offset.reset": "error",  # a truncated log must surface, not silently skip ahead

@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import MySQLdb
 import pymysql
@@ -29,6 +29,9 @@ from refcdc.apply_mysql import MysqlApplier
 from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.errors import ApplyError
 from sinks.base import Finding, Record
+
+if TYPE_CHECKING:
+    from stack.mariadb import MariaDB
 
 log = structlog.get_logger(__name__)
 
@@ -61,7 +64,7 @@ def _unquote(ident: str) -> str:
 class ViewWriter:
     """Applies items to the view server; its `write` runs on one thread, `ensure_database` on any."""
 
-    def __init__(self, view_server: Any, upstream: Any, *, carries_ddl: bool) -> None:
+    def __init__(self, view_server: MariaDB, upstream: MariaDB, *, carries_ddl: bool) -> None:
         self.carries_ddl = carries_ddl
         args = view_server.connect_args()
         self._settings = {"host": args["host"], "port": args["port"], "user": args["user"],
