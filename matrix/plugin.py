@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
@@ -40,6 +41,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)  # before junitxml reads its path
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sinks(*names): run this case only on the named sinks")
+    if config.pluginmanager.has_plugin("hypothesispytest") and sys.version_info < (3, 11, 8):
+        # CPython gh-106905: once the Kafka clients have run, a later ast.parse (pytest rewriting
+        # a lazily imported module) can fail with "AST constructor recursion depth mismatch";
+        # hypothesis's plugin imports hypothesis lazily in its terminal summary, so import it now.
+        import hypothesis.internal.observability  # noqa: F401
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
         run_id, worker = workerinput[RUN_ID_KEY], workerinput["workerid"]

@@ -71,5 +71,6 @@ def configure(log_file: Path | None, console_level: str = "WARNING") -> None:
         handler._sinkmatrix = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     root.setLevel(logging.DEBUG)
-    for noisy in ("pymysqlreplication", "urllib3", "asyncio"):
+    for noisy in ("pymysqlreplication", "urllib3", "asyncio", "httpx", "httpx2", "httpcore", "httpcore2",
+                  "aiohttp"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -1,480 +1,53 @@
-"""Strict decoder of TiCDC's Avro: every deviation from what TiCDC emits is a located Finding.
+"""The `avro` sink: Avro on Kafka with a Confluent schema registry, as TiCDC emits it.
 
-Kinds of change: a tombstone (a key, no value) is a delete whose `before` holds the key columns
-only. With the TiDB extension `_tidb_op` says "c" (insert) or "u" (update; its `before` holds the key
-columns only, as Avro carries no pre-image). Without the extension Avro does not tell them apart:
-every value is the row's whole after-image, decoded as an insert that must be applied as an upsert
-(TiCDC's own consumer writes it with REPLACE). An update that changed the key arrives as a tombstone
-and an insert.
-
-Checks, per record: the Confluent header (bad-magic, malformed), the schema id (unknown-schema-id),
-the subject the id is registered under, the record name and namespace and, given `lookup`, that the
-table exists (bad-naming); the body (malformed); key against value (key-value-disagree, missing-key);
-the value schema against TiCDC's mapping and, given `lookup`, the upstream table (missing-field,
-extra-field, type-mismatch; reported once per schema); each value against its type (bad-value); and
-per key within a partition, exact repeats (duplicate) and commit timestamps going back (out-of-order,
-extension only). `lookup(database, table)` answers the upstream table as the record's change saw it
-(None: no such table); it is asked for every record, so it should answer from memory.
+Variants: "" (decimals as bytes with the decimal logical type, BIGINT UNSIGNED as long), "tidb"
+(plus `_tidb_op`, `_tidb_commit_ts`, `_tidb_commit_physical_time`), "strings" (decimals and
+BIGINT UNSIGNED as strings: TiCDC's avro-decimal-handling-mode / avro-bigint-unsigned-handling-mode).
 """
 
 from __future__ import annotations
 
-import copy
-import hashlib
-import io
-import json
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar
 
-import fastavro
-from confluent_kafka.schema_registry import SchemaRegistryClient, SchemaRegistryError
+from confluent_kafka.schema_registry import SchemaRegistryClient
 
-from dsl.compare import canonical
-from dsl.schema import Column, TableSchema
-from refcdc import encode_avro as wire
-from refcdc.changes import RowChange, RowKind
-from refcdc.tso import physical_ms
-from refcdc.values import float32
-from sinks.base import Decoded, Finding, Record
+from dsl.progress import Progress
+from sinks.avro_decode import LIMITS, AvroDecoder
+from sinks.base import SinkEnvironment
+from sinks.kafka_view import KafkaView
+from sinks.upstream_schema import UpstreamSchemas
 
-LIMITS: dict[str, str] = {
-    "update-pre-image": "Avro carries no pre-image: an update's `before` is its key columns only, and "
-    "without the TiDB extension an update looks like an insert (apply values as upserts).",
-    "key-change": "an update that changes the handle key arrives as a delete and an insert; TiCDC "
-    "also splits updates of other unique keys, which the reference encoder does not know.",
-    "order": "without the TiDB extension there is no commit timestamp: order cannot be checked.",
-    "ddl": "no DDL or watermark messages (TiCDC sends them only in its testing mode "
-    "avro-enable-watermark); a schema change shows as a new schema version on the next row.",
-    "keyless-tables": "a table without a handle key has no message key, so its deletes cannot be sent.",
-    "names": "names are sanitised (characters outside [A-Za-z0-9_] become '_', a leading digit gets "
-    "'_' before it; '.' in a topic becomes '_' in its subjects): originals only come back via lookup.",
-    "integer-width": "tidb_type INT covers TINYINT..INT; the exact width only comes from lookup.",
-    "string-types": "CHAR/VARCHAR/TEXT are all TEXT and BINARY/VARBINARY/BLOB all BLOB: lengths are lost.",
-    "temporal": "DATE/DATETIME/TIMESTAMP/TIME are TiDB's text; the fractional digits are the column's "
-    "fsp; TIMESTAMP text is in the changefeed time zone (UTC assumed here).",
-    "bigint-unsigned": "in 'long' mode BIGINT UNSIGNED values of 2^63 and more wrap to negative longs; "
-    "they are unwrapped by tidb_type.",
-    "enum-set": "members are joined with ',' (escaped '\\,'); TiCDC's escaping also folds '' and \\' "
-    "to ', so such members come back altered.",
-    "json": "JSON is text: TiDB sends its normalised form, the reference encoder the upstream's text.",
-    "defaults": "TiCDC gives each field the column's DEFAULT (a nullable column with a non-null "
-    "DEFAULT becomes [T, \"null\"]); the reference encoder knows no defaults: null for nullable columns.",
-}
-
-Lookup = Callable[[str, str], TableSchema | None]
-Part = Literal["key", "value"]
-_EXTENSION = {f["name"]: f for f in wire.EXTENSION_FIELDS}
-_TEXT_FORMS = {  # TiDB's Time.String(), Duration.String(), MyDecimal.String(), strconv.FormatUint
-    "DATE": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-    "DATETIME": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"),
-    "TIME": re.compile(r"-?[0-9]{2,3}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"),
-    "DECIMAL": re.compile(r"-?[0-9]+(\.[0-9]+)?"),
-    "BIGINT UNSIGNED": re.compile(r"[0-9]{1,20}"),
-}
-_TEXT_FORMS["TIMESTAMP"] = _TEXT_FORMS["DATETIME"]
-_FRACTIONS = ("DATETIME", "TIMESTAMP", "TIME")
-_COLUMN_TYPES = {"INT": "int", "BIGINT": "bigint", "FLOAT": "float", "DOUBLE": "double", "BIT": "bit",
-                 "DECIMAL": "decimal", "TEXT": "longtext", "BLOB": "longblob", "ENUM": "enum",
-                 "SET": "set", "JSON": "json", "DATE": "date", "DATETIME": "datetime",
-                 "TIMESTAMP": "timestamp", "TIME": "time", "YEAR": "year"}
+__all__ = ["LIMITS", "AvroDecoder", "AvroSink"]
 
 
-class _Unusable(Exception):
-    """The record's violations are reported already and leave it unusable."""
+class AvroSink:
+    name: ClassVar[str] = "avro"
+    protocols: ClassVar[tuple[str, ...]] = ("kafka",)
+    variants: ClassVar[tuple[str, ...]] = ("", "tidb", "strings")
+    needs: ClassVar[tuple[str, ...]] = ("kafka", "schema-registry")
+    limits: ClassVar[dict[str, str]] = LIMITS
 
+    def __init__(self, variant: str = "") -> None:
+        self.variant = variant
+        strings = variant == "strings"
+        self.options: dict[str, Any] = {
+            "decimal_mode": "string" if strings else "precise",
+            "bigint_unsigned_mode": "string" if strings else "long",
+            "enable_tidb_extension": variant == "tidb",
+        }
 
-class _Problem(Exception):
-    """A violation that leaves the record unusable."""
+    def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
+        return {"type": "kafka", "bootstrap": env.settings["bootstrap"], "format": "avro",
+                "format_options": {"registry_url": env.settings["registry_url"], **self.options},
+                "topic": "{schema}_{table}", "default_topic": "{schema}", "dispatch": "key"}
 
-    def __init__(self, kind: str, field: str | None, why: str) -> None:
-        super().__init__(why)
-        self.kind, self.field, self.why = kind, field, why
-
-
-@dataclass
-class _At:
-    """One record's violations; as findings they carry all the record revealed of its row."""
-
-    record: Record
-    problems: list[tuple[str, str | None, str]] = field(default_factory=list)
-    database: str | None = None
-    table: str | None = None
-    key: tuple[Any, ...] | None = None
-
-    def add(self, kind: str, field: str | None, why: str) -> None:
-        self.problems.append((kind, field, why))
-
-    @property
-    def findings(self) -> list[Finding]:
-        r = self.record
-        return [Finding(kind, r.topic, r.partition, r.offset, field, why, self.database, self.table, self.key)
-                for kind, field, why in self.problems]
-
-
-@dataclass(frozen=True, slots=True)
-class _Schema:
-    """A registered record schema: its fields (extension fields apart) and the table it names."""
-
-    schema_id: int
-    raw: dict[str, Any]
-    parsed: Any
-    columns: tuple[dict[str, Any], ...]
-    names: tuple[str, str] | tuple[str, str, str]  # (database, table) or (problem, field, why)
-
-
-@dataclass(frozen=True, slots=True)
-class _Field:
-    name: str  # the Avro field
-    raw: dict[str, Any]
-    column: Column  # as its connect parameters describe it, named as the upstream names it
-    check: Column  # what its values and type are checked against: the upstream column when known
-    tidb_type: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """How to read one schema's records, for one upstream table (or none)."""
-
-    fields: tuple[_Field, ...]
-    bad: tuple[tuple[str, str], ...]  # fields whose type describes no column TiCDC writes, and why
-
-
-@dataclass(frozen=True, slots=True)
-class _Seen:
-    offset: int
-    digest: bytes
-    commit_ts: int | None
-
-
-def split_members(allowed: str) -> tuple[str, ...]:
-    """The members of an `allowed` parameter: split at unescaped commas, '\\,' back to ','."""
-    return tuple(m.replace("\\,", ",") for m in re.split(r"(?<!\\),", allowed)) if allowed else ()
-
-
-def column_of(name: str, type_: Any, nullable: bool) -> Column:
-    """The column a field's connect parameters describe; ValueError says what is missing."""
-    params: Any = type_.get("connect.parameters") if isinstance(type_, dict) else None
-    tt = params.get("tidb_type") if isinstance(params, dict) else None
-    if not isinstance(tt, str):
-        raise ValueError(f"the type {json.dumps(type_)} carries no connect.parameters.tidb_type")
-    unsigned, base = tt.endswith(" UNSIGNED"), tt.removesuffix(" UNSIGNED")
-    if base not in _COLUMN_TYPES or (unsigned and base not in ("INT", "BIGINT")):
-        raise ValueError(f"tidb_type {tt!r} is not one TiCDC writes")
-    kind = _COLUMN_TYPES[base]
-    extra: dict[str, Any] = {}
-    if base == "BIT":
-        extra["precision"] = int(str(params.get("length")))
-    elif base == "DECIMAL" and type_.get("logicalType") == "decimal":
-        extra = {"precision": int(type_.get("precision")), "scale": int(type_.get("scale", 0))}
-    elif base in ("ENUM", "SET"):
-        extra["members"] = split_members(str(params.get("allowed", "")))
-    return Column(name=name, type=kind, column_type=kind + (" unsigned" if unsigned else ""),
-                  nullable=nullable, unsigned=unsigned, is_json=base == "JSON", **extra)
-
-
-def _unwrap(type_: Any) -> tuple[Any, bool]:
-    """A field's type without its null union, and whether it was nullable."""
-    if isinstance(type_, list) and len(type_) == 2 and "null" in type_:
-        return type_[1 - type_.index("null")], True
-    return type_, False
-
-
-def _names_of(raw: dict[str, Any]) -> tuple[str, str] | tuple[str, str, str]:
-    name, namespace = raw.get("name"), raw.get("namespace")
-    if not isinstance(name, str) or not name or wire.sanitize_name(name) != name:
-        return ("bad-naming", "name", f"record name {name!r} is not a sanitised table name")
-    database = namespace[len(wire.NAMESPACE) + 1:] if isinstance(namespace, str) else ""
-    valid = bool(database) and wire.sanitize_name(database) == database
-    if namespace != f"{wire.NAMESPACE}.{database}" or not valid:
-        return ("bad-naming", "namespace", f"namespace {namespace!r} is not '{wire.NAMESPACE}.<database>'")
-    return database, name
-
-
-class AvroDecoder:
-    """The Decoder protocol for TiCDC's Avro. Feed each partition's records in offset order: it keeps
-    per-key state by topic and partition."""
-
-    def __init__(
-        self,
-        registry: SchemaRegistryClient,
-        *,
-        decimal_mode: wire.DecimalMode = "precise",
-        bigint_unsigned_mode: wire.UnsignedMode = "long",
-        enable_tidb_extension: bool = False,
-        lookup: Lookup | None = None,
-    ) -> None:
-        self.options = wire.AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension)
-        self._registry, self._lookup = registry, lookup
-        self._schemas: dict[int, _Schema | _Problem] = {}
-        self._subjects: dict[tuple[str, int], bool] = {}
-        self._plans: dict[tuple[int, TableSchema | None], _Plan] = {}
-        self._checked: set[tuple[Any, ...]] = set()
-        self._seen: dict[tuple[str, int], dict[tuple[Any, ...], _Seen]] = {}
-
-    def decode(self, record: Record) -> Decoded:
-        at = _At(record)
-        try:
-            return Decoded(changes=[self._decode(record, at)], findings=at.findings)
-        except _Problem as problem:
-            at.add(problem.kind, problem.field, problem.why)
-        except _Unusable:
-            pass
-        except Exception as exc:  # a decoder bug must not stop the consumer; it is reported as one
-            at.add("decoder-error", None, f"{type(exc).__name__}: {exc}")
-        return Decoded(findings=at.findings)
-
-    def _decode(self, record: Record, at: _At) -> RowChange:
-        if record.key is None and record.value is None:
-            raise _Problem("missing-key", "key", "a tombstone without a key names no row")
-        key = self._read(record, "key", at) if record.key is not None else None
-        value = self._read(record, "value", at) if record.value is not None else None
-        upstream = self._lookup(at.database or "", at.table or "") if self._lookup else None
-        if self._lookup and upstream is None:
-            at.add("bad-naming", "name", f"no upstream table {at.database}.{at.table}")
-        key_plan = self._plan(key[0], upstream) if key else None
-        value_plan = self._plan(value[0], upstream) if value else None
-        self._check(record.topic, key_plan, value_plan, value and value[0], upstream, at)
-        for plan in (key_plan, value_plan):
-            for name, why in plan.bad if plan else ():
-                at.add("type-mismatch", name, why)
-        if any(plan and plan.bad for plan in (key_plan, value_plan)):
-            raise _Unusable
-        key_image = self._image(key[1], key_plan, at) if key and key_plan else {}
-        at.key = tuple(key_image.values()) if key else None
-        if value is None or value_plan is None:
-            assert key_plan is not None
-            self._remember(record, at, None)
-            return RowChange("delete", self._table(key_plan, key_plan, at), key_image, None)
-        if key is None and upstream is not None and upstream.key:
-            at.add("missing-key", "key", f"{upstream.qualified} has key {upstream.key}; no key was sent")
-        for name, raw in key[1].items() if key else ():
-            if name in value[1] and value[1][name] != raw:
-                at.add("key-value-disagree", name, f"key {raw!r}, value {value[1][name]!r}")
-        after = self._image(value[1], value_plan, at)
-        kind, commit_ts = self._extension(value[1], at)
-        self._remember(record, at, commit_ts)
-        table = self._table(value_plan, key_plan, at)
-        return RowChange(kind, table, key_image if kind == "update" else None, after)
-
-    def _read(self, record: Record, part: Part, at: _At) -> tuple[_Schema, dict[str, Any]]:
-        data = (record.key if part == "key" else record.value) or b""
-        if len(data) < wire.HEADER.size:
-            raise _Problem("malformed", part, f"{len(data)} bytes: shorter than the 5-byte Confluent header")
-        if data[0] != wire.MAGIC:
-            raise _Problem("bad-magic", part, f"magic byte {data[0]}; Confluent's wire format starts with 0")
-        schema = self._schema(wire.HEADER.unpack_from(data)[1], part)
-        if len(schema.names) == 3:
-            kind, name, why = schema.names
-            raise _Problem(kind, name, f"{part} {why}")
-        if at.database is not None and schema.names != (at.database, at.table):
-            raise _Problem("bad-naming", "name", "key and value records name different tables")
-        at.database, at.table = schema.names
-        subject = wire.subject_of(record.topic, part)
-        if not self._registered_under(subject, schema.schema_id):
-            at.add("bad-naming", "subject", f"schema id {schema.schema_id} is not registered under "
-                   f"{subject!r} (TopicNameStrategy for topic {record.topic!r})")
-        body = io.BytesIO(data[wire.HEADER.size:])
-        try:
-            decoded = fastavro.schemaless_reader(body, schema.parsed, None)
-        except Exception as exc:  # fastavro raises many types on bad bytes
-            raise _Problem("malformed", part, f"body does not decode with schema {schema.schema_id}: "
-                           f"{type(exc).__name__}: {exc}") from None
-        left = len(data) - wire.HEADER.size - body.tell()
-        if left or not isinstance(decoded, dict):
-            raise _Problem("malformed", part, f"{left} bytes follow the record of schema {schema.schema_id}")
-        return schema, decoded
-
-    def _schema(self, schema_id: int, part: Part) -> _Schema:
-        cached = self._schemas.get(schema_id)
-        if cached is None:
-            try:
-                text = self._registry.get_schema(schema_id).schema_str
-            except SchemaRegistryError as exc:
-                if exc.http_status_code != 404:
-                    raise _Problem("registry-error", part, f"schema id {schema_id}: {exc}") from None
-                cached = _Problem("unknown-schema-id", part, f"schema id {schema_id} is not in the registry")
-            except Exception as exc:
-                raise _Problem("registry-error", part, f"schema id {schema_id}: {exc}") from None
-            else:
-                cached = self._parse(schema_id, text or "")
-            self._schemas[schema_id] = cached
-        if isinstance(cached, _Problem):
-            raise _Problem(cached.kind, part, cached.why)
-        return cached
-
-    @staticmethod
-    def _parse(schema_id: int, text: str) -> _Schema | _Problem:
-        try:
-            raw = json.loads(text)
-            if not isinstance(raw, dict) or raw.get("type") != "record":
-                raise ValueError("not a record schema")
-            parsed = fastavro.parse_schema(copy.deepcopy(raw))
-        except Exception as exc:
-            return _Problem("malformed", "schema", f"schema id {schema_id} is no Avro record: {exc}")
-        columns = tuple(f for f in raw["fields"] if f["name"] not in _EXTENSION)
-        return _Schema(schema_id, raw, parsed, columns, _names_of(raw))
-
-    def _registered_under(self, subject: str, schema_id: int) -> bool:
-        if (subject, schema_id) not in self._subjects:
-            try:
-                found = self._registry.lookup_schema(subject, self._registry.get_schema(schema_id))
-                self._subjects[subject, schema_id] = found.schema_id == schema_id
-            except SchemaRegistryError as exc:
-                if exc.http_status_code != 404:
-                    return True  # cannot tell now; asked again with the next record
-                self._subjects[subject, schema_id] = False
-        return self._subjects[subject, schema_id]
-
-    def _plan(self, schema: _Schema, upstream: TableSchema | None) -> _Plan:
-        plan = self._plans.get((schema.schema_id, upstream))
-        if plan is None:
-            names = {wire.sanitize_name(c.name): c for c in upstream.columns} if upstream else {}
-            fields, bad = [], []
-            for raw in schema.columns:
-                type_, nullable = _unwrap(raw["type"])
-                known = names.get(raw["name"])
-                try:
-                    column = column_of(known.name if known else raw["name"], type_, nullable)
-                except ValueError as exc:
-                    bad.append((raw["name"], str(exc)))
-                    continue
-                tt = type_["connect.parameters"]["tidb_type"]
-                fields.append(_Field(raw["name"], raw, column, known or column, tt))
-            plan = self._plans[schema.schema_id, upstream] = _Plan(tuple(fields), tuple(bad))
-        return plan
-
-    def _check(self, topic: str, key: _Plan | None, value: _Plan | None, schema: _Schema | None,
-               upstream: TableSchema | None, at: _At) -> None:
-        """Schema-level checks, reported with the first record that uses the schemas."""
-        ids = (topic, id(key), id(value))
-        if ids in self._checked:
-            return
-        self._checked.add(ids)
-        if value and schema:
-            self._check_extension(schema.raw["fields"], at)
-            self._check_fields(value, upstream.columns if upstream else None, at, "value")
-        if key:
-            self._check_fields(key, wire.key_columns(upstream) if upstream else None, at, "key")
-        if key and value and upstream is None:
-            types = {f.name: f.raw["type"] for f in value.fields}
-            for f in key.fields:
-                if types.get(f.name) != f.raw["type"]:
-                    at.add("key-value-disagree", f.name, "the key field is not the value's column")
-
-    def _check_extension(self, fields: list[dict[str, Any]], at: _At) -> None:
-        present = {f["name"]: f for f in fields if f["name"] in _EXTENSION}
-        for name, expected in _EXTENSION.items():
-            got = present.get(name)
-            if not self.options.enable_tidb_extension:
-                if got:
-                    at.add("extra-field", name, "the TiDB extension is off, yet the value carries it")
-            elif got is None:
-                at.add("missing-field", name, "the TiDB extension is on; the value lacks it")
-            elif got != expected:
-                at.add("type-mismatch", name, f"expected {json.dumps(expected)}, got {json.dumps(got)}")
-
-    def _check_fields(self, plan: _Plan, columns: tuple[Column, ...] | None, at: _At, part: str) -> None:
-        stray = "key-value-disagree" if part == "key" else "extra-field"
-        names = {f.name for f in plan.fields} | {name for name, _why in plan.bad}
-        for column in columns or ():
-            if wire.sanitize_name(column.name) not in names:
-                kind = "key-value-disagree" if part == "key" else "missing-field"
-                at.add(kind, column.name, f"upstream {part} column {column.name!r} has no field")
-        for f in plan.fields:
-            if columns is not None and f.check is f.column:
-                at.add(stray, f.name, f"the {part} has a field for no upstream {part} column")
-                continue
-            type_, nullable = _unwrap(f.raw["type"])
-            want = wire.avro_type(f.check, self.options)
-            # Without the upstream, INT UNSIGNED may be an int (TINYINT..MEDIUMINT) or a long (INT).
-            lax = columns is None and f.tidb_type == "INT UNSIGNED" and type_ == {**want, "type": "int"}
-            if type_ != want and not lax:
-                at.add("type-mismatch", f.name, f"expected {json.dumps(want)}, got {json.dumps(type_)}")
-            first = f.raw["type"][0] if nullable else None
-            # avro.go: ["null", T] defaulting to null, or [T, "null"] when the DEFAULT is not null
-            union = (first == "null" and f.raw.get("default", 0) is None) or (
-                first != "null" and "default" in f.raw)
-            if nullable != f.check.nullable or (nullable and not union):
-                at.add("type-mismatch", f.name, f"nullability: column nullable={f.check.nullable}, field "
-                       f"type {json.dumps(f.raw['type'])} default {json.dumps(f.raw.get('default'))}")
-
-    @staticmethod
-    def _table(plan: _Plan, key: _Plan | None, at: _At) -> TableSchema:
-        keys = tuple(f.column.name for f in key.fields) if key else ()
-        return TableSchema(at.database or "", at.table or "", tuple(f.column for f in plan.fields), keys)
-
-    def _image(self, record: dict[str, Any], plan: _Plan, at: _At) -> dict[str, Any]:
-        image, bad = {}, False
-        for f in plan.fields:
-            try:
-                image[f.column.name] = self._value(f.check, f.tidb_type, record.get(f.name))
-            except (ValueError, TypeError, ArithmeticError) as exc:
-                at.add("bad-value", f.name, f"{type(exc).__name__}: {exc}")
-                bad = True
-        if bad:
-            raise _Unusable
-        return image
-
-    @staticmethod
-    def _value(check: Column, tt: str, raw: Any) -> Any:
-        """A canonical value (refcdc.changes) from the Avro one; ValueError says why it is wrong."""
-        if raw is None:
-            return None
-        form = _TEXT_FORMS.get(tt)
-        if isinstance(raw, str) and form is not None:
-            if not form.fullmatch(raw):
-                raise ValueError(f"{raw!r} is not TiDB's text for {tt}")
-            digits = len(raw.partition(".")[2])
-            if tt in _FRACTIONS and check.fsp is not None and digits != min(check.fsp, 6):
-                raise ValueError(f"{raw!r} has {digits} fractional digits, the column's fsp is {check.fsp}")
-            if tt == "DECIMAL" and check.scale is not None and digits != check.scale:
-                raise ValueError(f"{raw!r} has {digits} digits after the point, the scale is {check.scale}")
-        if tt == "BIGINT UNSIGNED":
-            raw = int(raw) if isinstance(raw, str) else raw + 2**64 if raw < 0 else raw
-        elif tt == "BIT":
-            if len(raw) != max(1, (int.from_bytes(raw, "big").bit_length() + 7) // 8):
-                raise ValueError(f"{raw!r}: TiCDC writes BIT as its shortest big-endian bytes")
-            raw = int.from_bytes(raw, "big")
-        elif tt == "DECIMAL" and isinstance(raw, str):
-            raw = Decimal(raw)
-        valid = canonical(check, raw)
-        if tt == "FLOAT":
-            return float32(raw)
-        return raw if tt in ("JSON", "SET", "ENUM") else valid
-
-    def _extension(self, record: dict[str, Any], at: _At) -> tuple[RowKind, int | None]:
-        if not self.options.enable_tidb_extension:
-            return "insert", None
-        op, ts = record.get(wire.TIDB_OP), record.get(wire.TIDB_COMMIT_TS)
-        if op not in ("c", "u"):
-            raise _Problem("bad-value", wire.TIDB_OP, f"{op!r}: TiCDC writes 'c' (insert) or 'u' (update)")
-        if not isinstance(ts, int) or ts <= 0:
-            raise _Problem("bad-value", wire.TIDB_COMMIT_TS, f"{ts!r} is no commit timestamp")
-        physical = record.get(wire.TIDB_PHYSICAL_TIME)
-        if physical != physical_ms(ts):
-            at.add("bad-value", wire.TIDB_PHYSICAL_TIME,
-                   f"{physical!r} is not the physical part of commit ts {ts} ({physical_ms(ts)})")
-        return ("insert" if op == "c" else "update"), ts
-
-    def _remember(self, record: Record, at: _At, commit_ts: int | None) -> None:
-        """Flag exact repeats and commit timestamps going back for the record's row key."""
-        if at.key is None:
-            return  # a keyless row has no identity to follow
-        hasher = hashlib.blake2b(digest_size=16)
-        for data in (record.key, record.value):
-            hasher.update(b"\0" if data is None else b"\1" + len(data).to_bytes(8, "big") + data)
-        digest = hasher.digest()
-        seen = self._seen.setdefault((record.topic, record.partition), {})
-        ident = (at.database, at.table, at.key)
-        last = seen.get(ident)
-        if last and last.digest == digest:
-            at.add("duplicate", None, f"same key and value as offset {last.offset}")
-        if last and commit_ts is not None and last.commit_ts is not None and commit_ts < last.commit_ts:
-            at.add("out-of-order", wire.TIDB_COMMIT_TS,
-                   f"commit ts {commit_ts} comes after {last.commit_ts} (offset {last.offset}) for this key")
-        if commit_ts is None and last is not None:
-            commit_ts = last.commit_ts  # a tombstone has no timestamp: keep the key's last one
-        seen[ident] = _Seen(record.offset, digest, commit_ts)
+    def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
+        schemas = UpstreamSchemas(env.servers["upstream"])
+        registry = SchemaRegistryClient({"url": env.settings["registry_url"]})
+        view = KafkaView(
+            bootstrap=env.settings["bootstrap"],
+            decoder_factory=lambda: AvroDecoder(registry, lookup=schemas.lookup, **self.options),
+            view_server=env.servers["downstream"], upstream=env.servers["upstream"],
+            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False)
+        view.on_close(schemas.close)
+        return view

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
 from sqlalchemy.engine import URL
 
 from dsl.progress import Progress
+from dsl.schema import TableSchema
 from refcdc.changes import DdlChange, RowChange
 
 
@@ -52,6 +54,14 @@ class Decoded:
     changes: list[RowChange | DdlChange] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     watermark_ts: int | None = None  # a resolved/watermark timestamp the record announced
+
+
+class SchemaLookup(Protocol):
+    """The upstream table for strict checks. `names`: the columns the message carries, so the lookup
+    can answer with the table's version that message was written under (the upstream may have moved on)."""
+
+    def __call__(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
+        """The table, or None if the upstream has no such table."""
 
 
 class Decoder(Protocol):

@@ -7,15 +7,15 @@ pkg/sink/codec/canal). Every deviation becomes a located Finding; nothing here r
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
+from dsl.progress import Progress
 from dsl.schema import Column, TableSchema
 from refcdc.changes import DdlChange, RowChange, RowKind
 from refcdc.ddl import classify
 from refcdc.encode_canal import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, java_type, mysql_type
 from refcdc.tso import physical_ms
-from sinks.base import Decoded, Record
+from sinks.base import Decoded, Record, SchemaLookup, SinkEnvironment
 from sinks.canal_frame import (
     FIELDS,
     SHAPES,
@@ -28,9 +28,9 @@ from sinks.canal_frame import (
     set_diff,
 )
 from sinks.canal_values import column_from_type, parse_value, respelled
+from sinks.kafka_view import KafkaView
 from sinks.key_order import KeyOrder
-
-Lookup = Callable[[str, str], TableSchema | None]
+from sinks.upstream_schema import UpstreamSchemas
 
 # What Canal-JSON (as TiCDC writes it) cannot carry faithfully; the adapter declares these.
 LIMITS: dict[str, str] = {
@@ -66,7 +66,7 @@ class CanalJsonDecoder:
     Out-of-order changes still decode (the view shows what a consumer would apply); duplicates,
     and records with any other finding, yield no changes."""
 
-    def __init__(self, enable_tidb_extension: bool, lookup: Lookup | None = None) -> None:
+    def __init__(self, enable_tidb_extension: bool, lookup: SchemaLookup | None = None) -> None:
         self.enable_tidb_extension = enable_tidb_extension
         self.lookup = lookup
         self._order = KeyOrder()
@@ -219,7 +219,7 @@ class CanalJsonDecoder:
         if frame is None:
             return Decoded(findings=check.findings)
         kind, data, old, ts = frame
-        upstream = self.lookup(msg["database"], msg["table"]) if self.lookup else None
+        upstream = self.lookup(msg["database"], msg["table"], names=list(data)) if self.lookup else None
         columns = [self._column(n, msg["mysqlType"][n], upstream, check) for n in data]
         for column in upstream.columns if upstream is not None else ():
             if column.name not in data:
@@ -307,3 +307,33 @@ class CanalJsonDecoder:
 
 def _bad(check: Check) -> set[str]:
     return {f.field.rsplit(".", 1)[-1] for f in check.findings if f.field}
+
+
+class CanalJsonSink:
+    """Canal-JSON on Kafka, as TiCDC emits it; variant "tidb" adds the TiDB extension and watermarks."""
+
+    name: ClassVar[str] = "canal-json"
+    protocols: ClassVar[tuple[str, ...]] = ("kafka",)
+    variants: ClassVar[tuple[str, ...]] = ("", "tidb")
+    needs: ClassVar[tuple[str, ...]] = ("kafka",)
+    limits: ClassVar[dict[str, str]] = LIMITS
+
+    def __init__(self, variant: str = "") -> None:
+        self.variant = variant
+        self.tidb = variant == "tidb"
+
+    def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
+        return {"type": "kafka", "bootstrap": env.settings["bootstrap"], "format": "canal-json",
+                "format_options": {"enable_tidb_extension": self.tidb}, "topic": "{schema}_{table}",
+                "default_topic": "{schema}", "dispatch": "key",
+                "watermark_interval": 1.0 if self.tidb else 0}
+
+    def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
+        schemas = UpstreamSchemas(env.servers["upstream"])
+        view = KafkaView(
+            bootstrap=env.settings["bootstrap"],
+            decoder_factory=lambda: CanalJsonDecoder(self.tidb, lookup=schemas.lookup),
+            view_server=env.servers["downstream"], upstream=env.servers["upstream"],
+            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=True)
+        view.on_close(schemas.close)
+        return view

@@ -98,6 +98,7 @@ class KafkaView:
     def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder], view_server: MariaDB,
                  upstream: MariaDB, cdc_progress: Progress, topic_prefix: str, carries_ddl: bool) -> None:
         self.bootstrap, self.topic_prefix = bootstrap, topic_prefix
+        self._on_close: list[Callable[[], None]] = []
         self.view_server = view_server
         self._decoder_factory = decoder_factory
         self._writer = ViewWriter(view_server, upstream, carries_ddl=carries_ddl)
@@ -142,11 +143,17 @@ class KafkaView:
         with self._cond:
             return [*self._findings.get(None, ()), *self._findings.get(database, ())]
 
+    def on_close(self, release: Callable[[], None]) -> None:
+        """Also release this when the view closes (e.g. the adapter's upstream lookups)."""
+        self._on_close.append(release)
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
         self._consumer.close()
         self._writer.close()
+        for release in self._on_close:
+            release()
 
     # -- progress
 

@@ -9,7 +9,11 @@ from importlib.metadata import entry_points
 from sinks.base import SinkAdapter
 
 ENTRY_POINT_GROUP = "sinkmatrix.sinks"
-BUILTIN = {"mysql": "sinks.mysql:MysqlSink"}
+BUILTIN = {
+    "mysql": "sinks.mysql:MysqlSink",
+    "canal-json": "sinks.canal_json:CanalJsonSink",
+    "avro": "sinks.avro:AvroSink",
+}
 
 
 class UnknownSink(LookupError):

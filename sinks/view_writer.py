@@ -196,9 +196,11 @@ class ViewWriter:
 
     def _shape(self, table: TableSchema) -> None:
         """Make the view's table carry the change's columns (formats without DDL)."""
-        have = self._view_columns(table)
+        view_types = self._view_columns(table)
+        have = list(view_types)
         want = [c.name for c in table.columns]
-        if have and set(have) == set(want):
+        retyped = [c.name for c in table.columns if c.name in view_types and view_types[c.name] != c.type]
+        if have and set(have) == set(want) and not retyped:
             return
         upstream = self._upstream_definitions(table)
         name = f"{quote(table.database)}.{quote(table.name)}"
@@ -214,6 +216,7 @@ class ViewWriter:
                   for c in table.columns if c.name not in have]
         alters += [f"DROP COLUMN {quote(c)}" for c in have
                    if c not in want and upstream and c not in definitions]
+        alters += [f"MODIFY COLUMN {definitions[c]}" for c in retyped if c in definitions]
         if alters:
             self._schema_ddl(table, f"ALTER TABLE {name} {', '.join(alters)}", "ALTER")
             log.info("view table altered", database=table.database, table=table.name, changes=alters)
@@ -222,11 +225,13 @@ class ViewWriter:
         self._execute_ddl(DdlChange(schema=table.database, query=query, kind=kind),
                           Position(0, 0, f"view {table.qualified}"))
 
-    def _view_columns(self, table: TableSchema) -> list[str]:
+    def _view_columns(self, table: TableSchema) -> dict[str, str]:
+        """The view table's columns and their DATA_TYPE, in table order (empty: no such table)."""
         with self._admin_lock, self._admin.cursor() as cur:
-            cur.execute("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = %s "
-                        "AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION", (table.database, table.name))
-            return [row[0] for row in cur.fetchall()]
+            cur.execute("SELECT COLUMN_NAME, DATA_TYPE FROM information_schema.COLUMNS "
+                        "WHERE TABLE_SCHEMA = %s AND TABLE_NAME = %s ORDER BY ORDINAL_POSITION",
+                        (table.database, table.name))
+            return {row[0]: str(row[1]).lower() for row in cur.fetchall()}
 
     def _upstream_definitions(self, table: TableSchema) -> tuple[dict[str, str], str] | None:
         """The upstream's column definitions and CREATE TABLE statement, None if it has no such table."""

@@ -167,5 +167,8 @@ def family_id(case: tuple[Column, Any, str, int, str]) -> str:
     return f"{column.column_type}={value!r}"[:60]
 
 
-def upstream_of(table: TableSchema) -> Callable[[str, str], TableSchema | None]:
-    return lambda database, name: table if (database, name) == (table.database, table.name) else None
+def upstream_of(table: TableSchema) -> Callable[..., TableSchema | None]:
+    def lookup(database: str, name: str, names: object = None) -> TableSchema | None:
+        return table if (database, name) == (table.database, table.name) else None
+
+    return lookup

@@ -24,7 +24,7 @@ from dsl.schema import Column, TableSchema
 from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.encode_avro import AvroEncodeError, AvroEncoder, frame, schema_text
 from refcdc.tso import compose
-from sinks.avro import LIMITS, AvroDecoder
+from sinks.avro_decode import LIMITS, AvroDecoder
 from sinks.base import Decoded, Finding, Record
 
 pytestmark = pytest.mark.framework
@@ -60,7 +60,7 @@ def encoder(reg: SchemaRegistryClient, **options: Any) -> AvroEncoder:
 
 
 def decoder(reg: SchemaRegistryClient, upstream: TableSchema | None = None, **options: Any) -> AvroDecoder:
-    def lookup(db: str, name: str) -> TableSchema | None:
+    def lookup(db: str, name: str, names: Any = None) -> TableSchema | None:
         return upstream if upstream and (db, name) == (upstream.database, upstream.name) else None
 
     return AvroDecoder(reg, lookup=lookup if upstream else None, **options)

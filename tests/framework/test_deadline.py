@@ -39,7 +39,8 @@ def test_a_hung_case_fails_at_its_deadline_with_stacks_and_diagnostics(case_dir,
     env = {**os.environ, "SINKMATRIX_REPORTS": str(tmp_path), "SINKMATRIX_RUN_ID": "deadline"}
     env.pop("PYTEST_XDIST_WORKER", None)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(case_dir), "-p", "no:cacheprovider", "--timeout", "3", "-q"],
+        [sys.executable, "-m", "pytest", str(case_dir), "-p", "no:cacheprovider", "--timeout", "3", "-q",
+         "--sink", "mysql"],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     out = done.stdout + done.stderr
     assert done.returncode == 1, out

@@ -13,7 +13,8 @@ CASES = ["tests/cases/test_simple.py", "tests/cases/test_update.py", "tests/case
 
 def run(reports: Path, run_id: str, *extra: str) -> dict:
     env = {**os.environ, "SINKMATRIX_REPORTS": str(reports), "SINKMATRIX_RUN_ID": run_id}
-    done = subprocess.run([sys.executable, "-m", "pytest", *CASES, "-q", "-p", "no:cacheprovider", *extra],
+    done = subprocess.run([sys.executable, "-m", "pytest", *CASES, "-q", "-p", "no:cacheprovider",
+                           "--sink", "mysql", "--sink", "canal-json+tidb", *extra],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:]
     return json.loads((reports / run_id / "summary.json").read_text())

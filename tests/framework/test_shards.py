@@ -30,7 +30,7 @@ def test_items_without_a_record_weigh_the_median():
 
 @pytest.mark.parametrize("text", ["3", "0/2", "3/2", "a/b", "1/0"])
 def test_a_malformed_shard_is_refused_with_the_expected_form(text):
-    with pytest.raises(shards.ShardError, match="I/N|between 1 and N"):
+    with pytest.raises(shards.ShardError, match=r"I/N|between 1 and N"):
         shards.parse(text)
 
 

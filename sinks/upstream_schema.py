@@ -1,0 +1,73 @@
+"""Upstream table schemas for strict decoders: what a message's columns and types are checked against.
+
+A message is checked against the version of its table it was written under. The upstream may have
+moved on (an ALTER after the message was produced) or the lookup may lag (a message written after
+an ALTER), so every version seen is kept per table, and a lookup that names the message's columns
+gets the newest version with exactly those columns; only when none has them is the upstream asked
+again (at most every few milliseconds per table, so a CDC that really drops a column costs little).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
+from dsl.errors import UnknownTable
+from dsl.schema import TableSchema, introspect
+
+_FRESH_FOR = 0.5  # seconds the newest version is trusted by lookups that name no columns
+_ASK_EVERY = 0.05  # seconds between upstream queries for one table when no version matches
+
+
+class UpstreamSchemas:
+    """`lookup(database, table, names=None)`: the upstream table (a fitting version), or None."""
+
+    def __init__(self, upstream: Any) -> None:
+        self._engine = create_engine(upstream.url(), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._versions: dict[tuple[str, str], list[TableSchema]] = {}
+        self._asked: dict[tuple[str, str], float] = {}
+
+    def lookup(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
+        key = (database, table)
+        with self._lock:
+            versions = self._versions.setdefault(key, [])
+            if names is not None:
+                wanted = frozenset(names)
+                fitting = next((v for v in reversed(versions) if _names(v) == wanted), None)
+                if fitting is not None:
+                    return fitting
+            elif versions and time.monotonic() - self._asked.get(key, 0.0) < _FRESH_FOR:
+                return versions[-1]
+            if versions and time.monotonic() - self._asked.get(key, 0.0) < _ASK_EVERY:
+                return versions[-1]
+            return self._ask(key, versions)
+
+    def _ask(self, key: tuple[str, str], versions: list[TableSchema]) -> TableSchema | None:
+        self._asked[key] = time.monotonic()
+        try:
+            schema = introspect(self._connection(), *key)
+        except UnknownTable:
+            return versions[-1] if versions else None
+        if not versions or versions[-1] != schema:
+            versions.append(schema)
+        return schema
+
+    def _connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self._local.conn = self._engine.connect()
+        return conn
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def _names(schema: TableSchema) -> frozenset[str]:
+    return frozenset(c.name for c in schema.columns)
