@@ -32,6 +32,7 @@ class UpstreamSchemas:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._versions: dict[tuple[str, str], list[TableSchema]] = {}
+        self._opened: list[Any] = []  # every thread's connection, closed with the lookup
         self._asked: dict[tuple[str, str], float] = {}
 
     def lookup(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
@@ -63,9 +64,14 @@ class UpstreamSchemas:
         conn = getattr(self._local, "conn", None)
         if conn is None or conn.closed:
             conn = self._local.conn = self._engine.connect()
+            self._opened.append(conn)
         return conn
 
     def close(self) -> None:
+        with self._lock:
+            for conn in self._opened:
+                conn.close()
+            self._opened.clear()
         self._engine.dispose()
 
 
