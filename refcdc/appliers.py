@@ -15,8 +15,10 @@ class Applier(Protocol):
     def apply(self, txn: Transaction) -> None:
         """Add one upstream transaction to the current batch (after everything added before)."""
 
-    def apply_part(self, changes: tuple[RowChange, ...]) -> None:
-        """Apply rows of a transaction whose end comes later; nothing may be durable before flush()."""
+    def apply_part(self, changes: tuple[RowChange, ...], started_at: int) -> None:
+        """Apply rows of a transaction whose end comes later; nothing may be durable before flush().
+        `started_at`: when the transaction began in the binlog (seconds), for formats that stamp
+        every message with a commit time before the transaction's end is read."""
 
     def flush(self) -> None:
         """Make the batch durable in the sink; after it returns the checkpoint may pass it."""

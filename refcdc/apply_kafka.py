@@ -25,7 +25,7 @@ import threading
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -46,6 +46,7 @@ ENCODERS: dict[str, str] = {
 _METADATA_TIMEOUT = 30.0  # a topic created on first use must show its partitions within this
 _TOPIC_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 _TOPIC_MAX = 249
+_NOWHERE = Position(0, 0, "binlog.000000")  # a part's position until its transaction's end is read
 
 
 class KafkaSettingsError(RefCdcError):
@@ -180,7 +181,7 @@ class KafkaApplier:
             **self.settings.producer_options,
         })
         self._partitions: dict[str, int] = {}
-        self._parts: list[RowChange] = []  # rows of a transaction whose end comes later
+        self._part_ts: int | None = None  # the commit timestamp of a transaction sent in parts
         self._position: Position | None = None
         self._tables: set[tuple[str, str]] = set()  # tables seen, for watermarks
         self._failure: DeliveryError | None = None
@@ -199,20 +200,27 @@ class KafkaApplier:
     # -- Applier protocol
 
     def apply(self, txn: Transaction) -> None:
-        if self._parts:
-            txn = replace(txn, changes=(*self._parts, *txn.changes))
-            self._parts = []
         with self._batch_lock:
             self._in_batch = True
             self._position = txn.end
-            commit_ts = self._clock.next(txn.commit_time)
+            # a transaction sent in parts keeps the timestamp its first part was stamped with
+            commit_ts = self._part_ts if self._part_ts is not None else \
+                self._clock.next(txn.commit_time)
+            self._part_ts = None
             for message in self._encoder.encode(txn, commit_ts):
                 self._send(message)
             self._unmarked = True
 
-    def apply_part(self, changes: tuple[RowChange, ...]) -> None:
-        # Messages carry the commit timestamp, known only at the transaction's end: keep the rows.
-        self._parts.extend(changes)
+    def apply_part(self, changes: tuple[RowChange, ...], started_at: int = 0) -> None:
+        # Sent at once, so Kafka and the consumers work while the rest is read; the whole
+        # transaction is stamped with one commit timestamp, fixed by its first part.
+        with self._batch_lock:
+            self._in_batch = True
+            if self._part_ts is None:
+                self._part_ts = self._clock.next(started_at)
+            part = Transaction(changes=changes, end=self._position or _NOWHERE, commit_time=started_at)
+            for message in self._encoder.encode(part, self._part_ts):
+                self._send(message)
 
     def flush(self) -> None:
         with self._batch_lock:

@@ -106,7 +106,7 @@ class MysqlApplier:
             else:
                 self._ddl(change)
 
-    def apply_part(self, changes: tuple[RowChange, ...]) -> None:
+    def apply_part(self, changes: tuple[RowChange, ...], started_at: int = 0) -> None:
         # executed now, inside the downstream transaction that flush() commits
         for change in changes:
             self._row(change)

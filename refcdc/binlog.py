@@ -45,6 +45,7 @@ class Fragment:
 
     changes: tuple[RowChange, ...]
     position: Position
+    started_at: int  # seconds since the epoch: when the transaction's first event was written
 
 
 Item = Transaction | Progress | Fragment
@@ -56,25 +57,26 @@ FRAGMENT_ROWS = 5000
 class _Open:
     """The transaction being read: its GTID, changes so far, and whether it is open at all."""
 
-    __slots__ = ("changes", "fragmented", "gtid", "open")
+    __slots__ = ("changes", "fragmented", "gtid", "open", "started_at")
 
     def __init__(self) -> None:
         self.open = False
         self.fragmented = False  # rows were handed over already: the end must commit them
         self.gtid: str | None = None
+        self.started_at = 0
         self.changes: list[RowChange | DdlChange] = []
 
-    def begin(self, gtid: str | None = None) -> None:
+    def begin(self, gtid: str | None = None, at: int = 0) -> None:
         if not self.open:
             self.open, self.changes, self.fragmented = True, [], False
-            self.gtid = gtid
+            self.gtid, self.started_at = gtid, at
         elif gtid is not None:
             self.gtid = gtid
 
     def fragment(self, position: Position) -> Fragment:
         changes = tuple(self.changes)
         self.changes, self.fragmented = [], True
-        return Fragment(changes, position)  # type: ignore[arg-type]
+        return Fragment(changes, position, self.started_at)  # type: ignore[arg-type]
 
     def end(self, position: Position, commit_time: int) -> Item:
         changes, gtid, fragmented = tuple(self.changes), self.gtid, self.fragmented
@@ -143,7 +145,7 @@ class BinlogReader:
         if isinstance(event, XidEvent):
             return txn.end(self.position, event.timestamp)
         if isinstance(event, MariadbGtidEvent | GtidEvent):
-            txn.begin(str(event.gtid))
+            txn.begin(str(event.gtid), int(event.timestamp))
             return None
         if isinstance(event, QueryEvent):
             return self._query(event, txn)

@@ -141,7 +141,8 @@ class Server:
             if isinstance(first, _Failed):
                 raise first.error
             if isinstance(first, Fragment):
-                applier.apply_part(first.changes)  # no commit, checkpoint or progress until its end
+                # no commit, checkpoint or progress until its end
+                applier.apply_part(first.changes, first.started_at)
                 continue
             self._deliver(applier, batch, rows)  # type: ignore[arg-type]
         raise Stopping()

@@ -51,11 +51,11 @@ class Malformed(Exception):
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:  # Go keeps the last silently; TiCDC never writes one twice
-            raise Malformed(f"the key {key!r} appears twice in one object", key)
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # Go keeps the last silently; TiCDC never writes one twice
+        seen: set[str] = set()
+        key = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise Malformed(f"the key {key!r} appears twice in one object", key)
     return obj
 
 
@@ -63,12 +63,15 @@ def _reject_constant(name: str) -> Any:
     raise Malformed(f"{name} is not JSON")
 
 
+# one decoder for every record: json.loads with hooks would build a new one per call
+_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+
+
 def parse_record(value: bytes | None) -> dict[str, Any]:
     if value is None:
         raise Malformed("a tombstone (null value): Canal-JSON deletes are messages, never tombstones")
     try:
-        doc = json.loads(value.decode("utf-8"), object_pairs_hook=_unique_keys,
-                         parse_constant=_reject_constant)
+        doc = _JSON.decode(value.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise Malformed(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except RecursionError:

@@ -7,6 +7,7 @@ pkg/sink/codec/canal). Every deviation becomes a located Finding; nothing here r
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from dsl.progress import Progress
@@ -27,7 +28,7 @@ from sinks.canal_frame import (
     parse_record,
     set_diff,
 )
-from sinks.canal_values import column_from_type, parse_value, respelled
+from sinks.canal_values import Reader, column_from_type, reader
 from sinks.kafka_view import KafkaView
 from sinks.key_order import KeyOrder
 from sinks.upstream_schema import UpstreamSchemas
@@ -71,6 +72,8 @@ class CanalJsonDecoder:
         self.lookup = lookup
         self._order = KeyOrder()
         self._schemas: dict[tuple[Any, ...], TableSchema] = {}
+        self._shapes: dict[tuple[Any, ...], tuple[list[Column], TableSchema, list[Any], Any]] = {}
+        self._readers: dict[int, tuple[list[Column], list[Reader]]] = {}  # per shape's column list
 
     def decode(self, record: Record) -> Decoded:
         check = Check(record)
@@ -220,10 +223,7 @@ class CanalJsonDecoder:
             return Decoded(findings=check.findings)
         kind, data, old, ts = frame
         upstream = self.lookup(msg["database"], msg["table"], names=list(data)) if self.lookup else None
-        columns = [self._column(n, msg["mysqlType"][n], upstream, check) for n in data]
-        for column in upstream.columns if upstream is not None else ():
-            if column.name not in data:
-                check("type-mismatch", "mysqlType", f"the upstream column {column.name} is missing")
+        columns, table = self._resolve(msg, data, upstream, check)
         if check.findings:
             return Decoded(findings=check.findings)
         after = self._values(columns, data, "data", check)
@@ -233,7 +233,6 @@ class CanalJsonDecoder:
             if written != expected and column.name not in _bad(check):
                 check("type-mismatch", f"sqlType.{column.name}", f"{written}, but TiCDC writes "
                       f"{expected} for {mysql_type(column)} {data[column.name]!r}")
-        table = self._schema(msg["database"], msg["table"], columns, msg["pkNames"] or [], upstream)
         check.key = tuple(after.get(k) for k in table.key)
         if check.findings:
             return Decoded(findings=check.findings)
@@ -254,7 +253,34 @@ class CanalJsonDecoder:
             RowChange(kind, table, before, after)
         return Decoded(changes=[change], findings=check.findings)
 
-    def _column(self, name: str, text: str, upstream: TableSchema | None, check: Check) -> Column:
+    def _resolve(self, msg: dict[str, Any], data: dict[str, Any], upstream: TableSchema | None,
+                 check: Check) -> tuple[list[Column], TableSchema]:
+        """Columns and table of a message, checked against the upstream; memoised per message shape
+        (most messages of a table look alike), with the shape's findings replayed each time."""
+        types = msg["mysqlType"]
+        pk = msg["pkNames"] or []
+        shape = (msg["database"], msg["table"], tuple(data), tuple(types.items()), tuple(pk), id(upstream))
+        hit = self._shapes.get(shape)
+        if hit is None or hit[3] is not upstream:
+            notes: list[tuple[str, str | None, str]] = []
+
+            def note(kind: str, field: str | None, why: str) -> None:
+                notes.append((kind, field, why))
+
+            columns = [self._column(n, types[n], upstream, note) for n in data]
+            for column in upstream.columns if upstream is not None else ():
+                if column.name not in data:
+                    note("type-mismatch", "mysqlType", f"the upstream column {column.name} is missing")
+            table = self._schema(msg["database"], msg["table"], columns, pk, upstream)
+            if len(self._shapes) > 4096:
+                self._shapes.clear()
+            hit = self._shapes[shape] = (columns, table, notes, upstream)
+        for kind, field, why in hit[2]:
+            check(kind, field, why)
+        return hit[0], hit[1]
+
+    def _column(self, name: str, text: str, upstream: TableSchema | None,
+                check: Callable[[str, str | None, str], None]) -> Column:
         column = column_from_type(name, text)
         if column is None:
             check("bad-value", f"mysqlType.{name}", f"{text!r} is not a type TiCDC writes")
@@ -274,22 +300,27 @@ class CanalJsonDecoder:
     def _values(self, columns: list[Column], image: dict[str, Any], name: str,
                 check: Check) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for column in columns:
-            where, raw = f"{name}[0].{column.name}", image[column.name]
+        readers = self._readers.get(id(columns))
+        if readers is None or readers[0] is not columns:
+            readers = self._readers[id(columns)] = (columns, [reader(c) for c in columns])
+        for column, read in zip(columns, readers[1], strict=True):
+            raw = image[column.name]
             values[column.name] = None
             if raw is None:
                 if not column.nullable:
-                    check("bad-value", where, "NULL in a NOT NULL column")
+                    check("bad-value", f"{name}[0].{column.name}", "NULL in a NOT NULL column")
             elif type(raw) is not str:
-                check("wrong-type", where, f"{describe(raw)}, expected a string or null")
+                check("wrong-type", f"{name}[0].{column.name}", f"{describe(raw)}, expected a string or null")
             else:
                 try:
-                    values[column.name] = value = parse_value(column, raw)
+                    values[column.name], spelled = read(raw)
                 except (ValueError, ArithmeticError, RecursionError) as exc:
-                    check("bad-value", where, f"{raw[:80]!r} is not a {mysql_type(column)}: {exc}")
+                    check("bad-value", f"{name}[0].{column.name}",
+                          f"{raw[:80]!r} is not a {mysql_type(column)}: {exc}")
                     continue
-                if (spelled := respelled(column, value, raw)) is not None:
-                    check("bad-value", where, f"{raw[:80]!r}: TiCDC writes this value as {spelled[:80]!r}")
+                if spelled is not None:
+                    check("bad-value", f"{name}[0].{column.name}",
+                          f"{raw[:80]!r}: TiCDC writes this value as {spelled[:80]!r}")
         return values
 
     def _schema(self, database: str, name: str, columns: list[Column], pk: list[str],

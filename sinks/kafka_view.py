@@ -18,6 +18,7 @@ transport overflow — a Finding, and the reason every wait fails — never as c
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from collections import deque
@@ -42,6 +43,7 @@ log = structlog.get_logger(__name__)
 
 _DISCOVER_EVERY = 1.0
 _BATCH = 1000
+_APPLY_QUEUE = 4  # batches decoded ahead of the writer
 _POLL = 0.05
 _REQUEST_TIMEOUT = 10.0
 _OUT_OF_RANGE = (KafkaError.OFFSET_OUT_OF_RANGE, KafkaError._AUTO_OFFSET_RESET)
@@ -49,6 +51,15 @@ OVERFLOW_HINT = ("(its partitions keep ≈5 MB): produce less per cell (smaller 
                  "cell on the compose backend with a real broker")
 
 TP = tuple[str, int]
+
+
+@dataclass
+class _Batch:
+    """Decoded records on their way to the writer thread."""
+
+    offsets: list[tuple[_Partition, int]]
+    items: list[Item]
+    findings: list[Finding]
 
 
 @dataclass(eq=False)
@@ -126,7 +137,13 @@ class KafkaView:
         })
         self.progress = KafkaProgress(self, cdc_progress)
         self._thread = threading.Thread(target=self._run, name="kafka-view", daemon=True)
+        # Applying waits on the view database with the GIL released: a writer thread of its own
+        # lets the consumer decode the next batch meanwhile. One writer, FIFO: order is kept.
+        self._applying: queue.Queue[_Batch | None] = queue.Queue(maxsize=_APPLY_QUEUE)
+        self._writer_thread = threading.Thread(target=self._apply_loop, name="kafka-view-writer",
+                                               daemon=True)
         self.discover()
+        self._writer_thread.start()
         self._thread.start()
 
     # -- SinkView
@@ -150,6 +167,8 @@ class KafkaView:
     def close(self) -> None:
         self._stop.set()
         self._thread.join(timeout=10)
+        self._applying.put(None)
+        self._writer_thread.join(timeout=10)
         self._consumer.close()
         self._writer.close()
         for release in self._on_close:
@@ -309,15 +328,35 @@ class KafkaView:
                 part.held.append((record, decoded))
             else:
                 self._admit(part, record, decoded, ready)
-        findings += self._writer.write([Item(record, decoded.changes if apply else ())
-                                        for _, record, decoded, apply in ready])
-        with self._cond:
-            for part, record, _, _ in ready:
-                part.applied = record.offset + 1
-            for finding in findings:
-                self._findings.setdefault(finding.database, []).append(finding)
-            self.batches += 1
-            self._cond.notify_all()
+        batch = _Batch([(part, record.offset) for part, record, _, _ in ready],
+                       [Item(record, decoded.changes if apply else ())
+                        for _, record, decoded, apply in ready], findings)
+        while not self._stop.is_set():  # back-pressure: wait while the writer is behind
+            try:
+                self._applying.put(batch, timeout=_POLL)
+                return
+            except queue.Full:
+                if self.failure:
+                    raise ViewBroken(self.failure) from None
+
+    def _apply_loop(self) -> None:
+        """The writer thread: apply batches in the order the consumer handed them over."""
+        while (batch := self._applying.get()) is not None:
+            try:
+                findings = batch.findings + self._writer.write(batch.items)
+            except Exception as exc:  # the view is dead: every wait must say so at once
+                log.error("kafka view writer stopped", error=str(exc), exc_info=True)
+                with self._cond:
+                    self.failure = self.failure or f"the Kafka view's writer stopped: {exc}"
+                    self._cond.notify_all()
+                return
+            with self._cond:
+                for part, offset in batch.offsets:
+                    part.applied = offset + 1
+                for finding in findings:
+                    self._findings.setdefault(finding.database, []).append(finding)
+                self.batches += 1
+                self._cond.notify_all()
 
     def _decode(self, part: _Partition, record: Record) -> Decoded:
         try:

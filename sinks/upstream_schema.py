@@ -31,7 +31,7 @@ class UpstreamSchemas:
         self._engine = create_engine(upstream.url(), poolclass=NullPool, isolation_level="AUTOCOMMIT")
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._versions: dict[tuple[str, str], list[TableSchema]] = {}
+        self._versions: dict[tuple[str, str], list[tuple[frozenset[str], TableSchema]]] = {}
         self._opened: list[Any] = []  # every thread's connection, closed with the lookup
         self._asked: dict[tuple[str, str], float] = {}
 
@@ -41,23 +41,26 @@ class UpstreamSchemas:
             versions = self._versions.setdefault(key, [])
             if names is not None:
                 wanted = frozenset(names)
-                fitting = next((v for v in reversed(versions) if _names(v) == wanted), None)
+                if versions and versions[-1][0] == wanted:  # the usual case: the newest fits
+                    return versions[-1][1]
+                fitting = next((v for names, v in reversed(versions) if names == wanted), None)
                 if fitting is not None:
                     return fitting
             elif versions and time.monotonic() - self._asked.get(key, 0.0) < _FRESH_FOR:
-                return versions[-1]
+                return versions[-1][1]
             if versions and time.monotonic() - self._asked.get(key, 0.0) < _ASK_EVERY:
-                return versions[-1]
+                return versions[-1][1]
             return self._ask(key, versions)
 
-    def _ask(self, key: tuple[str, str], versions: list[TableSchema]) -> TableSchema | None:
+    def _ask(self, key: tuple[str, str], versions: list[tuple[frozenset[str], TableSchema]]
+             ) -> TableSchema | None:
         self._asked[key] = time.monotonic()
         try:
             schema = introspect(self._connection(), *key)
         except UnknownTable:
-            return versions[-1] if versions else None
-        if not versions or versions[-1] != schema:
-            versions.append(schema)
+            return versions[-1][1] if versions else None
+        if not versions or versions[-1][1] != schema:
+            versions.append((frozenset(c.name for c in schema.columns), schema))
         return schema
 
     def _connection(self) -> Any:
@@ -74,6 +77,3 @@ class UpstreamSchemas:
             self._opened.clear()
         self._engine.dispose()
 
-
-def _names(schema: TableSchema) -> frozenset[str]:
-    return frozenset(c.name for c in schema.columns)

@@ -76,6 +76,7 @@ class ViewWriter:
         self._databases: set[str] = set()  # known to exist in the view
         self._dropped: set[str] = set()  # dropped upstream: later changes to them are moot
         self._interned: dict[TableSchema, TableSchema] = {}
+        self._by_id: dict[int, tuple[TableSchema, TableSchema]] = {}  # id -> (that object, its interned)
         self._shaped: set[int] = set()  # interned schemas whose columns the view table has
         self._run: list[tuple[Record, tuple[RowChange, ...]]] = []
         self._findings: list[Finding] = []
@@ -120,7 +121,14 @@ class ViewWriter:
         if schema in self._dropped:
             return None
         # One schema object per distinct table shape: the applier caches statements per object.
-        table = self._interned.setdefault(change.table, change.table)
+        # Decoders mostly hand out the same object again: look it up by identity first.
+        pinned = self._by_id.get(id(change.table))
+        if pinned is None or pinned[0] is not change.table:
+            if len(self._by_id) > 4096:  # a decoder that makes a new object per record
+                self._by_id.clear()
+            pinned = self._by_id[id(change.table)] = (
+                change.table, self._interned.setdefault(change.table, change.table))
+        table = pinned[1]
         if table is not change.table:
             change = replace(change, table=table)
         self.ensure_database(schema)
