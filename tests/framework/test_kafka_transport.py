@@ -669,3 +669,20 @@ def test_a_partition_truncated_past_what_the_view_read_is_found_by_its_low_water
         sink.close()
         if view is not None:
             view.close()
+
+
+def test_a_transaction_sent_in_parts_is_produced_early_with_one_commit_timestamp(kafka: KafkaHost) -> None:
+    db = unique("parts")
+    t = table(db)
+    sink = applier(kafka)
+    try:
+        sink.apply_part(tuple(insert(t, i) for i in range(3)), int(time.time()))
+        sink.apply_part(tuple(insert(t, i) for i in range(3, 6)), int(time.time()))
+        sink.flush()  # the parts reach the broker before the transaction's end is read
+        assert sum(len(ms) for ms in read_topic(kafka, f"{db}_t").values()) == 6
+        sink.apply(txn(insert(t, 6)))
+        sink.flush()
+        stamps = {m["ts"] for ms in read_topic(kafka, f"{db}_t").values() for m in ms}
+        assert len(stamps) == 1
+    finally:
+        sink.close()
