@@ -169,6 +169,8 @@ class KafkaView:
         self._thread.join(timeout=10)
         self._applying.put(None)
         self._writer_thread.join(timeout=10)
+        # an admin client left for the garbage collector keeps reconnecting to the stopped brokers
+        self._admin = None  # type: ignore[assignment]
         self._consumer.close()
         self._writer.close()
         for release in self._on_close:

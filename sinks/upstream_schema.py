@@ -21,7 +21,7 @@ from dsl.errors import UnknownTable
 from dsl.schema import TableSchema, introspect
 
 _FRESH_FOR = 0.5  # seconds the newest version is trusted by lookups that name no columns
-_ASK_EVERY = 0.05  # seconds between upstream queries for one table when no version matches
+_ASK_EVERY = 0.05  # seconds between upstream queries for one column set no version has
 
 
 class UpstreamSchemas:
@@ -34,22 +34,29 @@ class UpstreamSchemas:
         self._versions: dict[tuple[str, str], list[tuple[frozenset[str], TableSchema]]] = {}
         self._opened: list[Any] = []  # every thread's connection, closed with the lookup
         self._asked: dict[tuple[str, str], float] = {}
+        self._missed: dict[tuple[tuple[str, str], frozenset[str]], float] = {}
 
     def lookup(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
         key = (database, table)
         with self._lock:
             versions = self._versions.setdefault(key, [])
-            if names is not None:
-                wanted = frozenset(names)
-                if versions and versions[-1][0] == wanted:  # the usual case: the newest fits
+            if names is None:
+                if versions and time.monotonic() - self._asked.get(key, 0.0) < _FRESH_FOR:
                     return versions[-1][1]
-                fitting = next((v for names, v in reversed(versions) if names == wanted), None)
-                if fitting is not None:
-                    return fitting
-            elif versions and time.monotonic() - self._asked.get(key, 0.0) < _FRESH_FOR:
+                return self._ask(key, versions)
+            wanted = frozenset(names)
+            if versions and versions[-1][0] == wanted:  # the usual case: the newest fits
                 return versions[-1][1]
-            if versions and time.monotonic() - self._asked.get(key, 0.0) < _ASK_EVERY:
+            fitting = next((v for names, v in reversed(versions) if names == wanted), None)
+            if fitting is not None:
+                return fitting
+            # No version has these columns. A message written after an ALTER finds the upstream
+            # altered already (the CDC saw the ALTER after it committed), so ask; but a CDC that
+            # really sends a wrong column set would ask on every message: once per set and pause.
+            missed = (key, wanted)
+            if versions and time.monotonic() - self._missed.get(missed, -_ASK_EVERY) < _ASK_EVERY:
                 return versions[-1][1]
+            self._missed[missed] = time.monotonic()
             return self._ask(key, versions)
 
     def _ask(self, key: tuple[str, str], versions: list[tuple[frozenset[str], TableSchema]]
