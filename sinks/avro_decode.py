@@ -80,6 +80,11 @@ _COLUMN_TYPES = {"INT": "int", "BIGINT": "bigint", "FLOAT": "float", "DOUBLE": "
                  "TIMESTAMP": "timestamp", "TIME": "time", "YEAR": "year"}
 
 
+_PLAIN_INTEGERS = {"INT", "BIGINT", "INT UNSIGNED", "TINYINT", "SMALLINT", "MEDIUMINT",
+                   "TINYINT UNSIGNED", "SMALLINT UNSIGNED", "MEDIUMINT UNSIGNED"}  # YEAR: its own range
+_PLAIN_TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
+
+
 class _Unusable(Exception):
     """The record's violations are reported already and leave it unusable."""
 
@@ -206,6 +211,7 @@ class AvroDecoder:
     ) -> None:
         self.options = wire.AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension)
         self._registry, self._lookup = registry, lookup
+        self._tables: dict[tuple[Any, ...], tuple[_Plan, _Plan | None, TableSchema]] = {}
         self._schemas: dict[int, _Schema | _Problem] = {}
         self._subjects: dict[tuple[str, int], bool] = {}
         self._plans: dict[tuple[int, TableSchema | None], _Plan] = {}
@@ -400,10 +406,17 @@ class AvroDecoder:
                 at.add("type-mismatch", f.name, f"nullability: column nullable={f.check.nullable}, field "
                        f"type {json.dumps(f.raw['type'])} default {json.dumps(f.raw.get('default'))}")
 
-    @staticmethod
-    def _table(plan: _Plan, key: _Plan | None, at: _At) -> TableSchema:
-        keys = tuple(f.column.name for f in key.fields) if key else ()
-        return TableSchema(at.database or "", at.table or "", tuple(f.column for f in plan.fields), keys)
+    def _table(self, plan: _Plan, key: _Plan | None, at: _At) -> TableSchema:
+        # one object per plan pair: consumers cache statements per table object
+        slot = (id(plan), id(key), at.database, at.table)
+        hit = self._tables.get(slot)
+        if hit is None or hit[0] is not plan or hit[1] is not key:
+            keys = tuple(f.column.name for f in key.fields) if key else ()
+            table = TableSchema(at.database or "", at.table or "", tuple(f.column for f in plan.fields), keys)
+            if len(self._tables) > 4096:
+                self._tables.clear()
+            hit = self._tables[slot] = (plan, key, table)
+        return hit[2]
 
     def _image(self, record: dict[str, Any], plan: _Plan, at: _At) -> dict[str, Any]:
         image, bad = {}, False
@@ -422,6 +435,14 @@ class AvroDecoder:
         """A canonical value (refcdc.changes) from the Avro one; ValueError says why it is wrong."""
         if raw is None:
             return None
+        if type(raw) is int and tt in _PLAIN_INTEGERS:  # most values: a range check is all there is
+            bits = check.bits or 64
+            low, high = (0, 2**bits - 1) if check.unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+            if not low <= raw <= high:
+                raise ValueError(f"{raw} is out of range for {check.column_type}")
+            return raw
+        if type(raw) is str and tt == "TEXT" and check.type in _PLAIN_TEXT:
+            return raw
         form = _TEXT_FORMS.get(tt)
         if isinstance(raw, str) and form is not None:
             if not form.fullmatch(raw):
