@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger(__name__)
 
-_DISCOVER_EVERY = 1.0
+_DISCOVER_EVERY = 0.25  # seconds between looks for new topics (a new table's rows wait for it)
 _BATCH = 1000
 _APPLY_QUEUE = 4  # batches decoded ahead of the writer
 _POLL = 0.05
