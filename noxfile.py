@@ -19,10 +19,12 @@ SINKS = tomllib.loads(Path("matrix/axes.toml").read_text())["sinks"]
 WORKERS = os.environ.get("SINKMATRIX_WORKERS", "auto")
 # One run per nox invocation: each sink's pytest writes a part of it, `report` merges the parts.
 RUN = os.environ.get("SINKMATRIX_RUN_ID") or f"{datetime.now(UTC):%Y%m%d-%H%M%S}-{os.urandom(2).hex()}"
+REPORTS = Path(os.environ.get("SINKMATRIX_REPORTS") or "reports")
 
 
 def install(session: nox.Session) -> None:
-    session.install("-e", ".[dev]")
+    if session.venv_backend != "none":  # `--no-venv` runs in an environment that has it already
+        session.install("-e", ".[dev]")
 
 
 @nox.session
@@ -40,11 +42,11 @@ def matrix(session: nox.Session, sink: str) -> None:
 def report(session: nox.Session) -> None:
     """Merge this invocation's matrix runs into one report (runs after the matrix sessions)."""
     install(session)
-    parts = sorted(str(p) for p in Path("reports", RUN, "parts").glob("*") if p.is_dir())
+    parts = sorted(str(p) for p in (REPORTS / RUN / "parts").glob("*") if p.is_dir())
     if not parts:
         session.skip("no matrix run in this invocation")
-    session.run("python", "-m", "reports.merge", "--latest", f"reports/{RUN}", *parts)
-    session.run("python", "-m", "reports.triage", f"reports/{RUN}", success_codes=[0, 1])
+    session.run("python", "-m", "reports.merge", "--latest", str(REPORTS / RUN), *parts)
+    session.run("python", "-m", "reports.triage", str(REPORTS / RUN), success_codes=[0, 1])
 
 
 @nox.session
