@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import struct
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -44,8 +44,8 @@ class ColumnDiff:
 
 _Canon = Callable[[Column, Any], Any]
 _FAMILIES: dict[str, _Canon] = {}
-_DIFFERS = "values differ"
-_SHOWN = 60  # longer strings and bytes are cut in messages
+DIFFERS = "values differ"
+SHOWN = 60  # longer strings and bytes are cut in messages
 
 
 def _family(*types: str) -> Callable[[_Canon], _Canon]:
@@ -240,7 +240,7 @@ def _year(column: Column, value: Any) -> int:
 
 
 @_family("bit")
-def _bit(column: Column, value: Any) -> int:
+def bit_value(column: Column, value: Any) -> int:
     # bool is accepted: BIT(1) is the usual flag column and tests write True/False into it.
     if not isinstance(value, int):
         value = int.from_bytes(_binary(column, value), "big")
@@ -360,12 +360,12 @@ def _compare(column: Column, expected: Any, actual: Any) -> str | None:
     a, b = sides
     if a == b:
         return None
-    if isinstance(a, str | bytes) and type(a) is type(b) and max(len(a), len(b)) > _SHOWN:
+    if isinstance(a, str | bytes) and type(a) is type(b) and max(len(a), len(b)) > SHOWN:
         # Long values are cut in messages, so say where they part.
         at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), None)
         return f"first difference at offset {min(len(a), len(b)) if at is None else at}" + (
             f" (lengths {len(a)} and {len(b)})")
-    return _DIFFERS
+    return DIFFERS
 
 
 def diff_row(
@@ -382,78 +382,14 @@ def diff_row(
         elif exp is MISSING:
             why = "only in the actual row"
         else:
-            why = _compare(_column_of(schema, name), exp, act)
+            why = _compare(column_of(schema, name), exp, act)
         if why is not None:
             diffs.append(ColumnDiff(name, exp, act, why))
     return diffs
 
 
-def _column_of(schema: TableSchema, name: str) -> Column:
+def column_of(schema: TableSchema, name: str) -> Column:
     return schema.by_name.get(name) or Column(name=name, type="", column_type="")
 
 
-def _format_time(span: timedelta) -> str:
-    sign = "-" if span < timedelta(0) else ""
-    seconds, micros = divmod(abs(span) // timedelta(microseconds=1), 1_000_000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    fraction = f".{micros:06d}" if micros else ""
-    return f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}{fraction}"
-
-
-def _cut(value: str | bytes, unit: str) -> str:
-    if len(value) <= _SHOWN:
-        return repr(value)
-    return f"{value[:_SHOWN]!r}… ({len(value)} {unit})"
-
-
-def _render_python(value: Any) -> str:
-    # Strings always quoted and bytes always b'..', so unquoted text is never a string.
-    if isinstance(value, str):
-        return _cut(value, "chars")
-    if isinstance(value, bytes | bytearray | memoryview):
-        return _cut(bytes(value), "bytes")
-    if isinstance(value, datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return _format_time(value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, set | frozenset):
-        return "{" + ", ".join(sorted(_render_python(v) for v in value)) + "}"
-    if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True, default=str)
-    return repr(value)
-
-
-def render(column: Column, value: Any) -> str:
-    """A readable, unambiguous rendering of `value` for messages: NULL, 'text', b'..', 0x.. bits."""
-    if value is None:
-        return "NULL"
-    if column.type == "bit" and value is not MISSING:
-        try:
-            number = _bit(column, value)
-        except ValueError:
-            return _render_python(value)
-        return f"0x{number:0{max(1, ((column.bits or 1) + 3) // 4)}x}"
-    return _render_python(value)
-
-
-def format_mismatch(
-    schema: TableSchema, key: Mapping[str, Any], diffs: Sequence[ColumnDiff]
-) -> str:
-    """A column-level diff: table, key, then each differing column's expected and actual value."""
-    shown_key = ", ".join(f"{k}={render(_column_of(schema, k), v)}" for k, v in key.items())
-    count = f"{len(diffs)} column differs" if len(diffs) == 1 else f"{len(diffs)} columns differ"
-    lines = [f"table {schema.qualified} key ({shown_key}): {count}"]
-    for diff in diffs:
-        column = _column_of(schema, diff.column)
-        exp, act = render(column, diff.expected), render(column, diff.actual)
-        if exp == act:  # same text, different representation: name the Python types
-            exp += f" ({type(diff.expected).__name__})"
-            act += f" ({type(diff.actual).__name__})"
-        note = "" if diff.why == _DIFFERS else f" ({diff.why})"
-        lines.append(f"  {diff.column}: expected {exp}, actual {act}{note}")
-    return "\n".join(lines)
+# How differences read in messages lives in dsl.diffs; re-exported for callers of this module.

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import structlog
 
-from dsl import compare
+from dsl import diffs
 from dsl.errors import CheckFailed, SinkProtocolError, WaitTimeout
 from dsl.verify import Expected, KeyOutcome, Verdict
 
@@ -56,7 +56,7 @@ def raise_if_different(verdict: Verdict) -> None:
     different = verdict.different
     if not different:
         return
-    parts = [compare.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)),
+    parts = [diffs.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)),
                                      list(o.diffs)) for o in different[:_SHOW]]
     more = f"\n… and {len(different) - _SHOW} more keys differ" if len(different) > _SHOW else ""
     head = f"{len(different)} of {verdict.checked} rows differ in the sink\n" if len(different) > 1 else ""

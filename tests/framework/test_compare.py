@@ -16,9 +16,8 @@ from dsl.compare import (
     canonical,
     diff_row,
     equal,
-    format_mismatch,
-    render,
 )
+from dsl.diffs import format_mismatch, render
 from dsl.schema import Column, TableSchema
 
 pytestmark = pytest.mark.framework
