@@ -24,20 +24,24 @@ def is_str(v: Any) -> bool:
     return type(v) is str
 
 
-def _null_or(of: Callable[[Any], bool], container: type) -> Callable[[Any], bool]:
+def _null_or(kind: type, container: type) -> Callable[[Any], bool]:
+    """null, or a `container` whose items are all exactly of type `kind` (bool is no int here)."""
     def check(v: Any) -> bool:
-        items = v.values() if isinstance(v, dict) else v
-        return v is None or (type(v) is container and all(of(x) for x in items))
+        if v is None:
+            return True
+        if type(v) is not container:
+            return False
+        return not set(map(type, v.values() if container is dict else v)) - {kind}
     return check
 
 
 SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "id": (is_int, "an integer"), "database": (is_str, "a string"), "table": (is_str, "a string"),
-    "pkNames": (_null_or(is_str, list), "null or an array of strings"),
+    "pkNames": (_null_or(str, list), "null or an array of strings"),
     "isDdl": (lambda v: type(v) is bool, "true or false"), "type": (is_str, "a string"),
     "es": (is_int, "an integer"), "ts": (is_int, "an integer"), "sql": (is_str, "a string"),
-    "sqlType": (_null_or(is_int, dict), "null or an object of integers"),
-    "mysqlType": (_null_or(is_str, dict), "null or an object of strings"),
+    "sqlType": (_null_or(int, dict), "null or an object of integers"),
+    "mysqlType": (_null_or(str, dict), "null or an object of strings"),
     "_tidb": (lambda v: type(v) is dict, "an object"),
 }
 
