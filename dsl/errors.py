@@ -70,11 +70,19 @@ class NotWaited(DslError):
         super().__init__(f"{what} has not been waited for: call .wait() before .check()")
 
 
-class CheckFailed(AssertionError):
+class _KeyedFailure(AssertionError):
+    """A failure about particular rows: `keys` holds (database, table, key values) of each."""
+
+    def __init__(self, message: str, keys: Sequence[tuple[str, str, tuple[Any, ...]]] = ()) -> None:
+        super().__init__(message)
+        self.keys = list(keys)
+
+
+class CheckFailed(_KeyedFailure):
     """The sink shows something other than what the upstream stored; the message is a column diff."""
 
 
-class WaitTimeout(AssertionError):
+class WaitTimeout(_KeyedFailure):
     """The sink did not reflect the change in time; names the keys still missing or different."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -48,7 +48,7 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
                       ms=round((time.monotonic() - started) * 1000, 2))
             return verdict
         if time.monotonic() >= deadline:
-            raise WaitTimeout(_timeout_message(verdict, timeout, progress.describe()))
+            raise WaitTimeout(_timeout_message(verdict, timeout, progress.describe()), _keys(verdict.bad))
         progress.wait_change(seen, deadline)
 
 
@@ -60,7 +60,11 @@ def raise_if_different(verdict: Verdict) -> None:
                                      list(o.diffs)) for o in different[:_SHOW]]
     more = f"\n… and {len(different) - _SHOW} more keys differ" if len(different) > _SHOW else ""
     head = f"{len(different)} of {verdict.checked} rows differ in the sink\n" if len(different) > 1 else ""
-    raise CheckFailed(head + "\n".join(parts) + more)
+    raise CheckFailed(head + "\n".join(parts) + more, _keys(different))
+
+
+def _keys(outcomes: Sequence[KeyOutcome]) -> list[tuple[str, str, tuple[Any, ...]]]:
+    return [(o.schema.database, o.schema.name, o.key) for o in outcomes[:_SHOW]]
 
 
 def _timeout_message(verdict: Verdict, timeout: float, where: str) -> str:

@@ -115,7 +115,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     item.stash.setdefault(_OUTCOMES, {})[report.when] = report.outcome
     if report.failed and "ctx" in getattr(item, "fixturenames", ()):
-        report.user_properties.extend(_failure_details(item, call, report).items())
+        details = _failure_details(item, call, report)
+        details.pop("sink_history", None)  # in the bundle only: too big for junit properties
+        report.user_properties.extend(details.items())
     return report
 
 
@@ -132,6 +134,10 @@ def _failure_details(item: pytest.Item, call: pytest.CallInfo[None],
         "exception": call.excinfo.typename if call.excinfo else None,
         "findings": [asdict(f) for f in findings],
     }
+    failing = getattr(call.excinfo.value, "keys", []) if call.excinfo else []
+    if stack is not None and failing:
+        details["sink_history"] = {f"{db}.{table} {key!r}": stack.view.history(db, table, key)
+                                   for db, table, key in failing}
     if stack is not None:
         diagnostics = stack.diagnostics()
         run_dir = item.config.stash[_RUN][1]

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -202,7 +203,8 @@ def _failure(run_dir: Path, nodeid: str, entry: dict[str, Any], anchor: str,
             f'<div class="body"><dl>{facts_html}</dl>'
             f'<h3>Diff</h3><pre class="diff">{esc(triage.exception_text(entry, exception))}</pre>'
             f"{_traceback(longrepr)}"
-            f"{_findings(entry.get('findings') or [])}{_tails(run_dir, bundle)}{_test_log(records)}"
+            f"{_findings(entry.get('findings') or [])}{_sink_history(bundle)}{_tails(run_dir, bundle)}"
+            f"{_test_log(records)}"
             "</div></details>\n")
 
 
@@ -235,6 +237,27 @@ def _findings(findings: list[dict[str, Any]]) -> str:
     return (f"<h3>Sink findings ({len(findings)})</h3><table class=\"findings\"><thead><tr><th>kind</th>"
             "<th>where</th><th>field</th><th>why</th><th>table</th><th>key</th></tr></thead>"
             f"<tbody>{rows}</tbody></table>")
+
+
+def _sink_history(bundle: Path | None) -> str:
+    """What the sink delivered for each failing key (from the bundle's context.json)."""
+    try:
+        context = json.loads((bundle / "context.json").read_text()) if bundle else {}
+        history = context.get("sink_history")
+    except (OSError, ValueError):
+        return ""
+    if not history:
+        return ""
+    parts = []
+    for key, events in history.items():
+        rows = "".join(
+            f"<tr><td>{esc(e.get('topic'))}[{esc(e.get('partition'))}]@{esc(e.get('offset'))}</td>"
+            f"<td>{esc(e.get('kind'))}</td><td>{esc(e.get('timestamp_ms'))}</td>"
+            f"<td>{esc(', '.join(f'{k}={v}' for k, v in (e.get('values') or {}).items()))}</td></tr>"
+            for e in events) or '<tr><td colspan="4">nothing delivered for this key</td></tr>'
+        parts.append(f"<h4>{esc(key)}</h4><table class=\"findings\"><thead><tr><th>where</th><th>kind</th>"
+                     f"<th>timestamp ms</th><th>values</th></tr></thead><tbody>{rows}</tbody></table>")
+    return f"<h3>Sink history of the failing keys</h3>{''.join(parts)}"
 
 
 def _tails(run_dir: Path, bundle: Path | None) -> str:

@@ -89,6 +89,9 @@ class SinkView(Protocol):
     def findings(self, database: str) -> list[Finding]:
         """Protocol violations seen so far in what concerns `database` (a test's database)."""
 
+    def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+        """What the sink delivered for one row key, oldest first (for failure bundles)."""
+
     def url(self, database: str) -> URL:
         """SQLAlchemy URL of the view of one test database (the downstream, or a materialization)."""
 

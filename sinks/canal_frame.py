@@ -31,7 +31,9 @@ def _null_or(kind: type, container: type) -> Callable[[Any], bool]:
             return True
         if type(v) is not container:
             return False
-        return not set(map(type, v.values() if container is dict else v)) - {kind}
+        found: Any = v  # (type(v) is container narrows v to object for mypy)
+        items = found.values() if container is dict else found
+        return not set(map(type, items)) - {kind}
     return check
 
 

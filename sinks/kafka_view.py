@@ -32,7 +32,7 @@ from confluent_kafka.admin import AdminClient, OffsetSpec
 from sqlalchemy.engine import URL
 
 from dsl.progress import Progress
-from refcdc.changes import DdlChange
+from refcdc.changes import DdlChange, RowChange
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.view_writer import Item, ViewBroken, ViewWriter
 
@@ -44,6 +44,8 @@ log = structlog.get_logger(__name__)
 _DISCOVER_EVERY = 0.25  # seconds between looks for new topics (a new table's rows wait for it)
 _BATCH = 1000
 _APPLY_QUEUE = 4  # batches decoded ahead of the writer
+_HISTORY_PER_KEY = 8  # records kept per key for failure bundles
+_HISTORY_KEYS = 500_000  # keys with a history, at most (a bound on memory)
 _POLL = 0.05
 _REQUEST_TIMEOUT = 10.0
 _OUT_OF_RANGE = (KafkaError.OFFSET_OUT_OF_RANGE, KafkaError._AUTO_OFFSET_RESET)
@@ -120,6 +122,7 @@ class KafkaView:
         self._unassigned: list[_Partition] = []
         self._suspects: dict[TP, tuple[int, int]] = {}  # low watermark seen, idle polls then
         self._findings: dict[str | None, list[Finding]] = {}
+        self._history: dict[tuple[str, str, tuple[Any, ...]], deque[dict[str, Any]]] = {}
         self.failure: str | None = None
         self.batches = 0
         self._idle_polls = 0
@@ -326,6 +329,7 @@ class KafkaView:
                             stamp if kind else None)
             decoded = self._decode(part, record)
             findings.extend(decoded.findings)
+            self._remember(record, decoded)
             if part.held:
                 part.held.append((record, decoded))
             else:
@@ -359,6 +363,30 @@ class KafkaView:
                     self._findings.setdefault(finding.database, []).append(finding)
                 self.batches += 1
                 self._cond.notify_all()
+
+    def _remember(self, record: Record, decoded: Decoded) -> None:
+        """Keep the last few records of each key, for the failure bundles of the tests they concern."""
+        for change in decoded.changes:
+            if not isinstance(change, RowChange) or not change.table.key:
+                continue
+            image = change.after if change.after is not None else change.before
+            try:
+                slot = (change.table.database, change.table.name, change.key_of(image or {}))
+            except KeyError:
+                continue
+            events = self._history.get(slot)
+            if events is None:
+                if len(self._history) >= _HISTORY_KEYS:
+                    continue
+                events = self._history[slot] = deque(maxlen=_HISTORY_PER_KEY)
+            events.append({"topic": record.topic, "partition": record.partition, "offset": record.offset,
+                           "kind": change.kind, "timestamp_ms": record.timestamp_ms,
+                           "values": {k: repr(v)[:80] for k, v in (image or {}).items()}})
+
+    def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+        """What the sink delivered for one key, oldest first (the last few records)."""
+        with self._cond:
+            return list(self._history.get((database, table, tuple(key)), ()))
 
     def _decode(self, part: _Partition, record: Record) -> Decoded:
         try:

@@ -26,6 +26,9 @@ class MysqlView:
     def findings(self, database: str) -> list[Finding]:
         return []  # the downstream database carries no protocol of its own to violate
 
+    def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
+        return []  # no message stream to show: the CDC writes the downstream directly (see its log)
+
     def close(self) -> None:
         pass  # nothing of its own: the stack owns the downstream server
 

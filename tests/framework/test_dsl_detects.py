@@ -80,3 +80,21 @@ def test_only_the_chunk_with_a_difference_is_fetched(ctx, table):
         checkable = sent.wait(timeout=5)
         assert 0 < checkable.verdict.fetched < 20_000
         checkable.check()
+
+
+def test_failures_name_their_keys_for_the_bundles(ctx, table):
+    sent = table.insert({"id": 5, "value": 5}).send()
+    sent.wait().check()
+    ctx.downstream.exec_driver_sql("update test set value = 6 where id = 5")
+    with pytest.raises(CheckFailed) as failure:
+        sent.wait(timeout=5).check()
+    assert failure.value.keys == [(ctx.database, "test", (5,))]
+
+
+@pytest.mark.sinks("canal-json", "avro")
+def test_the_kafka_view_keeps_what_the_sink_delivered_for_each_key(ctx, table, stack):
+    table.insert({"id": 1, "value": 1}).send().wait().check()
+    table.update({"id": 1, "value": 2}).send().wait().check()
+    history = stack.view.history(ctx.database, "test", (1,))
+    assert [event["kind"] for event in history][-2:] in (["insert", "update"], ["insert", "insert"])
+    assert all(event["topic"].startswith(ctx.database) and event["offset"] >= 0 for event in history)
