@@ -15,6 +15,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Context, Decimal
 from typing import Any
@@ -256,6 +257,16 @@ class CanalJsonEncoder:
         self.enable_tidb_extension = enable_tidb_extension
         self.output_raw_change_event = output_raw_change_event
         self.clock_ms = clock_ms or (lambda: time.time_ns() // 1_000_000)
+        self._shapes: dict[tuple[int, tuple[str, ...]], _Shape] = {}
+
+    def _shape(self, table: TableSchema, image: dict[str, Any]) -> _Shape:
+        slot = (id(table), tuple(image))
+        shape = self._shapes.get(slot)
+        if shape is None or shape.table is not table:
+            if len(self._shapes) > 4096:
+                self._shapes.clear()
+            shape = self._shapes[slot] = _shape_of(table, slot[1])
+        return shape
 
     def encode(self, txn: Transaction, commit_ts: int) -> list[Encoded]:
         changes = txn.changes if self.output_raw_change_event else split_key_updates(txn.changes)
@@ -293,36 +304,58 @@ class CanalJsonEncoder:
     def _row(self, change: RowChange, commit_ts: int) -> Encoded:
         table = change.table
         image = (change.before if change.kind == "delete" else change.after) or {}
-        columns = [c for c in table.columns if c.name in image]
-        # A column the schema does not know still travels, as text.
-        columns += [Column(n, "text", "text") for n in image if n not in table.by_name]
-        data = _image(table, columns, image)
-        old = _image(table, columns, change.before) if change.kind == "update" else "null"
-        sql_types = ",".join(f"{go_string(c.name)}:{java_type(c, image[c.name])}" for c in columns)
-        mysql_types = ",".join(f"{go_string(c.name)}:{go_string(mysql_type(c))}" for c in columns)
-        # pkNames: the key's columns in table order, [] without one (PrimaryKeyColumnNames)
-        names = ",".join(go_string(c.name) for c in columns if c.name in table.key)
+        shape = self._shape(table, image)
+        columns, quoted = shape.columns, shape.quoted
+        data = _image(table, columns, quoted, image)
+        old = _image(table, columns, quoted, change.before) if change.kind == "update" else "null"
+        # the Java type can depend on the value (a BIGINT UNSIGNED past the signed range)
+        sql_types = ",".join(f"{q}:{java_type(c, image[c.name])}"
+                             for c, q in zip(columns, quoted, strict=True))
         value = (
-            f'{{"id":0,"database":{go_string(table.database)},"table":{go_string(table.name)},'
-            f'"pkNames":[{names}],"isDdl":false,"type":"{ROW_TYPES[change.kind]}",'
+            f'{shape.head}"type":"{ROW_TYPES[change.kind]}",'
             f'"es":{physical_ms(commit_ts)},"ts":{self.clock_ms()},"sql":"",'
             f'"sqlType":{"{" + sql_types + "}" if columns else "null"},'
-            f'"mysqlType":{{{mysql_types}}},"old":{old},"data":{data}'
+            f'"mysqlType":{shape.mysql_types},"old":{old},"data":{data}'
             f"{self._extension(commit_ts)}}}"
         )
         handle = tuple(image.get(k) for k in table.key) if table.key else None
         return Encoded(table.database, table.name, None, value.encode(), handle=handle)
 
 
-def _image(table: TableSchema, columns: list[Column], image: dict[str, Any] | None) -> str:
+def _image(table: TableSchema, columns: list[Column], quoted: list[str],
+           image: dict[str, Any] | None) -> str:
     """`data` / `old`: a one-element array of column -> text or null, in table order."""
     if not image:
         return "null"
     fields = []
-    for column in columns:
+    for column, name in zip(columns, quoted, strict=True):
         try:
             text = format_value(column, image.get(column.name))
         except (ValueError, ArithmeticError) as exc:
             raise CanalEncodeError(table, column.name, str(exc)) from None
-        fields.append(f"{go_string(column.name)}:{'null' if text is None else go_string(text)}")
+        fields.append(f"{name}:{'null' if text is None else go_string(text)}")
     return "[{" + ",".join(fields) + "}]"
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What every row message of one table and column set shares, written once."""
+
+    table: TableSchema
+    columns: list[Column]
+    quoted: list[str]  # the columns' names as JSON strings
+    head: str  # '{"id":0,"database":..,"table":..,"pkNames":[..],"isDdl":false,'
+    mysql_types: str  # the mysqlType object
+
+
+def _shape_of(table: TableSchema, names: tuple[str, ...]) -> _Shape:
+    columns = [c for c in table.columns if c.name in names]
+    # A column the schema does not know still travels, as text.
+    columns += [Column(n, "text", "text") for n in names if n not in table.by_name]
+    quoted = [go_string(c.name) for c in columns]
+    # pkNames: the key's columns in table order, [] without one (PrimaryKeyColumnNames)
+    keys = ",".join(q for c, q in zip(columns, quoted, strict=True) if c.name in table.key)
+    head = (f'{{"id":0,"database":{go_string(table.database)},"table":{go_string(table.name)},'
+            f'"pkNames":[{keys}],"isDdl":false,')
+    types = ",".join(f"{q}:{go_string(mysql_type(c))}" for c, q in zip(columns, quoted, strict=True))
+    return _Shape(table, columns, quoted, head, "{" + types + "}")
