@@ -16,7 +16,9 @@ from matrix.cells import Cell
 from reports import logs, rundir
 from stack.embedded import EmbeddedStack
 
-CELL = Cell("mysql", "mysql", "local", "embedded")
+CELL = Cell("mysql", "mysql", "local", backend="embedded")
+KAFKA_CELLS = [Cell("canal-json", "kafka", "local", ""), Cell("canal-json", "kafka", "local", "tidb"),
+               Cell("avro", "kafka", "local", "")]
 
 
 def main() -> None:
@@ -28,17 +30,26 @@ def main() -> None:
     run = rundir.run_dir(run_id)
     logs.configure(run / "logs" / "bench.jsonl")
 
+    rows, rounds = (20_000, 1) if args.quick else (100_000, 3)
     results = measure.stack_start(CELL, warm_rounds=2 if args.quick else 5)
     stack = EmbeddedStack.start(CELL)
     try:
         with opened(stack, CELL, "bench") as ctx:
             results.append(measure.seed_pattern(stack, ctx, rounds=3 if args.quick else 7))
-            results.append(measure.bulk(stack, ctx, rows=20_000 if args.quick else 100_000,
-                                        rounds=1 if args.quick else 3))
+            results.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds))
             results.append(measure.wait_latency(stack, ctx, samples=100 if args.quick else 300))
     finally:
         stack.close()
-    results.append(measure.matrix_wall_time(rounds=1))
+    for cell in KAFKA_CELLS:
+        results.append(measure.warm_start(cell))
+        stack = EmbeddedStack.start(cell)
+        try:
+            with opened(stack, cell, "bench") as ctx:
+                results.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds, floor=20_000))
+        finally:
+            stack.close()
+    if not args.quick:
+        results.append(measure.matrix_wall_time(rounds=1))
 
     (run / "bench.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
     args.out.write_text(render(results))

@@ -65,6 +65,12 @@ def stack_start(cell: Cell, warm_rounds: int = 3) -> list[Result]:
     ]
 
 
+def warm_start(cell: Cell) -> Result:
+    seconds = _start_and_close(cell)
+    return Result(f"{cell.id}: embedded stack start, warm", seconds, "s",
+                  note="every process of the cell's stack started and answering")
+
+
 def _start_and_close(cell: Cell) -> float:
     began = time.perf_counter()
     stack = EmbeddedStack.start(cell)
@@ -74,9 +80,11 @@ def _start_and_close(cell: Cell) -> float:
 
 
 def _bare_landed(stack: EmbeddedStack) -> None:
-    """Block until the CDC has applied everything written upstream so far."""
-    if not stack.progress.wait_past(stack.progress.mark(), time.monotonic() + 120):
-        raise RuntimeError(f"the CDC did not catch up: {stack.progress.describe()}")
+    """Block until the sink's view holds everything written upstream so far (for Kafka sinks:
+    produced, acknowledged, consumed, decoded and applied)."""
+    progress = stack.view.progress
+    if not progress.wait_past(progress.mark(), time.monotonic() + 300):
+        raise RuntimeError(f"the sink did not catch up: {progress.describe()}")
 
 
 def _raw_cursor(ctx: Ctx) -> Any:
@@ -126,7 +134,8 @@ def seed_pattern(stack: EmbeddedStack, ctx: Ctx, rows: int = 1000, rounds: int =
                   f"median of {rounds} alternating rounds")
 
 
-def bulk(stack: EmbeddedStack, ctx: Ctx, rows: int = 100_000, rounds: int = 3) -> Result:
+def bulk(stack: EmbeddedStack, ctx: Ctx, rows: int = 100_000, rounds: int = 3,
+         floor: float = 50_000) -> Result:
     """insert_many + wait().check() of 100k rows, next to the raw pipeline for the same statements."""
     data = [{"id": i, "value": i % 9973, "note": f"row-{i}"} for i in range(rows)]
 
@@ -156,10 +165,11 @@ def bulk(stack: EmbeddedStack, ctx: Ctx, rows: int = 100_000, rounds: int = 3) -
     d, b = _alternate(rounds, dsl, bare)
     rate, raw_rate = rows / d, rows / b
     ratio = rate / raw_rate
-    return Result(f"bulk: {rows} rows through insert_many + wait().check()", rate, "verified rows/s",
-                  raw_rate, ratio, ">= 0.8x raw and >= 50k rows/s", ratio >= 0.8 and rate >= 50_000,
-                  f"baseline: the same transaction of 1000-row INSERTs, first write to last row applied "
-                  f"downstream; median of {rounds} alternating rounds")
+    return Result(f"{stack.cell.id}: bulk {rows} rows through insert_many + wait().check()", rate,
+                  "verified rows/s", raw_rate, ratio, f">= 0.8x raw and >= {floor / 1000:g}k rows/s",
+                  ratio >= 0.8 and rate >= floor,
+                  f"baseline: the same transaction of 1000-row INSERTs, first write to the last row in the "
+                  f"sink's view; median of {rounds} alternating rounds")
 
 
 def wait_latency(stack: EmbeddedStack, ctx: Ctx, samples: int = 300) -> Result:
