@@ -45,7 +45,7 @@ _DISCOVER_EVERY = 0.25  # seconds between looks for new topics (a new table's ro
 _BATCH = 1000
 _APPLY_QUEUE = 4  # batches decoded ahead of the writer
 _HISTORY_PER_KEY = 8  # records kept per key for failure bundles
-_HISTORY_KEYS = 500_000  # keys with a history, at most (a bound on memory)
+_HISTORY_KEYS = 200_000  # keys with a history, at most (a bound on memory: rows are kept)
 _POLL = 0.05
 _REQUEST_TIMEOUT = 10.0
 _OUT_OF_RANGE = (KafkaError.OFFSET_OUT_OF_RANGE, KafkaError._AUTO_OFFSET_RESET)
@@ -122,7 +122,7 @@ class KafkaView:
         self._unassigned: list[_Partition] = []
         self._suspects: dict[TP, tuple[int, int]] = {}  # low watermark seen, idle polls then
         self._findings: dict[str | None, list[Finding]] = {}
-        self._history: dict[tuple[str, str, tuple[Any, ...]], deque[dict[str, Any]]] = {}
+        self._history: dict[tuple[str, str, tuple[Any, ...]], deque[tuple[Any, ...]]] = {}
         self.failure: str | None = None
         self.batches = 0
         self._idle_polls = 0
@@ -379,14 +379,17 @@ class KafkaView:
                 if len(self._history) >= _HISTORY_KEYS:
                     continue
                 events = self._history[slot] = deque(maxlen=_HISTORY_PER_KEY)
-            events.append({"topic": record.topic, "partition": record.partition, "offset": record.offset,
-                           "kind": change.kind, "timestamp_ms": record.timestamp_ms,
-                           "values": {k: repr(v)[:80] for k, v in (image or {}).items()}})
+            # the decoded row itself: it is rendered only if a failure asks for this key
+            events.append((record.topic, record.partition, record.offset, change.kind,
+                           record.timestamp_ms, image))
 
     def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
         """What the sink delivered for one key, oldest first (the last few records)."""
         with self._cond:
-            return list(self._history.get((database, table, tuple(key)), ()))
+            events = list(self._history.get((database, table, tuple(key)), ()))
+        return [{"topic": topic, "partition": partition, "offset": offset, "kind": kind,
+                 "timestamp_ms": stamp, "values": {k: repr(v)[:80] for k, v in (image or {}).items()}}
+                for topic, partition, offset, kind, stamp, image in events]
 
     def _decode(self, part: _Partition, record: Record) -> Decoded:
         try:
