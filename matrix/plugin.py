@@ -18,6 +18,7 @@ from matrix.cells import Cell
 from reports import bundle, logs, rundir
 from reports.progress import Progress
 from reports.summary import RunSummary
+from sinks import registry
 
 RUN_ID_KEY = "sinkmatrix_run_id"
 
@@ -88,19 +89,40 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep a cell's cases on one worker (its stack is reused), and keep only this run's shard."""
+    """Keep a cell's cases on one worker (its stack is reused), keep only this run's shard, and
+    order the cells so that workers get balanced loads."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "cell" in callspec.params:
             item.add_marker(pytest.mark.xdist_group(callspec.params["cell"].id))
+    durations = shards.load_durations()
     shard = config.stash[_SHARD]
-    if shard is None:
+    if shard is not None:
+        index, total = shard
+        keep = set(shards.split([i.nodeid for i in items], total, durations)[index - 1])
+        deselected = [i for i in items if i.nodeid not in keep]
+        items[:] = [i for i in items if i.nodeid in keep]
+        config.hook.pytest_deselected(items=deselected)
+    _balance_cells(config, items, durations)
+
+
+def _balance_cells(config: pytest.Config, items: list[pytest.Item], durations: dict[str, float]) -> None:
+    """xdist hands each worker two groups up front, round-robin in collection order: order the
+    cells heavy-light (by recorded durations, else by how many services their stack runs)."""
+    cell_of: dict[str, Cell] = {}
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "cell" in callspec.params:
+            cell_of[item.nodeid] = callspec.params["cell"]
+    if len({c.id for c in cell_of.values()}) < 2:
         return
-    index, total = shard
-    keep = set(shards.split([i.nodeid for i in items], total, shards.load_durations())[index - 1])
-    deselected = [i for i in items if i.nodeid not in keep]
-    items[:] = [i for i in items if i.nodeid in keep]
-    config.hook.pytest_deselected(items=deselected)
+    weights: dict[str, float] = {}
+    for nodeid, cell in cell_of.items():
+        guess = 1.0 + len(registry.get(cell.sink).needs)
+        weights[cell.id] = weights.get(cell.id, 0.0) + durations.get(nodeid, guess)
+    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+    rank = {cell: n for n, cell in enumerate(shards.snake(weights, max(workers, 1)))}
+    items.sort(key=lambda i: rank[cell_of[i.nodeid].id] if i.nodeid in cell_of else -1)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

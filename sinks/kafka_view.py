@@ -136,6 +136,9 @@ class KafkaView:
             "auto.offset.reset": "error",  # a truncated log must surface, not silently skip ahead
             # The mock broker answers a fetch only after this wait even when data is there.
             "fetch.wait.max.ms": 5,
+            # Each test's new table is a new topic; the client learns its partitions' leaders only
+            # at the next metadata refresh (≈1 s here by default), delaying every first wait.
+            "topic.metadata.refresh.interval.ms": 25,
             "error_cb": self._on_client_error,
         })
         self.progress = KafkaProgress(self, cdc_progress)
