@@ -10,6 +10,7 @@ import re
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -70,17 +71,22 @@ class CdcProgress:
 
 
 def _start_services(needs: tuple[str, ...], root: Path, lease: Lease) -> dict[str, Any]:
-    """The transport services a sink needs, each in its own process under the stack's lease."""
-    services: dict[str, Any] = {}
+    """The transport services a sink needs, each in its own process under the stack's lease, started
+    side by side (children are forked by one long-lived thread, so any thread may wait for them)."""
+    starters: dict[str, Any] = {}
     if "kafka" in needs:
         from stack.kafka import KafkaHost
 
-        services["kafka"] = KafkaHost.start(root / "kafka", lease)
+        starters["kafka"] = lambda: KafkaHost.start(root / "kafka", lease)
     if "schema-registry" in needs:
         from schemareg.process import start as start_registry
 
-        services["schema-registry"] = start_registry(root / "schema-registry", lease)
-    return services
+        starters["schema-registry"] = lambda: start_registry(root / "schema-registry", lease)
+    if not starters:
+        return {}
+    with ThreadPoolExecutor(max_workers=len(starters), thread_name_prefix="service-start") as pool:
+        futures = {name: pool.submit(start) for name, start in starters.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def _settings(services: dict[str, Any], cell: Cell) -> dict[str, Any]:
