@@ -139,14 +139,22 @@ class MariaDB:
         return {"host": LOOPBACK, "port": self.port, "user": USER, "passwd": self.password}
 
     def query(self, sql: str) -> list[tuple]:
-        """Run one administrative statement on a short-lived connection."""
+        """Run one administrative statement on a short-lived connection; its rows."""
+        return self.execute(sql)
+
+    def execute(self, *statements: str) -> list[tuple]:
+        """Run statements in order on one short-lived autocommit connection; the last one's rows."""
         conn = pymysql.connect(
-            host=LOOPBACK, port=self.port, user=USER, password=self.password, autocommit=True
+            host=LOOPBACK, port=self.port, user=USER, password=self.password, autocommit=True,
+            charset="utf8mb4",
         )
+        rows: list[tuple] = []
         try:
             with conn.cursor() as cur:
-                cur.execute(sql)
-                return list(cur.fetchall())
+                for statement in statements:
+                    cur.execute(statement)
+                    rows = list(cur.fetchall())
+            return rows
         finally:
             conn.close()
 

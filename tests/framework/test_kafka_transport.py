@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pymysql
 import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 
@@ -543,14 +542,7 @@ class Pipeline:
         self.progress = CdcProgress(self.cdc, self.upstream)
 
     def sql(self, *statements: str) -> None:
-        conn = pymysql.connect(host="127.0.0.1", port=self.upstream.port, user=mariadb.USER,
-                               password=self.upstream.password, autocommit=True, database=None)
-        try:
-            with conn.cursor() as cur:
-                for statement in statements:
-                    cur.execute(statement)
-        finally:
-            conn.close()
+        self.upstream.execute(*statements)
 
     def delivered(self) -> float:
         """Wait until the CDC has every upstream change acknowledged by Kafka; returns when."""

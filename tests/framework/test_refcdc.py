@@ -56,13 +56,7 @@ class Stack:
                                 databases=["rc_*"], root=root / "cdc", lease=lease)
 
     def sql(self, server: mariadb.MariaDB, *statements: str) -> None:
-        conn = connect(server, autocommit=True)
-        try:
-            with conn.cursor() as cur:
-                for statement in statements:
-                    cur.execute(statement)
-        finally:
-            conn.close()
+        server.execute(*statements)
 
     def sync(self) -> Position:
         target = master_position(self.up)
