@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from matrix.cells import Cell, VersionProfile
+from matrix.cells import BACKENDS, DEFAULT_BACKEND, Cell, VersionProfile
 
 AXES_FILE = Path(__file__).with_name("axes.toml")
 
@@ -21,10 +21,19 @@ def load(path: Path = AXES_FILE) -> dict[str, Any]:
 
 def versions(axes: dict[str, Any] | None = None) -> dict[str, VersionProfile]:
     axes = axes or load()
-    return {
-        name: VersionProfile(name, spec["backend"], {k: v for k, v in spec.items() if k != "backend"})
-        for name, spec in axes["versions"].items()
-    }
+    profiles = {}
+    for name, spec in axes["versions"].items():
+        backends = tuple(spec.get("backends", [DEFAULT_BACKEND]))
+        unknown = [b for b in backends if b not in BACKENDS]
+        if unknown:
+            raise AxesError(f"axes.toml: version {name!r} names backend {unknown[0]!r}; "
+                            f"backends: {', '.join(BACKENDS)}")
+        if "compose" in backends and not spec.get("compose"):
+            raise AxesError(f"axes.toml: version {name!r} can run on compose but lists no compose files")
+        components = {k: v for k, v in spec.items() if isinstance(v, str)}
+        profiles[name] = VersionProfile(name, backends, components, tuple(spec.get("compose", ())),
+                                        dict(spec.get("images", {})))
+    return profiles
 
 
 def cells(supported: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
@@ -46,5 +55,6 @@ def cells(supported: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
                 if variant not in has:
                     raise AxesError(f"axes.toml names variant {variant!r} of sink {sink!r}; it has "
                                     f"{', '.join(repr(v) for v in has)}")
-                found += [Cell(sink, protocol, p.name, variant, p.backend) for p in profiles.values()]
+                found += [Cell(sink, protocol, p.name, variant, backend)
+                          for p in profiles.values() for backend in p.backends]
     return found

@@ -31,6 +31,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run only cells on these protocols")
     group.addoption("--profile", dest="sm_version", action="append", default=[], metavar="NAME",
                     help="run only these version profiles (the matrix's version axis)")
+    group.addoption("--backend", action="append", default=[], metavar="NAME",
+                    help="run cells on these backends: embedded (default), compose, or all")
+    group.addoption("--keep-on-failure", action="store_true",
+                    help="compose: leave a failed cell's stack up for inspection and print how to attach")
+    group.addoption("--cdc-build", default=None, metavar="PATH",
+                    help="compose: run the CDC from this local binary or build context instead of its image")
     group.addoption("--wait-timeout", type=float, default=None, metavar="SECONDS",
                     help="default timeout of a single request's wait() (batches get 8x)")
     group.addoption("--shard", default=None, metavar="I/N",

@@ -1,4 +1,4 @@
-"""Which cells a run covers: every valid cell, narrowed by --sink/--protocol/--profile."""
+"""Which cells a run covers: every valid cell, narrowed by --sink/--protocol/--profile/--backend."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from difflib import get_close_matches
 import pytest
 
 from matrix import axes
-from matrix.cells import Cell
+from matrix.cells import BACKENDS, DEFAULT_BACKEND, Cell
 from sinks import registry
 
 
@@ -30,13 +30,14 @@ def select(config: pytest.Config) -> list[Cell]:
         "sink": _names(config.getoption("sink")),
         "protocol": _names(config.getoption("protocol")),
         "version": _names(config.getoption("sm_version")),
+        "backend": _backends(_names(config.getoption("backend"))),
     }
     sinks = wanted.pop("sink")
     _check("sink", sinks, {c.sink for c in cells} | {_sink_variant(c) for c in cells})
     if sinks:
         cells = [c for c in cells if c.sink in sinks or _sink_variant(c) in sinks]
     for kind, names in wanted.items():
-        _check(kind, names, {getattr(c, kind) for c in cells})
+        _check(kind, names, set(BACKENDS) if kind == "backend" else {getattr(c, kind) for c in cells})
         if names:
             cells = [c for c in cells if getattr(c, kind) in names]
     return cells
@@ -44,3 +45,10 @@ def select(config: pytest.Config) -> list[Cell]:
 
 def _sink_variant(cell: Cell) -> str:
     return f"{cell.sink}+{cell.variant}" if cell.variant else cell.sink
+
+
+def _backends(names: list[str]) -> list[str]:
+    """--backend: the default backend unless named; `all` means every backend."""
+    if not names:
+        return [DEFAULT_BACKEND]
+    return list(BACKENDS) if "all" in names else names
