@@ -6,18 +6,17 @@ on every message, so `wait_past` returns as soon as the CDC reports the commit t
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 
@@ -54,6 +53,22 @@ def mysql_sink(server: MariaDB) -> dict[str, Any]:
             "password": args["passwd"]}
 
 
+class CdcRunner(Protocol):
+    """Runs the CDC process somewhere else than as our child (a container, say)."""
+
+    def launch(self, timeout: float) -> None:
+        """Start the process; return once its status socket accepts connections."""
+
+    def stop(self, grace: float) -> None:
+        """Stop it: SIGTERM, SIGKILL after `grace` seconds (0: kill at once, like a crash)."""
+
+    def wait(self) -> int | None:
+        """Block until the process has exited; its exit code."""
+
+    def where(self) -> str:
+        """Where to look: its logs, for error messages."""
+
+
 class RefCdc:
     """A running reference CDC. Its state mirrors the last status message it published."""
 
@@ -65,6 +80,7 @@ class RefCdc:
         self.root = root
         self.lease = lease
         self.child: Child | None = None
+        self.runner: CdcRunner | None = None  # set: the process runs elsewhere (a container)
         self._cond = threading.Condition()
         self._status = Status("starting", config.start)
         self._state: str = "starting"
@@ -76,8 +92,12 @@ class RefCdc:
 
     @classmethod
     def start(cls, *, upstream: MariaDB, sink: dict[str, Any], databases: list[str], root: Path,
-              lease: Lease, start: Position | None = None, changefeed_id: str = "cf") -> RefCdc:
-        """Start capturing `databases` (fnmatch patterns) from `start`, or from now when None."""
+              lease: Lease, start: Position | None = None, changefeed_id: str = "cf",
+              runner: Callable[[RefCdc], CdcRunner] | None = None) -> RefCdc:
+        """Start capturing `databases` (fnmatch patterns) from `start`, or from now when None.
+
+        By default the CDC runs as a child process; `runner` makes one that runs it elsewhere,
+        given the CDC's config (written to `root`/refcdc.json, which that process must see)."""
         root.mkdir(parents=True, exist_ok=True)
         socket_path = root / "status.sock"
         if len(str(socket_path)) > _SOCKET_PATH_MAX:
@@ -104,6 +124,8 @@ class RefCdc:
             json.dump(config.to_json(), out)
         cdc = cls(name=f"refcdc-{changefeed_id}", config=config, config_path=config_path,
                   root=root, lease=lease)
+        if runner is not None:
+            cdc.runner = runner(cdc)
         cdc._spawn()
         return cdc
 
@@ -178,46 +200,58 @@ class RefCdc:
     # -- process and feed
 
     def _spawn(self) -> None:
-        package_root = str(Path(refcdc.__file__).resolve().parent.parent)
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
         with self._cond:
             self._generation += 1
             generation = self._generation
             self._state = "starting"
-        self.child = Child(
-            self.name, [sys.executable, "-m", "refcdc", str(self.config_path)], lease=self.lease,
-            log_path=self.root / "refcdc.out", ready_marker=READY_LINE, env=env,
-        )
-        self.child.wait_ready(_READY_TIMEOUT)
+        if self.runner is not None:
+            self.runner.launch(_READY_TIMEOUT)
+            exited, where = self.runner.wait, self.runner.where
+        else:
+            child = self._spawn_child()
+            exited, where = child.process.wait, lambda: self._child_tail(child)
         feed = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             feed.connect(str(self.config.status_socket))
         except OSError as exc:
             # The server removes its socket on the way out: it is exiting, so report why.
             feed.close()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.child.process.wait(_STOP_GRACE)
-            self.child.stop()
-            tail = "\n  ".join(self.child.tail())
-            raise StackError(f"{self.name} exited or refused its status socket ({exc}); "
-                             f"log {self.child.log_path}:\n  {tail}") from exc
+            self._halt(grace=_STOP_GRACE)
+            raise StackError(f"{self.name} exited or refused its status socket ({exc}); {where()}") from exc
         self._follower = threading.Thread(
-            target=self._follow, args=(feed, self.child, generation),
+            target=self._follow, args=(feed, exited, generation),
             name=f"{self.name}-status", daemon=True,
         )
         self._follower.start()
         log.debug("refcdc started", name=self.name, position=str(self.position))
 
+    def _spawn_child(self) -> Child:
+        package_root = str(Path(refcdc.__file__).resolve().parent.parent)
+        path = os.environ.get("PYTHONPATH")
+        env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
+        self.child = Child(
+            self.name, [sys.executable, "-m", "refcdc", str(self.config_path)], lease=self.lease,
+            log_path=self.root / "refcdc.out", ready_marker=READY_LINE, env=env,
+        )
+        self.child.wait_ready(_READY_TIMEOUT)
+        return self.child
+
+    @staticmethod
+    def _child_tail(child: Child) -> str:
+        tail = "\n  ".join(child.tail())
+        return f"log {child.log_path}:\n  {tail}"
+
     def _halt(self, grace: float) -> None:
         with self._cond:
             self._generation += 1  # the old follower's last words no longer count
-        if self.child is not None:
+        if self.runner is not None:
+            self.runner.stop(grace)
+        elif self.child is not None:
             self.child.stop(grace)
         if self._follower is not None:
             self._follower.join(timeout=5)
 
-    def _follow(self, feed: socket.socket, child: Child, generation: int) -> None:
+    def _follow(self, feed: socket.socket, exited: Callable[[], int | None], generation: int) -> None:
         with feed, feed.makefile("rb") as lines:
             for raw in lines:
                 if not raw.endswith(b"\n"):
@@ -229,7 +263,7 @@ class RefCdc:
                     self._status, self._state = status, status.state
                     self._messages += 1
                     self._cond.notify_all()
-        code = child.process.wait()  # the feed ends when the process does
+        code = exited()  # the feed ends when the process does
         with self._cond:
             if generation == self._generation and self._state != "failed":
                 self._status = Status("failed", self._status.position, self._status.txns,

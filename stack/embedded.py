@@ -169,8 +169,8 @@ class EmbeddedStack:
             "logs": {
                 "cdc": self.cdc.config.log_path,
                 "cdc-output": self.cdc.root / "refcdc.out",
-                "upstream": self.upstream.child.log_path,
-                "downstream": self.downstream.child.log_path,
+                **{server.name: server.child.log_path for server in (self.upstream, self.downstream)
+                   if server.child is not None},
                 **{name: service.child.log_path for name, service in self.services.items()
                    if getattr(service, "child", None) is not None},
             },

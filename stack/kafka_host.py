@@ -6,8 +6,10 @@ So the cluster gets a process of its own, which a stack starts, watches and kill
 
     python -m stack.kafka_host --brokers 3
 
-prints one line `kafka mock cluster bootstrap=HOST:PORT,...` and lives until SIGTERM or SIGINT, or
-until stdin reaches its end when stdin is a pipe (so a parent holding the pipe takes it along).
+prints one line `kafka mock cluster bootstrap=HOST:PORT,...` (and with `--announce FILE` also writes
+the bootstrap list to FILE, atomically: a container's healthcheck and its host read it) and lives
+until SIGTERM or SIGINT, or until stdin reaches its end when stdin is a pipe (so a parent holding
+the pipe takes it along).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import signal
 import stat
 import sys
 import threading
+from pathlib import Path
 from types import FrameType
 
 from confluent_kafka import Producer
@@ -48,9 +51,18 @@ def _watch_stdin(stop: threading.Event) -> None:
     threading.Thread(target=drain, name="stdin", daemon=True).start()
 
 
+def _announce(path: Path, bootstrap: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(bootstrap + "\n")
+    os.replace(tmp, path)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack.kafka_host", description=__doc__.split("\n")[0])
     parser.add_argument("--brokers", type=int, default=3, help="mock brokers to start (default 3)")
+    parser.add_argument("--announce", type=Path, metavar="FILE",
+                        help="also write the bootstrap list to FILE once the cluster is up")
     args = parser.parse_args(argv)
     if args.brokers < 1:
         parser.error("--brokers must be at least 1")
@@ -64,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     cluster = Producer({"test.mock.num.brokers": args.brokers, "client.id": "kafka-host"})
     try:
-        print(f"{READY_PREFIX}{bootstrap_of(cluster)}", flush=True)
+        bootstrap = bootstrap_of(cluster)
+        if args.announce is not None:
+            _announce(args.announce, bootstrap)
+        print(f"{READY_PREFIX}{bootstrap}", flush=True)
     except Exception as exc:  # any failure here means no cluster: say why, then exit
         print(f"kafka mock cluster did not come up: {type(exc).__name__}: {exc}", flush=True)
         return 1

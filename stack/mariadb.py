@@ -125,7 +125,7 @@ class MariaDB:
     socket: Path
     root: Path
     password: str
-    child: Child
+    child: Child | None  # None: the server runs elsewhere (a container) and is stopped there
     binlog: bool
 
     def url(self, database: str | None = None, driver: str = "mysqldb") -> URL:
@@ -160,7 +160,8 @@ class MariaDB:
 
     def stop(self) -> None:
         # The datadir is thrown away, so there is nothing to flush: kill at once.
-        self.child.stop()
+        if self.child is not None:
+            self.child.stop()
 
     def __repr__(self) -> str:  # never show the password
         return f"MariaDB(name={self.name!r}, port={self.port}, binlog={self.binlog})"
