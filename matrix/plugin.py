@@ -142,6 +142,9 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     item.stash.setdefault(_OUTCOMES, {})[report.when] = report.outcome
+    running = getattr(item, "funcargs", {}).get("stack")
+    if report.failed and running is not None and hasattr(running, "failures"):
+        running.failures += 1  # --keep-on-failure keeps a compose stack that saw a failure
     if report.failed and "ctx" in getattr(item, "fixturenames", ()):
         details = _failure_details(item, call, report)
         details.pop("sink_history", None)  # in the bundle only: too big for junit properties
@@ -178,15 +181,35 @@ def _failure_details(item: pytest.Item, call: pytest.CallInfo[None],
 
 
 @pytest.fixture(scope="session")
-def stack(cell: Cell) -> Iterator[Any]:
-    """The running stack for a cell, shared by that cell's cases on this worker."""
-    from stack.embedded import EmbeddedStack
+def stack(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The running stack for a cell, shared by that cell's cases on this worker. A compose cell that
+    cannot run here (no engine, images not present) is skipped with the reason."""
+    if cell.backend == "compose":
+        running = _compose_stack(cell, request.config)
+    else:
+        from stack.embedded import EmbeddedStack
 
-    running = EmbeddedStack.start(cell)
+        running = EmbeddedStack.start(cell)
     try:
         yield running
     finally:
         running.close()
+
+
+def _compose_stack(cell: Cell, config: pytest.Config) -> Any:
+    from pathlib import Path
+
+    from stack.compose import ComposeOptions, ComposeStack, unavailable
+
+    reason = unavailable(cell)
+    if reason:
+        pytest.skip(f"compose cell {cell.id} cannot run here: {reason}")
+    build = config.getoption("cdc_build")
+    run_id, run_dir = config.stash[_RUN]
+    options = ComposeOptions(keep_on_failure=config.getoption("keep_on_failure"),
+                             cdc_build=Path(build) if build else None, logs_dir=run_dir,
+                             run=run_id, worker=getattr(config, "workerinput", {}).get("workerid", "main"))
+    return ComposeStack.start_compose(cell, options)
 
 
 @pytest.fixture

@@ -104,6 +104,10 @@ class Lease:
         _clean(self.processes, self.directories)
         self.path.unlink(missing_ok=True)
 
+    def forget(self) -> None:
+        """Drop the lease but leave what it holds running and in place (kept for inspection)."""
+        self.path.unlink(missing_ok=True)
+
     def _write(self) -> None:
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(

@@ -1,0 +1,184 @@
+"""The compose backend: a cell's stack as a compose project, one per (run, worker, cell).
+
+The project's files and images come from the cell's version profile (matrix/axes.toml). The stack
+is ready when the pipeline streams: every container healthy, the CDC running, and a probe row
+written upstream delivered through the sink. Tests then use it exactly like an embedded stack:
+the DSL writes upstream and the sink's adapter reads what the CDC delivered.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from matrix import axes
+from matrix.cells import Cell, VersionProfile
+from sinks import registry
+from stack import compose_flavours
+from stack.compose_project import COMPOSE_DIR, ComposeProject, owner_label, project_name, reap_projects
+from stack.embedded import EmbeddedStack
+from stack.errors import StackError
+from stack.leases import Lease, reap, state_dir
+from stack.ports import free_port
+
+log = structlog.get_logger("sinkmatrix.stack")
+
+
+@dataclass(frozen=True)
+class ComposeOptions:
+    """How compose stacks are run: kept up after a failure, or with the CDC from a local build."""
+
+    keep_on_failure: bool = False
+    cdc_build: Path | None = None  # a binary, a directory with a Dockerfile, or a source tree
+    logs_dir: Path | None = None  # where service logs go when something fails (the run's report)
+    run: str = "run"
+    worker: str = "main"
+
+
+def image_variable(name: str) -> str:
+    return "SM_IMAGE_" + name.upper().replace("-", "_")
+
+
+def unavailable(cell: Cell) -> str | None:
+    """Why this compose cell cannot run here (None: it can). Builds the repo's own images if stale."""
+    from python_on_whales import DockerClient
+
+    from stack import docker_engine
+
+    reason = docker_engine.engine_status()
+    if reason:
+        return reason
+    wanted = axes.versions()[cell.version].images()
+    ours = sorted(name for name, tag in wanted.items() if tag == f"sinkmatrix/{name}:local")
+    if ours:
+        _ensure_images(ours)
+    docker = DockerClient()
+    missing = [tag for name, tag in sorted(wanted.items())
+               if name not in ours and not docker.image.exists(tag)]
+    if missing:
+        names = ", ".join(missing)
+        return (f"images not present locally: {names}; no image registry is reachable from here, so "
+                f"`docker pull`/`docker load` them, or point SINKMATRIX_IMAGE_<NAME> at local builds")
+    return None
+
+
+def _ensure_images(names: list[str]) -> None:
+    """Build this repo's images if missing or stale; one builder at a time across workers and runs."""
+    import fcntl
+
+    from stack import images
+
+    with (state_dir() / "images.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        images.ensure(names)
+
+
+class ComposeStack(EmbeddedStack):
+    """A running compose stack for one cell; the same surface as an embedded stack."""
+
+    project: ComposeProject
+    options: ComposeOptions
+    flavour: compose_flavours.Flavour
+    failures: int = 0  # failed tests on this stack (the plugin counts): --keep-on-failure keeps it
+
+    @classmethod
+    def start_compose(cls, cell: Cell, options: ComposeOptions) -> ComposeStack:
+        began = time.perf_counter()
+        reap()
+        reap_projects()
+        profile = axes.versions()[cell.version]
+        lease = Lease.acquire(f"compose-{cell.id}")
+        project: ComposeProject | None = None
+        try:
+            root = Path(tempfile.mkdtemp(prefix="sinkmatrix-"))  # short: it holds a Unix socket
+            lease.add_directory(root)
+            root.chmod(0o755)  # services in containers read their config files from it
+            project = _project(cell, profile, options, root)
+            flavour = compose_flavours.for_files(profile.compose_files)
+            adapter = registry.get(cell.sink)(cell.variant)
+            parts = flavour.start(project, cell, adapter, lease, root, options)
+        except BaseException as exc:
+            if project is not None:
+                where = _save_logs(project, options, cell)
+                project.down()
+                if isinstance(exc, StackError) and where:
+                    lease.release()
+                    raise StackError(f"{exc}\n  service logs: {where}") from None
+            lease.release()
+            raise
+        stack = cls(cell, root, lease, parts.upstream, parts.downstream, parts.cdc, parts.view,
+                    parts.progress, time.perf_counter() - began)
+        stack.services, stack.project, stack.options = parts.services, project, options
+        stack.flavour = flavour
+        try:
+            flavour.probe(stack)
+        except BaseException:
+            where = _save_logs(project, options, cell)
+            stack.close()
+            raise StackError(f"{cell.id}: the pipeline did not deliver a probe row; "
+                             f"service logs: {where}") from None
+        log.info("compose stack ready", cell=cell.id, project=project.name,
+                 seconds=round(stack.started_in, 3))
+        return stack
+
+    def diagnostics(self) -> dict[str, Any]:
+        saved = self.project.save_logs(self.root / "service-logs")
+        return {
+            "cell": self.cell.id,
+            "project": self.project.name,
+            "attach": self.project.command("ps"),
+            "sink": self.progress.describe(),
+            "cdc_state": getattr(self.cdc, "state", None),
+            "logs": {**{f"service-{name}": path for name, path in saved.items()},
+                     **self.flavour.local_logs(self)},
+        }
+
+    def close(self) -> None:
+        keep = self.options.keep_on_failure and self.failures > 0
+        for step in (self.view.close, self.progress.close, self.cdc.stop):
+            try:
+                step()
+            except Exception as exc:  # keep tearing down; the reaper catches what is left
+                log.warning("teardown step failed", step=getattr(step, "__qualname__", str(step)),
+                            error=str(exc))
+        if keep:
+            self.project.keep()
+            self.lease.forget()  # its directory holds the env file and the services' files
+            print(f"\nsinkmatrix: kept {self.cell.id} up after {self.failures} failure(s); attach with\n"
+                  f"  {self.project.command('ps')}\n  {self.project.command('exec upstream bash')}\n"
+                  f"and remove it with  python -m stack.compose_project down {self.project.name}",
+                  flush=True)
+            return
+        self.project.down()
+        self.lease.release()
+
+
+def _project(cell: Cell, profile: VersionProfile, options: ComposeOptions, root: Path) -> ComposeProject:
+    env = {
+        "SM_RUN": options.run,
+        "SM_OWNER": owner_label(),
+        "SM_STACK_ROOT": str(root),
+        "SM_DB_PASSWORD": secrets.token_urlsafe(18),
+        "SM_KAFKA_PORT": str(free_port()),
+        **{image_variable(name): image for name, image in profile.images().items()},
+    }
+    files = [COMPOSE_DIR / name for name in profile.compose_files]
+    run = re.sub(r"[^a-z0-9]+", "", options.run.lower())[-12:]
+    return ComposeProject(project_name(run, options.worker, cell.id), files, env, root)
+
+
+def _save_logs(project: ComposeProject, options: ComposeOptions, cell: Cell) -> Path | None:
+    into = (options.logs_dir or project.root) / "compose-logs" / re.sub(r"[^\w.+-]+", "_", cell.id)
+    try:
+        project.save_logs(into)
+    except Exception as exc:  # the engine itself may be what failed
+        log.warning("could not save service logs", project=project.name, error=str(exc))
+        return None
+    return into
