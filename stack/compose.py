@@ -52,9 +52,10 @@ def unavailable(cell: Cell) -> str | None:
 
     from stack import docker_engine
 
-    reason = docker_engine.engine_status()
-    if reason:
-        return reason
+    try:
+        docker_engine.ensure_engine()  # installs docker.io / starts dockerd when root on Debian
+    except StackError as exc:
+        return str(exc)
     wanted = axes.versions()[cell.version].images()
     ours = sorted(name for name, tag in wanted.items() if tag == f"sinkmatrix/{name}:local")
     if ours:
