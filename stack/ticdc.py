@@ -26,6 +26,8 @@ SERVER = "http://127.0.0.1:8300"  # the TiCDC server, seen from inside its own c
 KAFKA = "kafka:9092"  # kafka-kraft.yml's INTERNAL listener
 SCHEMA_REGISTRY = "http://schema-registry:8081"
 DATABASE_PREFIX = "sm_"  # every test database starts with it (stack.embedded.DATABASE_PREFIX)
+# ticdc.yml mounts SM_STACK_ROOT/changefeeds here (read-only): the driver writes configs there.
+CONFIG_DIR = "/sinkmatrix/changefeeds"
 
 # The reference CDC's topic template ("topic" in the Kafka adapters' CDC target) as a TiCDC topic
 # expression; both turn characters Kafka rejects into "_" and cut at 249 characters.
@@ -140,6 +142,12 @@ def changefeed_id_for(cell: Cell, suffix: str = "") -> str:
     return "-".join(words)[:_CHANGEFEED_ID_MAX].strip("-")
 
 
+def config_path_for(changefeed_id: str) -> str:
+    """Where the ticdc container sees a changefeed's config; on the host it is
+    SM_STACK_ROOT/changefeeds/ and the same file name."""
+    return f"{CONFIG_DIR}/{_checked_id(changefeed_id)}.toml"
+
+
 def _checked_id(changefeed_id: str) -> str:
     if len(changefeed_id) > _CHANGEFEED_ID_MAX or not _CHANGEFEED_ID.match(changefeed_id):
         raise TiCdcCommandError(f"changefeed id {changefeed_id!r} is not one TiCDC accepts (letters and "
@@ -159,7 +167,7 @@ def changefeed_create_argv(cell: Cell, *, changefeed_id: str, server: str = SERV
                            start_ts: int | None = None, kafka: str = KAFKA,
                            topic: str = SCHEMA_DDL_TOPIC, downstream: Downstream | None = None) -> list[str]:
     """`cdc cli changefeed create` for the cell. config_path is where changefeed_config(cell) is,
-    as the ticdc container sees it (e.g. /sinkmatrix/changefeeds/<id>.toml)."""
+    as the ticdc container sees it: config_path_for(changefeed_id)."""
     argv = _cli("create", changefeed_id, server)
     argv.append(f"--sink-uri={sink_uri(cell, kafka=kafka, topic=topic, downstream=downstream)}")
     if cell.sink == "avro":

@@ -83,7 +83,7 @@ ALL_VARIANTS = sorted({Cell(name, protocols[0], "tidb-v8.5", variant, "compose")
 
 def create_argv(cell: Cell) -> list[str]:
     return ticdc.changefeed_create_argv(cell, changefeed_id=ticdc.changefeed_id_for(cell),
-                                        config_path="/sinkmatrix/changefeeds/cf.toml", downstream=DOWNSTREAM)
+                                        config_path=ticdc.config_path_for("cf"), downstream=DOWNSTREAM)
 
 
 def flags(argv: list[str]) -> dict[str, str | None]:
