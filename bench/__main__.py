@@ -19,6 +19,8 @@ from stack.embedded import EmbeddedStack
 CELL = Cell("mysql", "mysql", "local", backend="embedded")
 KAFKA_CELLS = [Cell("canal-json", "kafka", "local", ""), Cell("canal-json", "kafka", "local", "tidb"),
                Cell("avro", "kafka", "local", "")]
+COMPOSE_CELLS = [Cell("mysql", "mysql", "local", backend="compose"),
+                 Cell("avro", "kafka", "local", backend="compose")]
 
 
 def main() -> None:
@@ -48,6 +50,8 @@ def main() -> None:
                 results.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds, floor=20_000))
         finally:
             stack.close()
+    for cell in COMPOSE_CELLS:
+        results.append(measure.compose_start(cell, rounds=1 if args.quick else 3))
     if not args.quick:
         results.append(measure.matrix_wall_time(rounds=1))
 

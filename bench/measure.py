@@ -79,6 +79,29 @@ def _start_and_close(cell: Cell) -> float:
     return elapsed
 
 
+def compose_start(cell: Cell, rounds: int = 2) -> Result:
+    """A compose cell's start (local images, already built) next to the same cell embedded,
+    alternating, each until the pipeline streams (the compose stack also delivers a probe row)."""
+    from stack.compose import ComposeOptions, ComposeStack, unavailable
+
+    embedded_cell = Cell(cell.sink, cell.protocol, cell.version, cell.variant, "embedded")
+    reason = unavailable(cell)
+    if reason:
+        return Result(f"{cell.id}: compose stack start", float("nan"), "s", note=f"not measured: {reason}")
+    compose: list[float] = []
+    embedded: list[float] = []
+    for _ in range(rounds):
+        began = time.perf_counter()
+        stack = ComposeStack.start_compose(cell, ComposeOptions(run="bench"))
+        compose.append(time.perf_counter() - began)
+        stack.close()
+        embedded.append(_start_and_close(embedded_cell))
+    c, e = _median(compose), _median(embedded)
+    return Result(f"{cell.id}: compose stack start (local images)", c, "s", baseline=e, ratio=c / e,
+                  note=f"median of {rounds}; baseline: {embedded_cell.id} (embedded) started alternately; "
+                       f"compose includes `up --wait` of every service and a probe row delivered")
+
+
 def _bare_landed(stack: EmbeddedStack) -> None:
     """Block until the sink's view holds everything written upstream so far (for Kafka sinks:
     produced, acknowledged, consumed, decoded and applied)."""

@@ -129,6 +129,9 @@ class ComposeStack(EmbeddedStack):
                  seconds=round(stack.started_in, 3))
         return stack
 
+    def cdc_log_hint(self) -> str:
+        return f"the services' logs: {self.project.command('logs')}"
+
     def diagnostics(self) -> dict[str, Any]:
         saved = self.project.save_logs(self.root / "service-logs")
         return {

@@ -151,8 +151,11 @@ class EmbeddedStack:
         if not self.progress.wait_past(self.progress.mark(), time.monotonic() + _READY_TIMEOUT):
             raise StackError(f"the CDC did not replicate CREATE DATABASE {name} within "
                              f"{_READY_TIMEOUT:g}s ({self.progress.describe()}); "
-                             f"see {self.cdc.config.log_path}")
+                             f"see {self.cdc_log_hint()}")
         return name
+
+    def cdc_log_hint(self) -> str:
+        return str(self.cdc.config.log_path)
 
     def drop_database(self, name: str) -> None:
         self.upstream.query(f"DROP DATABASE IF EXISTS {quote(name)}")

@@ -1,0 +1,157 @@
+"""The TiCDC stack: TiDB (PD, TiKV, TiDB) upstream, a TiCDC server, and the cell's changefeed created
+with TiCDC's own CLI; progress is the changefeed's checkpoint TSO from TiCDC's open API.
+
+TiCDC pushes no progress to clients, so waits poll the open API (a few ms apart, backing off to
+100 ms, always against a deadline); a checkpoint at or past a mark TSO means every transaction
+committed before the mark is in the sink.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from python_on_whales.exceptions import DockerException
+
+from sinks.base import SinkAdapter, SinkEnvironment
+from stack import ticdc
+from stack.compose_flavours import Parts, RefcdcFlavour, _env, server, transport
+from stack.compose_project import ComposeProject
+from stack.embedded import _settings
+from stack.errors import StackError
+from stack.leases import Lease
+
+if TYPE_CHECKING:
+    from matrix.cells import Cell
+    from stack.compose import ComposeOptions, ComposeStack
+
+_POLL_FIRST, _POLL_MAX = 0.005, 0.1
+
+
+class TicdcProgress:
+    """A changefeed's checkpoint as the DSL's Progress (marks are upstream TSOs)."""
+
+    exact = True
+
+    def __init__(self, api: str, changefeed_id: str, upstream: object) -> None:
+        self.api, self.changefeed_id, self.upstream = api, changefeed_id, upstream
+        self._status: ticdc.ChangefeedStatus | None = None
+        self._polls = 0
+        self._closed = threading.Event()
+
+    def _poll(self) -> ticdc.ChangefeedStatus:
+        url = self.api + ticdc.changefeed_api_path(self.changefeed_id)
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                status = ticdc.parse_changefeed(response.read())
+        except urllib.error.HTTPError as exc:
+            status = ticdc.parse_changefeed(exc.read())
+        except OSError as exc:
+            raise StackError(f"TiCDC's open API at {self.api} did not answer: {exc}") from None
+        if self._status is None or status.checkpoint_ts != self._status.checkpoint_ts:
+            self._polls += 1
+        self._status = status
+        return status
+
+    def _until(self, done: object, deadline: float) -> bool:
+        pause = _POLL_FIRST
+        while True:
+            status = self._poll()
+            if done(status):  # type: ignore[operator]
+                return True
+            if status.ended or time.monotonic() + pause > deadline:
+                return False
+            self._closed.wait(pause)  # between two reads of the checkpoint: there is no push feed
+            pause = min(pause * 2, _POLL_MAX)
+
+    def mark(self) -> int:
+        return int(self.upstream.query("SELECT TIDB_CURRENT_TSO()")[0][0])  # type: ignore[attr-defined]
+
+    def wait_past(self, mark: int, deadline: float) -> bool:
+        return self._until(lambda s: s.checkpoint_ts >= mark, deadline)
+
+    def current(self) -> int:
+        return self._polls
+
+    def wait_change(self, seen: int, deadline: float) -> int:
+        self._until(lambda _s: self._polls > seen, deadline)
+        return self._polls
+
+    def describe(self) -> str:
+        return self._status.describe() if self._status else f"changefeed {self.changefeed_id} not read yet"
+
+    def failure(self) -> str | None:
+        status = self._status
+        return status.describe() if status is not None and status.ended else None
+
+    def close(self) -> None:
+        self._closed.set()
+
+
+class NoCdc:
+    """TiCDC runs as a compose service: the stack's `cdc` only answers what it is and stops nothing."""
+
+    def __init__(self, progress: TicdcProgress) -> None:
+        self.progress = progress
+
+    @property
+    def state(self) -> str:
+        return "failed" if self.progress.failure() else "streaming"
+
+    def stop(self) -> None:
+        pass
+
+
+class TicdcFlavour(RefcdcFlavour):
+    def start(self, project: ComposeProject, cell: Cell, adapter: SinkAdapter, lease: Lease, root: Path,
+              options: ComposeOptions) -> Parts:
+        for sub in ("logs", "changefeeds"):
+            (root / sub).mkdir(mode=0o755, exist_ok=True)
+        build = False
+        if options.cdc_build is not None:
+            from stack.compose_build import override_for
+
+            text, build = override_for(options.cdc_build, service="ticdc")
+            (root / "cdc-build.yml").write_text(text)
+            project.files.append(root / "cdc-build.yml")
+            project.docker = project._client([])
+        project.up(build=build)
+        password = _env(project, "SM_DB_PASSWORD")
+        upstream = server(project, "tidb", password, binlog=False, port=4000)
+        downstream = server(project, "downstream", password, binlog=False)
+        services = transport(project, root, adapter.needs)
+        env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
+                              settings=_settings(services, cell))
+        changefeed = ticdc.changefeed_id_for(cell)
+        (root / "changefeeds" / f"{changefeed}.toml").write_text(ticdc.changefeed_config(cell))
+        argv = ticdc.changefeed_create_argv(
+            cell, changefeed_id=changefeed, config_path=ticdc.config_path_for(changefeed),
+            downstream=ticdc.Downstream("downstream", 3306, "sinkmatrix", password))
+        try:
+            project.docker.compose.execute("ticdc", argv, tty=False)
+        except DockerException as exc:
+            out = (exc.stderr or exc.stdout or "").strip()[-800:]
+            raise StackError(f"creating changefeed {changefeed} failed: {out}") from None
+        progress = TicdcProgress(f"http://127.0.0.1:{project.port('ticdc', 8300)}", changefeed, upstream)
+        if not progress.wait_past(progress.mark(), time.monotonic() + 60):
+            raise StackError(f"changefeed {changefeed} is not replicating: {progress.describe()}")
+        view = adapter.open_view(env, progress)
+        return Parts(upstream, downstream, NoCdc(progress), view, progress, services)
+
+    def local_logs(self, stack: ComposeStack) -> dict[str, Path]:
+        logs = stack.root / "logs"
+        found = {f"file-{p.stem}": p for p in sorted(logs.glob("*.log"))} if logs.is_dir() else {}
+        query = ticdc.changefeed_query_argv(ticdc.changefeed_id_for(stack.cell))
+        try:
+            answer = stack.project.docker.compose.execute("ticdc", query, tty=False)
+            path = stack.root / "changefeed.json"
+            path.write_text(answer if isinstance(answer, str) else json.dumps(answer))
+            found["changefeed"] = path
+        except DockerException:
+            pass
+        return found
