@@ -83,9 +83,10 @@ def ensure_engine(timeout: float = 60.0) -> DockerClient:
     """A client for a usable engine: installs and starts what is missing when root on Debian."""
     if (reason := engine_status()) is None:
         return DockerClient()
-    with _exclusive("docker-engine"):  # parallel workers: one installs and starts, the others wait
-        if shutil.which("docker") is None or shutil.which("dockerd", path=_SBIN_PATH) is None:
-            _apt_install(["docker.io"], reason)
+    with exclusive("docker-engine"):  # parallel workers: one installs and starts, the others wait
+        installed = shutil.which("docker") and shutil.which("dockerd", path=_SBIN_PATH)
+        if not installed and (failed := apt_install(["docker.io"])) is not None:
+            raise EngineUnavailable(f"{reason} ({failed})")
         if _daemon_problem() is not None:
             _start_daemon(reason, timeout)
         if _compose_problem() is not None:
@@ -99,16 +100,18 @@ def _may_administer() -> bool:
     return os.geteuid() == 0 and shutil.which("apt-get") is not None
 
 
-def _apt_install(packages: list[str], reason: str) -> None:
+def apt_install(packages: list[str]) -> str | None:
+    """Install Debian packages when root on Debian: None when done, else why not."""
     if not _may_administer():
-        raise EngineUnavailable(reason)
+        return f"installing {' '.join(packages)} needs root and apt-get"
     log.info("installing with apt-get", packages=packages)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for argv in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", *packages]):
         done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False,
                               stdin=subprocess.DEVNULL)
         if done.returncode != 0:
-            raise EngineUnavailable(f"{' '.join(argv)} failed ({done.stderr.strip()[-300:]}); {reason}")
+            return f"{' '.join(argv)} failed ({done.stderr.strip()[-300:]})"
+    return None
 
 
 def _start_daemon(reason: str, timeout: float) -> None:
@@ -182,7 +185,8 @@ def link_compose_plugin() -> Path:
 
 
 @contextlib.contextmanager
-def _exclusive(name: str) -> Iterator[None]:
+def exclusive(name: str) -> Iterator[None]:
+    """Hold a per-user lock file in the state dir: one holder at a time across processes."""
     with (state_dir() / f"{name}.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
