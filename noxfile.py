@@ -77,3 +77,10 @@ def bench(session: nox.Session) -> None:
     """Measure stack start, DSL overheads and matrix wall time into BENCHMARKS.md."""
     install(session)
     session.run("python", "-m", "bench", *session.posargs)
+
+
+@nox.session(python="3.11")  # the images' Python is Debian's 3.11: their wheels are built by the same
+def images(session: nox.Session) -> None:
+    """Build the compose backend's offline Docker images when missing or stale (`-- --force`: all)."""
+    install(session)
+    session.run("python", "-m", "stack.images", *session.posargs)
