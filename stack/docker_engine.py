@@ -129,16 +129,19 @@ def _start_daemon(reason: str, timeout: float) -> None:
             daemon = subprocess.Popen([dockerd], stdin=subprocess.DEVNULL, stdout=sink,
                                       stderr=subprocess.STDOUT, start_new_session=True)
         log.info("started dockerd", pid=daemon.pid, log=str(log_path))
+    exited: int | None = None
     while (problem := _daemon_problem()) is not None:
+        if exited is not None:  # and nothing else answers either
+            raise EngineUnavailable(f"dockerd exited with status {exited}; see {log_path}:\n"
+                                    f"{_tail(log_path)}")
         if time.monotonic() >= started + timeout:
             raise EngineUnavailable(f"dockerd did not answer within {timeout:.0f} s ({problem}); "
                                     f"see {log_path}:\n{_tail(log_path)}")
         if daemon is None:
             _PAUSE.wait(0.2)
-            continue
-        with contextlib.suppress(subprocess.TimeoutExpired):  # the pause between polls ends if it dies
-            code = daemon.wait(timeout=0.2)
-            raise EngineUnavailable(f"dockerd exited with status {code}; see {log_path}:\n{_tail(log_path)}")
+        else:
+            with contextlib.suppress(subprocess.TimeoutExpired):  # the pause between polls ends if it dies
+                exited = daemon.wait(timeout=0.2)
     log.info("dockerd ready", seconds=round(time.monotonic() - started, 2))
 
 

@@ -12,7 +12,7 @@ import pymysql
 import pytest
 from python_on_whales import Container, DockerClient
 
-from stack import images
+from stack import docker_engine, images
 from stack.docker_engine import engine_status
 from stack.leases import Lease
 
@@ -109,6 +109,56 @@ def test_images_are_built_parents_first():
 def test_an_unknown_image_name_is_refused_naming_the_known_ones():
     with pytest.raises(images.ImageBuildError, match="known: base, mariadb"):
         images.build_order(["postgres"])
+
+
+# --- the engine, with stand-ins for docker and dockerd ---
+
+FAKE_DOCKER = """#!/bin/sh
+[ -e "$FAKE_DAEMON_UP" ] && exit 0
+echo "Cannot connect to the Docker daemon at unix:///fake.sock" >&2
+exit 1
+"""
+
+
+@pytest.fixture
+def fake_engine(tmp_path, monkeypatch) -> Callable[[str], None]:
+    """A docker CLI that answers once a fake dockerd (with the given body) has marked itself up."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(FAKE_DOCKER)
+    (bin_dir / "docker").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_DAEMON_UP", str(tmp_path / "up"))
+    monkeypatch.setenv("SINKMATRIX_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setattr(docker_engine, "_SBIN_PATH", str(bin_dir))
+    monkeypatch.setattr(docker_engine, "_running_dockerd", lambda: None)
+    monkeypatch.setattr(docker_engine, "_may_administer", lambda: True)
+
+    def dockerd(body: str) -> None:
+        (bin_dir / "dockerd").write_text(f"#!/bin/sh\n{body}\n")
+        (bin_dir / "dockerd").chmod(0o755)
+
+    return dockerd
+
+
+def test_ensure_engine_starts_dockerd_and_polls_until_it_answers(fake_engine):
+    fake_engine('echo "API listen on /fake.sock"; touch "$FAKE_DAEMON_UP"')
+    assert docker_engine.engine_status() is not None
+    docker_engine.ensure_engine(timeout=10)
+    assert docker_engine.engine_status() is None
+
+
+def test_a_dockerd_that_dies_is_reported_with_its_log(fake_engine):
+    fake_engine('echo "failed to start daemon: no cgroups"; exit 3')
+    with pytest.raises(docker_engine.EngineUnavailable, match=r"(?s)exited with status 3.*no cgroups"):
+        docker_engine.ensure_engine(timeout=10)
+
+
+def test_without_root_the_engine_error_says_what_to_install(fake_engine, monkeypatch):
+    fake_engine('touch "$FAKE_DAEMON_UP"')
+    monkeypatch.setattr(docker_engine, "_may_administer", lambda: False)
+    with pytest.raises(docker_engine.EngineUnavailable, match=r"apt-get install -y docker\.io"):
+        docker_engine.ensure_engine(timeout=10)
 
 
 # --- the built images, on a real engine ---
