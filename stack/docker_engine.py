@@ -191,7 +191,13 @@ def link_compose_plugin() -> Path:
 def exclusive(name: str) -> Iterator[None]:
     """Hold a per-user lock file in the state dir: one holder at a time across processes."""
     with (state_dir() / f"{name}.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log.info("waiting for another process", lock=name)
+            started = time.monotonic()
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            log.info("lock acquired", lock=name, waited=round(time.monotonic() - started, 2))
         yield
 
 

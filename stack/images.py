@@ -144,15 +144,11 @@ def _present(docker: DockerClient) -> dict[str, _Present]:
     return found
 
 
-def _client() -> DockerClient:
-    if (reason := engine_status()) is not None:
-        raise EngineUnavailable(reason)
-    return DockerClient()
-
-
 def status(names: Iterable[str] | None = None) -> dict[str, str]:
     """Image name -> "up to date", "stale" or "missing"; never builds (nor installs docker)."""
-    present = _present(_client())
+    if (reason := engine_status()) is not None:
+        raise EngineUnavailable(reason)
+    present = _present(DockerClient())
     states: dict[str, str] = {}
     for image in build_order(names):
         current = present.get(image.tag)
@@ -235,8 +231,9 @@ def wheels_key(image: str, repo: Path = REPO) -> str:
 
 def wheels(image: str, repo: Path = REPO) -> Path:
     """The build context of `python-deps` or `python`: wheels built on the host, cached by their key."""
+    tag = IMAGES[image].tag
     if sys.version_info[:2] != (3, 11):
-        raise ImageBuildError(image, "pip wheel", "the image's Python is Debian's 3.11, so the wheels must "
+        raise ImageBuildError(tag, "pip wheel", "the image's Python is Debian's 3.11, so the wheels must "
                               "be built by a Python 3.11: run `nox -s images`, or a 3.11 interpreter")
     target = cache_dir() / "images" / f"{image}-wheels-{wheels_key(image, repo)[:16]}"
     if target.is_dir():
@@ -245,17 +242,17 @@ def wheels(image: str, repo: Path = REPO) -> Path:
     with tempfile.TemporaryDirectory(prefix=".wheels-", dir=target.parent) as work:
         out = Path(work, "wheels")
         if image == "python-deps":
-            _step(image, "pip wheel", [*_PIP_WHEEL, str(out), *dependencies(repo)])
+            _step(tag, "pip wheel", [*_PIP_WHEEL, str(out), *dependencies(repo)])
             (out / "requirements.txt").write_text("\n".join(dependencies(repo)) + "\n")
         else:
             source = Path(work, "source")  # a copy, so the build leaves nothing in the work tree
             for path in [*package_sources(repo), repo / "README.md"]:
                 (source / path.relative_to(repo)).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(path, source / path.relative_to(repo))
-            _step(image, "pip wheel", [*_PIP_WHEEL, str(out), "--no-deps", str(source)])
+            _step(tag, "pip wheel", [*_PIP_WHEEL, str(out), "--no-deps", str(source)])
         os.rename(out, target)
-    for old in target.parent.glob(f"{image}-wheels-*"):
-        if old != target:
+    for old in [*target.parent.glob(f"{image}-wheels-*"), *target.parent.glob(".wheels-*")]:
+        if old != target:  # older keys, and what a killed build left (builds hold the images lock)
             shutil.rmtree(old, ignore_errors=True)
     return target
 
@@ -282,6 +279,9 @@ def _import_rootfs(tag: str, script: Path, labels: list[str]) -> None:
     if shutil.which("debootstrap") is None and (failed := apt_install(["debootstrap"])) is not None:
         raise ImageBuildError(tag, "debootstrap", f"debootstrap is not installed and {failed}: "
                               "run `sudo apt-get install -y debootstrap`")
+    for stale in Path(tempfile.gettempdir()).glob("sinkmatrix-rootfs-*"):  # left by a killed build
+        if time.time() - stale.stat().st_mtime > 3600:
+            _remove_root(stale)
     mirror = os.environ.get("SINKMATRIX_DEBIAN_MIRROR", "http://deb.debian.org/debian")
     work = Path(tempfile.mkdtemp(prefix="sinkmatrix-rootfs-"))
     try:
@@ -300,14 +300,15 @@ def _import_rootfs(tag: str, script: Path, labels: list[str]) -> None:
             if tar.wait() != 0:
                 raise ImageBuildError(tag, "tar", _tail(tag))
     finally:
-        _unmount_below(work)  # a killed debootstrap can leave /proc mounted in the root
-        shutil.rmtree(work, ignore_errors=True)
+        _remove_root(work)
 
 
-def _unmount_below(directory: Path) -> None:
+def _remove_root(directory: Path) -> None:
+    """Remove a debootstrap dir, first unmounting what an interrupted debootstrap left (/proc, /sys)."""
     mounts = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
     for point in sorted((m for m in mounts if m.startswith(f"{directory}/")), reverse=True):
         subprocess.run(["umount", "--lazy", point], capture_output=True, check=False)
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _log_path(tag: str) -> Path:
