@@ -25,7 +25,7 @@ from stack import compose_flavours
 from stack.compose_project import COMPOSE_DIR, ComposeProject, owner_label, project_name, reap_projects
 from stack.embedded import EmbeddedStack
 from stack.errors import StackError
-from stack.leases import Lease, reap, state_dir
+from stack.leases import Lease, reap
 from stack.ports import free_port
 
 log = structlog.get_logger("sinkmatrix.stack")
@@ -71,14 +71,10 @@ def unavailable(cell: Cell) -> str | None:
 
 
 def _ensure_images(names: list[str]) -> None:
-    """Build this repo's images if missing or stale; one builder at a time across workers and runs."""
-    import fcntl
-
+    """Build this repo's images if missing or stale (one builder at a time: ensure() locks)."""
     from stack import images
 
-    with (state_dir() / "images.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        images.ensure(names)
+    images.ensure(names)
 
 
 class ComposeStack(EmbeddedStack):
@@ -173,7 +169,10 @@ def _project(cell: Cell, profile: VersionProfile, options: ComposeOptions, root:
         "SM_KAFKA_PORT": str(free_port()),
         **{image_variable(name): image for name, image in profile.images().items()},
     }
-    files = [COMPOSE_DIR / name for name in profile.compose_files]
+    needs = registry.get(cell.sink).needs  # a transport file is only started for sinks that ride it
+    files = [COMPOSE_DIR / name for name in profile.compose_files
+             if not (name.startswith("kafka-") and "kafka" not in needs)
+             and not (name.startswith("registry-") and "schema-registry" not in needs)]
     run = re.sub(r"[^a-z0-9]+", "", options.run.lower())[-12:]
     return ComposeProject(project_name(run, options.worker, cell.id), files, env, root)
 
