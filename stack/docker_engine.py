@@ -84,10 +84,11 @@ def ensure_engine(timeout: float = 60.0) -> DockerClient:
     if (reason := engine_status()) is None:
         return DockerClient()
     with exclusive("docker-engine"):  # parallel workers: one installs and starts, the others wait
-        installed = shutil.which("docker") and shutil.which("dockerd", path=_SBIN_PATH)
-        if not installed and (failed := apt_install(["docker.io"])) is not None:
+        cli, daemon_down = shutil.which("docker"), _daemon_problem() is not None
+        needs_package = cli is None or (daemon_down and shutil.which("dockerd", path=_SBIN_PATH) is None)
+        if needs_package and (failed := apt_install(["docker.io"])) is not None:
             raise EngineUnavailable(f"{reason} ({failed})")
-        if _daemon_problem() is not None:
+        if daemon_down and _daemon_problem() is not None:  # the package's scripts may have started it
             _start_daemon(reason, timeout)
         if _compose_problem() is not None:
             link_compose_plugin()
