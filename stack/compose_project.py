@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -143,16 +144,21 @@ def down(name: str) -> None:
 
 
 def leftover_projects() -> dict[str, str]:
-    """Projects with our label whose containers or networks exist: name -> owner label."""
-    docker = DockerClient()
+    """Projects with our label whose containers or networks exist: name -> owner label.
+
+    One listing per kind, formatted by the CLI: no per-object inspect that could race with another
+    worker taking its own project down."""
     found: dict[str, str] = {}
-    for container in docker.container.list(all=True, filters={"label": LABEL_STACK}):
-        labels = container.config.labels or {}
-        found[labels.get("com.docker.compose.project", "")] = labels.get(LABEL_OWNER, "")
-    for network in docker.network.list(filters={"label": LABEL_STACK}):
-        labels = network.labels or {}
-        found.setdefault(labels.get("com.docker.compose.project", ""), labels.get(LABEL_OWNER, ""))
-    found.pop("", None)
+    fields = '{{.Label "com.docker.compose.project"}}\t{{.Label "' + LABEL_OWNER + '"}}'
+    for kind in (["ps", "--all"], ["network", "ls"]):
+        listed = subprocess.run(["docker", *kind, "--filter", f"label={LABEL_STACK}", "--format", fields],
+                                capture_output=True, text=True, check=False)
+        if listed.returncode != 0:
+            raise StackError(f"docker {' '.join(kind)} failed: {listed.stderr.strip()}")
+        for line in listed.stdout.splitlines():
+            name, _, owner = line.partition("\t")
+            if name:
+                found.setdefault(name, owner)
     return found
 
 
