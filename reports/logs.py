@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import structlog
+from sqlalchemy.engine import URL
 
 _SECRET_KEYS = re.compile(r"pass(word|wd)?|secret|token|credential", re.I)
 _URL_PASSWORD = re.compile(r"(\w+://[^:/@\s]+:)([^@\s]+)(@)")
@@ -24,8 +25,13 @@ def redact(value: Any) -> Any:
         return _URL_PASSWORD.sub(rf"\1{REDACTED}\3", value)
     if isinstance(value, dict):
         return {k: REDACTED if _SECRET_KEYS.search(str(k)) else redact(v) for k, v in value.items()}
+    if isinstance(value, URL):  # a NamedTuple: rebuilding it field by field would fail
+        return value.render_as_string(hide_password=True)
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # other NamedTuples: fields by name
+        return redact(value._asdict())
     if isinstance(value, list | tuple):
-        return type(value)(redact(v) for v in value)
+        items = [redact(v) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
     return value
 
 
