@@ -10,6 +10,7 @@ from dsl.errors import (
     BadValue,
     CheckFailed,
     DslError,
+    ForeignTargetError,
     MissingKey,
     NoKey,
     NotSent,
@@ -24,7 +25,8 @@ from dsl.requests import Awaitable, Checkable, Request
 from dsl.table import Table
 
 __all__ = [
-    "All", "Awaitable", "BadValue", "CheckFailed", "Checkable", "DslError", "MissingKey", "NoKey",
+    "All", "Awaitable", "BadValue", "CheckFailed", "Checkable", "DslError", "ForeignTargetError",
+    "MissingKey", "NoKey",
     "NotSent", "NotWaited", "Request", "SQLHelper", "SinkProtocolError", "Table", "UnknownColumn",
     "UnknownTable",
     "WaitTimeout",

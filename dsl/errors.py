@@ -52,6 +52,19 @@ class NoKey(DslError):
         )
 
 
+class ForeignTargetError(DslError):
+    """A DSL table or request aimed at a database the run did not create for this test."""
+
+    def __init__(self, database: str, table: str, own: str) -> None:
+        self.database, self.table, self.own = database, table, own
+        super().__init__(
+            f"table {table!r} is in database {database!r}, not in this test's database {own!r}: the DSL "
+            "writes only to the database the run created for the test. Use an unqualified name for a "
+            "table of the test's database; to write there anyway, say so: "
+            f"ctx.sql.table({f'{database}.{table}'!r}, allow_foreign=True)"
+        )
+
+
 class BadValue(DslError):
     """A value the column cannot hold; the statement was not executed (or rolled back)."""
 

@@ -9,6 +9,7 @@ import structlog
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
+from dsl.errors import DslError, ForeignTargetError
 from dsl.progress import Progress
 from dsl.requests import Awaitable
 from dsl.schema import TableSchema, introspect
@@ -37,32 +38,49 @@ class SQLHelper:
         self.cursor: Any = raw.cursor()
         self.cursor.max_stmt_length = 1 << 26  # one multi-row chunk is one statement
         self.verifier = Verifier(raw, sink.connection.dbapi_connection, database, sink_database)
-        self._tables: dict[str, Table] = {}
+        self._tables: dict[tuple[str, str], Table] = {}
         self._live: dict[str, dict[KeyId, Expected]] = {}
         event.listen(upstream, "before_cursor_execute", self._before_sql)
 
-    def table(self, name: str) -> Table:
-        """The table `name` of the test's database, its columns and key learned from information_schema."""
-        table = self._tables.get(name)
+    def table(self, name: str, *, allow_foreign: bool = False) -> Table:
+        """The table `name` of the test's database, its columns and key learned from information_schema.
+
+        `db.name` may qualify it; a database other than the test's own raises ForeignTargetError
+        unless `allow_foreign=True` (then wait()/check() read the same-named database in the sink,
+        which the CDC must capture).
+        """
+        database, table_name = self._qualified(name)
+        if database != self.database and not allow_foreign:
+            raise ForeignTargetError(database, table_name, self.database)
+        table = self._tables.get((database, table_name))
         if table is None:
-            table = self._tables[name] = Table(self, name)
+            table = self._tables[(database, table_name)] = Table(self, table_name, database=database)
         return table
 
-    def learn(self, name: str) -> TableSchema:
-        return introspect(self.upstream, self.database, name)
+    def _qualified(self, name: str) -> tuple[str, str]:
+        parts = [p[1:-1].replace("``", "`") if p[:1] == p[-1:] == "`" and len(p) > 1 else p
+                 for p in _split_identifier(name)]
+        if len(parts) == 1:
+            return self.database, parts[0]
+        if len(parts) == 2 and all(parts):
+            return parts[0], parts[1]
+        raise DslError(f"table name {name!r}: give `table` or `database.table`")
+
+    def learn(self, name: str, database: str | None = None) -> TableSchema:
+        return introspect(self.upstream, database or self.database, name)
 
     # -- bookkeeping of live expectations ----------------------------------------------------
     def sent(self, schema: TableSchema, keys: list[tuple[Any, ...]], ids: list[KeyId], what: str,
              batch: bool) -> Awaitable:
         expected = Expected(schema, keys, ids)
-        live = self._live.setdefault(schema.name, {})
+        live = self._live.setdefault(schema.qualified, {})
         for kid in ids:
             live[kid] = expected
         return Awaitable(self, [expected], what, batch=batch)
 
     def before_write(self, schema: TableSchema, ids: list[KeyId]) -> None:
         """Freeze expectations on keys this write is about to change (their sent state is read back)."""
-        live = self._live.get(schema.name)
+        live = self._live.get(schema.qualified)
         if not live:
             return
         hit = {id(e): e for kid in ids if (e := live.get(kid)) is not None}
@@ -72,7 +90,7 @@ class SQLHelper:
     def settle(self, expectations: list[Expected]) -> None:
         """Waited-for expectations need no freezing any more."""
         for exp in expectations:
-            live = self._live.get(exp.schema.name)
+            live = self._live.get(exp.schema.qualified)
             if live:
                 for kid in exp.ids:
                     if live.get(kid) is exp:
@@ -85,7 +103,7 @@ class SQLHelper:
 
     def _freeze(self, expectations: list[Expected]) -> None:
         for exp in expectations:
-            rows = self.verifier.read(self.verifier.upstream, exp.schema, self.database, exp.keys)
+            rows = self.verifier.read(self.verifier.upstream, exp.schema, exp.schema.database, exp.keys)
             exp.frozen = {kid: rows.get(kid) for kid in exp.ids}
         self.settle(expectations)
         log.debug("expectations read back", requests=len(expectations))
@@ -103,3 +121,17 @@ class SQLHelper:
         event.remove(self.upstream, "before_cursor_execute", self._before_sql)
         self.verifier.close()
         self.cursor.close()
+
+
+def _split_identifier(name: str) -> list[str]:
+    """`a.b` → [a, b]; dots inside `back-quoted` parts do not split."""
+    parts, current, quoted = [], "", False
+    for char in name:
+        if char == "`":
+            quoted = not quoted  # a doubled `` flips twice: still inside
+        if char == "." and not quoted:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]

@@ -55,9 +55,9 @@ def _compile(stmt: sa.ClauseElement) -> Compiled:
 
 @lru_cache(maxsize=4096)
 def insert(table: str, columns: tuple[str, ...], upsert: bool = False,
-           update: tuple[str, ...] = ()) -> Compiled:
+           update: tuple[str, ...] = (), database: str | None = None) -> Compiled:
     """INSERT (or INSERT … ON DUPLICATE KEY UPDATE the `update` columns) of one row."""
-    t = _table(None, table, columns)
+    t = _table(database, table, columns)
     stmt = mysql.insert(t).values({c: sa.bindparam(c) for c in columns})
     if upsert:
         targets = update or columns
@@ -66,15 +66,16 @@ def insert(table: str, columns: tuple[str, ...], upsert: bool = False,
 
 
 @lru_cache(maxsize=4096)
-def update(table: str, columns: tuple[str, ...], key: tuple[str, ...]) -> Compiled:
-    t = _table(None, table, (*columns, *key))
+def update(table: str, columns: tuple[str, ...], key: tuple[str, ...],
+           database: str | None = None) -> Compiled:
+    t = _table(database, table, (*columns, *key))
     where = sa.and_(*(t.c[k] == sa.bindparam(f"key_{k}") for k in key))
     return _compile(sa.update(t).where(where).values({c: sa.bindparam(c) for c in columns}))
 
 
 @lru_cache(maxsize=4096)
-def delete(table: str, key: tuple[str, ...]) -> Compiled:
-    t = _table(None, table, key)
+def delete(table: str, key: tuple[str, ...], database: str | None = None) -> Compiled:
+    t = _table(database, table, key)
     where = sa.and_(*(t.c[k] == sa.bindparam(f"key_{k}") for k in key))
     return _compile(sa.delete(t).where(where))
 

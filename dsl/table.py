@@ -22,17 +22,18 @@ CHUNK_ROWS = 1000  # rows per multi-row statement
 class Table:
     """A table of the test's upstream database, as the DSL sees it."""
 
-    def __init__(self, helper: SQLHelper, name: str) -> None:
+    def __init__(self, helper: SQLHelper, name: str, *, database: str | None = None) -> None:
         self.helper = helper
         self.name = name
-        self._schema = helper.learn(name)
+        self.database = database or helper.database  # writes name it, whatever USE ran since
+        self._schema = helper.learn(name, self.database)
         self._epoch = helper.schema_epoch
 
     @property
     def schema(self) -> TableSchema:
         """The table's schema, learned again after DDL ran upstream."""
         if self._epoch != self.helper.schema_epoch:
-            self._schema, self._epoch = self.helper.learn(self.name), self.helper.schema_epoch
+            self._schema, self._epoch = self.helper.learn(self.name, self.database), self.helper.schema_epoch
         return self._schema
 
     # -- requests ----------------------------------------------------------------------------
@@ -94,7 +95,7 @@ class Table:
             return schema, row_values(schema, row, f"{what} on {self.name!r}")
         except UnknownColumn:
             # the table may have changed behind the DSL's back: look once more before failing
-            self._schema = self.helper.learn(self.name)
+            self._schema = self.helper.learn(self.name, self.database)
             return self._schema, row_values(self._schema, row, f"{what} on {self.name!r}")
 
     def _rows(self, rows: Iterable[Mapping[str, Any]], what: str, allow_auto: bool = False,
@@ -143,7 +144,8 @@ class Table:
                 cur.execute("BEGIN")
             for columns, group in groups:
                 update = tuple(c for c in columns if c not in schema.key)
-                stmt = statements.insert(self.name, columns, upsert=kind == "upsert", update=update)
+                stmt = statements.insert(self.name, columns, upsert=kind == "upsert", update=update,
+                                         database=self.database)
                 for start in range(0, len(group), CHUNK_ROWS):
                     chunk = group[start : start + CHUNK_ROWS]
                     if len(chunk) == 1:
@@ -171,7 +173,7 @@ class Table:
         keys = [old] if ident(old) == ident(new) else [old, new]
         ids = [ident(k) for k in keys]
         helper.before_write(schema, ids)
-        stmt = statements.update(self.name, tuple(changes), schema.key)
+        stmt = statements.update(self.name, tuple(changes), schema.key, database=self.database)
         params = {**changes, **{f"key_{k}": v for k, v in locate.items()}}
         try:
             helper.cursor.execute(stmt.sql, stmt.args(params))
@@ -196,10 +198,11 @@ class Table:
                 for start in range(0, len(keys), CHUNK_ROWS):
                     chunk = keys[start : start + CHUNK_ROWS]
                     where, args = statements.key_predicate(schema.key, chunk)
-                    cur.execute(f"DELETE FROM {statements.quote(self.name)} WHERE {where}", args)
+                    target = f"{statements.quote(self.database)}.{statements.quote(self.name)}"
+                    cur.execute(f"DELETE FROM {target} WHERE {where}", args)
                 cur.execute("COMMIT")
             else:
-                stmt = statements.delete(self.name, schema.key)
+                stmt = statements.delete(self.name, schema.key, database=self.database)
                 cur.execute(stmt.sql, stmt.args({f"key_{k}": v for k, v in rows[0].items()}))
         except Exception as exc:
             if many:

@@ -97,6 +97,10 @@ class Verifier:
     def close(self) -> None:
         self._pool.shutdown(wait=False)
 
+    def _sink_of(self, schema: TableSchema) -> str:
+        """The sink's database for a table: the test's view, or the same name for an allowed foreign one."""
+        return self.sink_database if schema.database == self.database else schema.database
+
     # -- reading -----------------------------------------------------------------------------
     def read(self, conn: Any, schema: TableSchema, database: str, keys: Sequence[tuple[Any, ...]],
              columns: tuple[str, ...] | None = None) -> dict[KeyId, Row]:
@@ -145,16 +149,16 @@ class Verifier:
         for chunk in statements.key_chunks(list(keys.values())):
             verdict.checked += len(chunk)
             if len(chunk) >= _PARALLEL_MIN_KEYS:
-                theirs = self._pool.submit(self._checksum, self.sink, schema, self.sink_database,
+                theirs = self._pool.submit(self._checksum, self.sink, schema, self._sink_of(schema),
                                            columns, chunk)
-                ours = self._checksum(self.upstream, schema, self.database, columns, chunk)
+                ours = self._checksum(self.upstream, schema, schema.database, columns, chunk)
                 same = ours is not None and ours == theirs.result()
             else:
-                ours = self._checksum(self.upstream, schema, self.database, columns, chunk)
+                ours = self._checksum(self.upstream, schema, schema.database, columns, chunk)
                 same = ours is not None and ours == self._checksum(
-                    self.sink, schema, self.sink_database, columns, chunk)
+                    self.sink, schema, self._sink_of(schema), columns, chunk)
             if not same:
-                expected = self.read(self.upstream, schema, self.database, chunk, columns)
+                expected = self.read(self.upstream, schema, schema.database, chunk, columns)
                 self._diff(schema, chunk, expected, verdict)
 
     def _verify_frozen(self, schema: TableSchema, frozen: dict[KeyId, tuple[tuple[Any, ...], Row | None]],
@@ -168,7 +172,7 @@ class Verifier:
               expected: dict[KeyId, Row], verdict: Verdict) -> None:
         columns = _columns_of(schema, expected)
         try:
-            actual = self.read(self.sink, schema, self.sink_database, keys, columns)
+            actual = self.read(self.sink, schema, self._sink_of(schema), keys, columns)
         except DATABASE_ERRORS:
             actual = self._read_any_columns(schema, keys)
         verdict.fetched += len(keys)
@@ -191,14 +195,14 @@ class Verifier:
         """Sink rows with whatever columns the sink's table has (it may lack some of ours)."""
         cur = self.sink.cursor()
         try:
-            cur.execute(f"SELECT * FROM {statements.quote(self.sink_database)}."
+            cur.execute(f"SELECT * FROM {statements.quote(self._sink_of(schema))}."
                         f"{statements.quote(schema.name)} LIMIT 0")
             columns = tuple(d[0] for d in cur.description)
         finally:
             cur.close()
         if not set(schema.key) <= set(columns):
             return {}
-        return self.read(self.sink, schema, self.sink_database, keys, columns)
+        return self.read(self.sink, schema, self._sink_of(schema), keys, columns)
 
 
 def _columns_of(schema: TableSchema, expected: dict[KeyId, Row]) -> tuple[str, ...]:
