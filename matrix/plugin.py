@@ -94,13 +94,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("cell", cells, ids=[c.id for c in cells], scope="session")
 
 
+def _cell_of(item: pytest.Item) -> Cell | None:
+    """The item's cell; None for framework tests and for a case whose marker left no cell selected
+    (pytest then parametrizes it with an empty set and skips it)."""
+    callspec = getattr(item, "callspec", None)
+    cell = callspec.params.get("cell") if callspec is not None else None
+    return cell if isinstance(cell, Cell) else None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep a cell's cases on one worker (its stack is reused), keep only this run's shard, and
     order the cells so that workers get balanced loads."""
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "cell" in callspec.params:
-            item.add_marker(pytest.mark.xdist_group(callspec.params["cell"].id))
+        if (cell := _cell_of(item)) is not None:
+            item.add_marker(pytest.mark.xdist_group(cell.id))
     durations = shards.load_durations()
     shard = config.stash[_SHARD]
     if shard is not None:
@@ -117,9 +124,8 @@ def _balance_cells(config: pytest.Config, items: list[pytest.Item], durations: d
     cells heavy-light (by recorded durations, else by how many services their stack runs)."""
     cell_of: dict[str, Cell] = {}
     for item in items:
-        callspec = getattr(item, "callspec", None)
-        if callspec is not None and "cell" in callspec.params:
-            cell_of[item.nodeid] = callspec.params["cell"]
+        if (cell := _cell_of(item)) is not None:
+            cell_of[item.nodeid] = cell
     if len({c.id for c in cell_of.values()}) < 2:
         return
     weights: dict[str, float] = {}
@@ -133,9 +139,8 @@ def _balance_cells(config: pytest.Config, items: list[pytest.Item], durations: d
 
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Tag each case with its cell, for reports (it also lands in junit.xml as a property)."""
-    callspec = getattr(item, "callspec", None)
-    if callspec is not None and "cell" in callspec.params:
-        item.user_properties.append(("cell", callspec.params["cell"].id))
+    if (cell := _cell_of(item)) is not None:
+        item.user_properties.append(("cell", cell.id))
 
 
 @pytest.hookimpl(wrapper=True)
