@@ -174,7 +174,8 @@ def _project(cell: Cell, profile: VersionProfile, options: ComposeOptions, root:
              if not (name.startswith("kafka-") and "kafka" not in needs)
              and not (name.startswith("registry-") and "schema-registry" not in needs)]
     run = re.sub(r"[^a-z0-9]+", "", options.run.lower())[-12:]
-    return ComposeProject(project_name(run, options.worker, cell.id), files, env, root)
+    # the token keeps two runs that share a run id (nested pytest runs inherit it) apart
+    return ComposeProject(project_name(run, Lease.token(), options.worker, cell.id), files, env, root)
 
 
 def _save_logs(project: ComposeProject, options: ComposeOptions, cell: Cell) -> Path | None:

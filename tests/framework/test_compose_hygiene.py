@@ -82,7 +82,7 @@ def test_sigkilled_compose_run_is_reaped_at_next_start(engine, tmp_path):
         os.environ["SINKMATRIX_STATE_DIR"] = str(state)
         try:
             leases.reap()
-            assert project in reap_projects()
+            reap_projects()  # (another compose start on this machine may have reaped it already)
         finally:
             os.environ.pop("SINKMATRIX_STATE_DIR")
         assert project not in leftover_projects()

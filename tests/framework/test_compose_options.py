@@ -71,14 +71,16 @@ def test_keep_on_failure_leaves_the_stack_up_and_says_how_to_attach(tmp_path):
         pytest.skip(reason)
     case = tmp_path / "test_fails.py"
     case.write_text(FAILING)
-    env = {**os.environ, "SINKMATRIX_STATE_DIR": str(tmp_path / "state"),
-           "SINKMATRIX_REPORTS": str(tmp_path / "reports")}
+    # the user's own state dir: a kept project is listed there, so every reaper leaves it alone
+    env = {**os.environ, "SINKMATRIX_REPORTS": str(tmp_path / "reports")}
     run = subprocess.run(
         [sys.executable, "-m", "pytest", str(case), "-p", "matrix.plugin", "--backend=compose",
          "--sink=mysql", "--profile=local", "--keep-on-failure", "-s", "-q", "-p", "no:cacheprovider",
          "--rootdir", str(tmp_path)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-    project = next(line.split()[1] for line in run.stdout.splitlines() if line.startswith("PROJECT"))
+    named = [line.split()[1] for line in run.stdout.splitlines() if line.startswith("PROJECT")]
+    assert named, f"the case never ran:\n{run.stdout[-3000:]}\n{run.stderr[-2000:]}"
+    project = named[0]
     try:
         assert run.returncode == 1, run.stdout[-3000:]
         assert "kept mysql-mysql-local@compose up" in run.stdout
