@@ -148,8 +148,6 @@ class RefcdcFlavour:
                            databases=[f"{DATABASE_PREFIX}*"], root=cdc_root, lease=lease,
                            changefeed_id=cell.id,
                            runner=lambda _cdc: ComposeCdcRunner(project, cdc_root / "status.sock", build))
-        for path in cdc_root.iterdir():  # the container runs as root; the config is not secret to it
-            path.chmod(0o644) if path.is_file() else None
         _wait_streaming(cdc)
         progress = CdcProgress(cdc, upstream)
         view = adapter.open_view(env, progress)
