@@ -134,7 +134,7 @@ class RefcdcFlavour:
 
     def start(self, project: ComposeProject, cell: Cell, adapter: SinkAdapter, lease: Lease, root: Path,
               options: ComposeOptions) -> Parts:
-        build = _local_build(project, options.cdc_build)
+        build = local_build(project, options.cdc_build, service="cdc")
         project.up()  # everything but the CDC, whose config needs the ports published now
         password = _env(project, "SM_DB_PASSWORD")
         upstream = server(project, "upstream", password, binlog=True)
@@ -178,14 +178,14 @@ def _wait_streaming(cdc: RefCdc) -> None:
                          f"see {cdc.config.log_path}")
 
 
-def _local_build(project: ComposeProject, build: Path | None) -> bool:
+def local_build(project: ComposeProject, build: Path | None, *, service: str) -> bool:
     """Point the CDC service at a local build: an override file for the project; True when compose
     must build an image (a directory with a Dockerfile)."""
     if build is None:
         return False
     from stack.compose_build import override_for
 
-    override, needs_build = override_for(build, service="cdc")
+    override, needs_build = override_for(build, service=service)
     path = project.root / "cdc-build.yml"
     path.write_text(override)
     project.files.append(path)

@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,7 @@ from python_on_whales.exceptions import DockerException
 
 from sinks.base import SinkAdapter, SinkEnvironment
 from stack import ticdc
-from stack.compose_flavours import Parts, RefcdcFlavour, _env, server, transport
+from stack.compose_flavours import Parts, RefcdcFlavour, _env, local_build, server, transport
 from stack.compose_project import ComposeProject
 from stack.embedded import _settings
 from stack.errors import StackError
@@ -58,11 +59,11 @@ class TicdcProgress:
         self._status = status
         return status
 
-    def _until(self, done: object, deadline: float) -> bool:
+    def _until(self, done: Callable[[ticdc.ChangefeedStatus], bool], deadline: float) -> bool:
         pause = _POLL_FIRST
         while True:
             status = self._poll()
-            if done(status):  # type: ignore[operator]
+            if done(status):
                 return True
             if status.ended or time.monotonic() + pause > deadline:
                 return False
@@ -112,15 +113,7 @@ class TicdcFlavour(RefcdcFlavour):
               options: ComposeOptions) -> Parts:
         for sub in ("logs", "changefeeds"):
             (root / sub).mkdir(mode=0o755, exist_ok=True)
-        build = False
-        if options.cdc_build is not None:
-            from stack.compose_build import override_for
-
-            text, build = override_for(options.cdc_build, service="ticdc")
-            (root / "cdc-build.yml").write_text(text)
-            project.files.append(root / "cdc-build.yml")
-            project.docker = project._client([])
-        project.up(build=build)
+        project.up(build=local_build(project, options.cdc_build, service="ticdc"))
         password = _env(project, "SM_DB_PASSWORD")
         upstream = server(project, "tidb", password, binlog=False, port=4000)
         downstream = server(project, "downstream", password, binlog=False)
