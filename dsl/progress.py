@@ -32,3 +32,11 @@ class Progress(Protocol):
 
     def failure(self) -> str | None:
         """Why the pipeline stopped, if it did; waits fail at once with it."""
+
+    def diagnose(self, mark: Any, since: float) -> str | None:
+        """Why the sink has not reached `mark`, when the pipeline can tell: a stall ("no progress"
+        since `since`, a time.monotonic() value: the wait's start) or a lag; None if it cannot."""
+
+    def restarts(self) -> list[float]:
+        """Wall-clock times (time.time()) at which the CDC resumed from its checkpoint after a
+        crash or a restart: an at-least-once sink may deliver again what followed that checkpoint."""

@@ -28,6 +28,7 @@ Row = dict[str, Any]
 KeyId = tuple[Any, ...]
 Cursor = Any  # a DBAPI cursor (MySQLdb)
 _PARALLEL_MIN_KEYS = 512  # below this a second thread costs more than it saves
+_NO_SUCH_TABLE = 1146  # ER_NO_SUCH_TABLE
 
 
 @dataclass(eq=False)
@@ -198,6 +199,10 @@ class Verifier:
             cur.execute(f"SELECT * FROM {statements.quote(self._sink_of(schema))}."
                         f"{statements.quote(schema.name)} LIMIT 0")
             columns = tuple(d[0] for d in cur.description)
+        except DATABASE_ERRORS as exc:
+            if exc.args and exc.args[0] == _NO_SUCH_TABLE:
+                return {}  # nothing of the table reached the sink: every key is missing
+            raise
         finally:
             cur.close()
         if not set(schema.key) <= set(columns):

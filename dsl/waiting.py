@@ -33,22 +33,26 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
     looks = 0
     while True:
         caught_up = progress.wait_past(mark, deadline)
+        findings = helper.findings()
+        if findings:  # what the sink emitted wrong comes first: a failure may only follow from it
+            raise SinkProtocolError(findings)
         failure = progress.failure()
         if failure:
             raise WaitTimeout(f"the CDC pipeline failed: {failure}")
         seen = progress.current()
         verdict = helper.verifier.verify(expectations)
         looks += 1
-        findings = helper.findings()
-        if findings:
-            raise SinkProtocolError(findings)
         if not verdict.bad or (verdict.different and not verdict.missing
                                and (caught_up or time.monotonic() >= deadline)):
             log.debug("wait done", keys=verdict.checked, looks=looks, mismatched=len(verdict.bad),
                       ms=round((time.monotonic() - started) * 1000, 2))
             return verdict
         if time.monotonic() >= deadline:
-            raise WaitTimeout(_timeout_message(verdict, timeout, progress.describe()), _keys(verdict.bad))
+            # a stall is judged on the wait's last half: a commit reported just after it began
+            # (the table's DDL, say) must not hide that nothing came since
+            why = None if caught_up else progress.diagnose(mark, max(started, time.monotonic() - timeout / 2))
+            raise WaitTimeout(_timeout_message(verdict, timeout, progress.describe(), why),
+                              _keys(verdict.bad))
         progress.wait_change(seen, deadline)
 
 
@@ -67,10 +71,12 @@ def _keys(outcomes: Sequence[KeyOutcome]) -> list[tuple[str, str, tuple[Any, ...
     return [(o.schema.database, o.schema.name, o.key) for o in outcomes[:_SHOW]]
 
 
-def _timeout_message(verdict: Verdict, timeout: float, where: str) -> str:
+def _timeout_message(verdict: Verdict, timeout: float, where: str, why: str | None) -> str:
     bad = verdict.bad
     lines = [f"sink did not reflect {len(bad)} of {verdict.checked} keys within {timeout:g}s "
              f"(sink {where}):"]
+    if why:
+        lines.insert(0, f"{why}.")
     for outcome in bad[:_SHOW]:
         lines.append("  " + _describe(outcome))
     if len(bad) > _SHOW:

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from refcdc.changes import RowChange, Transaction
 from refcdc.errors import UnknownSink
+from refcdc.faults import Faults
 
 
 class Applier(Protocol):
@@ -26,20 +27,25 @@ class Applier(Protocol):
     def close(self) -> None:
         """Release connections; an unflushed batch is dropped (it will be replayed)."""
 
+    def state(self) -> dict[str, Any]:
+        """What the applier must get back to resume exactly here (saved with each checkpoint)."""
+
 
 # Sink type → "module:factory"; imported on use so one sink's client library is not needed by another.
-# A factory takes (settings, resumed): settings is the config's "sink" object; resumed says the
-# first batch may repeat what a previous run already delivered after its last checkpoint.
+# A factory takes (settings, resumed=, faults=): settings is the config's "sink" object; resumed is
+# None on a first start, else the state() saved with the checkpoint the CDC resumes from (its first
+# batch may repeat what the previous process delivered after that checkpoint); faults are the
+# process's injected faults (refcdc.faults), for appliers with a message layer.
 APPLIERS: dict[str, str] = {
     "mysql": "refcdc.apply_mysql:MysqlApplier",
     "kafka": "refcdc.apply_kafka:KafkaApplier",
 }
 
 
-def open_applier(sink: dict[str, Any], *, resumed: bool) -> Applier:
+def open_applier(sink: dict[str, Any], *, resumed: dict[str, Any] | None, faults: Faults) -> Applier:
     kind = str(sink.get("type", ""))
     if kind not in APPLIERS:
         raise UnknownSink(kind, list(APPLIERS))
     module, _, name = APPLIERS[kind].partition(":")
     factory = getattr(importlib.import_module(module), name)
-    return factory(sink, resumed=resumed)
+    return factory(sink, resumed=resumed, faults=faults)

@@ -34,6 +34,7 @@ from confluent_kafka import KafkaError, Message, Producer
 from refcdc.changes import Position, RowChange, Transaction
 from refcdc.encoders import Encoded, Encoder
 from refcdc.errors import RefCdcError
+from refcdc.faults import Faults
 from refcdc.tso import TsoClock
 
 log = structlog.get_logger(__name__)
@@ -164,11 +165,15 @@ def stable_hash(*parts: object) -> int:
 class KafkaApplier:
     """Produces each transaction's messages in order; one flush() = every message acknowledged."""
 
-    def __init__(self, settings: dict[str, Any], *, resumed: bool = False) -> None:
+    def __init__(self, settings: dict[str, Any], *, resumed: dict[str, Any] | None = None,
+                 faults: Faults | None = None) -> None:
         self.settings = KafkaSettings.from_dict(settings)
-        self.resumed = resumed  # replayed messages are duplicates a Kafka consumer must tolerate
+        # Replayed messages repeat, byte for byte in their commit timestamps, what the previous
+        # process sent after the checkpoint: the clock resumes where it stood there.
+        self.resumed = resumed is not None
+        self._faults = faults
         self._encoder = open_encoder(self.settings)
-        self._clock = TsoClock()
+        self._clock = TsoClock(int((resumed or {}).get("tso", 0)))
         self._producer = Producer({
             "bootstrap.servers": self.settings.bootstrap,
             "client.id": "refcdc",
@@ -207,7 +212,7 @@ class KafkaApplier:
             commit_ts = self._part_ts if self._part_ts is not None else \
                 self._clock.next(txn.commit_time)
             self._part_ts = None
-            for message in self._encoder.encode(txn, commit_ts):
+            for message in self._bent(self._encoder.encode(txn, commit_ts)):
                 self._send(message)
             self._unmarked = True
 
@@ -219,7 +224,7 @@ class KafkaApplier:
             if self._part_ts is None:
                 self._part_ts = self._clock.next(started_at)
             part = Transaction(changes=changes, end=self._position or _NOWHERE, commit_time=started_at)
-            for message in self._encoder.encode(part, self._part_ts):
+            for message in self._bent(self._encoder.encode(part, self._part_ts)):
                 self._send(message)
 
     def flush(self) -> None:
@@ -228,6 +233,9 @@ class KafkaApplier:
                 self._send_watermarks()
             self._in_batch = False
         self._await_acks()
+
+    def state(self) -> dict[str, Any]:
+        return {"tso": self._clock.last}
 
     def close(self) -> None:
         self._stop.set()
@@ -238,6 +246,10 @@ class KafkaApplier:
         self._producer.poll(0)
 
     # -- dispatch
+
+    def _bent(self, messages: list[Encoded]) -> list[Encoded]:
+        faults = self._faults
+        return faults.messages(messages) if faults is not None and faults.any else messages
 
     def _send(self, message: Encoded) -> None:
         topic = self.settings.topic_of(message.schema, message.table)

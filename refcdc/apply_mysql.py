@@ -22,6 +22,7 @@ from dsl.schema import TableSchema
 from refcdc import ddl
 from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.errors import ApplyError
+from refcdc.faults import Faults
 
 log = structlog.get_logger(__name__)
 
@@ -72,7 +73,8 @@ class _Layout:
 class MysqlApplier:
     """Applies transactions on one downstream connection; one downstream commit per flush()."""
 
-    def __init__(self, settings: dict[str, Any], *, resumed: bool = False) -> None:
+    def __init__(self, settings: dict[str, Any], *, resumed: dict[str, Any] | None = None,
+                 faults: Faults | None = None) -> None:
         self._conn = MySQLdb.connect(
             host=settings["host"], port=int(settings["port"]), user=settings["user"],
             password=settings["password"], charset="utf8mb4", binary_prefix=True,
@@ -85,7 +87,7 @@ class MysqlApplier:
             # an explicit 0 in an AUTO_INCREMENT column must stay 0, as upstream stored it
             "sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"
         )
-        self._replaying = resumed
+        self._replaying = resumed is not None
         self._statements: dict[tuple[Any, ...], str] = {}
         # The pending group: consecutive row images of one table going into one statement.
         self._kind: str | None = None
@@ -119,6 +121,9 @@ class MysqlApplier:
         except MySQLdb.MySQLError as exc:
             raise ApplyError(self._where(), "COMMIT", exc) from exc
         self._replaying = False
+
+    def state(self) -> dict[str, Any]:
+        return {}  # replays converge by themselves (safe mode)
 
     def close(self) -> None:
         # The connection may be gone already; an unflushed batch is replayed after a restart.

@@ -21,8 +21,10 @@ from typing import Any, Protocol
 import structlog
 
 import refcdc
+from refcdc import control
 from refcdc.changes import Position
 from refcdc.config import Config, Endpoint
+from refcdc.faults import CRASH_EXIT, FaultSpec
 from refcdc.status import READY_LINE, Status
 from stack.errors import StackError
 from stack.leases import Lease
@@ -35,6 +37,7 @@ _SOCKET_PATH_MAX = 100  # sockaddr_un holds 108 bytes
 _READY_TIMEOUT = 30.0
 _STOP_GRACE = 10.0
 _FINAL = ("failed", "stopped")  # states after which no more progress comes
+_CRASH_RESTARTS = 5  # deliberate crashes (fault injection) the supervisor restarts, per handle
 
 
 def master_position(server: MariaDB) -> Position:
@@ -87,6 +90,8 @@ class RefCdc:
         self._messages = 0
         self._generation = 0
         self._follower: threading.Thread | None = None
+        self.restarts: list[float] = []  # wall-clock times (time.time()) of each start after the first
+        self.heard_at = time.monotonic()  # when the last status message arrived
 
     # -- lifecycle
 
@@ -132,7 +137,28 @@ class RefCdc:
     def restart(self) -> None:
         """Kill the process without warning (like a crash) and start it again from its checkpoint."""
         self._halt(grace=0.0)
+        self.restarts.append(time.time())
         self._spawn()
+
+    # -- fault injection (refcdc.faults)
+
+    def inject(self, fault: FaultSpec) -> None:
+        """Install a fault in the running process (gone after a restart); ControlError if refused."""
+        control.request(self._control_path, {"op": "inject", "fault": fault.to_json()})
+        log.warning("fault injected", cdc=self.name, fault=str(fault))
+
+    def clear_faults(self, databases: str | None = None) -> int:
+        """Remove the faults installed for `databases` (every fault when None); how many."""
+        if self._state in _FINAL:
+            return 0
+        return int(control.request(self._control_path, {"op": "clear", "databases": databases})["removed"])
+
+    def faults(self) -> list[dict[str, Any]]:
+        return list(control.request(self._control_path, {"op": "list"})["faults"])
+
+    @property
+    def _control_path(self) -> Path:
+        return control.socket_path(self.config.status_socket)
 
     def stop(self) -> None:
         """Stop the process (SIGTERM, then SIGKILL after a grace period); state becomes 'stopped'."""
@@ -161,6 +187,11 @@ class RefCdc:
     def rows(self) -> int:
         """Row changes applied by the current process (restarts count from zero)."""
         return self._status.rows
+
+    @property
+    def received(self) -> Position:
+        """How far the CDC has taken changes in (ahead of `position` while a batch is on its way)."""
+        return self._status.taken_in
 
     @property
     def committed_at(self) -> float | None:
@@ -262,8 +293,11 @@ class RefCdc:
                         return
                     self._status, self._state = status, status.state
                     self._messages += 1
+                    self.heard_at = time.monotonic()
                     self._cond.notify_all()
         code = exited()  # the feed ends when the process does
+        if code == CRASH_EXIT and self._supervise(generation):
+            return
         with self._cond:
             if generation == self._generation and self._state != "failed":
                 self._status = Status("failed", self._status.position, self._status.txns,
@@ -273,3 +307,24 @@ class RefCdc:
                 self._state = "failed"
                 self._messages += 1
                 self._cond.notify_all()
+
+    def _supervise(self, generation: int) -> bool:
+        """After a deliberate crash (fault injection), start again from the checkpoint, as a
+        supervisor would; False when this follower is stale or the restarts are used up."""
+        with self._cond:
+            if generation != self._generation or self._state in _FINAL \
+                    or len(self.restarts) >= _CRASH_RESTARTS:
+                return False
+            self.restarts.append(time.time())
+        log.warning("refcdc crashed on purpose; restarting it from its checkpoint", name=self.name,
+                    position=str(self.position))
+        try:
+            self._spawn()
+        except StackError as exc:
+            with self._cond:
+                self._status = Status("failed", self._status.position, error=f"restart after a "
+                                      f"deliberate crash failed: {exc}")
+                self._state = "failed"
+                self._messages += 1
+                self._cond.notify_all()
+        return True

@@ -7,21 +7,24 @@ DDL always alone) and checkpoints and publishes the merged end.
 
 from __future__ import annotations
 
+import os
 import queue
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import FrameType
 
 import structlog
 
-from refcdc import checkpoint
+from refcdc import checkpoint, control
 from refcdc.appliers import Applier, open_applier
 from refcdc.binlog import BinlogReader, Fragment, Item
 from refcdc.changes import DdlChange, Position, Transaction
 from refcdc.config import Config
+from refcdc.faults import CRASH_EXIT, Delivery, Faults
 from refcdc.schemas import SchemaCache
 from refcdc.status import READY_LINE, Status, StatusServer
 
@@ -58,11 +61,16 @@ class Server:
     def __init__(self, config: Config) -> None:
         self.config = config
         saved = checkpoint.read(config.checkpoint_path)
-        self.start: Position = saved or config.start
+        self.start: Position = saved[0] if saved else config.start
         self.resumed = saved is not None
+        self._resume_state = saved[1] if saved else None
         self.status = StatusServer(config.status_socket, Status("starting", self.start))
+        self.faults = Faults(config.sink_type, config.sink.get("format"))
+        self.control = control.ControlServer(control.socket_path(config.status_socket), self.faults)
         self._queue: queue.Queue[Item | _Failed] = queue.Queue(maxsize=_QUEUE_ITEMS)
         self._idle = False
+        self._lagging = False
+        self._read_end = self.start
         self._stop_requested = False
         self._txns = self._rows = 0
         self._logged_at = time.monotonic()
@@ -75,7 +83,7 @@ class Server:
         schemas = SchemaCache(self.config.upstream)
         applier: Applier | None = None
         try:
-            applier = open_applier(self.config.sink, resumed=self.resumed)
+            applier = open_applier(self.config.sink, resumed=self._resume_state, faults=self.faults)
             reader = BinlogReader(self.config, self.start, schemas)
             threading.Thread(target=self._read, args=(reader,), name="binlog", daemon=True).start()
             self._apply_loop(applier)
@@ -93,6 +101,7 @@ class Server:
             if applier is not None:
                 applier.close()
             schemas.close()
+            self.control.close()
             self.status.close()
 
     def _on_sigterm(self, signum: int, frame: FrameType | None) -> None:
@@ -109,6 +118,9 @@ class Server:
         try:
             for item in reader.items(on_first_event=self._on_first_event):
                 self._queue.put(item)
+                self._read_end = item.end if isinstance(item, Transaction) else item.position
+                if self._lagging:  # a lagging sink still takes changes in: say how far
+                    self.status.publish(received=self._read_end)
         except BaseException as exc:  # the applier reports it; this thread only hands it over
             self._queue.put(_Failed(exc))
 
@@ -142,26 +154,81 @@ class Server:
                 raise first.error
             if isinstance(first, Fragment):
                 # no commit, checkpoint or progress until its end
-                applier.apply_part(first.changes, first.started_at)
+                changes = first.changes
+                if self.faults.any:
+                    part = Transaction(changes, first.position, first.started_at)
+                    changes = tuple(c for t in self.faults.transactions([part]) for c in t.changes
+                                    if not isinstance(c, DdlChange))
+                applier.apply_part(changes, first.started_at)
                 continue
             self._deliver(applier, batch, rows)  # type: ignore[arg-type]
         raise Stopping()
 
     def _deliver(self, applier: Applier, batch: list[Item], rows: int) -> None:
         txns = [item for item in batch if isinstance(item, Transaction)]
+        last = batch[-1]
+        end = last.end if isinstance(last, Transaction) else last.position
+        fault = None
+        if self.faults.any:
+            fault = self.faults.delivery(txns)
+            if fault is not None:
+                self._misbehave(fault, end, applier)
+            txns = self.faults.transactions(txns)
         for txn in txns:
             applier.apply(txn)
         if txns:
             applier.flush()
-        last = batch[-1]
-        end = last.end if isinstance(last, Transaction) else last.position
-        checkpoint.write(self.config.checkpoint_path, end)
+        if fault is not None and fault.action == "crash":
+            self._crash("delivered a batch, dying before its checkpoint", end)
+        if not (self.faults.any and self.faults.holding()):
+            checkpoint.write(self.config.checkpoint_path, end, applier.state())
         self._txns += len(txns)
         self._rows += rows
         applied = {"applied_at": time.time()} if txns else {}
-        self.status.publish(position=end, txns=self._txns, rows=self._rows, **applied)
+        self.status.publish(position=end, received=None, txns=self._txns, rows=self._rows, **applied)
         now = time.monotonic()
         if now - self._logged_at >= _LOG_EVERY:
             self._logged_at = now
             log.info("progress", position=str(end), txns=self._txns, rows=self._rows)
 
+
+    # -- injected faults (refcdc.faults)
+
+    def _misbehave(self, fault: Delivery, end: Position, applier: Applier) -> None:
+        """Act out a delivery fault before the batch ending at `end` is applied."""
+        if fault.action == "crash-lose":
+            checkpoint.write(self.config.checkpoint_path, end, applier.state())
+            self._crash("checkpointed a batch it never delivered", end)
+        elif fault.action == "stall":
+            log.warning("fault: stalled, delivering nothing while reporting itself streaming",
+                        before=str(end))
+            self._hold(lambda: self.faults.still("stall"), None)
+        elif fault.action == "lag":
+            self._lagging = True  # taken in now and after; the sink gets it `seconds` later
+            self.status.publish(received=max(end, self._read_end))
+            try:
+                self._hold(lambda: self.faults.still("lag"), fault.seconds)
+            finally:
+                self._lagging = False
+
+    def _hold(self, holding: Callable[[], bool], seconds: float | None) -> None:
+        """Block while `holding()` (at most `seconds`); SIGTERM still stops the CDC meanwhile."""
+        until = None if seconds is None else time.monotonic() + seconds
+        self._idle = True
+        try:
+            with self.faults.changed:
+                while holding() and not self._stop_requested:
+                    left = None if until is None else until - time.monotonic()
+                    if left is not None and left <= 0:
+                        break
+                    self.faults.changed.wait(left)
+            if self._stop_requested:
+                raise Stopping()
+        finally:
+            self._idle = False
+
+    def _crash(self, what: str, end: Position) -> None:
+        log.warning("fault: crashing", what=what, position=str(end))
+        print(f"refcdc crashing on purpose (fault injection): {what} at {end}", file=sys.stderr,
+              flush=True)
+        os._exit(CRASH_EXIT)

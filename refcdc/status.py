@@ -1,8 +1,9 @@
 """The CDC's status feed: a Unix socket where each subscriber gets the state now, then every change.
 
-One JSON line per message: {"state", "file", "pos", "txns", "rows", "error", "applied_at"}.
-Messages are pushed
-as they happen so a waiter learns about a commit at once, without polling.
+One JSON line per message: {"state", "file", "pos", "txns", "rows", "error", "applied_at", "received"}.
+Messages are pushed as they happen so a waiter learns about a commit at once, without polling.
+`file`/`pos` is how far the sink holds everything; `received` ({"file", "pos"}) how far the CDC has
+taken changes in — ahead of it while a batch is on its way (a lagging sink), level with it otherwise.
 """
 
 from __future__ import annotations
@@ -38,16 +39,26 @@ class Status:
     rows: int = 0
     error: str | None = None
     applied_at: float | None = None  # wall-clock time the sink acknowledged the last applied batch
+    received: Position | None = None  # how far changes were taken in; None: level with `position`
+
+    @property
+    def taken_in(self) -> Position:
+        return self.received if self.received is not None and self.received > self.position \
+            else self.position
 
     def to_json(self) -> dict[str, Any]:
+        received = self.received.to_json() if self.received is not None else None
         return {"state": self.state, "file": self.position.file, "pos": self.position.pos,
-                "txns": self.txns, "rows": self.rows, "error": self.error, "applied_at": self.applied_at}
+                "txns": self.txns, "rows": self.rows, "error": self.error, "applied_at": self.applied_at,
+                "received": received}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Status:
+        received = data.get("received")
         return cls(state=data["state"], position=Position.of(data["file"], data["pos"]),
                    txns=int(data["txns"]), rows=int(data["rows"]), error=data.get("error"),
-                   applied_at=data.get("applied_at"))
+                   applied_at=data.get("applied_at"),
+                   received=Position.from_json(received) if received else None)
 
     def line(self) -> bytes:
         return (json.dumps(self.to_json()) + "\n").encode()

@@ -90,6 +90,12 @@ class TicdcProgress:
         status = self._status
         return status.describe() if status is not None and status.ended else None
 
+    def diagnose(self, mark: int, since: float) -> str | None:
+        return None  # the open API's checkpoint alone cannot tell a stall from a lag
+
+    def restarts(self) -> list[float]:
+        return []  # TiCDC restarts its processors itself, unseen from here
+
     def close(self) -> None:
         self._closed.set()
 

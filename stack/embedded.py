@@ -22,10 +22,12 @@ from dsl.statements import quote
 from matrix.cells import Cell
 from refcdc.changes import Position
 from refcdc.client import RefCdc
+from refcdc.control import ControlError
+from refcdc.faults import FaultSpec
 from sinks import registry
 from sinks.base import SinkEnvironment, SinkView
 from stack import mariadb
-from stack.errors import StackError
+from stack.errors import FaultRefused, StackError
 from stack.leases import Lease, reap
 from stack.ports import LOOPBACK
 
@@ -65,6 +67,24 @@ class CdcProgress:
 
     def failure(self) -> str | None:
         return self.cdc.error if self.cdc.state == "failed" else None
+
+    def diagnose(self, mark: Position, since: float) -> str | None:
+        cdc = self.cdc
+        applied, received = cdc.position, cdc.received
+        if applied >= mark:
+            return None
+        if received < mark and cdc.heard_at <= since:
+            return (f"no progress: the CDC reported nothing for {time.monotonic() - since:.1f}s and has "
+                    f"not taken in the changes (taken in through {received}, the upstream is at {mark}) "
+                    f"though it says it is {cdc.state}: it is stalled")
+        if received >= mark:
+            return (f"the CDC took the changes in (through {received}) but its sink has applied only "
+                    f"through {applied}: it lags behind")
+        return (f"the CDC is behind: taken in through {received}, applied through {applied}, "
+                f"upstream at {mark}")
+
+    def restarts(self) -> list[float]:
+        return list(self.cdc.restarts)
 
     def close(self) -> None:
         self._admin.close()
@@ -157,6 +177,23 @@ class EmbeddedStack:
     def cdc_log_hint(self) -> str:
         return str(self.cdc.config.log_path)
 
+    # -- injected faults (refcdc.faults) -------------------------------------------------------
+    def inject_fault(self, fault: FaultSpec) -> None:
+        """Make the CDC misbehave as `fault` says (see refcdc.faults); FaultRefused if it cannot."""
+        inject = getattr(self.cdc, "inject", None)
+        if inject is None:
+            raise FaultRefused(f"cell {self.cell.id}: its CDC takes no injected faults (they are the "
+                               "reference CDC's); run fault cases on cells with the reference CDC")
+        try:
+            inject(fault)
+        except ControlError as exc:
+            raise FaultRefused(f"cell {self.cell.id}: {exc}") from exc
+
+    def clear_faults(self, databases: str | None = None) -> None:
+        clear = getattr(self.cdc, "clear_faults", None)
+        if clear is not None:
+            clear(databases)
+
     def drop_database(self, name: str) -> None:
         self.upstream.query(f"DROP DATABASE IF EXISTS {quote(name)}")
 
@@ -169,6 +206,7 @@ class EmbeddedStack:
             "cell": self.cell.id,
             "sink": self.progress.describe(),
             "cdc_state": self.cdc.state,
+            "cdc_restarts": len(getattr(self.cdc, "restarts", ())),
             "logs": {
                 "cdc": self.cdc.config.log_path,
                 "cdc-output": self.cdc.root / "refcdc.out",

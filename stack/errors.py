@@ -7,6 +7,10 @@ class StackError(RuntimeError):
     """A stack component could not be started or reached; the message says what to do."""
 
 
+class FaultRefused(StackError):
+    """A fault could not be injected: the cell's CDC takes none, or this one does not apply to it."""
+
+
 class MissingComponent(StackError):
     """A program the stack needs is not installed."""
 

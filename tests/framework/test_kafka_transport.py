@@ -388,7 +388,7 @@ def test_watermarks_follow_the_transactions_of_every_table_seen(kafka):
 
 def test_unknown_format_and_bad_settings_say_what_to_fix(kafka):
     with pytest.raises(apply_kafka.KafkaSettingsError, match=r"'format'.*known: avro, canal-json"):
-        KafkaApplier({"type": "kafka", "bootstrap": kafka.bootstrap, "format": "protobuf"}, resumed=False)
+        KafkaApplier({"type": "kafka", "bootstrap": kafka.bootstrap, "format": "protobuf"})
     with pytest.raises(apply_kafka.KafkaSettingsError, match="'dispatch'"):
         applier(kafka, dispatch="random")
     with pytest.raises(apply_kafka.KafkaSettingsError, match=r"'topics'.*unknown"):
@@ -420,6 +420,12 @@ class Acked:
 
     def failure(self) -> str | None:
         return None
+
+    def diagnose(self, mark: int, since: float) -> str | None:
+        return None
+
+    def restarts(self) -> list[float]:
+        return []
 
 
 def open_view(kafka, servers, prefix: str, *, carries_ddl: bool = True, cdc: Any = None) -> KafkaView:

@@ -2,15 +2,11 @@
 
 import threading
 
-import pytest
-
 from dsl import All
 
 
-# On message sinks a crash replays from the checkpoint (at-least-once) and the strict decoders flag
-# the re-delivered messages as duplicates; telling an idempotent replay after a restart from a real
-# duplicate is still to be built, so this runs where replays are invisible (idempotent apply).
-@pytest.mark.sinks("mysql")
+# On message sinks a crash replays from the checkpoint (at-least-once): the view tolerates the
+# re-delivered records as replays (produced after the restart, repeating what came before it).
 def test_cdc_crash_mid_load_resumes_without_loss(ctx, stack):
     ctx.upstream.exec_driver_sql("create table test (id int primary key, value int, note varchar(32))")
     table = ctx.sql.table("test")

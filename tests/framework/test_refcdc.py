@@ -327,7 +327,7 @@ def test_sigterm_exits_cleanly_and_feed_starts_with_current_state(stack: Stack) 
         with socket.socket(socket.AF_UNIX) as feed:
             feed.connect(str(cdc.config.status_socket))
             first = json.loads(feed.makefile("rb").readline())
-        assert set(first) == {"state", "file", "pos", "txns", "rows", "error", "applied_at"}
+        assert set(first) == {"state", "file", "pos", "txns", "rows", "error", "applied_at", "received"}
         assert first["state"] == "streaming"
         assert Position.of(first["file"], first["pos"]) == cdc.position
     finally:
@@ -344,7 +344,7 @@ def test_replayed_ddl_is_tolerated_only_after_a_restart(stack: Stack) -> None:
     with pytest.raises(ApplyError, match="already exists"):
         fresh.apply(create)
     fresh.close()
-    resumed = MysqlApplier(mysql_sink(stack.down), resumed=True)
+    resumed = MysqlApplier(mysql_sink(stack.down), resumed={})
     resumed.apply(create)
     resumed.flush()
     resumed.close()
