@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 import pytest
@@ -15,10 +15,13 @@ from dsl.context import Ctx, opened
 from dsl.errors import SinkProtocolError
 from matrix import selection, shards
 from matrix.cells import Cell
+from refcdc.faults import FaultError, FaultSpec
 from reports import bundle, logs, rundir
 from reports.progress import Progress
+from reports.reliability import ReliabilityTable
 from reports.summary import RunSummary
 from sinks import registry
+from stack.errors import FaultRefused
 
 RUN_ID_KEY = "sinkmatrix_run_id"
 
@@ -39,6 +42,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="compose: run the CDC from this local binary or build context instead of its image")
     group.addoption("--wait-timeout", type=float, default=None, metavar="SECONDS",
                     help="default timeout of a single request's wait() (batches get 8x)")
+    group.addoption("--fault", action="append", default=[], metavar="KIND[:k=v,...]",
+                    help="make the reference CDC misbehave in every case of the run (see refcdc.faults: "
+                         "drop, duplicate, reorder, corrupt:family=..., stall, lag:seconds=..., crash, ...)")
+    group.addoption("--reliability-md", default=None, metavar="PATH",
+                    help="also write the run's fault-detection table (reports.reliability) to PATH")
     group.addoption("--shard", default=None, metavar="I/N",
                     help="run shard I of N: a deterministic split balanced by recorded durations")
     group.addoption("--store-durations", action="store_true",
@@ -48,6 +56,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)  # before junitxml reads its path
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sinks(*names): run this case only on the named sinks")
+    config.addinivalue_line("markers", "fault(kind, **settings): make the reference CDC misbehave on this "
+                                       "case's database (see refcdc.faults); cells it does not apply to skip")
+    try:
+        config.stash[_FAULTS] = [FaultSpec.parse(text) for text in config.getoption("fault")]
+    except FaultError as exc:
+        raise pytest.UsageError(f"--fault: {exc}") from None
     if config.pluginmanager.has_plugin("hypothesispytest") and sys.version_info < (3, 11, 8):
         # CPython gh-106905: once the Kafka clients have run, a later ast.parse (pytest rewriting
         # a lazily imported module) can fail with "AST constructor recursion depth mismatch";
@@ -74,6 +88,8 @@ def pytest_configure(config: pytest.Config) -> None:
             config.option.xmlpath = str(rundir.run_dir(run_id) / "junit.xml")
         summary = RunSummary(run_id, rundir.run_dir(run_id), config.getoption("store_durations"))
         config.pluginmanager.register(summary, "sinkmatrix-summary")
+        table = ReliabilityTable(run_id, rundir.run_dir(run_id), config.getoption("reliability_md"))
+        config.pluginmanager.register(table, "sinkmatrix-reliability")
         cell_ids = [c.id for c in config.stash[_CELLS]]
         config.pluginmanager.register(Progress(config, cell_ids), "sinkmatrix-progress")
 
@@ -196,9 +212,20 @@ def stack(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
 
         running = EmbeddedStack.start(cell)
     try:
+        from stack.embedded import DATABASE_PREFIX
+
+        for fault in request.config.stash[_FAULTS]:  # every test database of the run
+            _inject(running, replace(fault, databases=f"{DATABASE_PREFIX}*"))
         yield running
     finally:
         running.close()
+
+
+def _inject(running: Any, fault: FaultSpec) -> None:
+    try:
+        running.inject_fault(fault)
+    except FaultRefused as exc:
+        pytest.skip(f"fault {fault.kind}: {exc}")
 
 
 def _compose_stack(cell: Cell, config: pytest.Config) -> Any:
@@ -222,10 +249,17 @@ def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]
     """The test's context: its own database upstream and in the sink, and the DSL on top."""
     timeout = request.config.getoption("wait_timeout")
     structlog.contextvars.bind_contextvars(test=request.node.nodeid)
+    marker = request.node.get_closest_marker("fault")
     try:
         with opened(stack, cell, request.node.name, request_timeout=timeout,
                     batch_timeout=timeout * 8 if timeout else None) as context:
-            yield context
+            if marker is not None:
+                _inject(stack, _marked_fault(marker, context.database))
+            try:
+                yield context
+            finally:
+                if marker is not None:
+                    stack.clear_faults(context.database)
     finally:
         structlog.contextvars.unbind_contextvars("test")
     findings = stack.view.findings(context.database)
@@ -235,7 +269,22 @@ def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]
         stack.drop_database(context.database)  # a failed test's data stays for inspection
 
 
+def run_dir_of(config: pytest.Config) -> Any:
+    """This run's report directory (every xdist worker writes into the controller's)."""
+    return config.stash[_RUN][1]
+
+
+def _marked_fault(marker: pytest.Mark, database: str) -> FaultSpec:
+    if len(marker.args) != 1:
+        raise pytest.UsageError(f"@pytest.mark.fault takes one fault kind and settings, not {marker.args!r}")
+    try:
+        return FaultSpec.from_json({"kind": marker.args[0], **marker.kwargs, "databases": database})
+    except FaultError as exc:
+        raise pytest.UsageError(f"@pytest.mark.fault: {exc}") from None
+
+
 _RUN = pytest.StashKey[tuple[str, Any]]()
+_FAULTS = pytest.StashKey[list[FaultSpec]]()
 _CELLS = pytest.StashKey[list[Cell]]()
 _SHARD = pytest.StashKey[tuple[int, int] | None]()
 _OUTCOMES = pytest.StashKey[dict[str, str]]()
