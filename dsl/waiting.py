@@ -23,8 +23,10 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
     """Return once the sink shows every key, or shows them all and the pipeline has caught up.
 
     Keys missing (or present though deleted) keep the wait going until the deadline, then
-    `WaitTimeout` names them with what the sink last showed. Keys present with other values end
-    the wait once the sink has applied everything sent; `check()` then reports the column diff.
+    `WaitTimeout` names them with what the sink last showed — at once when the sink's progress is
+    exact and says it has applied everything written before the wait: nothing more will come.
+    Keys present with other values end the wait once the sink has applied everything sent;
+    `check()` then reports the column diff.
     """
     progress = helper.progress
     started = time.monotonic()
@@ -47,6 +49,9 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
             log.debug("wait done", keys=verdict.checked, looks=looks, mismatched=len(verdict.bad),
                       ms=round((time.monotonic() - started) * 1000, 2))
             return verdict
+        if caught_up and progress.exact:
+            raise WaitTimeout(_timeout_message(verdict, None, progress.describe(), None),
+                              _keys(verdict.bad))
         if time.monotonic() >= deadline:
             # a stall is judged on the wait's last half: a commit reported just after it began
             # (the table's DDL, say) must not hide that nothing came since
@@ -71,10 +76,12 @@ def _keys(outcomes: Sequence[KeyOutcome]) -> list[tuple[str, str, tuple[Any, ...
     return [(o.schema.database, o.schema.name, o.key) for o in outcomes[:_SHOW]]
 
 
-def _timeout_message(verdict: Verdict, timeout: float, where: str, why: str | None) -> str:
+def _timeout_message(verdict: Verdict, timeout: float | None, where: str, why: str | None) -> str:
+    """`timeout` None: the sink caught up with everything written, so waiting longer cannot help."""
     bad = verdict.bad
-    lines = [f"sink did not reflect {len(bad)} of {verdict.checked} keys within {timeout:g}s "
-             f"(sink {where}):"]
+    within = f"within {timeout:g}s" if timeout is not None else \
+        "though it has applied everything written before the wait"
+    lines = [f"sink did not reflect {len(bad)} of {verdict.checked} keys {within} (sink {where}):"]
     if why:
         lines.insert(0, f"{why}.")
     for outcome in bad[:_SHOW]:

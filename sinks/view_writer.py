@@ -89,8 +89,8 @@ class ViewWriter:
             return
         with self._admin_lock, self._admin.cursor() as cur:
             cur.execute(f"CREATE DATABASE IF NOT EXISTS {quote(name)}")
-        self._databases.add(name)
-        self._dropped.discard(name)
+            self._databases.add(name)
+            self._dropped.discard(name)
 
     def write(self, items: Sequence[Item]) -> list[Finding]:
         """Apply the items in order and commit; returns the findings of records that did not apply."""
@@ -178,8 +178,11 @@ class ViewWriter:
         statement = ddl.classify(change.query)
         if statement.database_level and statement.database:
             name = statement.database
-            if statement.kind == "CREATE" and name in self._databases:
-                return  # created already, for rows that arrived first on another topic
+            if statement.kind == "CREATE":
+                # the DSL may have had it created already (to connect before the first change),
+                # as may rows that arrived first on another topic
+                self.ensure_database(name)
+                return
             if statement.kind == "DROP":
                 self._databases.discard(name)
                 self._dropped.add(name)
@@ -193,10 +196,6 @@ class ViewWriter:
         except ApplyError as exc:
             self._reopen(exc)
             self._failed(record, change, exc)
-            return
-        if statement.database_level and statement.database and statement.kind == "CREATE":
-            self._databases.add(statement.database)
-            self._dropped.discard(statement.database)
 
     def _execute_ddl(self, change: DdlChange, where: Position) -> None:
         self._applier.apply(Transaction(changes=(change,), end=where, commit_time=0))
