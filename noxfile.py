@@ -58,6 +58,21 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def reliability(session: nox.Session) -> None:
+    """Inject every CDC fault on every sink; the detection table goes to RELIABILITY.md."""
+    install(session)
+    session.run("pytest", "tests/framework/test_detection.py", "-n", WORKERS, "--dist=loadgroup",
+                "-p", "no:cacheprovider", "--reliability-md", "RELIABILITY.md", *session.posargs)
+
+
+@nox.session
+def soak(session: nox.Session) -> None:
+    """The full default matrix N times in a row (`-- --runs N`, default 20); summary in SOAK.md."""
+    install(session)
+    session.run("python", "-m", "matrix.soak", "--record", "SOAK.md", *session.posargs)
+
+
+@nox.session
 def triage(session: nox.Session) -> None:
     """Group a run's failures by signature: one bug in five cells, or five bugs? (default: latest run)"""
     install(session)

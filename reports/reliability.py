@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -189,7 +188,7 @@ class ReliabilityTable:
     @pytest.hookimpl(tryfirst=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         written = write(self.run_dir, self.run_id, self.also)
-        if written is not None and os.environ.get("SINKMATRIX_QUIET") is None:
+        if written is not None:
             reporter = session.config.pluginmanager.get_plugin("terminalreporter")
             if reporter is not None:
                 reporter.write_line(f"reliability table: {written}"
