@@ -2,8 +2,8 @@
 
 Every process and directory a stack creates is recorded in a lease file under the state dir,
 together with the owner (the pytest process) and its start time. `reap()` runs at every stack
-start: a lease whose owner is gone has its processes killed and its directories removed.
-Start times guard against pid reuse.
+start: a lease whose owner is gone has its processes killed and its directories removed (and so
+has the temp file of a lease write the owner was killed in). Start times guard against pid reuse.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -131,20 +132,36 @@ def _clean(processes: list[tuple[int, int | None]], directories: list[str]) -> N
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def _owner_from_name(stem: str) -> dict[str, Any]:
+    """A lease named `<name>-<owner pid>-<token>` (how `acquire` names it), for a file without content."""
+    pid = stem.rsplit("-", 2)[-2] if stem.count("-") >= 2 else ""
+    return {"owner_pid": int(pid) if pid.isdigit() else None, "processes": [], "directories": []}
+
+
+def _read(path: Path) -> dict[str, Any] | None:
+    """A lease file's content; a temp file (a kill between its write and its rename) holds the newest
+    entries, or when cut short only its name says whose it is. None for a broken lease file."""
+    try:
+        return dict(json.loads(path.read_text()))
+    except (OSError, ValueError):
+        return _owner_from_name(path.stem) if path.suffix == ".tmp" else None
+
+
 def reap() -> list[str]:
     """Clean up after owners that died without releasing; returns the lease names reaped."""
     reaped = []
-    for path in sorted((state_dir() / "leases").glob("*.json")):
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError):
+    leases = state_dir() / "leases"
+    for path in sorted(leases.glob("*.json")) + sorted(leases.glob("*.tmp")):
+        data = _read(path)
+        if data is None:
             path.unlink(missing_ok=True)
             continue
-        if alive(data["owner_pid"], data.get("owner_start")):
+        if data["owner_pid"] is None or alive(data["owner_pid"], data.get("owner_start")):
             continue
         _clean([tuple(p) for p in data["processes"]], data["directories"])
         path.unlink(missing_ok=True)
-        reaped.append(path.stem)
+        if path.stem not in reaped:  # a lease and its temp file are one lease
+            reaped.append(path.stem)
         log.info("reaped leftovers", lease=path.stem, processes=len(data["processes"]),
                  directories=len(data["directories"]))
     return reaped

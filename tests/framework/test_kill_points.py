@@ -19,7 +19,11 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from matrix.cells import Cell
-from stack import docker_engine
+from stack import docker_engine, leases
 from stack.compose import ComposeOptions, ComposeStack
 from stack.compose_project import leftover_projects
 from stack.embedded import EmbeddedStack
@@ -139,3 +143,31 @@ def test_a_run_killed_at_a_point_leaves_nothing_after_the_next_start(
     if backend == "compose":
         assert not inventory.docker.projects & leftover_projects().keys()
 
+
+CAUGHT_IN_A_LEASE_WRITE = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from stack.leases import Lease
+
+    lease = Lease.acquire("caught")
+    os.replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL)  # killed between write and rename
+    lease.add_directory(Path(sys.argv[1]))
+""")
+
+
+def test_a_run_killed_inside_a_lease_write_is_reaped_at_the_next_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The narrowest point: the lease's new content is in its temp file, not yet renamed over it."""
+    state, made = tmp_path / "state", tmp_path / "made-just-now"
+    made.mkdir()
+    monkeypatch.setenv("SINKMATRIX_STATE_DIR", str(state))
+    victim = subprocess.run([sys.executable, "-c", CAUGHT_IN_A_LEASE_WRITE, str(made)], cwd=kill_victim.REPO,
+                            capture_output=True, text=True, check=False)
+    assert victim.returncode == -signal.SIGKILL, victim.stderr
+    written = sorted(p.name for p in (state / "leases").iterdir())
+    assert [name.rpartition(".")[2] for name in written] == ["json", "tmp"], written
+
+    leases.reap()
+
+    left = sorted(p.name for p in (state / "leases").iterdir())
+    assert (left, made.exists()) == ([], False), f"left after the next start: {left}, {made} exists"
