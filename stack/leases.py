@@ -14,6 +14,7 @@ import select
 import shutil
 import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,12 +76,15 @@ class Lease:
     owner_start: int | None = None
     processes: list[tuple[int, int | None]] = field(default_factory=list)
     directories: list[str] = field(default_factory=list)
+    # Services start side by side: one write at a time, or two would race for the one temp file.
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def acquire(cls, name: str) -> Lease:
         lease = cls(name=f"{name}-{os.getpid()}-{os.urandom(3).hex()}")
         lease.owner_start = process_start_time(lease.owner_pid)
-        lease._write()
+        with lease._lock:
+            lease._write()
         return lease
 
     @staticmethod
@@ -93,12 +97,14 @@ class Lease:
         return state_dir() / "leases" / f"{self.name}.json"
 
     def add_process(self, pid: int) -> None:
-        self.processes.append((pid, process_start_time(pid)))
-        self._write()
+        with self._lock:
+            self.processes.append((pid, process_start_time(pid)))
+            self._write()
 
     def add_directory(self, path: Path) -> None:
-        self.directories.append(str(path))
-        self._write()
+        with self._lock:
+            self.directories.append(str(path))
+            self._write()
 
     def release(self) -> None:
         """Kill what is still running, remove the directories, drop the lease."""
