@@ -110,14 +110,7 @@ class ComposeCdcRunner:
         self.project.up(["cdc"], profiles=["cdc"], build=self.build)
 
     def stop(self, grace: float) -> None:
-        compose = self.project._client(["cdc"]).compose
-        try:
-            if grace <= 0:
-                compose.kill(["cdc"])
-            else:
-                compose.stop(["cdc"], timeout=int(grace))
-        except DockerException as exc:
-            raise StackError(f"{self.project.name}: stopping cdc failed: {exc}") from None
+        self.project.halt("cdc", grace, profiles=["cdc"])
 
     def wait(self) -> int | None:
         try:
@@ -188,6 +181,5 @@ def local_build(project: ComposeProject, build: Path | None, *, service: str) ->
     override, needs_build = override_for(build, service=service)
     path = project.root / "cdc-build.yml"
     path.write_text(override)
-    project.files.append(path)
-    project.docker = project._client([])
+    project.add_file(path)
     return needs_build

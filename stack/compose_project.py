@@ -95,6 +95,22 @@ class ComposeProject:
         except DockerException as exc:
             raise _error(f"starting {', '.join(services or ['the stack'])} of {self.name}", exc) from None
 
+    def add_file(self, path: Path) -> None:
+        """Layer one more compose file (an override) over the project's files."""
+        self.files.append(path)
+        self.docker = self._client([])
+
+    def halt(self, service: str, grace: float, profiles: list[str] | None = None) -> None:
+        """Stop one service: SIGTERM and `grace` seconds before SIGKILL; 0 kills it at once (a crash)."""
+        compose = self._client(profiles or []).compose
+        try:
+            if grace <= 0:
+                compose.kill([service])
+            else:
+                compose.stop([service], timeout=int(grace))
+        except DockerException as exc:
+            raise _error(f"stopping {service} of {self.name}", exc) from None
+
     def port(self, service: str, private: int) -> int:
         """The host port (on 127.0.0.1) published for a service's container port."""
         host, port = self.docker.compose.port(service, private)
