@@ -20,7 +20,7 @@ import fnmatch
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import structlog
 
@@ -170,11 +170,14 @@ class _Active:
         return self.seen >= self.spec.nth
 
 
+DeliveryAction = Literal["stall", "lag", "crash", "crash-lose"]
+
+
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """What the server must do with a batch, decided by a delivery fault."""
 
-    action: Literal["stall", "lag", "crash", "crash-lose"]
+    action: DeliveryAction
     seconds: float = 0.0
 
 
@@ -372,13 +375,13 @@ class Faults:
     def delivery(self, txns: list[Transaction]) -> Delivery | None:
         """What to do with a batch about to be applied; None: apply it as usual."""
         for active in self._of("delivery"):
-            kind = active.spec.kind
+            kind = cast(DeliveryAction, active.spec.kind)
             rows = sum(1 for t in txns for c in t.changes
                        if isinstance(c, RowChange) and active.covers(c.schema))
             if not rows:
                 continue
             if kind in ("stall", "lag") and active.seen >= active.spec.nth:
-                return Delivery(kind, active.spec.seconds)  # type: ignore[arg-type]
+                return Delivery(kind, active.spec.seconds)
             before = active.seen
             active.seen += rows
             if before < active.spec.nth <= active.seen:
@@ -386,7 +389,7 @@ class Faults:
                     self._fired(active, position=str(txns[-1].end))
                 else:
                     log.warning("fault holds from here", fault=str(active.spec), position=str(txns[-1].end))
-                return Delivery(kind, active.spec.seconds)  # type: ignore[arg-type]
+                return Delivery(kind, active.spec.seconds)
         return None
 
     def holding(self) -> bool:

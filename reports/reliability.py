@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -149,7 +150,7 @@ def markdown(entries: list[Entry], run_id: str) -> str:
         if e.note and e.expected != "n/a":
             detail = f"{detail} ({e.note})" if detail else e.note
         lines.append(f"| `{e.fault}` | {e.cell} | {e.scenario} | {e.expected} | {got} | "
-                     f"{_escape(detail)} |")
+                     f"{_table_text(detail)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -161,7 +162,8 @@ def _cell_text(entry: Entry) -> str:
     return f"{mark} {entry.category}{took}"
 
 
-def _escape(text: str) -> str:
+def _table_text(text: str) -> str:
+    """Text that stays inside one Markdown table cell."""
     return text.replace("|", "\\|").replace("\n", " ")[:240]
 
 
@@ -200,27 +202,23 @@ def html_section(run_dir: Path) -> str:
     entries = sorted(load([run_dir]), key=_order)
     if not entries:
         return ""
-    from reports.html import esc
-
     cells = sorted({e.cell for e in entries})
     rows = []
     for fault in dict.fromkeys(e.fault for e in entries):
         by = {e.cell: e for e in entries if e.fault == fault}
         tds = "".join(_td(by.get(c)) for c in cells)
-        rows.append(f"<tr><th>{esc(fault)}</th>{tds}</tr>")
-    head = "".join(f"<th>{esc(c)}</th>" for c in cells)
+        rows.append(f"<tr><th>{escape(fault)}</th>{tds}</tr>")
+    head = "".join(f"<th>{escape(c)}</th>" for c in cells)
     return (f'<section id="reliability"><h2>Fault detection</h2><table class="grid"><tr><th>fault</th>'
             f"{head}</tr>{''.join(rows)}</table>"
             f'<p><a href="{MARKDOWN}">{MARKDOWN}</a></p></section>')
 
 
 def _td(entry: Entry | None) -> str:
-    from reports.html import esc
-
     if entry is None:
         return "<td></td>"
-    title = esc(entry.detail or entry.note)
-    return f'<td class="{_css(entry)}" title="{title}">{esc(_cell_text(entry))}</td>'
+    title = escape(entry.detail or entry.note)
+    return f'<td class="{_css(entry)}" title="{title}">{escape(_cell_text(entry))}</td>'
 
 
 def _css(entry: Entry | None) -> str:
