@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -54,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     # The reader thread decodes most of the time; a short switch interval lets the applier
     # publish a finished commit promptly instead of waiting out the default 5 ms slice.
     sys.setswitchinterval(0.0005)
+    # Each change lives from the binlog read until the broker's ack: thousands in flight, swept
+    # by every young collection at the default pace (≈10% of the CDC's CPU on a bulk load).
+    gc.set_threshold(50_000, *gc.get_threshold()[1:])
     return Server(config).run()
 
 

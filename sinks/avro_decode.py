@@ -26,7 +26,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import fastavro
 from confluent_kafka.schema_registry import SchemaRegistryClient, SchemaRegistryError
@@ -145,8 +145,10 @@ class _Plan:
     bad: tuple[tuple[str, str], ...]  # fields whose type describes no column TiCDC writes, and why
 
 
-@dataclass(frozen=True, slots=True)
-class _Seen:
+class _Seen(NamedTuple):
+    """A key's last record. A tuple of atomic values: the garbage collector stops tracking it, so
+    millions of keys add nothing to its full collections."""
+
     offset: int
     digest: bytes
     commit_ts: int | None

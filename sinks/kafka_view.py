@@ -33,6 +33,7 @@ from sqlalchemy.engine import URL
 
 from dsl.progress import Progress
 from refcdc.changes import DdlChange, RowChange
+from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.view_writer import Item, ViewBroken, ViewWriter
 
@@ -130,7 +131,9 @@ class KafkaView:
         self._suspects: dict[TP, tuple[int, int]] = {}  # low watermark seen, idle polls then
         self._findings: dict[str | None, list[Finding]] = {}
         self._databases: set[str] = set()  # the test databases the DSL asked for
-        self._history: dict[tuple[str, str, tuple[Any, ...]], deque[tuple[Any, ...]]] = {}
+        # per key its last records, as a tuple of tuples of plain values: the garbage collector stops
+        # tracking those, so a bulk load's keys add nothing to its full collections (deques would)
+        self._history: dict[tuple[str, str, tuple[Any, ...]], tuple[tuple[Any, ...], ...]] = {}
         self.failure: str | None = None
         self.batches = 0
         self.replays = 0  # records tolerated as at-least-once replays after a CDC restart
@@ -158,6 +161,7 @@ class KafkaView:
         self._writer_thread = threading.Thread(target=self._apply_loop, name="kafka-view-writer",
                                                daemon=True)
         self.discover()
+        self._on_close.append(gc_pace.relax())
         self._writer_thread.start()
         self._thread.start()
 
@@ -418,20 +422,20 @@ class KafkaView:
             except KeyError:
                 continue
             events = self._history.get(slot)
-            if events is None:
-                if len(self._history) >= _HISTORY_KEYS:
-                    continue
-                events = self._history[slot] = deque(maxlen=_HISTORY_PER_KEY)
-            # the decoded row itself: it is rendered only if a failure asks for this key
-            events.append((record.topic, record.partition, record.offset, change.kind,
-                           record.timestamp_ms, image))
+            if events is None and len(self._history) >= _HISTORY_KEYS:
+                continue
+            # the decoded row itself (as pairs: a tuple holding a dict stays tracked): it is rendered
+            # only if a failure asks for this key
+            event = (record.topic, record.partition, record.offset, change.kind, record.timestamp_ms,
+                     tuple(image.items()) if image is not None else None)
+            self._history[slot] = (event,) if events is None else (*events[1 - _HISTORY_PER_KEY:], event)
 
     def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
         """What the sink delivered for one key, oldest first (the last few records)."""
         with self._cond:
             events = list(self._history.get((database, table, tuple(key)), ()))
         return [{"topic": topic, "partition": partition, "offset": offset, "kind": kind,
-                 "timestamp_ms": stamp, "values": {k: repr(v)[:80] for k, v in (image or {}).items()}}
+                 "timestamp_ms": stamp, "values": {k: repr(v)[:80] for k, v in image or ()}}
                 for topic, partition, offset, kind, stamp, image in events]
 
     def _decode(self, part: _Partition, record: Record) -> Decoded:
