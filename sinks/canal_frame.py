@@ -47,6 +47,10 @@ SHAPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "_tidb": (lambda v: type(v) is dict, "an object"),
 }
 
+# the fields whose shape is one exact JSON type (checked inline on the hot path)
+EXACT: dict[str, type] = {"id": int, "database": str, "table": str, "isDdl": bool, "type": str,
+                          "es": int, "ts": int, "sql": str, "_tidb": dict}
+
 
 class Malformed(Exception):
     """The record is no JSON object at all; `where` names the key at fault, if one is."""

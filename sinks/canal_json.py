@@ -18,6 +18,7 @@ from refcdc.encode_canal import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, java_type,
 from refcdc.tso import physical_ms
 from sinks.base import Decoded, Record, SchemaLookup, SinkEnvironment
 from sinks.canal_frame import (
+    EXACT,
     FIELDS,
     SHAPES,
     Check,
@@ -73,7 +74,13 @@ class CanalJsonDecoder:
         self._order = KeyOrder()
         self._schemas: dict[tuple[Any, ...], TableSchema] = {}
         self._shapes: dict[tuple[Any, ...], tuple[list[Column], TableSchema, list[Any], Any]] = {}
-        self._readers: dict[int, tuple[list[Column], list[Reader]]] = {}  # per shape's column list
+        # per shape's column list: its value readers and, unless a column's sqlType depends on
+        # the value (unsigned integers), the sqlType TiCDC writes for every row of that shape
+        self._readers: dict[int, tuple[list[Column], list[Reader], dict[str, int] | None]] = {}
+        self._expected = FIELDS + (("_tidb",) if enable_tidb_extension else ())
+        self._expected_set = frozenset(self._expected)
+        self._shape_checks = [(name, EXACT.get(name), *SHAPES[name]) for name in self._expected
+                              if name in SHAPES]
 
     def decode(self, record: Record) -> Decoded:
         check = Check(record)
@@ -103,19 +110,21 @@ class CanalJsonDecoder:
 
     def _fields(self, msg: dict[str, Any], check: Check) -> bool:
         """Presence and JSON types of the top-level fields; False if the record is unusable."""
-        expected = FIELDS + (("_tidb",) if self.enable_tidb_extension else ())
-        for name in expected:
-            if name not in msg:
-                why = "the TiDB extension is on, so TiCDC adds _tidb" if name == "_tidb" else \
-                    "TiCDC writes it in every message"
-                check("missing-field", name, why)
-            elif name in SHAPES and not SHAPES[name][0](msg[name]):
-                check("wrong-type", name, f"{describe(msg[name])}, expected {SHAPES[name][1]}")
-        for name in msg:
-            if name not in expected:
-                why = ("the TiDB extension is off, so TiCDC writes no _tidb (or enable it for this "
-                       "sink variant)") if name == "_tidb" else "not a field TiCDC writes"
-                check("extra-field", name, why)
+        expected = self._expected_set
+        if msg.keys() != expected:
+            for name in self._expected:
+                if name not in msg:
+                    why = "the TiDB extension is on, so TiCDC adds _tidb" if name == "_tidb" else \
+                        "TiCDC writes it in every message"
+                    check("missing-field", name, why)
+            for name in msg:
+                if name not in expected:
+                    why = ("the TiDB extension is off, so TiCDC writes no _tidb (or enable it for this "
+                           "sink variant)") if name == "_tidb" else "not a field TiCDC writes"
+                    check("extra-field", name, why)
+        for name, exact, fits, shape in self._shape_checks:
+            if name in msg and (type(msg[name]) is not exact if exact else not fits(msg[name])):
+                check("wrong-type", name, f"{describe(msg[name])}, expected {shape}")
         if check.findings and any(f.field in expected for f in check.findings):
             return False
         if msg["id"] != 0:
@@ -206,13 +215,15 @@ class CanalJsonDecoder:
         ts = self._commit_ts(msg, check, "commitTs")
         if check.findings:
             return None
+        columns = data.keys()
         for name, other in (("mysqlType", msg["mysqlType"]), ("sqlType", msg["sqlType"]), ("old", old)):
-            if other is not None and set(other) != set(data):
+            if other is not None and other.keys() != columns:
                 check("bad-shape", name, set_diff(set(data), set(other)))
         pk = msg["pkNames"] or []  # null: TiCDC before tiflow#7339 (v6.4) wrote it without a PK
-        if len(set(pk)) != len(pk) or not set(pk) <= set(data):
+        keyed = set(pk)
+        if len(keyed) != len(pk) or not keyed <= columns:
             check("bad-shape", "pkNames", f"{pk} are not distinct columns of the row")
-        for name in set(pk) & set(data):
+        for name in keyed & columns:
             if data[name] is None:
                 check("bad-value", f"data[0].{name}", "NULL in a primary key column")
         return None if check.findings else (kind, data, old, msg["es"] if ts is None else ts)
@@ -226,13 +237,14 @@ class CanalJsonDecoder:
         columns, table = self._resolve(msg, data, upstream, check)
         if check.findings:
             return Decoded(findings=check.findings)
-        after = self._values(columns, data, "data", check)
-        before = self._values(columns, old, "old", check) if old is not None else None
-        for column in columns:
-            expected, written = java_type(column, after[column.name]), msg["sqlType"][column.name]
-            if written != expected and column.name not in _bad(check):
-                check("type-mismatch", f"sqlType.{column.name}", f"{written}, but TiCDC writes "
-                      f"{expected} for {mysql_type(column)} {data[column.name]!r}")
+        after, sql_types = self._values(columns, data, "data", check)
+        before = self._values(columns, old, "old", check)[0] if old is not None else None
+        if sql_types is None or msg["sqlType"] != sql_types:  # (its values are exact integers here)
+            for column in columns:
+                expected, written = java_type(column, after[column.name]), msg["sqlType"][column.name]
+                if written != expected and column.name not in _bad(check):
+                    check("type-mismatch", f"sqlType.{column.name}", f"{written}, but TiCDC writes "
+                          f"{expected} for {mysql_type(column)} {data[column.name]!r}")
         check.key = tuple(after.get(k) for k in table.key)
         if check.findings:
             return Decoded(findings=check.findings)
@@ -298,11 +310,15 @@ class CanalJsonDecoder:
         return column
 
     def _values(self, columns: list[Column], image: dict[str, Any], name: str,
-                check: Check) -> dict[str, Any]:
+                check: Check) -> tuple[dict[str, Any], dict[str, int] | None]:
+        """The image's values, and the sqlType every row of these columns has (None: it depends
+        on the values)."""
         values: dict[str, Any] = {}
         readers = self._readers.get(id(columns))
         if readers is None or readers[0] is not columns:
-            readers = self._readers[id(columns)] = (columns, [reader(c) for c in columns])
+            fixed = None if any(c.unsigned for c in columns) else \
+                {c.name: java_type(c, None) for c in columns}
+            readers = self._readers[id(columns)] = (columns, [reader(c) for c in columns], fixed)
         for column, read in zip(columns, readers[1], strict=True):
             raw = image[column.name]
             values[column.name] = None
@@ -321,7 +337,7 @@ class CanalJsonDecoder:
                 if spelled is not None:
                     check("bad-value", f"{name}[0].{column.name}",
                           f"{raw[:80]!r}: TiCDC writes this value as {spelled[:80]!r}")
-        return values
+        return values, readers[2]
 
     def _schema(self, database: str, name: str, columns: list[Column], pk: list[str],
                 upstream: TableSchema | None) -> TableSchema:

@@ -24,7 +24,7 @@ _FEW = 16
 
 def image_hash(image: Mapping[str, Any] | None) -> int | None:
     """A row image's identity (values must be hashable); None stands for "no row"."""
-    return None if image is None else hash(tuple(sorted(image.items(), key=lambda kv: kv[0])))
+    return None if image is None else hash(frozenset(image.items()))
 
 
 class KeyOrder:
