@@ -306,15 +306,16 @@ class CanalJsonEncoder:
         image = (change.before if change.kind == "delete" else change.after) or {}
         shape = self._shape(table, image)
         columns, quoted = shape.columns, shape.quoted
-        data = _image(table, columns, quoted, image)
-        old = _image(table, columns, quoted, change.before) if change.kind == "update" else "null"
-        # the Java type can depend on the value (a BIGINT UNSIGNED past the signed range)
-        sql_types = ",".join(f"{q}:{java_type(c, image[c.name])}"
-                             for c, q in zip(columns, quoted, strict=True))
+        data = _image(shape, image)
+        old = _image(shape, change.before) if change.kind == "update" else "null"
+        sql_types = shape.sql_types
+        if sql_types is None:  # the Java type depends on the value (a BIGINT UNSIGNED past the signed range)
+            sql_types = "{" + ",".join(f"{q}:{java_type(c, image[c.name])}"
+                                       for c, q in zip(columns, quoted, strict=True)) + "}"
         value = (
             f'{shape.head}"type":"{ROW_TYPES[change.kind]}",'
             f'"es":{physical_ms(commit_ts)},"ts":{self.clock_ms()},"sql":"",'
-            f'"sqlType":{"{" + sql_types + "}" if columns else "null"},'
+            f'"sqlType":{sql_types if columns else "null"},'
             f'"mysqlType":{shape.mysql_types},"old":{old},"data":{data}'
             f"{self._extension(commit_ts)}}}"
         )
@@ -322,19 +323,32 @@ class CanalJsonEncoder:
         return Encoded(table.database, table.name, None, value.encode(), handle=handle)
 
 
-def _image(table: TableSchema, columns: list[Column], quoted: list[str],
-           image: dict[str, Any] | None) -> str:
+def _image(shape: _Shape, image: dict[str, Any] | None) -> str:
     """`data` / `old`: a one-element array of column -> text or null, in table order."""
     if not image:
         return "null"
     fields = []
-    for column, name in zip(columns, quoted, strict=True):
+    for column, name, write in zip(shape.columns, shape.quoted, shape.writers, strict=True):
         try:
-            text = format_value(column, image.get(column.name))
+            fields.append(f"{name}:{write(image.get(column.name))}")
         except (ValueError, ArithmeticError) as exc:
-            raise CanalEncodeError(table, column.name, str(exc)) from None
-        fields.append(f"{name}:{'null' if text is None else go_string(text)}")
+            raise CanalEncodeError(shape.table, column.name, str(exc)) from None
     return "[{" + ",".join(fields) + "}]"
+
+
+def _writer(column: Column) -> Callable[[Any], str]:
+    """A column's value as its JSON text in `data` / `old` (format_value, then go_string), with
+    the common cases - an integer, text that needs no conversion - taken first."""
+    def generic(value: Any) -> str:
+        text = format_value(column, value)
+        return "null" if text is None else go_string(text)
+
+    name = mysql_type(column).split(" ", 1)[0]
+    if name in INTEGERS:
+        return lambda value: f'"{value}"' if type(value) is int else generic(value)
+    if name not in ("json", "float", "double", "decimal", "enum", "set"):
+        return lambda value: go_string(value) if type(value) is str else generic(value)
+    return generic
 
 
 @dataclass(frozen=True)
@@ -346,6 +360,8 @@ class _Shape:
     quoted: list[str]  # the columns' names as JSON strings
     head: str  # '{"id":0,"database":..,"table":..,"pkNames":[..],"isDdl":false,'
     mysql_types: str  # the mysqlType object
+    writers: list[Callable[[Any], str]]  # per column: a value as JSON text
+    sql_types: str | None  # the sqlType object, unless it depends on the values (unsigned columns)
 
 
 def _shape_of(table: TableSchema, names: tuple[str, ...]) -> _Shape:
@@ -358,4 +374,6 @@ def _shape_of(table: TableSchema, names: tuple[str, ...]) -> _Shape:
     head = (f'{{"id":0,"database":{go_string(table.database)},"table":{go_string(table.name)},'
             f'"pkNames":[{keys}],"isDdl":false,')
     types = ",".join(f"{q}:{go_string(mysql_type(c))}" for c, q in zip(columns, quoted, strict=True))
-    return _Shape(table, columns, quoted, head, "{" + types + "}")
+    sql_types = None if any(c.unsigned for c in columns) else \
+        "{" + ",".join(f"{q}:{java_type(c, None)}" for c, q in zip(columns, quoted, strict=True)) + "}"
+    return _Shape(table, columns, quoted, head, "{" + types + "}", [_writer(c) for c in columns], sql_types)
