@@ -135,6 +135,14 @@ class _Field:
     column: Column  # as its connect parameters describe it, named as the upstream names it
     check: Column  # what its values and type are checked against: the upstream column when known
     tidb_type: str
+    span: tuple[int, int] | None = None  # a plain integer's range: most values need only this
+
+    @staticmethod
+    def span_of(check: Column, tidb_type: str) -> tuple[int, int] | None:
+        if tidb_type not in _PLAIN_INTEGERS:
+            return None
+        bits = check.bits or 64
+        return (0, 2**bits - 1) if check.unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +224,7 @@ class AvroDecoder:
         self._tables: dict[tuple[Any, ...], tuple[_Plan, _Plan | None, TableSchema]] = {}
         self._schemas: dict[int, _Schema | _Problem] = {}
         self._subjects: dict[tuple[str, int], bool] = {}
-        self._plans: dict[tuple[int, TableSchema | None], _Plan] = {}
+        self._plans: dict[tuple[int, int], tuple[TableSchema | None, _Plan]] = {}
         self._checked: set[tuple[Any, ...]] = set()
         self._seen: dict[tuple[str, int], dict[tuple[Any, ...], _Seen]] = {}
 
@@ -336,21 +344,25 @@ class AvroDecoder:
         return self._subjects[subject, schema_id]
 
     def _plan(self, schema: _Schema, upstream: TableSchema | None) -> _Plan:
-        plan = self._plans.get((schema.schema_id, upstream))
-        if plan is None:
-            names = {wire.sanitize_name(c.name): c for c in upstream.columns} if upstream else {}
-            fields, bad = [], []
-            for raw in schema.columns:
-                type_, nullable = _unwrap(raw["type"])
-                known = names.get(raw["name"])
-                try:
-                    column = column_of(known.name if known else raw["name"], type_, nullable)
-                except ValueError as exc:
-                    bad.append((raw["name"], str(exc)))
-                    continue
-                tt = type_["connect.parameters"]["tidb_type"]
-                fields.append(_Field(raw["name"], raw, column, known or column, tt))
-            plan = self._plans[schema.schema_id, upstream] = _Plan(tuple(fields), tuple(bad))
+        # keyed by the upstream version's identity: hashing a TableSchema hashes every column
+        hit = self._plans.get((schema.schema_id, id(upstream)))
+        if hit is not None and hit[0] is upstream:
+            return hit[1]
+        names = {wire.sanitize_name(c.name): c for c in upstream.columns} if upstream else {}
+        fields, bad = [], []
+        for raw in schema.columns:
+            type_, nullable = _unwrap(raw["type"])
+            known = names.get(raw["name"])
+            try:
+                column = column_of(known.name if known else raw["name"], type_, nullable)
+            except ValueError as exc:
+                bad.append((raw["name"], str(exc)))
+                continue
+            tt = type_["connect.parameters"]["tidb_type"]
+            fields.append(_Field(raw["name"], raw, column, known or column, tt,
+                                 _Field.span_of(known or column, tt)))
+        plan = _Plan(tuple(fields), tuple(bad))
+        self._plans[schema.schema_id, id(upstream)] = (upstream, plan)
         return plan
 
     def _check(self, topic: str, key: _Plan | None, value: _Plan | None, schema: _Schema | None,
@@ -423,8 +435,12 @@ class AvroDecoder:
     def _image(self, record: dict[str, Any], plan: _Plan, at: _At) -> dict[str, Any]:
         image, bad = {}, False
         for f in plan.fields:
+            raw = record.get(f.name)
+            if f.span is not None and type(raw) is int and f.span[0] <= raw <= f.span[1]:
+                image[f.column.name] = raw
+                continue
             try:
-                image[f.column.name] = self._value(f.check, f.tidb_type, record.get(f.name))
+                image[f.column.name] = self._value(f.check, f.tidb_type, raw)
             except (ValueError, TypeError, ArithmeticError) as exc:
                 at.add("bad-value", f.name, f"{type(exc).__name__}: {exc}")
                 bad = True
@@ -438,8 +454,7 @@ class AvroDecoder:
         if raw is None:
             return None
         if type(raw) is int and tt in _PLAIN_INTEGERS:  # most values: a range check is all there is
-            bits = check.bits or 64
-            low, high = (0, 2**bits - 1) if check.unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+            low, high = _Field.span_of(check, tt) or (0, 0)
             if not low <= raw <= high:
                 raise ValueError(f"{raw} is out of range for {check.column_type}")
             return raw
