@@ -19,6 +19,7 @@ CDC never checkpoints past a message that may be lost; any delivery failure fail
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 import threading
@@ -111,9 +112,14 @@ class KafkaSettings:
 
     def topic_of(self, schema: str, table: str | None) -> str:
         """The topic of a table's messages (of a schema's, for DDL that names no table)."""
-        name = (self.topic.format(schema=schema, table=table) if table is not None
-                else self.default_topic.format(schema=schema, table=""))
-        return _TOPIC_CHARS.sub("_", name)[:_TOPIC_MAX]
+        return _topic_name(self.topic, self.default_topic, schema, table)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for every row message
+def _topic_name(topic: str, default_topic: str, schema: str, table: str | None) -> str:
+    name = (topic.format(schema=schema, table=table) if table is not None
+            else default_topic.format(schema=schema, table=""))
+    return _TOPIC_CHARS.sub("_", name)[:_TOPIC_MAX]
 
 
 # -- encoders: one factory per format turns the settings into an encoder

@@ -16,6 +16,7 @@ carry no default (exact for columns without an explicit DEFAULT).
 from __future__ import annotations
 
 import decimal
+import functools
 import io
 import json
 import struct
@@ -106,6 +107,7 @@ class AvroOptions:
             raise ValueError(f"bigint_unsigned_mode is 'long' or 'string', not {self.bigint_unsigned_mode!r}")
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every column of every row
 def sanitize_name(name: str) -> str:
     """An Avro name as TiCDC makes one (helper.go SanitizeName): invalid characters become '_'."""
     out = []
@@ -277,6 +279,7 @@ class _Codec:
     schema_id: int
     parsed: Any
     columns: tuple[Column, ...]
+    table: TableSchema  # the table it was made for (the cache is keyed by its identity)
 
     def write(self, table: TableSchema, record: dict[str, Any]) -> bytes:
         out = io.BytesIO()
@@ -302,7 +305,7 @@ class AvroEncoder:
         self.options = AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension)
         self._registry = registry
         self._topic_of = topic_of
-        self._codecs: dict[tuple[str, TableSchema, bool], _Codec] = {}
+        self._codecs: dict[tuple[str, int, bool], _Codec] = {}
         self._ids: dict[tuple[str, str], int] = {}  # (subject, schema text) -> id
 
     def encode(self, txn: Transaction, commit_ts: int) -> list[Encoded]:
@@ -352,8 +355,9 @@ class AvroEncoder:
         return record
 
     def _codec(self, topic: str, table: TableSchema, *, key: bool) -> _Codec:
-        cached = self._codecs.get((topic, table, key))
-        if cached is not None:
+        # keyed by the table object's identity: hashing a TableSchema hashes every column
+        cached = self._codecs.get((topic, id(table), key))
+        if cached is not None and cached.table is table:
             return cached
         columns = key_columns(table) if key else table.columns
         extension = not key and self.options.enable_tidb_extension
@@ -372,8 +376,10 @@ class AvroEncoder:
             except Exception as exc:  # any failure of the registry call, HTTP or refusal
                 raise AvroRegistryError(subject, exc) from exc
             self._ids[(subject, text)] = schema_id
-        codec = _Codec(schema_id, fastavro.parse_schema(schema), columns)
-        self._codecs[(topic, table, key)] = codec
+        codec = _Codec(schema_id, fastavro.parse_schema(schema), columns, table)
+        if len(self._codecs) > 4096:
+            self._codecs.clear()
+        self._codecs[(topic, id(table), key)] = codec
         return codec
 
 
