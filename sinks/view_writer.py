@@ -260,7 +260,8 @@ class ViewWriter:
     @staticmethod
     def _connect(args: dict[str, Any]) -> pymysql.Connection:
         return pymysql.connect(host=args["host"], port=args["port"], user=args["user"],
-                               password=args["passwd"], autocommit=True, charset="utf8mb4")
+                               password=args["passwd"], autocommit=True, charset="utf8mb4",
+                               ssl_disabled=args.get("ssl_disabled", False))
 
 
 def change_location(change: RowChange | DdlChange) -> tuple[str, str | None, tuple[Any, ...] | None]:
