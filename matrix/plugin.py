@@ -20,7 +20,6 @@ from reports import bundle, logs, rundir
 from reports.progress import Progress
 from reports.reliability import ReliabilityTable
 from reports.summary import RunSummary
-from sinks import registry
 from stack.errors import FaultRefused
 
 RUN_ID_KEY = "sinkmatrix_run_id"
@@ -100,6 +99,15 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput[RUN_ID_KEY] = node.config.stash[_RUN][0]
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """xdist: with --dist loadgroup, hand out whole cells, heaviest first, one at a time."""
+    if config.getoption("dist", None) != "loadgroup":
+        return None
+    from matrix.scheduling import CellScheduling  # imports xdist: only where xdist runs
+    return CellScheduling(config, log, cells=[c.id for c in config.stash[_CELLS]])
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "cell" not in metafunc.fixturenames:
         return
@@ -118,9 +126,10 @@ def _cell_of(item: pytest.Item) -> Cell | None:
     return cell if isinstance(cell, Cell) else None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker turns xdist_group marks into '@group' ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep a cell's cases on one worker (its stack is reused), keep only this run's shard, and
-    order the cells so that workers get balanced loads."""
+    """Keep a cell's cases together and on one worker (its stack is reused) and keep only this
+    run's shard; which worker gets which cell is matrix.scheduling's choice."""
     for item in items:
         if (cell := _cell_of(item)) is not None:
             item.add_marker(pytest.mark.xdist_group(cell.id))
@@ -132,25 +141,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         deselected = [i for i in items if i.nodeid not in keep]
         items[:] = [i for i in items if i.nodeid in keep]
         config.hook.pytest_deselected(items=deselected)
-    _balance_cells(config, items, durations)
-
-
-def _balance_cells(config: pytest.Config, items: list[pytest.Item], durations: dict[str, float]) -> None:
-    """xdist hands each worker two groups up front, round-robin in collection order: order the
-    cells heavy-light (by recorded durations, else by how many services their stack runs)."""
-    cell_of: dict[str, Cell] = {}
-    for item in items:
-        if (cell := _cell_of(item)) is not None:
-            cell_of[item.nodeid] = cell
-    if len({c.id for c in cell_of.values()}) < 2:
-        return
-    weights: dict[str, float] = {}
-    for nodeid, cell in cell_of.items():
-        guess = 1.0 + len(registry.get(cell.sink).needs)
-        weights[cell.id] = weights.get(cell.id, 0.0) + durations.get(nodeid, guess)
-    workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
-    rank = {cell: n for n, cell in enumerate(shards.snake(weights, max(workers, 1)))}
-    items.sort(key=lambda i: rank[cell_of[i.nodeid].id] if i.nodeid in cell_of else -1)
+    # contiguous per cell: pytest keeps a session-scoped parametrized fixture (the cell's stack)
+    # only while consecutive items share its parameter; interleaved, it restarts for every case
+    first: dict[Cell | None, int] = {}
+    for n, item in enumerate(items):
+        first.setdefault(_cell_of(item), n)
+    items.sort(key=lambda i: first[_cell_of(i)])
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:

@@ -56,11 +56,3 @@ def split(ids: Sequence[str], total: int, durations: dict[str, float]) -> list[l
         shards[target].append(item)
         loads[target] += weight[item]
     return shards
-
-
-def snake(weights: dict[str, float], workers: int) -> list[str]:
-    """Cells ordered so that handing them out round-robin (as xdist's loadgroup does, two per
-    worker up front) pairs heavy with light: heaviest first for one round, lightest first the next."""
-    ordered = sorted(weights, key=lambda c: (-weights[c], c))
-    rounds = [ordered[i : i + workers] for i in range(0, len(ordered), workers)]
-    return [cell for n, chunk in enumerate(rounds) for cell in (chunk if n % 2 == 0 else chunk[::-1])]

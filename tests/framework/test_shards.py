@@ -39,11 +39,3 @@ def test_stored_durations_merge_with_the_record(tmp_path):
     shards.store_durations({"a": 1.0}, path)
     shards.store_durations({"b": 2.0, "a": 3.0}, path)
     assert shards.load_durations(path) == {"a": 3.0, "b": 2.0}
-
-
-def test_cells_are_ordered_so_round_robin_pairs_heavy_with_light():
-    weights = {"avro": 9.0, "canal": 7.0, "canal+tidb": 8.0, "mysql": 3.0}
-    order = shards.snake(weights, workers=2)
-    assert order == ["avro", "canal+tidb", "mysql", "canal"]
-    first, second = order[0::2], order[1::2]  # what two workers get, two groups each
-    assert abs(sum(weights[c] for c in first) - sum(weights[c] for c in second)) <= 3.0
