@@ -32,7 +32,7 @@ def main() -> None:
     run = rundir.run_dir(run_id)
     logs.configure(run / "logs" / "bench.jsonl")
 
-    rows, rounds = (20_000, 1) if args.quick else (100_000, 3)
+    rows, rounds = (20_000, 1) if args.quick else (100_000, 5)
     results = measure.stack_start(CELL, warm_rounds=2 if args.quick else 5)
     stack = EmbeddedStack.start(CELL)
     try:

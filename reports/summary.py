@@ -35,7 +35,7 @@ class RunSummary:
         properties = dict(report.user_properties)
         entry = self.results.setdefault(report.nodeid, {
             "case": report.nodeid.split("[", 1)[0], "cell": properties.get("cell", "-"),
-            "outcome": "passed", "duration": 0.0})
+            "worker": _worker(report), "outcome": "passed", "duration": 0.0})
         entry["duration"] += report.duration
         if report.failed and entry["outcome"] in ("passed", "skipped"):  # the first failure tells
             entry["outcome"] = "error" if report.when != "call" else "failed"
@@ -73,6 +73,12 @@ class RunSummary:
         tr.line(f"report: {page}  (summary.json, junit.xml, rerun.txt, logs/, failures/)")
         if summary["totals"].get("failed") or summary["totals"].get("error"):
             tr.line(f"triage: python -m reports.triage {self.run_dir}")
+
+
+def _worker(report: pytest.TestReport) -> str:
+    """The xdist worker that ran the test ('main' without xdist)."""
+    gateway = getattr(getattr(report, "node", None), "gateway", None)
+    return str(getattr(gateway, "id", "main"))
 
 
 def _headline(report: pytest.TestReport) -> str:

@@ -36,3 +36,13 @@ def test_shards_run_every_item_once_and_merge_to_the_unsharded_result(tmp_path):
     merge([tmp_path / f"shard-{i}" for i in (1, 2, 3)], tmp_path / "merged")
     merged = json.loads((tmp_path / "merged" / "summary.json").read_text())
     assert outcomes(merged) == whole
+
+
+def test_each_cell_runs_whole_on_one_worker(tmp_path):
+    summary = run(tmp_path, "workers", "-n", "2", "--dist", "loadgroup")
+    workers: dict[str, set[str]] = {}
+    for entry in summary["tests"].values():
+        workers.setdefault(entry["cell"], set()).add(entry["worker"])
+    assert sorted(workers) == ["canal-json+tidb-kafka-local", "mysql-mysql-local"]
+    assert all(len(ran) == 1 for ran in workers.values()), workers  # its stack started once
+    assert set().union(*workers.values()) == {"gw0", "gw1"}  # and the two cells went to both
