@@ -35,6 +35,7 @@ class CellScheduling(LoadGroupScheduling):
                  durations: dict[str, float] | None = None) -> None:
         super().__init__(config, log)
         self.cells = sorted(cells, key=len, reverse=True)  # the longest id that fits wins
+        self._ordered = False
         self.durations = shards.load_durations() if durations is None else durations
         known = list(self.durations.values())
         self._default = statistics.median(known) if known else 1.0
@@ -64,8 +65,10 @@ class CellScheduling(LoadGroupScheduling):
         self._assign_work_unit(node)
 
     def _assign_work_unit(self, node: Any) -> None:
-        heaviest = max(self.workqueue, key=lambda scope: (self.weight(scope), scope))
-        self.workqueue.move_to_end(heaviest, last=False)
+        if not self._ordered:  # the queue is complete by the first assignment: order it once
+            self._ordered = True
+            for scope in sorted(self.workqueue, key=lambda s: (-self.weight(s), s)):
+                self.workqueue.move_to_end(scope)
         super()._assign_work_unit(node)
 
 
