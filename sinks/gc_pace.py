@@ -17,32 +17,39 @@ from collections.abc import Callable
 
 YOUNG = 50_000  # net allocations between young collections while a view is open
 
-_lock = threading.Lock()
-_holders = 0
-_saved: tuple[int, int, int] | None = None  # the process's thresholds, while ours are set
+
+class Pace:
+    """Holders of a raised young threshold; the first raises it, the last one out restores it."""
+
+    def __init__(self, young: int = YOUNG) -> None:
+        self.young = young
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._saved: tuple[int, int, int] | None = None  # the process's thresholds, while ours are set
+
+    def relax(self) -> Callable[[], None]:
+        """Raise the young threshold (never lower it) until the returned release is called once."""
+        with self._lock:
+            young, middle, old = gc.get_threshold()
+            if self._holders == 0 and 0 < young < self.young:  # 0: automatic collection is off
+                self._saved = (young, middle, old)
+                gc.set_threshold(self.young, middle, old)
+            self._holders += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            with self._lock:
+                if released:
+                    return
+                released = True
+                self._holders -= 1
+                saved = self._saved
+                if self._holders == 0 and saved is not None:
+                    if gc.get_threshold() == (self.young, *saved[1:]):  # unless changed since by others
+                        gc.set_threshold(*saved)
+                    self._saved = None
+        return release
 
 
-def relax() -> Callable[[], None]:
-    """Raise the young threshold (never lower it) until the returned release is called once."""
-    global _holders, _saved
-    with _lock:
-        young, middle, old = gc.get_threshold()
-        if _holders == 0 and 0 < young < YOUNG:  # 0: the process turned automatic collection off
-            _saved = (young, middle, old)
-            gc.set_threshold(YOUNG, middle, old)
-        _holders += 1
-    released = False
-
-    def release() -> None:
-        global _holders, _saved
-        nonlocal released
-        with _lock:
-            if released:
-                return
-            released = True
-            _holders -= 1
-            if _holders == 0 and _saved is not None:
-                if gc.get_threshold() == (YOUNG, *_saved[1:]):  # unless changed since by others
-                    gc.set_threshold(*_saved)
-                _saved = None
-    return release
+relax = Pace().relax  # the process's one pace, shared by its views
