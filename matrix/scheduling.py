@@ -35,6 +35,7 @@ class CellScheduling(LoadGroupScheduling):
                  durations: dict[str, float] | None = None) -> None:
         super().__init__(config, log)
         self.cells = sorted(cells, key=len, reverse=True)  # the longest id that fits wins
+        self._cell_set = set(cells)
         self._ordered = False
         self.durations = shards.load_durations() if durations is None else durations
         known = list(self.durations.values())
@@ -60,7 +61,11 @@ class CellScheduling(LoadGroupScheduling):
         if not self.workqueue:
             node.shutdown()
             return
-        if self._pending_of(self.assigned_work[node]) > 1:
+        assigned = self.assigned_work[node]
+        in_cell = any(scope in self._cell_set and not all(done.values()) for scope, done in assigned.items())
+        # a cell: the next one only as this one runs dry; single tests: xdist's prefetch of two, so
+        # that a worker never waits for the controller between tests
+        if self._pending_of(assigned) > (1 if in_cell else 2):
             return
         self._assign_work_unit(node)
 
