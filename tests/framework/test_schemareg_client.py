@@ -1,77 +1,33 @@
-"""The embedded schema registry: Confluent clients against a real process, and the compatibility rules."""
+"""The embedded schema registry through confluent-kafka's client and raw REST requests to a real process."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import signal
-import subprocess
-import sys
 import tempfile
-import threading
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka.schema_registry import Schema, SchemaRegistryClient, SchemaRegistryError
+from confluent_kafka.schema_registry import SchemaRegistryClient, SchemaRegistryError
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 from schemareg.avro_schema import parse
-from schemareg.compatibility import Level, check, read_problems
-from schemareg.errors import InvalidCompatibilityLevel, InvalidSchema, StoreError
 from schemareg.process import RegistryProcess, start
-from schemareg.registry import Registry
 from stack.leases import Lease
+from tests.framework.schemareg_support import (
+    CONTENT_TYPE,
+    V1,
+    V2_WITH_DEFAULT,
+    V2_WITHOUT_DEFAULT,
+    as_json,
+    avro,
+    http,
+    record,
+)
 
 pytestmark = pytest.mark.framework
-CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
-REPO = str(Path(__file__).resolve().parents[2])
-
-
-def record(name: str, *fields: Any, namespace: str = "default.test") -> str:
-    """A record schema as JSON text; a field is a (name, type) pair or a full field object."""
-    specs = [f if isinstance(f, dict) else {"name": f[0], "type": f[1]} for f in fields]
-    return json.dumps({"type": "record", "name": name, "namespace": namespace, "fields": specs})
-
-
-def avro(text: str) -> Schema:
-    return Schema(text, "AVRO")
-
-
-def as_json(schema: Schema) -> Any:
-    assert schema.schema_str is not None
-    return json.loads(schema.schema_str)
-
-
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def http(method: str, url: str, body: Any = None) -> tuple[int, Any, str]:
-    """(status, decoded JSON body, content type) of one raw request."""
-    data = None if body is None else json.dumps(body).encode()
-    headers = {"Content-Type": CONTENT_TYPE} if data is not None else {}
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with _NO_PROXY.open(request, timeout=10) as response:
-            return response.status, json.loads(response.read()), response.headers.get_content_type()
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read()), error.headers.get_content_type()
-
-
-@pytest.fixture
-def workspace() -> Iterator[tuple[Path, Lease]]:
-    lease = Lease.acquire("test-schemareg")
-    root = Path(tempfile.mkdtemp(prefix="schemareg-test-"))
-    lease.add_directory(root)
-    try:
-        yield root, lease
-    finally:
-        lease.release()
 
 
 @pytest.fixture(scope="module")
@@ -97,13 +53,6 @@ def client(registry: RegistryProcess) -> SchemaRegistryClient:
 def subject(registry: RegistryProcess) -> str:
     return f"t{Lease.token()}-value"
 
-
-V1 = record("t", ("id", "int"))
-V2_WITH_DEFAULT = record("t", ("id", "int"), {"name": "note", "type": ["null", "string"], "default": None})
-V2_WITHOUT_DEFAULT = record("t", ("id", "int"), ("note", "string"))
-
-
-# -- the registry through confluent-kafka's client -------------------------------------------------
 
 def test_client_reads_back_a_registered_schema_by_id_version_and_latest(
         client: SchemaRegistryClient, subject: str) -> None:
@@ -300,168 +249,3 @@ def test_client_surfaces_error_codes(client: SchemaRegistryClient) -> None:
     with pytest.raises(SchemaRegistryError) as caught:
         client.set_compatibility(level="SIDEWAYS")
     assert caught.value.error_code == 42203
-
-
-# -- the process -----------------------------------------------------------------------------------
-
-def test_store_keeps_subjects_versions_and_ids_across_a_restart(workspace: tuple[Path, Lease]) -> None:
-    root, lease = workspace
-    first = start(root, lease)
-    before = SchemaRegistryClient({"url": first.url})
-    ids = [before.register_schema("a-value", avro(V1)),
-           before.register_schema("a-value", avro(V2_WITH_DEFAULT)),
-           before.register_schema("b-value", avro(V1))]
-    before.set_compatibility("b-value", "NONE")
-    first.stop()
-    assert first.child.process.returncode == 0
-
-    second = start(root, lease)
-    try:
-        after = SchemaRegistryClient({"url": second.url})
-        assert ids[0] == ids[2] != ids[1]
-        assert [after.get_version("a-value", v).schema_id for v in (1, 2)] == ids[:2]
-        assert as_json(after.get_schema(ids[1])) == json.loads(V2_WITH_DEFAULT)
-        assert after.register_schema("c-value", avro(V2_WITH_DEFAULT)) == ids[1]
-        assert after.register_schema("d-value", avro(record("new", ("x", "int")))) == max(ids) + 1
-        assert after.get_compatibility("b-value") == "NONE"
-    finally:
-        second.stop()
-
-
-def _run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": REPO}
-    return subprocess.run([sys.executable, "-m", "schemareg", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, check=False)
-
-
-def test_refuses_to_bind_a_non_loopback_address() -> None:
-    done = _run("--host", "0.0.0.0", "--port", "0")
-    assert done.returncode == 2
-    assert done.stdout == "" and "--allow-remote" in done.stderr
-
-
-def test_a_damaged_store_stops_the_start_with_what_to_do(workspace: tuple[Path, Lease]) -> None:
-    store = workspace[0] / "broken.json"
-    store.write_text("{ half a docu")
-    done = _run("--store", str(store))
-    assert done.returncode == 1
-    assert str(store) in done.stderr and "move it away" in done.stderr
-
-
-def test_announces_its_url_on_one_stdout_line_and_exits_on_sigterm(
-        workspace: tuple[Path, Lease]) -> None:
-    env = {**os.environ, "PYTHONPATH": REPO}
-    with subprocess.Popen([sys.executable, "-m", "schemareg", "--port", "0"], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True, env=env) as proc:
-        workspace[1].add_process(proc.pid)
-        deadline = threading.Timer(20, proc.kill)  # a hung start ends the read below with EOF
-        deadline.start()
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        deadline.cancel()
-        assert line.startswith("schemareg listening on http://127.0.0.1:")
-        assert http("GET", line.split()[-1])[:2] == (200, {})
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=10) == 0
-        assert proc.stdout.read() == ""
-
-
-def test_a_failed_store_write_answers_50001_and_changes_nothing(tmp_path: Path) -> None:
-    (tmp_path / "store").mkdir()
-    registry = Registry(tmp_path / "store" / "registry.json")
-    registry.register("a-value", parse(V1))
-    shutil.rmtree(tmp_path / "store")
-    with pytest.raises(StoreError) as caught:
-        registry.register("b-value", parse(V1))
-    assert caught.value.error_code == 50001
-    assert registry.subjects() == ["a-value"]
-
-
-# -- canonical form and compatibility rules (no process) -------------------------------------------
-
-def test_canonical_form_ignores_spelling_but_keeps_meaning() -> None:
-    base = parse(record("t", ("id", "int"), namespace="ns"))
-    same = parse(json.dumps({"name": "ns.t", "type": "record",
-                             "fields": [{"type": {"type": "int"}, "name": "id", "order": "ascending"}]}))
-    assert base == same and parse(base.canonical).canonical == base.canonical
-    with_doc = parse(json.dumps({**json.loads(record("t", ("id", "int"), namespace="ns")), "doc": "d"}))
-    with_prop = parse(record("t", ("id", {"type": "int", "connect.parameters": {"tidb_type": "INT"}}),
-                             namespace="ns"))
-    assert len({base, with_doc, with_prop}) == 3
-    assert json.loads(with_prop.canonical)["namespace"] == "ns"
-
-
-@pytest.mark.parametrize("text", [
-    record("t", ("a", "int"), ("a", "long")),
-    '["int", "int"]',
-    '["null", ["int"]]',
-    record("t", ("a", "nowhere.Defined")),
-    record("1t", ("a", "int")),
-    '{"type": "fixed", "name": "f"}',
-])
-def test_invalid_schemas_are_refused(text: str) -> None:
-    with pytest.raises(InvalidSchema):
-        parse(text)
-
-
-def _enum(*symbols: str, default: str | None = None) -> dict[str, Any]:
-    spec: dict[str, Any] = {"type": "enum", "name": "E", "symbols": list(symbols)}
-    return spec if default is None else {**spec, "default": default}
-
-
-_LIST = {"type": "record", "name": "Node", "fields": [
-    {"name": "value", "type": "int"}, {"name": "next", "type": ["null", "Node"]}]}
-_LIST_WIDER = {"type": "record", "name": "Node", "fields": [
-    {"name": "value", "type": "long"}, {"name": "next", "type": ["null", "Node"]}]}
-
-
-@pytest.mark.parametrize(("reader", "writer", "readable"), [
-    (record("t", ("a", "int")), record("t", ("a", "int"), ("b", "string")), True),  # writer field dropped
-    (record("t", ("a", "int"), ("b", "string")), record("t", ("a", "int")), False),  # no default
-    (record("t", ("a", "int"), {"name": "b", "type": "string", "default": ""}), record("t", ("a", "int")),
-     True),
-    *[(record("t", ("a", r)), record("t", ("a", w)), ok) for w, r, ok in [
-        ("int", "long", True), ("int", "float", True), ("int", "double", True), ("long", "float", True),
-        ("long", "double", True), ("float", "double", True), ("long", "int", False),
-        ("double", "float", False), ("string", "bytes", True), ("bytes", "string", True),
-        ("string", "int", False), (["null", "int"], ["null", "long"], True), (["null", "int"], "int", False),
-        ("int", ["null", "int"], True), (["int", "string"], ["null", "string"], False),
-        ({"type": "array", "items": "int"}, {"type": "array", "items": "long"}, True),
-        ({"type": "map", "values": "string"}, {"type": "map", "values": "int"}, False),
-        (_enum("A", "B"), _enum("A"), False), (_enum("A", "B"), _enum("A", default="A"), True),
-        (_enum("A"), _enum("A", "B"), True),
-        ({"type": "fixed", "name": "F", "size": 4}, {"type": "fixed", "name": "F", "size": 8}, False),
-        (_LIST, _LIST_WIDER, True), (_LIST_WIDER, _LIST, False),
-    ]],
-    (record("t", ("inner", {"type": "record", "name": "I", "fields": [{"name": "x", "type": "int"}]})),
-     record("t", ("inner", {"type": "record", "name": "I", "fields": [{"name": "x", "type": "string"}]})),
-     False),
-    (record("t", ("a", "int")), record("renamed", ("a", "int")), False),
-    (json.dumps({**json.loads(record("t", ("a", "int"))), "aliases": ["old"]}),
-     record("old", ("a", "int")), True),
-    (record("t", {"name": "a", "type": "int", "aliases": ["before"]}), record("t", ("before", "int")), True),
-])
-def test_reader_reads_writer_data_per_avro_resolution(reader: str, writer: str, readable: bool) -> None:
-    assert (not read_problems(parse(reader), parse(writer))) is readable
-
-
-def test_problems_name_the_nested_field_that_breaks() -> None:
-    inner = {"type": "record", "name": "I", "fields": [{"name": "x", "type": "int"}]}
-    reader = parse(record("t", ("inner", {**inner, "fields": [{"name": "x", "type": "string"}]})))
-    (problem,) = read_problems(reader, parse(record("t", ("inner", inner))))
-    assert "default.test.t.inner.x" in problem
-
-
-def test_levels_check_the_directions_and_versions_they_name() -> None:
-    v1, v2 = parse(V1), parse(V2_WITH_DEFAULT)
-    v3 = parse(record("t", ("id", "int"), ("note", ["null", "string"])))  # default dropped
-    history = [(1, v1), (2, v2)]
-    assert check(Level.BACKWARD, v3, history) == []
-    assert check(Level.BACKWARD_TRANSITIVE, v3, history)
-    assert check(Level.FORWARD, v1, [(1, v2)]) == []
-    assert check(Level.FORWARD, parse(V2_WITHOUT_DEFAULT), [(1, v1)]) == []
-    assert check(Level.FULL, parse(V2_WITHOUT_DEFAULT), [(1, v1)])
-    assert check(Level.NONE, parse('"string"'), history) == []
-    assert Level.parse("full_transitive") is Level.FULL_TRANSITIVE
-    with pytest.raises(InvalidCompatibilityLevel):
-        Level.parse("SIDEWAYS")
