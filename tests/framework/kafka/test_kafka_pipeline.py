@@ -12,8 +12,7 @@ from refcdc import apply_kafka
 from refcdc.changes import DdlChange
 from sinks.kafka_view import OVERFLOW_HINT
 from stack.kafka import MOCK_PARTITIONS
-from tests.framework import kafka_support
-from tests.framework.kafka_support import (
+from tests.framework.kafka.support import (
     WAIT,
     Pipeline,
     applier,
@@ -25,12 +24,6 @@ from tests.framework.kafka_support import (
     txn,
     unique,
 )
-
-# the shared fixtures, bound here for pytest to find (importing them by name trips ruff's F811)
-kafka = kafka_support.kafka
-lease = kafka_support.lease
-root = kafka_support.root
-servers = kafka_support.servers
 
 
 @pytest.fixture

@@ -1,16 +1,12 @@
-"""The Kafka transport tests' shared parts: a wire-format test double, fixtures and helpers."""
+"""The Kafka transport tests' shared parts: a wire-format test double and helpers (fixtures: conftest)."""
 
 from __future__ import annotations
 
 import json
 import re
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from dsl.schema import Column, TableSchema
 from refcdc.apply_kafka import KafkaApplier
@@ -25,7 +21,7 @@ from stack.kafka import KafkaHost
 from stack.leases import Lease
 
 WAIT = 30.0
-TEST_FORMAT = "tests.framework.kafka_support:JsonTestEncoder"  # importable by the CDC too
+TEST_FORMAT = "tests.framework.kafka.support:JsonTestEncoder"  # importable by the CDC too
 
 
 # -- the test double of a wire format ---------------------------------------------------------
@@ -85,40 +81,6 @@ class JsonTestDecoder:
 
 # -- fixtures -----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def lease() -> Iterator[Lease]:
-    lease = Lease.acquire("kafka-transport")
-    yield lease
-    lease.release()
-
-
-@pytest.fixture(scope="module")
-def root(lease: Lease) -> Path:
-    path = Path(tempfile.mkdtemp(prefix="sinkmatrix-kafka-"))
-    lease.add_directory(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def kafka(root: Path, lease: Lease) -> Iterator[KafkaHost]:
-    host = KafkaHost.start(root / "kafka", lease)
-    yield host
-    host.stop()
-
-
-@pytest.fixture(scope="module")
-def servers(root: Path, lease: Lease) -> Iterator[tuple[mariadb.MariaDB, mariadb.MariaDB]]:
-    (root / "up").mkdir()
-    (root / "down").mkdir()
-    up = mariadb.Launch("up", root=root / "up", lease=lease, binlog=True, server_id=1)
-    down = mariadb.Launch("down", root=root / "down", lease=lease, binlog=False, server_id=2)
-    upstream, downstream = up.ready(), down.ready()
-    yield upstream, downstream
-    upstream.stop()
-    downstream.stop()
-
-
-# -- helpers ---------------------------------------------------------------------------------------
 
 def unique(prefix: str) -> str:
     return f"{prefix}_{Lease.token()}"

@@ -14,8 +14,7 @@ from refcdc import apply_kafka
 from refcdc.apply_kafka import DeliveryError, KafkaApplier
 from refcdc.changes import DdlChange, RowChange
 from stack.kafka import MOCK_PARTITIONS, KafkaHost
-from tests.framework import kafka_support
-from tests.framework.kafka_support import (
+from tests.framework.kafka.support import (
     WAIT,
     applier,
     insert,
@@ -23,11 +22,6 @@ from tests.framework.kafka_support import (
     txn,
     unique,
 )
-
-# the shared fixtures, bound here for pytest to find (importing them by name trips ruff's F811)
-kafka = kafka_support.kafka
-lease = kafka_support.lease
-root = kafka_support.root
 
 
 def update(t: TableSchema, id_: int, old: str, new: str) -> RowChange:

@@ -14,15 +14,9 @@ from confluent_kafka import Producer
 
 from stack import leases
 from stack.kafka import MOCK_PARTITIONS, KafkaHost
-from tests.framework import kafka_support
-from tests.framework.kafka_support import WAIT, unique
+from tests.framework.kafka.support import WAIT, unique
 
-# the shared fixtures, bound here for pytest to find (importing them by name trips ruff's F811)
-kafka = kafka_support.kafka
-lease = kafka_support.lease
-root = kafka_support.root
-
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def wait_exit(pid: int, timeout: float) -> bool:

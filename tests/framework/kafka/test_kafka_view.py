@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dsl.schema import Column, TableSchema
 from refcdc.changes import DdlChange, RowChange
-from tests.framework import kafka_support
-from tests.framework.kafka_support import (
+from tests.framework.kafka.support import (
     applier,
     caught_up,
     insert,
@@ -15,12 +14,6 @@ from tests.framework.kafka_support import (
     txn,
     unique,
 )
-
-# the shared fixtures, bound here for pytest to find (importing them by name trips ruff's F811)
-kafka = kafka_support.kafka
-lease = kafka_support.lease
-root = kafka_support.root
-servers = kafka_support.servers
 
 
 def test_view_applies_ddl_between_rows_of_every_partition_and_waits_until_consumed(kafka, servers):

@@ -1,0 +1,46 @@
+"""The Kafka transport tests' processes, one set per test module: an embedded cluster and two MariaDBs."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from stack import mariadb
+from stack.kafka import KafkaHost
+from stack.leases import Lease
+
+
+@pytest.fixture(scope="module")
+def lease() -> Iterator[Lease]:
+    lease = Lease.acquire("kafka-transport")
+    yield lease
+    lease.release()
+
+
+@pytest.fixture(scope="module")
+def root(lease: Lease) -> Path:
+    path = Path(tempfile.mkdtemp(prefix="sinkmatrix-kafka-"))
+    lease.add_directory(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def kafka(root: Path, lease: Lease) -> Iterator[KafkaHost]:
+    host = KafkaHost.start(root / "kafka", lease)
+    yield host
+    host.stop()
+
+
+@pytest.fixture(scope="module")
+def servers(root: Path, lease: Lease) -> Iterator[tuple[mariadb.MariaDB, mariadb.MariaDB]]:
+    (root / "up").mkdir()
+    (root / "down").mkdir()
+    up = mariadb.Launch("up", root=root / "up", lease=lease, binlog=True, server_id=1)
+    down = mariadb.Launch("down", root=root / "down", lease=lease, binlog=False, server_id=2)
+    upstream, downstream = up.ready(), down.ready()
+    yield upstream, downstream
+    upstream.stop()
+    downstream.stop()
