@@ -7,11 +7,15 @@
 """
 
 import os
+import sys
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nox
+
+sys.path.insert(0, str(Path(__file__).parent))  # the project's own stdlib-only modules
+from matrix import command
 
 nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["matrix"]
@@ -41,8 +45,8 @@ def matrix(session: nox.Session, sink: str) -> None:
     """Every case on the cells of one sink."""
     install(session)
     session.notify("report")
-    session.run("pytest", "tests/cases", f"--sink={sink}", "-n", WORKERS, "--dist=loadgroup",
-                "-p", "no:cacheprovider", *session.posargs, env={"SINKMATRIX_RUN_ID": f"{RUN}/parts/{sink}"})
+    session.run("pytest", "tests/cases", f"--sink={sink}", "-n", WORKERS, *command.PYTEST_ARGS,
+                *session.posargs, env={**command.environment(), "SINKMATRIX_RUN_ID": f"{RUN}/parts/{sink}"})
 
 
 @nox.session(default=False)

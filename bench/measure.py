@@ -18,6 +18,7 @@ from typing import Any
 
 from dsl import All
 from dsl.context import Ctx
+from matrix import command
 from matrix.cells import Cell
 from stack.embedded import EmbeddedStack
 
@@ -218,12 +219,12 @@ def matrix_wall_time(rounds: int = 1) -> Result:
     """The full default matrix (every case on every cell) with two workers next to one."""
     def run(workers: int) -> float:
         with tempfile.TemporaryDirectory(prefix="sm-bench-reports-") as reports:
-            env = {**os.environ, "SINKMATRIX_REPORTS": reports}
+            env = {**command.environment(), "SINKMATRIX_REPORTS": reports}
             env.pop("SINKMATRIX_RUN_ID", None)
+            argv = [sys.executable, "-m", "pytest", "tests/cases", "-n", str(workers), "-q",
+                    *command.PYTEST_ARGS]
             began = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-m", "pytest", "tests/cases", "-n", str(workers), "--dist=loadgroup",
-                 "-q", "-p", "no:cacheprovider"], env=env, capture_output=True, text=True, check=False)
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
             elapsed = time.perf_counter() - began
         if done.returncode != 0:
             raise RuntimeError(f"the matrix failed with -n {workers}:\n{done.stdout[-2000:]}")

@@ -61,12 +61,15 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_FAULTS] = [FaultSpec.parse(text) for text in config.getoption("fault")]
     except FaultError as exc:
         raise pytest.UsageError(f"--fault: {exc}") from None
-    if config.pluginmanager.has_plugin("hypothesispytest") and sys.version_info < (3, 11, 8):
+    workerinput = getattr(config, "workerinput", None)
+    if _runs_cases(config) and config.pluginmanager.has_plugin("hypothesispytest") \
+            and sys.version_info < (3, 11, 8):
         # CPython gh-106905: once the Kafka clients have run, a later ast.parse (pytest rewriting
         # a lazily imported module) can fail with "AST constructor recursion depth mismatch";
-        # hypothesis's plugin imports hypothesis lazily in its terminal summary, so import it now.
+        # hypothesis's plugin imports hypothesis lazily in its terminal summary (xdist workers
+        # have one too), so import it now. Not in an xdist controller: it runs no Kafka client.
+        # Matrix runs leave the plugin out (matrix.command): that import costs ≈1 s a process.
         import hypothesis.internal.observability  # noqa: F401
-    workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
         run_id, worker = workerinput[RUN_ID_KEY], workerinput["workerid"]
     else:
@@ -100,6 +103,13 @@ def pytest_configure_node(node: Any) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
+def _runs_cases(config: pytest.Config) -> bool:
+    """False only in an xdist controller, which hands the cases to its workers."""
+    if getattr(config, "workerinput", None) is not None:
+        return True
+    return config.getoption("dist", "no") == "no" or not getattr(config.option, "tx", None)
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """xdist: with --dist loadgroup, hand out whole cells, heaviest first, one at a time."""
     if config.getoption("dist", None) != "loadgroup":

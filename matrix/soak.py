@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from matrix import command
 from reports import rundir, triage
 
 
@@ -35,9 +36,8 @@ class RunResult:
 
 def run_once(index: int, run_id: str, workers: str, extra: Sequence[str]) -> RunResult:
     """One full matrix run; its totals from its summary.json."""
-    env = {**os.environ, rundir.RUN_ID_ENV: run_id}
-    argv = [sys.executable, "-m", "pytest", "tests/cases", "-n", workers, "--dist=loadgroup",
-            "-p", "no:cacheprovider", "-q", *extra]
+    env = {**command.environment(), rundir.RUN_ID_ENV: run_id}
+    argv = [sys.executable, "-m", "pytest", "tests/cases", "-n", workers, *command.PYTEST_ARGS, "-q", *extra]
     began = time.monotonic()
     done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, check=False)
