@@ -9,16 +9,19 @@ from typing import Literal
 Role = Literal["begin", "commit", "ignore", "ddl"]
 
 _COMMENTS = re.compile(r"^(?:\s+|/\*(?!!).*?\*/|--[^\n]*\n|#[^\n]*\n)*", re.DOTALL)
-_IDENT = r"(?:`(?:[^`]|``)+`|[A-Za-z0-9_$\u0080-\uffff]+)"
+# An identifier: quoted, or unquoted from [0-9A-Za-z$_] and U+0080 onwards. Written as a negated
+# ASCII class: [...\u0080-\uffff] under IGNORECASE makes `re` case-fold 65k code points at compile
+# time (≈5 ms a pattern, ≈0.1 s of every reference CDC's start).
+IDENT = r"(?:`(?:[^`]|``)+`|[^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]+)"
 _DATABASE_STMT = re.compile(
-    rf"^(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?({_IDENT})",
+    rf"^(?:CREATE|DROP|ALTER)\s+(?:DATABASE|SCHEMA)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?({IDENT})",
     re.IGNORECASE,
 )
 # The first object a statement names, when it is qualified by a database.
 _QUALIFIED = re.compile(
-    rf"^(?:CREATE|ALTER|DROP|TRUNCATE|RENAME)\b.*?\b(?:TABLE|TABLES|VIEW|INDEX\s+{_IDENT}\s+ON|"
+    rf"^(?:CREATE|ALTER|DROP|TRUNCATE|RENAME)\b.*?\b(?:TABLE|TABLES|VIEW|INDEX\s+{IDENT}\s+ON|"
     rf"TRIGGER|PROCEDURE|FUNCTION|EVENT|SEQUENCE)\s+(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
-    rf"({_IDENT})\s*\.\s*{_IDENT}",
+    rf"({IDENT})\s*\.\s*{IDENT}",
     re.IGNORECASE | re.DOTALL,
 )
 # Statements about accounts and the server, not about data in a database.

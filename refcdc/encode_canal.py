@@ -23,7 +23,7 @@ from typing import Any
 from dsl.compare import ZERO_DATE
 from dsl.schema import Column, TableSchema
 from refcdc.changes import DdlChange, RowChange, RowKind, Transaction
-from refcdc.ddl import classify
+from refcdc.ddl import IDENT, classify
 from refcdc.encoders import Encoded
 from refcdc.errors import RefCdcError
 from refcdc.go_text import go_float, go_string, tidb_json
@@ -167,8 +167,7 @@ def _set_mask(column: Column, value: str) -> int:
     return mask
 
 
-_IDENT = r"(?:`(?:[^`]|``)+`|[A-Za-z0-9_$\u0080-\uffff]+)"
-_NAME = rf"({_IDENT})(?:\s*\.\s*({_IDENT}))?"
+_NAME = rf"({IDENT})(?:\s*\.\s*({IDENT}))?"
 _EXISTS = r"(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
 # (pattern, canal event type, which group names the table: "new" for renames)
 _DDL_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -177,10 +176,10 @@ _DDL_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"^CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+{_EXISTS}{_NAME}", "CREATE"),
         (rf"^DROP\s+TABLES?\s+{_EXISTS}{_NAME}", "ERASE"),
         (rf"^TRUNCATE\s+(?:TABLE\s+)?{_NAME}", "TRUNCATE"),
-        (rf"^RENAME\s+TABLES?\s+{_IDENT}(?:\s*\.\s*{_IDENT})?\s+TO\s+{_NAME}", "RENAME"),
-        (rf"^CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+{_EXISTS}{_IDENT}"
+        (rf"^RENAME\s+TABLES?\s+{IDENT}(?:\s*\.\s*{IDENT})?\s+TO\s+{_NAME}", "RENAME"),
+        (rf"^CREATE\s+(?:UNIQUE\s+|FULLTEXT\s+|SPATIAL\s+)?INDEX\s+{_EXISTS}{IDENT}"
          rf"(?:\s+USING\s+\w+)?\s+ON\s+{_NAME}", "CINDEX"),
-        (rf"^DROP\s+INDEX\s+{_EXISTS}{_IDENT}\s+ON\s+{_NAME}", "DINDEX"),
+        (rf"^DROP\s+INDEX\s+{_EXISTS}{IDENT}\s+ON\s+{_NAME}", "DINDEX"),
         (rf"^ALTER\s+(?:ONLINE\s+|IGNORE\s+)*TABLE\s+{_NAME}", "ALTER"),
     )
 )

@@ -1,0 +1,33 @@
+"""The DSL's public names load on first use, and only what a process uses gets imported."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import dsl
+
+
+@pytest.mark.parametrize("name", dsl.__all__)
+def test_every_public_name_resolves_to_its_definition(name):
+    value = getattr(dsl, name)
+    assert getattr(importlib.import_module(value.__module__), name) is value
+
+
+def test_unknown_names_raise_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'Tabel'"):
+        dsl.Tabel  # noqa: B018
+
+
+def test_dir_lists_the_public_names():
+    assert set(dsl.__all__) <= set(dir(dsl))
+
+
+def test_reference_cdc_does_not_load_the_request_machinery():
+    probe = ("import sys, refcdc.server, refcdc.encode_canal; "
+             "print(sorted(m for m in sys.modules if m.startswith('dsl.')))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "dsl.schema" in loaded
+    for heavy in ("dsl.requests", "dsl.helper", "dsl.batch", "dsl.table"):
+        assert heavy not in loaded
