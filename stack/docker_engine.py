@@ -189,9 +189,12 @@ def link_compose_plugin() -> Path:
 
 
 @contextlib.contextmanager
-def exclusive(name: str) -> Iterator[None]:
-    """Hold a per-user lock file in the state dir: one holder at a time across processes."""
-    with (state_dir() / f"{name}.lock").open("a") as lock:
+def exclusive(name: str, where: Path | None = None) -> Iterator[None]:
+    """Hold a lock file (in `where`, by default the per-user state dir): one holder at a time across
+    processes. Lock next to what the lock guards: runs may have state dirs of their own."""
+    directory = where or state_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / f"{name}.lock").open("a") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

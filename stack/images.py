@@ -25,6 +25,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -164,11 +165,17 @@ def status(names: Iterable[str] | None = None) -> dict[str, str]:
     return states
 
 
+def build_lock() -> AbstractContextManager[None]:
+    """One image builder at a time. The lock sits with the build cache (the wheels), which runs with
+    state dirs of their own still share."""
+    return exclusive("images", cache_dir() / "images")
+
+
 def build(names: Iterable[str] | None = None, force: bool = False) -> list[Outcome]:
     """Ensure the images named (all by default) and their parents, building what is missing or stale."""
     docker = ensure_engine()
     outcomes: list[Outcome] = []
-    with exclusive("images"):  # parallel callers: one builds, the others then find it up to date
+    with build_lock():  # parallel callers: one builds, the others then find it up to date
         present = _present(docker)
         rebuilt: set[str] = set()
         for image in build_order(names):

@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -104,6 +105,35 @@ def test_images_are_built_parents_first():
     for image in images.IMAGES.values():
         if image.parent:
             assert order.index(image.parent) < order.index(image.name)
+
+
+def test_builders_with_state_dirs_of_their_own_still_take_turns(tmp_path):
+    """Runs may each have a state dir, but they share the build cache: the build lock must be one."""
+    cache = tmp_path / "cache"
+    holder = ("import sys; from stack import images\n"
+              "with images.build_lock():\n    print('held', flush=True); sys.stdin.readline()\n")
+    waiter = "from stack import images\nwith images.build_lock():\n    print('acquired', flush=True)\n"
+
+    def env(state: str) -> dict[str, str]:
+        return {**os.environ, "SINKMATRIX_CACHE_DIR": str(cache),
+                "SINKMATRIX_STATE_DIR": str(tmp_path / state)}
+
+    first = subprocess.Popen([sys.executable, "-c", holder], env=env("a"), cwd=images.REPO, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert first.stdout is not None and first.stdout.readline().strip() == "held"
+        second = subprocess.Popen([sys.executable, "-c", waiter], env=env("b"), cwd=images.REPO, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert second.stdout is not None
+        assert "waiting for another process" in second.stdout.readline()  # blocked, not let through
+        assert first.stdin is not None
+        first.stdin.write("\n")
+        first.stdin.close()
+        rest = second.stdout.read()
+        assert second.wait(timeout=30) == 0 and "acquired" in rest
+    finally:
+        first.kill()
+        first.wait()
 
 
 def test_an_unknown_image_name_is_refused_naming_the_known_ones():
