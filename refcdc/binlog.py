@@ -22,7 +22,7 @@ from pymysqlreplication.row_event import (
     WriteRowsEvent,
 )
 
-from refcdc import ddl
+from refcdc import ddl, table_maps
 from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.config import Config
 from refcdc.errors import UpstreamError
@@ -100,6 +100,7 @@ class BinlogReader:
 
     def items(self, on_first_event: Callable[[], None] = lambda: None) -> Iterator[Item]:
         """Blocks for new events forever; raises UpstreamError if the stream breaks."""
+        table_maps.install()
         self._stream = stream = BinLogStreamReader(
             connection_settings=self.config.upstream.connect_args(),
             server_id=self.config.server_id,
