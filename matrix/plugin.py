@@ -6,12 +6,11 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import asdict, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import structlog
 
-from dsl.context import Ctx, opened
 from dsl.errors import SinkProtocolError
 from matrix import selection, shards
 from matrix.cells import Cell
@@ -21,6 +20,9 @@ from reports.progress import Progress
 from reports.reliability import ReliabilityTable
 from reports.summary import RunSummary
 from stack.errors import FaultRefused
+
+if TYPE_CHECKING:  # the DSL (and its database drivers) loads where cases run, not in a controller
+    from dsl.context import Ctx
 
 RUN_ID_KEY = "sinkmatrix_run_id"
 
@@ -253,6 +255,8 @@ def _compose_stack(cell: Cell, config: pytest.Config) -> Any:
 @pytest.fixture
 def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]:
     """The test's context: its own database upstream and in the sink, and the DSL on top."""
+    from dsl.context import opened
+
     timeout = request.config.getoption("wait_timeout")
     structlog.contextvars.bind_contextvars(test=request.node.nodeid)
     marker = request.node.get_closest_marker("fault")

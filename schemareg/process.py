@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from schemareg.server import READY_MARKER
+from schemareg import READY_MARKER
 from stack.errors import StackError
 from stack.leases import Lease
 from stack.ports import LOOPBACK

@@ -12,10 +12,10 @@ import sys
 import structlog
 from aiohttp import web
 
+from schemareg import READY_MARKER
 from schemareg.api import make_app
 from schemareg.registry import Registry
 
-READY_MARKER = "schemareg listening on "
 log = structlog.get_logger("schemareg.server")
 
 
