@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from dsl.errors import UnknownTable
 
@@ -58,46 +57,50 @@ class TableSchema:
 
 _MEMBERS = re.compile(r"'((?:[^']|'')*)'")
 
-_COLUMNS_SQL = text(
+_COLUMNS_SQL = (
     """
     SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.IS_NULLABLE, c.EXTRA,
            c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION, c.CHARACTER_MAXIMUM_LENGTH
     FROM information_schema.COLUMNS c
-    WHERE c.TABLE_SCHEMA = :db AND c.TABLE_NAME = :tbl
+    WHERE c.TABLE_SCHEMA = %(db)s AND c.TABLE_NAME = %(tbl)s
     ORDER BY c.ORDINAL_POSITION
     """
 )
 
 # MariaDB's JSON is a longtext with a json_valid() CHECK. Asked with constants for schema and
 # table: a correlated subquery made the server open every table of every database, per column.
-_CHECKS_SQL = text(
+_CHECKS_SQL = (
     """
     SELECT k.CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS k
-    WHERE k.CONSTRAINT_SCHEMA = :db AND k.TABLE_NAME = :tbl
+    WHERE k.CONSTRAINT_SCHEMA = %(db)s AND k.TABLE_NAME = %(tbl)s
     """
 )
 
-_KEYS_SQL = text(
+_TABLES_SQL = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %(db)s"
+
+_KEYS_SQL = (
     """
     SELECT s.INDEX_NAME, s.COLUMN_NAME, s.NULLABLE
     FROM information_schema.STATISTICS s
-    WHERE s.TABLE_SCHEMA = :db AND s.TABLE_NAME = :tbl AND s.NON_UNIQUE = 0
+    WHERE s.TABLE_SCHEMA = %(db)s AND s.TABLE_NAME = %(tbl)s AND s.NON_UNIQUE = 0
     ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, s.INDEX_NAME, s.SEQ_IN_INDEX
     """
 )
 
 
-def introspect(conn: Connection, database: str, table: str) -> TableSchema:
-    """Learn a table from information_schema; raise UnknownTable listing what does exist."""
-    rows = conn.execute(_COLUMNS_SQL, {"db": database, "tbl": table}).all()
+def introspect(conn: Any, database: str, table: str) -> TableSchema:
+    """Learn a table from information_schema; raise UnknownTable listing what does exist.
+
+    `conn`: a SQLAlchemy Connection, or a DB-API connection of a MySQL driver (the reference CDC
+    asks with its driver alone and so never loads SQLAlchemy). The SQL is in the drivers' pyformat.
+    """
+    params = {"db": database, "tbl": table}
+    rows = _rows(conn, _COLUMNS_SQL, params)
     if not rows:
-        existing = conn.execute(
-            text("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = :db"),
-            {"db": database},
-        ).scalars().all()
+        existing = [r[0] for r in _rows(conn, _TABLES_SQL, params)]
         raise UnknownTable(database, table, sorted(existing))
     longtext = any(str(row[1]).lower() == "longtext" for row in rows)  # what a MariaDB JSON is
-    checks = set(conn.execute(_CHECKS_SQL, {"db": database, "tbl": table}).scalars()) if longtext else set()
+    checks = {r[0] for r in _rows(conn, _CHECKS_SQL, params)} if longtext else set()
     columns = []
     for name, dtype, ctype, nullable, extra, prec, scale, fsp, charlen in rows:
         dtype = dtype.lower()
@@ -122,9 +125,17 @@ def introspect(conn: Connection, database: str, table: str) -> TableSchema:
     return TableSchema(database, table, tuple(columns), _choose_key(conn, database, table))
 
 
-def _choose_key(conn: Connection, database: str, table: str) -> tuple[str, ...]:
+def _rows(conn: Any, sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+    if hasattr(conn, "exec_driver_sql"):  # SQLAlchemy: the statement goes to its driver as written
+        return conn.exec_driver_sql(sql, dict(params)).all()
+    with conn.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _choose_key(conn: Any, database: str, table: str) -> tuple[str, ...]:
     indexes: dict[str, list[tuple[str, bool]]] = {}
-    for index, column, nullable in conn.execute(_KEYS_SQL, {"db": database, "tbl": table}):
+    for index, column, nullable in _rows(conn, _KEYS_SQL, {"db": database, "tbl": table}):
         indexes.setdefault(index, []).append((column, nullable == "YES"))
     for _index, cols in indexes.items():  # PRIMARY first, then unique keys by name
         if not any(nullable for _, nullable in cols):

@@ -16,7 +16,6 @@ from typing import Any
 
 import MySQLdb
 import structlog
-from sqlalchemy.dialects import mysql
 
 from dsl.schema import TableSchema
 from refcdc import ddl
@@ -26,7 +25,13 @@ from refcdc.faults import Faults
 
 log = structlog.get_logger(__name__)
 
-_quote = mysql.dialect().identifier_preparer.quote_identifier
+
+
+def _quote(name: str) -> str:
+    """A MySQL identifier in backticks (a backtick inside doubled)."""
+    return "`" + name.replace("`", "``") + "`"
+
+
 # DDL errors that only mean "already done": tolerated while replaying after a restart, where the
 # last DDL before the crash may have run downstream without reaching the checkpoint.
 _ALREADY_DONE = frozenset({1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1176})

@@ -11,10 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import MySQLdb
 import structlog
 from pymysqlreplication.constants import FIELD_TYPE
-from sqlalchemy import create_engine
-from sqlalchemy.engine import URL, Connection, Engine
 
 from dsl.errors import UnknownTable
 from dsl.schema import Column, TableSchema, introspect
@@ -66,14 +65,8 @@ class SchemaCache:
     """TableSchemas per (database, table), introspected on first use, forgotten on DDL."""
 
     def __init__(self, upstream: Endpoint) -> None:
-        self._engine: Engine = create_engine(
-            URL.create(
-                "mysql+mysqldb", username=upstream.user, password=upstream.password,
-                host=upstream.host, port=upstream.port, query={"charset": "utf8mb4"},
-            ),
-            isolation_level="AUTOCOMMIT", pool_pre_ping=True,
-        )
-        self._conn: Connection | None = None
+        self._upstream = upstream
+        self._conn: Any = None  # a MySQLdb connection, opened on first use
         self._introspected: dict[tuple[str, str], TableSchema | None] = {}
         self._fitted: dict[tuple[str, str, tuple[str, ...]], TableSchema] = {}
 
@@ -107,15 +100,28 @@ class SchemaCache:
     def close(self) -> None:
         if self._conn is not None:
             self._conn.close()
-        self._engine.dispose()
+            self._conn = None
 
     def _introspect(self, database: str, name: str) -> TableSchema | None:
         key = (database, name)
         if key not in self._introspected:
-            if self._conn is None:
-                self._conn = self._engine.connect()
             try:
-                self._introspected[key] = introspect(self._conn, database, name)
+                self._introspected[key] = self._ask(database, name)
             except UnknownTable:
                 self._introspected[key] = None
         return self._introspected[key]
+
+    def _ask(self, database: str, name: str) -> TableSchema:
+        """Introspect on the kept connection; once more on a fresh one if the server dropped it."""
+        for attempt in (1, 2):
+            if self._conn is None:
+                up = self._upstream
+                self._conn = MySQLdb.connect(host=up.host, port=up.port, user=up.user, password=up.password,
+                                             charset="utf8mb4", autocommit=True)
+            try:
+                return introspect(self._conn, database, name)
+            except MySQLdb.OperationalError:
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")

@@ -24,10 +24,11 @@ def test_dir_lists_the_public_names():
     assert set(dsl.__all__) <= set(dir(dsl))
 
 
-def test_reference_cdc_does_not_load_the_request_machinery():
-    probe = ("import sys, refcdc.server, refcdc.encode_canal; "
-             "print(sorted(m for m in sys.modules if m.startswith('dsl.')))")
+def test_reference_cdc_loads_neither_the_request_machinery_nor_sqlalchemy():
+    probe = ("import sys, refcdc.__main__, refcdc.binlog, refcdc.schemas, refcdc.apply_mysql, "
+             "refcdc.apply_kafka, refcdc.encode_canal; "
+             "print(sorted(m for m in sys.modules if m.startswith(('dsl.', 'sqlalchemy'))))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "dsl.schema" in loaded
-    for heavy in ("dsl.requests", "dsl.helper", "dsl.batch", "dsl.table"):
+    for heavy in ("dsl.requests", "dsl.helper", "dsl.batch", "dsl.table", "sqlalchemy"):
         assert heavy not in loaded
