@@ -1,7 +1,9 @@
 """SQL the DSL runs: built once per statement shape with SQLAlchemy Core, then executed on the driver.
 
 Statements are compiled by the MySQL dialect (identifiers quoted by it) and cached by shape, so a
-hot loop of `send()`s pays for a dict lookup, not for compilation. Key sets render as ranges
+hot loop of `send()`s pays for a dict lookup, not for compilation. A shape is compiled once for
+every database (each test has its own): with a stand-in database name, replaced by the real one
+rendered as the dialect renders it. Key sets render as ranges
 where integer keys are contiguous and as (tuple) IN lists otherwise, values passed to the driver
 as parameters.
 """
@@ -39,6 +41,20 @@ class Compiled:
     def args(self, values: dict[str, Any]) -> tuple[Any, ...]:
         return self._pick(values)
 
+    def in_database(self, database: str | None) -> Compiled:
+        return Compiled(_in_database(self.sql, database), self.params)
+
+
+# Compiled in place of a statement's database, then replaced: what the dialect renders for it.
+_STAND_IN = "sinkmatrix stand-in database"  # needs quoting: cannot be part of another name
+_STAND_IN_RENDERED = DIALECT.identifier_preparer.quote_schema(_STAND_IN)
+
+
+def _in_database(sql: str, database: str | None) -> str:
+    if database is None:
+        return sql
+    return sql.replace(_STAND_IN_RENDERED, DIALECT.identifier_preparer.quote_schema(database))
+
 
 def quote(identifier: str) -> str:
     return _QUOTE(identifier)
@@ -57,7 +73,13 @@ def _compile(stmt: sa.ClauseElement) -> Compiled:
 def insert(table: str, columns: tuple[str, ...], upsert: bool = False,
            update: tuple[str, ...] = (), database: str | None = None) -> Compiled:
     """INSERT (or INSERT … ON DUPLICATE KEY UPDATE the `update` columns) of one row."""
-    t = _table(database, table, columns)
+    return _insert(table, columns, upsert, update, database is not None).in_database(database)
+
+
+@lru_cache(maxsize=1024)
+def _insert(table: str, columns: tuple[str, ...], upsert: bool, update: tuple[str, ...],
+            qualified: bool) -> Compiled:
+    t = _table(_STAND_IN if qualified else None, table, columns)
     stmt = mysql.insert(t).values({c: sa.bindparam(c) for c in columns})
     if upsert:
         targets = update or columns
@@ -68,46 +90,65 @@ def insert(table: str, columns: tuple[str, ...], upsert: bool = False,
 @lru_cache(maxsize=4096)
 def update(table: str, columns: tuple[str, ...], key: tuple[str, ...],
            database: str | None = None) -> Compiled:
-    t = _table(database, table, (*columns, *key))
+    return _update(table, columns, key, database is not None).in_database(database)
+
+
+@lru_cache(maxsize=1024)
+def _update(table: str, columns: tuple[str, ...], key: tuple[str, ...], qualified: bool) -> Compiled:
+    t = _table(_STAND_IN if qualified else None, table, (*columns, *key))
     where = sa.and_(*(t.c[k] == sa.bindparam(f"key_{k}") for k in key))
     return _compile(sa.update(t).where(where).values({c: sa.bindparam(c) for c in columns}))
 
 
 @lru_cache(maxsize=4096)
 def delete(table: str, key: tuple[str, ...], database: str | None = None) -> Compiled:
-    t = _table(database, table, key)
+    return _delete(table, key, database is not None).in_database(database)
+
+
+@lru_cache(maxsize=1024)
+def _delete(table: str, key: tuple[str, ...], qualified: bool) -> Compiled:
+    t = _table(_STAND_IN if qualified else None, table, key)
     where = sa.and_(*(t.c[k] == sa.bindparam(f"key_{k}") for k in key))
     return _compile(sa.delete(t).where(where))
 
 
-def _select_head(schema: TableSchema, database: str | None, items: Sequence[sa.ColumnElement]) -> str:
-    t = _table(database, schema.name, [c.name for c in schema.columns])
-    stmt = sa.select(*items).select_from(t)
+def _select_head(table: str, qualified: bool, items: Sequence[sa.ColumnElement]) -> str:
+    stmt = sa.select(*items).select_from(_table(_STAND_IN if qualified else None, table, ()))
     return str(stmt.compile(dialect=DIALECT))
 
 
 @lru_cache(maxsize=1024)
-def _select_rows_head(schema: TableSchema, database: str | None, columns: tuple[str, ...]) -> str:
-    return _select_head(schema, database, [sa.column(c) for c in columns])
+def _select_rows_head(table: str, qualified: bool, columns: tuple[str, ...]) -> str:
+    return _select_head(table, qualified, [sa.column(c) for c in columns])
 
 
 @lru_cache(maxsize=1024)
-def _checksum_head(schema: TableSchema, database: str | None, columns: tuple[str, ...]) -> str:
+def _checksum_head(table: str, qualified: bool, columns: tuple[str, ...]) -> str:
     # QUOTE() renders NULL as the bare word NULL and every value unambiguously, so a row's text,
     # and so its CRC, changes with any column; XOR and SUM of the CRCs fold the set order-free.
     separator: sa.ColumnElement[str] = sa.literal_column("','")
     row = sa.func.crc32(sa.func.concat_ws(separator, *(sa.func.quote(sa.column(c)) for c in columns)))
-    return _select_head(schema, database, [sa.func.count(), sa.func.bit_xor(row), sa.func.sum(row)])
+    return _select_head(table, qualified, [sa.func.count(), sa.func.bit_xor(row), sa.func.sum(row)])
+
+
+@lru_cache(maxsize=4096)
+def _select_rows_in(table: str, database: str | None, columns: tuple[str, ...]) -> str:
+    return _in_database(_select_rows_head(table, database is not None, columns), database)
+
+
+@lru_cache(maxsize=4096)
+def _checksum_in(table: str, database: str | None, columns: tuple[str, ...]) -> str:
+    return _in_database(_checksum_head(table, database is not None, columns), database)
 
 
 def select_rows(schema: TableSchema, database: str | None, columns: tuple[str, ...],
                 predicate: str) -> str:
-    return f"{_select_rows_head(schema, database, columns)} WHERE {predicate}"
+    return f"{_select_rows_in(schema.name, database, columns)} WHERE {predicate}"
 
 
 def checksum(schema: TableSchema, database: str | None, columns: tuple[str, ...],
              predicate: str) -> str:
-    return f"{_checksum_head(schema, database, columns)} WHERE {predicate}"
+    return f"{_checksum_in(schema.name, database, columns)} WHERE {predicate}"
 
 
 def key_chunks(keys: Sequence[tuple[Any, ...]], size: int = 5000) -> Iterator[list[tuple[Any, ...]]]:

@@ -1,0 +1,52 @@
+"""Statements compiled once per shape render each database exactly as compiling for it would."""
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+from dsl import statements
+from dsl.schema import Column, TableSchema
+
+DATABASES = ["sm_x", "we%ird", "select", "a`b", "Ünï", "UPPER", "sinkmatrix stand-in database"]
+TABLES = ["t", "order", "t%1", "t`1"]
+COLUMNS = ("id", "v%x", "select")
+
+
+def compiled(stmt: sa.ClauseElement) -> str:
+    return stmt.compile(dialect=statements.DIALECT).string
+
+
+def table(database: str | None, name: str) -> sa.TableClause:
+    return sa.table(name, *(sa.column(c) for c in COLUMNS), schema=database)
+
+
+@pytest.mark.parametrize("database", [None, *DATABASES])
+@pytest.mark.parametrize("name", TABLES)
+def test_write_statements_match_a_direct_compile(database, name):
+    t = table(database, name)
+    insert = mysql.insert(t).values({c: sa.bindparam(c) for c in COLUMNS})
+    assert statements.insert(name, COLUMNS, database=database).sql == compiled(insert)
+    upsert = insert.on_duplicate_key_update({"v%x": insert.inserted["v%x"]})
+    assert statements.insert(name, COLUMNS, True, ("v%x",), database).sql == compiled(upsert)
+    where = sa.and_(t.c["id"] == sa.bindparam("key_id"))
+    update = sa.update(t).where(where).values({"v%x": sa.bindparam("v%x")})
+    assert statements.update(name, ("v%x",), ("id",), database).sql == compiled(update)
+    assert statements.delete(name, ("id",), database).sql == compiled(sa.delete(t).where(where))
+
+
+@pytest.mark.parametrize("database", [None, *DATABASES])
+@pytest.mark.parametrize("name", TABLES)
+def test_select_heads_match_a_direct_compile(database, name):
+    columns = tuple(Column(c, "int", "int", True) for c in COLUMNS)
+    schema = TableSchema(database or "d", name, columns, ("id",))
+    head = compiled(sa.select(*(sa.column(c) for c in COLUMNS)).select_from(table(database, name)))
+    assert statements.select_rows(schema, database, COLUMNS, "P") == f"{head} WHERE P"
+
+
+def test_the_same_shape_in_another_database_is_not_compiled_again():
+    statements.insert("shape_probe", ("id",), database="first_db")
+    before = statements._insert.cache_info()
+    other = statements.insert("shape_probe", ("id",), database="second_db")
+    after = statements._insert.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    assert "second_db" in other.sql and "first_db" not in other.sql
