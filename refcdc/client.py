@@ -53,7 +53,7 @@ def mysql_sink(server: MariaDB) -> dict[str, Any]:
     """The `sink` settings that make the CDC apply to `server`."""
     args = server.connect_args()
     return {"type": "mysql", "host": args["host"], "port": args["port"], "user": args["user"],
-            "password": args["passwd"]}
+            "password": args["password"]}
 
 
 class CdcRunner(Protocol):
@@ -112,7 +112,7 @@ class RefCdc:
         args = upstream.connect_args()
         config = Config(
             upstream=Endpoint(str(args["host"]), int(args["port"]),  # type: ignore[call-overload]
-                              str(args["user"]), str(args["passwd"])),
+                              str(args["user"]), str(args["password"])),
             sink=dict(sink),
             databases=tuple(databases),
             start=start if start is not None else master_position(upstream),

@@ -68,7 +68,7 @@ class ViewWriter:
         self.carries_ddl = carries_ddl
         args = view_server.connect_args()
         self._settings = {"host": args["host"], "port": args["port"], "user": args["user"],
-                          "password": args["passwd"]}
+                          "password": args["password"]}
         self._applier = MysqlApplier(self._settings)
         self._upstream_args = upstream.connect_args()
         self._admin = self._connect(view_server.connect_args())
@@ -260,7 +260,7 @@ class ViewWriter:
     @staticmethod
     def _connect(args: dict[str, Any]) -> pymysql.Connection:
         return pymysql.connect(host=args["host"], port=args["port"], user=args["user"],
-                               password=args["passwd"], autocommit=True, charset="utf8mb4",
+                               password=args["password"], autocommit=True, charset="utf8mb4",
                                ssl_disabled=args.get("ssl_disabled", False))
 
 

@@ -138,7 +138,7 @@ class MariaDB:
 
     def connect_args(self) -> dict[str, object]:
         """Keyword arguments for PyMySQL-style clients (python-mysql-replication too)."""
-        return {"host": LOOPBACK, "port": self.port, "user": USER, "passwd": self.password,
+        return {"host": LOOPBACK, "port": self.port, "user": USER, "password": self.password,
                 "ssl_disabled": True}  # see NO_TLS
 
     def query(self, sql: str) -> list[tuple]:

@@ -40,7 +40,7 @@ WAIT = 30.0
 def connect(server: mariadb.MariaDB, *, autocommit: bool) -> pymysql.Connection:
     args = server.connect_args()
     return pymysql.connect(host=str(args["host"]), port=int(args["port"]),  # type: ignore[call-overload]
-                           user=str(args["user"]), password=str(args["passwd"]),
+                           user=str(args["user"]), password=str(args["password"]),
                            autocommit=autocommit, charset="utf8mb4")
 
 
@@ -230,7 +230,7 @@ def test_binlog_values_are_canonical(stack: Stack) -> None:
     args = stack.up.connect_args()
     config = Config(
         upstream=Endpoint(str(args["host"]), int(args["port"]), str(args["user"]),  # type: ignore[call-overload]
-                          str(args["passwd"])),
+                          str(args["password"])),
         sink={}, databases=("rc_canon",), start=start, checkpoint_path=stack.root / "unused",
         status_socket=stack.root / "unused.sock", log_path=stack.root / "unused.log",
         server_id=4242, changefeed_id="canon",
