@@ -26,7 +26,7 @@ from refcdc.control import ControlError
 from refcdc.faults import FaultSpec
 from sinks import registry
 from sinks.base import SinkEnvironment, SinkView
-from stack import mariadb
+from stack import mariadb, scratch
 from stack.errors import FaultRefused, StackError
 from stack.leases import Lease, reap
 from stack.ports import LOOPBACK
@@ -136,7 +136,8 @@ class EmbeddedStack:
         reap()
         lease = Lease.acquire(f"embedded-{cell.id}")
         try:
-            root = Path(tempfile.mkdtemp(prefix=f"sinkmatrix-{cell.id}-", dir=workdir))
+            where = workdir or scratch.runtime_dir()  # in memory where the machine allows
+            root = Path(tempfile.mkdtemp(prefix=f"sinkmatrix-{cell.id}-", dir=where))
             lease.add_directory(root)
             for role in ("upstream", "downstream"):
                 (root / role).mkdir(mode=0o700)
