@@ -53,6 +53,7 @@ def main() -> None:
     for cell in COMPOSE_CELLS:
         results.append(measure.compose_start(cell, rounds=1 if args.quick else 3))
     if not args.quick:
+        results.append(measure.machine_parallelism(rounds=5))
         results.append(measure.matrix_wall_time(rounds=1 if args.quick else 3))
 
     (run / "bench.json").write_text(json.dumps([asdict(r) for r in results], indent=2))

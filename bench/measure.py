@@ -216,6 +216,37 @@ def wait_latency(stack: EmbeddedStack, ctx: Ctx, samples: int = 300) -> Result:
                        "landing = the CDC's downstream commit time from its status feed")
 
 
+# A fixed amount of pure-Python work (≈1 s here): the same interpreter, no I/O, no shared state.
+_SPIN = "n = 0\nfor i in range(25_000_000):\n    n += i\n"
+
+
+def machine_parallelism(rounds: int = 5) -> Result:
+    """What two cores give a perfectly parallel CPU-bound job on this machine: two copies of the same
+    work at once, next to the two one after the other. The matrix's -n 2 / -n 1 cannot beat this
+    where its cells keep the cores busy (shared or hyper-threaded cores give less than 2x)."""
+    def spawn() -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "-c", _SPIN])
+
+    def together(_r: int) -> float:
+        began = time.perf_counter()
+        procs = [spawn(), spawn()]
+        for proc in procs:
+            proc.wait()
+        return time.perf_counter() - began
+
+    def in_turn(_r: int) -> float:
+        began = time.perf_counter()
+        for _ in range(2):
+            spawn().wait()
+        return time.perf_counter() - began
+
+    two, one = _alternate(rounds, together, in_turn)
+    note = (f"the floor for a parallel run's ratio here; median of {rounds} alternating rounds of "
+            "pure-Python work")
+    return Result("machine: two CPU-bound processes at once, next to one after the other", two, "s", one,
+                  two / one, note=note)
+
+
 def matrix_wall_time(rounds: int = 1) -> Result:
     """The full default matrix (every case on every cell) with two workers next to one."""
     def run(workers: int) -> float:
