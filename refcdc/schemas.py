@@ -8,6 +8,7 @@ binlog alone.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -99,7 +100,8 @@ class SchemaCache:
 
     def close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
+            with contextlib.suppress(MySQLdb.Error):  # it may be gone already
+                self._conn.close()
             self._conn = None
 
     def _introspect(self, database: str, name: str) -> TableSchema | None:
@@ -112,16 +114,15 @@ class SchemaCache:
         return self._introspected[key]
 
     def _ask(self, database: str, name: str) -> TableSchema:
-        """Introspect on the kept connection; once more on a fresh one if the server dropped it."""
-        for attempt in (1, 2):
-            if self._conn is None:
-                up = self._upstream
-                self._conn = MySQLdb.connect(host=up.host, port=up.port, user=up.user, password=up.password,
-                                             charset="utf8mb4", autocommit=True)
-            try:
-                return introspect(self._conn, database, name)
-            except MySQLdb.OperationalError:
-                self.close()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        try:
+            return introspect(self._connection(), database, name)
+        except MySQLdb.OperationalError:  # the server dropped the kept connection: once more, afresh
+            self.close()
+            return introspect(self._connection(), database, name)
+
+    def _connection(self) -> Any:
+        if self._conn is None:
+            up = self._upstream
+            self._conn = MySQLdb.connect(host=up.host, port=up.port, user=up.user, password=up.password,
+                                         charset="utf8mb4", autocommit=True)
+        return self._conn

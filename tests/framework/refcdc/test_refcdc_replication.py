@@ -182,3 +182,19 @@ def test_binlog_values_are_canonical(stack: Stack) -> None:
             want = _canonical(value, name)
             have = _canonical(got[name], name) if name == "fl" else got[name]
             assert (have, type(have)) == (want, type(want)), f"row {key} column {name}"
+
+
+def test_schema_lookups_survive_the_server_dropping_their_connection(stack: Stack) -> None:
+    stack.sql(stack.up, "CREATE DATABASE rc_conn", "CREATE TABLE rc_conn.a (id INT PRIMARY KEY, v TEXT)",
+              "CREATE TABLE rc_conn.b (id INT PRIMARY KEY, w INT)")
+    args = stack.up.connect_args()
+    schemas = SchemaCache(Endpoint(str(args["host"]), int(args["port"]),  # type: ignore[call-overload]
+                                   str(args["user"]), str(args["password"])))
+    try:
+        columns = [type("C", (), {"name": n, "type": 0})() for n in ("id", "v")]
+        assert [c.name for c in schemas.table("rc_conn", "a", columns).columns] == ["id", "v"]
+        stack.sql(stack.up, f"KILL {schemas._conn.thread_id()}")  # the connection it keeps
+        columns = [type("C", (), {"name": n, "type": 0})() for n in ("id", "w")]
+        assert [c.name for c in schemas.table("rc_conn", "b", columns).columns] == ["id", "w"]
+    finally:
+        schemas.close()
