@@ -104,7 +104,6 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput[RUN_ID_KEY] = node.config.stash[_RUN][0]
 
 
-@pytest.hookimpl(optionalhook=True)
 def _runs_cases(config: pytest.Config) -> bool:
     """False only in an xdist controller, which hands the cases to its workers."""
     if getattr(config, "workerinput", None) is not None:
@@ -112,6 +111,7 @@ def _runs_cases(config: pytest.Config) -> bool:
     return config.getoption("dist", "no") == "no" or not getattr(config.option, "tx", None)
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """xdist: with --dist loadgroup, hand out whole cells, heaviest first, one at a time."""
     if config.getoption("dist", None) != "loadgroup":
@@ -142,9 +142,10 @@ def _cell_of(item: pytest.Item) -> Cell | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep a cell's cases together and on one worker (its stack is reused) and keep only this
     run's shard; which worker gets which cell is matrix.scheduling's choice."""
-    for item in items:
-        if (cell := _cell_of(item)) is not None:
-            item.add_marker(pytest.mark.xdist_group(cell.id))
+    if config.pluginmanager.hasplugin("xdist"):  # its marker exists only where it is loaded
+        for item in items:
+            if (cell := _cell_of(item)) is not None:
+                item.add_marker(pytest.mark.xdist_group(cell.id))
     durations = shards.load_durations()
     shard = config.stash[_SHARD]
     if shard is not None:

@@ -46,3 +46,9 @@ def test_each_cell_runs_whole_on_one_worker(tmp_path):
     assert sorted(workers) == ["canal-json+tidb-kafka-local", "mysql-mysql-local"]
     assert all(len(ran) == 1 for ran in workers.values()), workers  # its stack started once
     assert set().union(*workers.values()) == {"gw0", "gw1"}  # and the two cells went to both
+
+
+def test_cases_run_without_xdist_loaded(tmp_path):
+    """The cell grouping marks only where xdist is loaded (its marker is unknown otherwise)."""
+    summary = run(tmp_path, "no-xdist", "-p", "no:xdist", "-k", "test_simple")
+    assert summary["totals"] == {"passed": 2}
