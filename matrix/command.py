@@ -6,16 +6,15 @@ Kept free of imports beyond the standard library: the noxfile loads it outside t
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 
 # The cases are example-based: hypothesis's pytest plugin would only import hypothesis (≈1 s of CPU
 # in every process, at its terminal summary) for nothing. Cells stay on their worker (loadgroup).
 PYTEST_ARGS = ("--dist=loadgroup", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
 
 
-def environment(base: Mapping[str, str] | None = None) -> dict[str, str]:
+def environment() -> dict[str, str]:
     """The run's environment: pytest may cache the cases it rewrites for assertions (each worker
     would otherwise parse and rewrite every case module again, in every run)."""
-    env = dict(os.environ if base is None else base)
+    env = dict(os.environ)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
