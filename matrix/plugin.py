@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -102,6 +103,14 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_configure_node(node: Any) -> None:
     """xdist: every worker logs into the controller's run."""
     node.workerinput[RUN_ID_KEY] = node.config.stash[_RUN][0]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The run is over: collect its garbage once (finalizers still report to pytest), then freeze
+    what is left. pytest's last collections and the interpreter's at exit then skip every loaded
+    module's objects: ≈0.1 s less in each process, and a run's end waits for its workers' exits."""
+    gc.collect()
+    gc.freeze()
 
 
 def _runs_cases(config: pytest.Config) -> bool:
