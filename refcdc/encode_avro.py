@@ -24,15 +24,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import fastavro
-from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
 from dsl.schema import Column, TableSchema
 from refcdc.changes import DdlChange, RowChange, Transaction
 from refcdc.encoders import Encoded
 from refcdc.tso import physical_ms
+
+if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used
+    from confluent_kafka.schema_registry import SchemaRegistryClient
 
 DecimalMode = Literal["precise", "string"]
 UnsignedMode = Literal["long", "string"]
@@ -372,6 +374,7 @@ class AvroEncoder:
         schema_id = self._ids.get((subject, text))
         if schema_id is None:
             try:
+                from confluent_kafka.schema_registry import Schema  # loaded with the client
                 schema_id = self._registry.register_schema(subject, Schema(text, "AVRO"))
             except Exception as exc:  # any failure of the registry call, HTTP or refusal
                 raise AvroRegistryError(subject, exc) from exc

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from confluent_kafka.schema_registry import SchemaRegistryClient
-
 from dsl.progress import Progress
 from sinks.avro_decode import LIMITS, AvroDecoder
 from sinks.base import SinkEnvironment
@@ -43,6 +41,7 @@ class AvroSink:
 
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
         schemas = UpstreamSchemas(env.servers["upstream"])
+        from confluent_kafka.schema_registry import SchemaRegistryClient  # an HTTP stack: loaded on use
         registry = SchemaRegistryClient({"url": env.settings["registry_url"]})
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],

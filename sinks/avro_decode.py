@@ -26,10 +26,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import fastavro
-from confluent_kafka.schema_registry import SchemaRegistryClient, SchemaRegistryError
 
 from dsl.compare import canonical
 from dsl.schema import Column, TableSchema
@@ -38,6 +37,9 @@ from refcdc.changes import RowChange, RowKind
 from refcdc.tso import physical_ms
 from refcdc.values import float32
 from sinks.base import Decoded, Finding, Record, SchemaLookup
+
+if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used
+    from confluent_kafka.schema_registry import SchemaRegistryClient
 
 LIMITS: dict[str, str] = {
     "update-pre-image": "Avro carries no pre-image: an update's `before` is its key columns only, and "
@@ -305,6 +307,7 @@ class AvroDecoder:
     def _schema(self, schema_id: int, part: Part) -> _Schema:
         cached = self._schemas.get(schema_id)
         if cached is None:
+            from confluent_kafka.schema_registry import SchemaRegistryError  # loaded with the client
             try:
                 text = self._registry.get_schema(schema_id).schema_str
             except SchemaRegistryError as exc:
@@ -334,6 +337,7 @@ class AvroDecoder:
 
     def _registered_under(self, subject: str, schema_id: int) -> bool:
         if (subject, schema_id) not in self._subjects:
+            from confluent_kafka.schema_registry import SchemaRegistryError  # loaded with the client
             try:
                 found = self._registry.lookup_schema(subject, self._registry.get_schema(schema_id))
                 self._subjects[subject, schema_id] = found.schema_id == schema_id

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
-
-from sqlalchemy.engine import URL
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from dsl.progress import Progress
 from dsl.schema import TableSchema
 from refcdc.changes import DdlChange, RowChange
+
+if TYPE_CHECKING:  # SQLAlchemy loads where tests connect, not where sinks are only listed
+    from sqlalchemy.engine import URL
 
 
 @dataclass(frozen=True, slots=True)

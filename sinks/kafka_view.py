@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Any
 import structlog
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
-from sqlalchemy.engine import URL
 
 from dsl.progress import Progress
 from refcdc.changes import DdlChange, RowChange
@@ -38,6 +37,8 @@ from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.view_writer import Item, ViewBroken, ViewWriter
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from stack.mariadb import MariaDB
 
 log = structlog.get_logger(__name__)

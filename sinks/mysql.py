@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
-from sqlalchemy.engine import URL
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from dsl.progress import Progress
 from sinks.base import Finding, SinkEnvironment
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 
 class MysqlView:

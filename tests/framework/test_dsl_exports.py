@@ -32,3 +32,13 @@ def test_reference_cdc_loads_neither_the_request_machinery_nor_sqlalchemy():
     assert "dsl.schema" in loaded
     for heavy in ("dsl.requests", "dsl.helper", "dsl.batch", "dsl.table", "sqlalchemy"):
         assert heavy not in loaded
+
+
+def test_the_registry_client_loads_only_where_an_avro_cell_uses_it():
+    """Listing the sinks (every matrix process does) and the reference CDC's encoders leave out the
+    schema registry client, whose HTTP stack costs ≈0.1 s a process."""
+    probe = ("import sys, sinks.registry, refcdc.encode_avro, refcdc.apply_kafka; "
+             "sinks.registry.supported(); "
+             "print(sorted(m for m in sys.modules if m.startswith('confluent_kafka.schema_registry')))")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
