@@ -7,6 +7,7 @@ same stack, alternating rounds, so the ratio survives a noisy shared machine.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -247,22 +248,47 @@ def machine_parallelism(rounds: int = 5) -> Result:
                   two / one, note=note)
 
 
-def matrix_wall_time(rounds: int = 1) -> Result:
-    """The full default matrix (every case on every cell) with two workers next to one."""
+def matrix_wall_time(rounds: int = 1, machine: Result | None = None) -> list[Result]:
+    """The full default matrix (every case on every cell) with two workers next to one; with the
+    machine's parallelism (`machine_parallelism`), also the best ratio this machine leaves it."""
+    cpu: dict[int, list[float]] = {1: [], 2: []}
+
     def run(workers: int) -> float:
         with tempfile.TemporaryDirectory(prefix="sm-bench-reports-") as reports:
             env = {**command.environment(), "SINKMATRIX_REPORTS": reports}
             env.pop("SINKMATRIX_RUN_ID", None)
             argv = [sys.executable, "-m", "pytest", "tests/cases", "-n", str(workers), "-q",
                     *command.PYTEST_ARGS]
+            used = _children_cpu()
             began = time.perf_counter()
             done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
             elapsed = time.perf_counter() - began
+            cpu[workers].append((_children_cpu() - used) / elapsed)
         if done.returncode != 0:
             raise RuntimeError(f"the matrix failed with -n {workers}:\n{done.stdout[-2000:]}")
         return elapsed
 
     two, one = _alternate(rounds, lambda _r: run(2), lambda _r: run(1))
     ratio = two / one
-    return Result("full default matrix wall time, -n 2 next to -n 1", two, "s", one, ratio, "<= 0.6x",
-                  ratio <= 0.6, f"all cases on every default cell; median of {rounds} alternating rounds")
+    busy = {workers: _median(samples) for workers, samples in cpu.items()}
+    results = [Result("full default matrix wall time, -n 2 next to -n 1", two, "s", one, ratio, "<= 0.6x",
+                      ratio <= 0.6, f"all cases on every default cell; median of {rounds} alternating "
+                      f"rounds; cores busy (CPU time of every process / wall): -n 1 {busy[1]:.2f}, "
+                      f"-n 2 {busy[2]:.2f}")]
+    if machine is not None and machine.ratio is not None:
+        floor = machine.ratio * busy[1]
+        results.append(Result(
+            "full default matrix: cores busy with -n 1, and the best -n 2 / -n 1 that leaves here",
+            busy[1], "cores", ratio=floor,
+            note=f"-n 1 already keeps {busy[1]:.2f} cores busy (the stack's processes work side by side); "
+                 f"two cores give CPU-bound work {1 / machine.ratio:.2f}x one core's throughput here "
+                 f"(machine row), so a CPU-bound -n 2 can be at most {1 / machine.ratio / busy[1]:.2f}x "
+                 f"faster: ratio >= {machine.ratio:.2f} x {busy[1]:.2f} = {floor:.2f}, before start-up, "
+                 "the end of a run and cells of unequal length"))
+    return results
+
+
+def _children_cpu() -> float:
+    """User + system seconds of every finished child process (and theirs, as each was waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
