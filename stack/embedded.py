@@ -219,12 +219,18 @@ class EmbeddedStack:
         }
 
     def close(self) -> None:
-        steps = [self.view.close, self.progress.close, self.cdc.stop, self.upstream.stop,
-                 self.downstream.stop, *(service.stop for service in self.services.values())]
-        for step in steps:
-            try:
-                step()
-            except Exception as exc:  # keep tearing down; the lease catches what is left
-                log.warning("teardown step failed", step=getattr(step, "__qualname__", str(step)),
-                            error=str(exc))
+        # Who reads and who writes first, the servers they talk to after, so nothing sees a peer
+        # vanish; the steps of a phase side by side (one after the other: 0.3 s for an avro cell).
+        phases = [
+            [self.view.close, self.progress.close, self.cdc.stop],
+            [self.upstream.stop, self.downstream.stop, *(service.stop for service in self.services.values())],
+        ]
+        with ThreadPoolExecutor(max_workers=max(map(len, phases)), thread_name_prefix="stack-stop") as pool:
+            for phase in phases:
+                for step, done in [(step, pool.submit(step)) for step in phase]:
+                    try:
+                        done.result()
+                    except Exception as exc:  # keep tearing down; the lease catches what is left
+                        log.warning("teardown step failed", step=getattr(step, "__qualname__", str(step)),
+                                    error=str(exc))
         self.lease.release()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import select
 import signal
 import subprocess
 import threading
@@ -90,11 +91,29 @@ class Child:
         if self.process.poll() is None:
             if grace > 0:
                 self.process.terminate()
-                try:
-                    self.process.wait(grace)
-                except subprocess.TimeoutExpired:
+                if not exited(self.process, grace):
                     self.process.kill()
             else:
                 self.process.kill()
         self.process.wait()
         self._pump.join(timeout=2)
+
+
+def exited(process: subprocess.Popen[bytes], timeout: float) -> bool:
+    """Wait up to `timeout` for the process to end; whether it did. Woken by the exit itself (a
+    pidfd), where Popen.wait(timeout) polls in sleeps of up to 50 ms."""
+    if process.poll() is not None:
+        return True
+    try:
+        handle = os.pidfd_open(process.pid)
+    except (AttributeError, OSError):  # no pidfds on this system: poll
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    try:
+        readable, _, _ = select.select([handle], [], [], timeout)
+    finally:
+        os.close(handle)
+    return bool(readable) and process.poll() is not None
