@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import sys
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         address = bind_address(args.host, allow_remote=args.allow_remote)
         registry = Registry(args.store)
+        gc.freeze()  # what start-up loaded stays: older sweeps and the exit skip it
         asyncio.run(serve(registry, address, args.port))
     except (RemoteBindRefused, BindFailed) as exc:
         print(f"schemareg: {exc}", file=sys.stderr)
