@@ -105,6 +105,13 @@ def pytest_configure_node(node: Any) -> None:
     node.workerinput[RUN_ID_KEY] = node.config.stash[_RUN][0]
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection loaded (modules, items, fixtures) lives as long as the run: frozen, the
+    collector's older sweeps stop walking it. Collected once first, so no garbage is frozen with it."""
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The run is over: collect its garbage once (finalizers still report to pytest), then freeze
     what is left. pytest's last collections and the interpreter's at exit then skip every loaded
