@@ -53,9 +53,8 @@ def main() -> None:
     for cell in COMPOSE_CELLS:
         results.append(measure.compose_start(cell, rounds=1 if args.quick else 3))
     if not args.quick:
-        machine = measure.machine_parallelism(rounds=5)
-        results.append(machine)
-        results.extend(measure.matrix_wall_time(rounds=3, machine=machine))
+        results.append(measure.machine_parallelism(rounds=5))
+        results.extend(measure.matrix_wall_time(rounds=3))
 
     (run / "bench.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
     args.out.write_text(render(results))
