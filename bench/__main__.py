@@ -37,7 +37,7 @@ def main() -> None:
     stack = EmbeddedStack.start(CELL)
     try:
         with opened(stack, CELL, "bench") as ctx:
-            results.append(measure.seed_pattern(stack, ctx, rounds=3 if args.quick else 7))
+            results.append(measure.seed_pattern(stack, ctx, rounds=3 if args.quick else 15))
             results.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds))
             results.append(measure.wait_latency(stack, ctx, samples=100 if args.quick else 300))
     finally:
