@@ -293,10 +293,10 @@ def matrix_wall_time(rounds: int = 1) -> list[Result]:
         results.append(Result(
             "full default matrix wall time, -n 1 on one core next to -n 1 on every core", alone, "s",
             wall["-n 1"], alone / wall["-n 1"],
-            note=f"one worker already uses the second core: its stack's processes hand every transaction on "
-                 f"(upstream, CDC, broker, view), and on one core each hand-off waits for it; with -n 2 each "
-                 f"worker has about one core, so about half the one-core time: "
-                 f"{alone:.2f} / 2 / {wall['-n 1']:.2f} = {alone / 2 / wall['-n 1']:.2f} of -n 1 "
+            note=f"one worker already uses the second core: while a case writes a burst of changes upstream, "
+                 f"the CDC, the broker and the view work on the earlier ones side by side, and on one core "
+                 f"they take turns; with -n 2 each worker has about one core, so about half the one-core "
+                 f"time: {alone:.2f} / 2 / {wall['-n 1']:.2f} = {alone / 2 / wall['-n 1']:.2f} of -n 1 "
                  f"(measured {ratio:.2f}); same rounds as the row above"))
     return results
 
