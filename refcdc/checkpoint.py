@@ -25,7 +25,7 @@ def read(path: Path) -> tuple[Position, dict[str, Any]] | None:
 
 def write(path: Path, position: Position, state: dict[str, Any] | None = None) -> None:
     # No fsync: the checkpoint must survive the CDC process dying, not the machine. Written after
-    # every delivered batch, so straight through the OS calls (34 -> 20 µs a write).
+    # every delivered batch, so straight through the OS calls (34 -> 17 µs a write).
     data = json.dumps({**position.to_json(), "state": state or {}}).encode()
     tmp = f"{path}.tmp"
     handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
