@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,8 +93,7 @@ class ComposeStack(EmbeddedStack):
         lease = Lease.acquire(f"compose-{cell.id}")
         project: ComposeProject | None = None
         try:
-            root = Path(tempfile.mkdtemp(prefix="sinkmatrix-"))  # short: it holds a Unix socket
-            lease.add_directory(root)
+            root = lease.scratch_dir("sinkmatrix-")  # short: it holds a Unix socket
             root.chmod(0o755)  # services in containers read their config files from it
             project = _project(cell, profile, options, root)
             flavour = compose_flavours.for_files(profile.compose_files)

@@ -7,7 +7,6 @@ under a lease, so a killed run's leftovers are reaped when the next stack starts
 from __future__ import annotations
 
 import re
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -137,8 +136,7 @@ class EmbeddedStack:
         lease = Lease.acquire(f"embedded-{cell.id}")
         try:
             where = workdir or scratch.runtime_dir()  # in memory where the machine allows
-            root = Path(tempfile.mkdtemp(prefix=f"sinkmatrix-{cell.id}-", dir=where))
-            lease.add_directory(root)
+            root = lease.scratch_dir(f"sinkmatrix-{cell.id}-", where)
             for role in ("upstream", "downstream"):
                 (root / role).mkdir(mode=0o700)
             up = mariadb.Launch("upstream", root=root / "upstream", lease=lease, binlog=True, server_id=1)

@@ -106,6 +106,18 @@ class Lease:
             self.directories.append(str(path))
             self._write()
 
+    def scratch_dir(self, prefix: str, where: Path | None = None) -> Path:
+        """A new private directory (under `where`, or the temp dir) that goes with this lease."""
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=where))
+        self.add_directory(path)
+        return path
+
+    def __enter__(self) -> Lease:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
     def release(self) -> None:
         """Kill what is still running, remove the directories, drop the lease."""
         _clean(self.processes, self.directories)

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from confluent_kafka.schema_registry import SchemaRegistryClient
@@ -54,15 +52,10 @@ def real_registry() -> Iterator[str]:
     process = pytest.importorskip("schemareg.process", reason="the embedded schema registry is not built yet")
     from stack.leases import Lease
 
-    lease = Lease.acquire("test-avro")
-    root = Path(tempfile.mkdtemp(prefix="avro-test-"))
-    lease.add_directory(root)
-    try:
-        service = process.start(root, lease)
+    with Lease.acquire("test-avro") as lease:
+        service = process.start(lease.scratch_dir("avro-test-"), lease)
         yield service.url
         service.stop()
-    finally:
-        lease.release()
 
 
 def test_against_the_embedded_registry(real_registry: str) -> None:

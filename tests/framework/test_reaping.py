@@ -12,14 +12,12 @@ import pytest
 from stack import leases
 
 VICTIM = textwrap.dedent("""
-    import subprocess, sys, tempfile
-    from pathlib import Path
+    import subprocess, sys
     from stack import mariadb
     from stack.leases import Lease
 
     lease = Lease.acquire("victim")
-    root = Path(tempfile.mkdtemp(prefix="victim-"))
-    lease.add_directory(root)
+    root = lease.scratch_dir("victim-")
     server = mariadb.start("victim", root=root, lease=lease, binlog=True, server_id=1)
     # a process that would outlive its owner: not tied to the owner's life like the stack's children
     orphan = subprocess.Popen(["sleep", "600"], start_new_session=True)
@@ -67,3 +65,14 @@ def test_a_live_owners_lease_is_left_alone(state_dir, tmp_path):
     finally:
         lease.release()
     assert not directory.exists()
+
+
+def test_a_lease_used_as_a_context_releases_its_scratch_dir_and_processes_also_on_error(state_dir):
+    with pytest.raises(RuntimeError, match="boom"), leases.Lease.acquire("scoped") as lease:
+        root = lease.scratch_dir("scoped-")
+        child = subprocess.Popen(["sleep", "600"], start_new_session=True)
+        lease.add_process(child.pid)
+        assert root.is_dir() and lease.path.exists()
+        raise RuntimeError("boom")
+    assert not root.exists() and not lease.path.exists()
+    assert child.wait(timeout=10) == -signal.SIGKILL

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,16 +30,11 @@ pytestmark = pytest.mark.framework
 
 @pytest.fixture(scope="module")
 def registry() -> Iterator[RegistryProcess]:
-    lease = Lease.acquire("test-schemareg")
-    root = Path(tempfile.mkdtemp(prefix="schemareg-test-"))
-    lease.add_directory(root)
-    try:
-        running = start(root, lease)
+    with Lease.acquire("test-schemareg") as lease:
+        running = start(lease.scratch_dir("schemareg-test-"), lease)
         yield running
         running.stop()
         assert running.child.process.returncode == 0, "SIGTERM should end the registry cleanly"
-    finally:
-        lease.release()
 
 
 @pytest.fixture(scope="module")

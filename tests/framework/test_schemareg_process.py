@@ -8,7 +8,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,13 +28,8 @@ REPO = str(Path(__file__).resolve().parents[2])
 
 @pytest.fixture
 def workspace() -> Iterator[tuple[Path, Lease]]:
-    lease = Lease.acquire("test-schemareg")
-    root = Path(tempfile.mkdtemp(prefix="schemareg-test-"))
-    lease.add_directory(root)
-    try:
-        yield root, lease
-    finally:
-        lease.release()
+    with Lease.acquire("test-schemareg") as lease:
+        yield lease.scratch_dir("schemareg-test-"), lease
 
 
 def test_store_keeps_subjects_versions_and_ids_across_a_restart(workspace: tuple[Path, Lease]) -> None:

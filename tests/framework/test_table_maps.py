@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,11 +24,9 @@ ALTERED_ROW = ("INSERT INTO tm.t VALUES ({i}, 1, 8, -0.5, 'c', '', NULL, NULL, '
 
 @pytest.fixture(scope="module")
 def upstream() -> Iterator[mariadb.MariaDB]:
-    lease = Lease.acquire("test-table-maps")
-    root = Path(tempfile.mkdtemp(prefix="table-maps-test-"))
-    lease.add_directory(root)
-    server = mariadb.start("tm", root=root, lease=lease, binlog=True, server_id=1)
-    try:
+    with Lease.acquire("test-table-maps") as lease:  # also when the server does not start
+        server = mariadb.start("tm", root=lease.scratch_dir("table-maps-test-"), lease=lease, binlog=True,
+                               server_id=1)
         server.execute(
             "CREATE DATABASE tm", TABLE,
             "CREATE TABLE tm.k (a INT, b VARCHAR(8), n INT, PRIMARY KEY (b, a))",
@@ -44,9 +40,6 @@ def upstream() -> Iterator[mariadb.MariaDB]:
             "CREATE TABLE tm.r (id INT PRIMARY KEY)", "INSERT INTO tm.r VALUES (2)",
         )
         yield server
-    finally:
-        server.stop()
-        lease.release()
 
 
 def _decode(server: mariadb.MariaDB) -> list[tuple[Any, ...]]:

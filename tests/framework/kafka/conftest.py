@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,16 +14,13 @@ from stack.leases import Lease
 
 @pytest.fixture(scope="module")
 def lease() -> Iterator[Lease]:
-    lease = Lease.acquire("kafka-transport")
-    yield lease
-    lease.release()
+    with Lease.acquire("kafka-transport") as lease:
+        yield lease
 
 
 @pytest.fixture(scope="module")
 def root(lease: Lease) -> Path:
-    path = Path(tempfile.mkdtemp(prefix="sinkmatrix-kafka-"))
-    lease.add_directory(path)
-    return path
+    return lease.scratch_dir("sinkmatrix-kafka-")
 
 
 @pytest.fixture(scope="module")

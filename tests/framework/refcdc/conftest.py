@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -14,13 +12,8 @@ from tests.framework.refcdc.support import Stack
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    lease = Lease.acquire("test-refcdc")
-    root = Path(tempfile.mkdtemp(prefix="refcdc-test-"))
-    lease.add_directory(root)
-    try:
-        built = Stack(root, lease)
+    with Lease.acquire("test-refcdc") as lease:
+        built = Stack(lease.scratch_dir("refcdc-test-"), lease)
         yield built
         built.cdc.stop()
         assert built.cdc.child is not None and built.cdc.child.process.returncode == 0
-    finally:
-        lease.release()
