@@ -62,6 +62,16 @@ def _decode(server: mariadb.MariaDB) -> list[tuple[Any, ...]]:
     return seen
 
 
+@pytest.fixture
+def cache() -> Iterator[None]:
+    """The table-map cache installed for one test, taken out after it."""
+    table_maps.install()
+    try:
+        yield
+    finally:
+        table_maps.uninstall()
+
+
 def test_cached_table_maps_decode_the_binlog_exactly_as_parsed_ones(upstream: mariadb.MariaDB) -> None:
     table_maps.uninstall()
     parsed = _decode(upstream)
@@ -81,21 +91,15 @@ def test_cached_table_maps_decode_the_binlog_exactly_as_parsed_ones(upstream: ma
     assert hits == len([e for e in parsed if e[0] == "map"]) - misses > 30
 
 
+@pytest.mark.usefixtures("cache")
 def test_an_altered_table_is_parsed_again_not_served_stale(upstream: mariadb.MariaDB) -> None:
-    table_maps.install()
-    try:
-        maps = [e for e in _decode(upstream) if e[0] == "map" and e[3] == "t"]
-    finally:
-        table_maps.uninstall()
+    maps = [e for e in _decode(upstream) if e[0] == "map" and e[3] == "t"]
     names = [[c[0] for c in m[4]] for m in maps]
     assert names[0] == ["id", "big", "d", "e", "s", "v", "u", "ts", "j", "bits", "blob_", "f"]
     assert names[-1] == ["id", "big", "added", "d", "e", "s", "v", "u", "ts", "j", "bits", "blob_"]
 
 
+@pytest.mark.usefixtures("cache")
 def test_a_recreated_table_keeps_its_new_table_id(upstream: mariadb.MariaDB) -> None:
-    table_maps.install()
-    try:
-        maps = [e for e in _decode(upstream) if e[0] == "map" and e[3] == "r"]
-    finally:
-        table_maps.uninstall()
+    maps = [e for e in _decode(upstream) if e[0] == "map" and e[3] == "r"]
     assert len(maps) == 2 and maps[0][4] == maps[1][4] and maps[0][1] != maps[1][1]
