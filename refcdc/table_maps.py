@@ -75,9 +75,8 @@ def _cached_init(self: TableMapEvent, from_packet: Any, event_size: int, table_m
         return
     _stats["hits"] += 1
     BinLogEvent.__init__(self, from_packet, event_size, table_map, ctl_connection, **kwargs)
-    for name, value in kept.items():
-        if name not in _PER_EVENT:
-            setattr(self, name, value)
+    for name, value in kept.items():  # kept without the per-event attributes
+        setattr(self, name, value)
     table_map[self.table_id] = self.table_obj
 
 
