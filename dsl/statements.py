@@ -19,10 +19,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
+from dsl.identifiers import quote_for_format
 from dsl.schema import TableSchema
 
 DIALECT = mysql.mysqldb.dialect()
-_QUOTE = DIALECT.identifier_preparer.quote_identifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +54,6 @@ def _in_database(sql: str, database: str | None) -> str:
     if database is None:
         return sql
     return sql.replace(_STAND_IN_RENDERED, DIALECT.identifier_preparer.quote_schema(database))
-
-
-def quote(identifier: str) -> str:
-    return _QUOTE(identifier)
 
 
 def _table(database: str | None, name: str, columns: Sequence[str]) -> sa.TableClause:
@@ -179,16 +175,14 @@ def key_chunks(keys: Sequence[tuple[Any, ...]], size: int = 5000) -> Iterator[li
 def key_predicate(key: Sequence[str], keys: Sequence[tuple[Any, ...]]) -> tuple[str, list[Any]]:
     """WHERE text (driver placeholders) and its arguments selecting exactly the distinct `keys`."""
     if len(key) == 1:
-        col = _placeholder_safe(key[0])
+        col = quote_for_format(key[0])
         first, last = keys[0][0], keys[-1][0]
         if (len(keys) >= 64 and type(first) is int and type(last) is int
                 and last - first + 1 == len(keys)):
             return f"{col} BETWEEN %s AND %s", [first, last]
         return f"{col} IN ({','.join(['%s'] * len(keys))})", [k[0] for k in keys]
-    cols = ",".join(_placeholder_safe(c) for c in key)
+    cols = ",".join(quote_for_format(c) for c in key)
     row = "(" + ",".join(["%s"] * len(key)) + ")"
     return f"({cols}) IN ({','.join([row] * len(keys))})", [v for k in keys for v in k]
 
 
-def _placeholder_safe(identifier: str) -> str:
-    return quote(identifier).replace("%", "%%")

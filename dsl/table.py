@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from dsl import statements
 from dsl.errors import DslError, MissingKey, NoKey, UnknownColumn
+from dsl.identifiers import quote_for_format
 from dsl.requests import Awaitable, Request
 from dsl.schema import TableSchema
 from dsl.values import adapter_for, row_values, server_error
@@ -198,7 +199,7 @@ class Table:
                 for start in range(0, len(keys), CHUNK_ROWS):
                     chunk = keys[start : start + CHUNK_ROWS]
                     where, args = statements.key_predicate(schema.key, chunk)
-                    target = f"{statements.quote(self.database)}.{statements.quote(self.name)}"
+                    target = f"{quote_for_format(self.database)}.{quote_for_format(self.name)}"
                     cur.execute(f"DELETE FROM {target} WHERE {where}", args)
                 cur.execute("COMMIT")
             else:

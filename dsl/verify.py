@@ -19,6 +19,7 @@ import pymysql
 import structlog
 
 from dsl import compare, statements
+from dsl.identifiers import quote
 from dsl.schema import TableSchema
 
 log = structlog.get_logger("sinkmatrix.verify")
@@ -196,8 +197,8 @@ class Verifier:
         """Sink rows with whatever columns the sink's table has (it may lack some of ours)."""
         cur = self.sink.cursor()
         try:
-            cur.execute(f"SELECT * FROM {statements.quote(self._sink_of(schema))}."
-                        f"{statements.quote(schema.name)} LIMIT 0")
+            cur.execute(f"SELECT * FROM {quote(self._sink_of(schema))}."
+                        f"{quote(schema.name)} LIMIT 0")
             columns = tuple(d[0] for d in cur.description)
         except DATABASE_ERRORS as exc:
             if exc.args and exc.args[0] == _NO_SUCH_TABLE:

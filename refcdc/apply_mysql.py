@@ -17,6 +17,8 @@ from typing import Any
 import MySQLdb
 import structlog
 
+from dsl.identifiers import quote
+from dsl.identifiers import quote_for_format as _ident  # statements go through %-formatting
 from dsl.schema import TableSchema
 from refcdc import ddl
 from refcdc.changes import DdlChange, Position, RowChange, Transaction
@@ -25,23 +27,11 @@ from refcdc.faults import Faults
 
 log = structlog.get_logger(__name__)
 
-
-
-def _quote(name: str) -> str:
-    """A MySQL identifier in backticks (a backtick inside doubled)."""
-    return "`" + name.replace("`", "``") + "`"
-
-
 # DDL errors that only mean "already done": tolerated while replaying after a restart, where the
 # last DDL before the crash may have run downstream without reaching the checkpoint.
 _ALREADY_DONE = frozenset({1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1176})
 _MAX_STATEMENT = 4 * 1024 * 1024
 _DELETE_CHUNK = 1000
-
-
-def _ident(name: str) -> str:
-    # Statements go through MySQLdb's %-formatting, so a literal % in a name must be doubled.
-    return _quote(name).replace("%", "%%")
 
 
 def _qualified(table: TableSchema) -> str:
@@ -235,7 +225,7 @@ class MysqlApplier:
         try:
             self._conn.commit()
             if change.schema and not statement.database_level:
-                self._cursor.execute(f"USE {_quote(change.schema)}")
+                self._cursor.execute(f"USE {quote(change.schema)}")
             self._cursor.execute(change.query)
         except MySQLdb.MySQLError as exc:
             code = exc.args[0] if exc.args else None

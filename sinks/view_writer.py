@@ -22,8 +22,8 @@ import MySQLdb
 import pymysql
 import structlog
 
+from dsl.identifiers import quote
 from dsl.schema import TableSchema
-from dsl.statements import quote
 from refcdc import ddl
 from refcdc.apply_mysql import MysqlApplier
 from refcdc.changes import DdlChange, Position, RowChange, Transaction

@@ -17,7 +17,7 @@ import pymysql
 import structlog
 from sqlalchemy.engine import URL
 
-from dsl.statements import quote
+from dsl.identifiers import quote
 from matrix.cells import Cell
 from refcdc.changes import Position
 from refcdc.client import RefCdc

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dsl import DslError, ForeignTargetError
-from dsl.statements import quote
+from dsl.identifiers import quote
 
 pytestmark = [pytest.mark.framework, pytest.mark.sinks("mysql")]
 

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
-from dsl import statements
+from dsl import identifiers, statements
 from dsl.schema import Column, TableSchema
 
 DATABASES = ["sm_x", "we%ird", "select", "a`b", "Ünï", "UPPER", "sinkmatrix stand-in database"]
@@ -50,3 +50,12 @@ def test_the_same_shape_in_another_database_is_not_compiled_again():
     after = statements._insert.cache_info()
     assert (after.hits, after.misses) == (before.hits + 1, before.misses)
     assert "second_db" in other.sql and "first_db" not in other.sql
+
+
+@pytest.mark.parametrize("name", [*DATABASES, *TABLES, *COLUMNS, "``", ""])
+def test_hand_quoting_matches_the_dialect(name):
+    """The reference CDC quotes without SQLAlchemy: the same text as the dialect renders (for its
+    driver's %-formatting, so a % doubled)."""
+    dialect = statements.DIALECT.identifier_preparer.quote_identifier(name)
+    assert identifiers.quote_for_format(name) == dialect
+    assert identifiers.quote(name) == dialect.replace("%%", "%")
