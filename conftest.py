@@ -1,3 +1,1 @@
-"""Loads the sinkmatrix pytest plugin for this repository's tests."""
-
-pytest_plugins = ["matrix.plugin"]
+"""The sinkmatrix pytest plugin loads through its `pytest11` entry point (pip install -e . or a wheel)."""

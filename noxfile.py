@@ -4,6 +4,10 @@
     nox -s "matrix(sink='avro')"        one sink's cells; protocols and versions expand in pytest
     nox -t kafka                        the sinks that ride Kafka
     nox -s matrix -- --shard 1/3 -k simple   arguments after -- go to pytest
+
+Sessions share environments (matrix.venvs): `cases` (the framework) serves every session that runs
+cells or reads their reports, `tests` adds the test tools, `lint` holds only ruff and mypy. Each is
+made once, with uv where installed, and again only when pyproject.toml changes.
 """
 
 import os
@@ -15,9 +19,8 @@ from pathlib import Path
 import nox
 
 sys.path.insert(0, str(Path(__file__).parent))  # the project's own stdlib-only modules
-from matrix import command
+from matrix import command, venvs
 
-nox.options.reuse_existing_virtualenvs = True
 nox.options.sessions = ["matrix"]
 SINKS = tomllib.loads(Path("matrix/axes.toml").read_text())["sinks"]
 WORKERS = os.environ.get("SINKMATRIX_WORKERS", "auto")
@@ -26,87 +29,81 @@ RUN = os.environ.get("SINKMATRIX_RUN_ID") or f"{datetime.now(UTC):%Y%m%d-%H%M%S}
 REPORTS = Path(os.environ.get("SINKMATRIX_REPORTS") or "reports")
 
 
-PACKAGES = ("dsl", "sinks", "matrix", "stack", "refcdc", "reports", "bench", "schemareg")
+def cases() -> venvs.Env:
+    return venvs.ready("cases")
 
 
-def install(session: nox.Session) -> None:
-    if session.venv_backend != "none":  # `--no-venv` runs in an environment that has it already
-        session.install("-e", ".[dev]")
-        # Every stack starts Python services (the reference CDC, the registry, the broker host) and
-        # every xdist worker imports the framework: compiled once here, they load it as bytecode
-        # even where PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles itself.
-        session.run("python", "-m", "compileall", "-q", *PACKAGES, silent=True)
+def run(session: nox.Session, venv: venvs.Env, *args: str, env: dict[str, str] | None = None,
+        **options) -> None:
+    """A Python command in a shared environment: `run(session, venv, "-m", "pytest", ...)`."""
+    session.run(venv.python, *args, env={**(env or os.environ), **venv.variables}, external=True, **options)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 @nox.parametrize("sink", [nox.param(name, tags=sorted({name, *spec.get("protocols", [])}))
                           for name, spec in sorted(SINKS.items())])
 def matrix(session: nox.Session, sink: str) -> None:
     """Every case on the cells of one sink."""
-    install(session)
+    env = cases()
     session.notify("report")
-    session.run("pytest", "tests/cases", f"--sink={sink}", "-n", WORKERS, *command.PYTEST_ARGS,
-                *session.posargs, env={**command.environment(), "SINKMATRIX_RUN_ID": f"{RUN}/parts/{sink}"})
+    run(session, env, "-m", "pytest", "tests/cases", f"--sink={sink}", "-n", WORKERS, *command.PYTEST_ARGS,
+        *session.posargs, env={**command.environment(), "SINKMATRIX_RUN_ID": f"{RUN}/parts/{sink}"})
 
 
-@nox.session(default=False)
+@nox.session(venv_backend="none", default=False)
 def report(session: nox.Session) -> None:
     """Merge this invocation's matrix runs into one report (runs after the matrix sessions)."""
-    install(session)
     parts = sorted(str(p) for p in (REPORTS / RUN / "parts").glob("*") if p.is_dir())
     if not parts:
         session.skip("no matrix run in this invocation")
-    session.run("python", "-m", "reports.merge", "--latest", str(REPORTS / RUN), *parts)
-    session.run("python", "-m", "reports.triage", str(REPORTS / RUN), success_codes=[0, 1])
+    env = cases()
+    run(session, env, "-m", "reports.merge", "--latest", str(REPORTS / RUN), *parts)
+    run(session, env, "-m", "reports.triage", str(REPORTS / RUN), success_codes=[0, 1])
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
     """The framework's own tests: comparator, DSL, reference CDC, sinks, reports, hygiene."""
-    install(session)
-    session.run("pytest", "tests/framework", "-n", WORKERS, "--dist=loadgroup", "-p", "no:cacheprovider",
-                *session.posargs)
+    env = venvs.ready("tests", extras=("test",))
+    run(session, env, "-m", "pytest", "tests/framework", "-n", WORKERS, "--dist=loadgroup",
+        "-p", "no:cacheprovider", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def reliability(session: nox.Session) -> None:
     """Inject every CDC fault on every sink; the detection table goes to RELIABILITY.md."""
-    install(session)
-    session.run("pytest", "tests/framework/test_detection.py", "-n", WORKERS, "--dist=loadgroup",
-                "-p", "no:cacheprovider", "--reliability-md", "RELIABILITY.md", *session.posargs)
+    run(session, venvs.ready("tests", extras=("test",)), "-m", "pytest",
+        "tests/framework/test_detection.py", "-n", WORKERS, "--dist=loadgroup", "-p", "no:cacheprovider",
+        "--reliability-md", "RELIABILITY.md", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def soak(session: nox.Session) -> None:
     """The full default matrix N times in a row (`-- --runs N`, default 20); summary in SOAK.md."""
-    install(session)
-    session.run("python", "-m", "matrix.soak", "--record", "SOAK.md", *session.posargs)
+    run(session, cases(), "-m", "matrix.soak", "--record", "SOAK.md", *session.posargs)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def triage(session: nox.Session) -> None:
     """Group a run's failures by signature: one bug in five cells, or five bugs? (default: latest run)"""
-    install(session)
-    session.run("python", "-m", "reports.triage", *(session.posargs or ["reports/latest"]))
+    run(session, cases(), "-m", "reports.triage", *(session.posargs or ["reports/latest"]))
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def lint(session: nox.Session) -> None:
-    """ruff and mypy."""
-    install(session)
-    session.run("ruff", "check", ".")
-    session.run("mypy")
+    """ruff and mypy (on the sources alone: the libraries they import are not installed here)."""
+    env = venvs.ready("lint", packages=("ruff>=0.5", "mypy>=1.10"), project=False)
+    session.run(env.bin("ruff"), "check", ".", external=True)
+    session.run(env.bin("mypy"), external=True)
 
 
-@nox.session
+@nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Measure stack start, DSL overheads and matrix wall time into BENCHMARKS.md."""
-    install(session)
-    session.run("python", "-m", "bench", *session.posargs)
+    run(session, cases(), "-m", "bench", *session.posargs)
 
 
-@nox.session(python="3.11")  # the images' Python is Debian's 3.11: their wheels are built by the same
+@nox.session(venv_backend="none")
 def images(session: nox.Session) -> None:
     """Build the compose backend's offline Docker images when missing or stale (`-- --force`: all)."""
-    install(session)
-    session.run("python", "-m", "stack.images", *session.posargs)
+    run(session, cases(), "-m", "stack.images", *session.posargs)

@@ -14,7 +14,8 @@ from dsl.progress import Progress
 from dsl.requests import Awaitable
 from dsl.schema import TableSchema, introspect
 from dsl.table import Table
-from dsl.verify import Expected, KeyId, Verifier
+from dsl.verify import Expected, KeyId, Verifier, identity
+from dsl.waiting import check_now
 
 log = structlog.get_logger("sinkmatrix.dsl")
 _READS = ("SELECT", "SHOW", "DESC", "DESCRIBE", "EXPLAIN", "SET", "USE", "WITH", "HELP")
@@ -39,7 +40,8 @@ class SQLHelper:
         self.cursor.max_stmt_length = 1 << 26  # one multi-row chunk is one statement
         self.verifier = Verifier(raw, sink.connection.dbapi_connection, database, sink_database)
         self._tables: dict[tuple[str, str], Table] = {}
-        self._live: dict[str, dict[KeyId, Expected]] = {}
+        self._live: dict[str, dict[KeyId, Expected]] = {}  # sent, not yet waited for
+        self._latest: dict[str, dict[KeyId, Expected]] = {}  # every key written, its last request
         event.listen(upstream, "before_cursor_execute", self._before_sql)
 
     def table(self, name: str, *, allow_foreign: bool = False) -> Table:
@@ -73,10 +75,52 @@ class SQLHelper:
     def sent(self, schema: TableSchema, keys: list[tuple[Any, ...]], ids: list[KeyId], what: str,
              batch: bool) -> Awaitable:
         expected = Expected(schema, keys, ids)
-        live = self._live.setdefault(schema.qualified, {})
-        for kid in ids:
-            live[kid] = expected
+        pending = dict.fromkeys(ids, expected)
+        self._live.setdefault(schema.qualified, {}).update(pending)
+        self._latest.setdefault(schema.qualified, {}).update(pending)
         return Awaitable(self, [expected], what, batch=batch)
+
+    # -- checking ----------------------------------------------------------------------------
+    def check(self, expectations: Sequence[Expected]) -> None:
+        """Verify the sink now for these expectations' keys; a key a later request wrote belongs
+        to that request's own wait and check."""
+        check_now(self, self._current(expectations), self.request_timeout)
+
+    def _current(self, expectations: Sequence[Expected]) -> list[Expected]:
+        kept = []
+        for exp in expectations:
+            latest = self._latest.get(exp.schema.qualified, {})
+            if all(latest.get(kid) is exp for kid in exp.ids):
+                kept.append(exp)
+                continue
+            pairs = [(key, kid) for key, kid in zip(exp.keys, exp.ids, strict=True) if latest.get(kid) is exp]
+            if pairs:
+                frozen = None if exp.frozen is None else {kid: exp.frozen.get(kid) for _, kid in pairs}
+                kept.append(Expected(exp.schema, [k for k, _ in pairs], [kid for _, kid in pairs], frozen))
+        return kept
+
+    def final_check(self) -> None:
+        """At a case's end: once the sink has caught up with everything written, every key the case
+        wrote through the DSL must show in the sink what the upstream holds now. Tables dropped
+        since, or whose key changed, are left out (nothing to locate the rows by)."""
+        expectations = []
+        for latest in self._latest.values():
+            schema = next(iter(latest.values())).schema
+            try:
+                now = self.learn(schema.name, schema.database)
+            except DslError:
+                log.info("final check skips a table dropped upstream", table=schema.qualified)
+                continue
+            if now.key != schema.key:
+                log.info("final check skips a table whose key changed", table=schema.qualified)
+                continue
+            keys = [key for exp in {id(e): e for e in latest.values()}.values()
+                    for key, kid in zip(exp.keys, exp.ids, strict=True) if latest.get(kid) is exp]
+            ident = identity(now)
+            expectations.append(Expected(now, keys, [ident(k) for k in keys]))
+        if expectations:
+            check_now(self, expectations, self.batch_timeout,
+                      f"final check of the {sum(len(e.keys) for e in expectations)} keys the case wrote")
 
     def before_write(self, schema: TableSchema, ids: list[KeyId]) -> None:
         """Freeze expectations on keys this write is about to change (their sent state is read back)."""

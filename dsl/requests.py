@@ -7,20 +7,23 @@ from typing import TYPE_CHECKING
 
 from dsl.errors import NotSent, NotWaited
 from dsl.verify import Expected, Verdict
-from dsl.waiting import raise_if_different, wait_for
+from dsl.waiting import wait_for
 
 if TYPE_CHECKING:
     from dsl.helper import SQLHelper
 
 
 class Checkable:
-    """A waited-for change; `check()` raises `CheckFailed` with a column diff if the sink differs."""
+    """A waited-for change. `check()` looks at the sink again, as it is when called, and raises
+    `CheckFailed` with a column diff if it differs; `verdict` is what the wait saw."""
 
-    def __init__(self, verdict: Verdict) -> None:
+    def __init__(self, helper: SQLHelper, expectations: Sequence[Expected], verdict: Verdict) -> None:
+        self.helper = helper
+        self.expectations = expectations
         self.verdict = verdict
 
     def check(self) -> None:
-        raise_if_different(self.verdict)
+        self.helper.check(self.expectations)
 
 
 class Awaitable:
@@ -38,7 +41,7 @@ class Awaitable:
             timeout = self.helper.batch_timeout if self.batch else self.helper.request_timeout
         verdict = wait_for(self.helper, self.expectations, timeout)
         self.helper.settle(self.expectations)
-        return Checkable(verdict)
+        return Checkable(self.helper, self.expectations, verdict)
 
     def check(self) -> None:
         raise NotWaited(self.what)

@@ -61,15 +61,40 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
         progress.wait_change(seen, deadline)
 
 
-def raise_if_different(verdict: Verdict) -> None:
-    different = verdict.different
-    if not different:
+def check_now(helper: SQLHelper, expectations: Sequence[Expected], timeout: float, what: str = "") -> None:
+    """Look at the sink as it is now; if it differs, let it catch up with everything written so far
+    (changes may still be on their way) and look once more, then raise `CheckFailed`."""
+    verdict = helper.verifier.verify(expectations)
+    if not verdict.bad:
         return
+    progress = helper.progress
+    caught_up = progress.wait_past(progress.mark(), time.monotonic() + timeout)
+    if findings := helper.findings():
+        raise SinkProtocolError(findings)
+    verdict = helper.verifier.verify(expectations)
+    if verdict.bad:
+        if not caught_up:
+            behind = f"the sink had not caught up within {timeout:g}s ({progress.describe()})"
+            what = f"{what}; {behind}" if what else behind
+        raise_if_bad(verdict, what)
+
+
+def raise_if_bad(verdict: Verdict, what: str = "") -> None:
+    """`CheckFailed` naming every differing column, and the keys missing or left over in the sink."""
+    bad = verdict.bad
+    if not bad:
+        return
+    different, missing = verdict.different, verdict.missing
     parts = [diffs.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)),
                                      list(o.diffs)) for o in different[:_SHOW]]
-    more = f"\n… and {len(different) - _SHOW} more keys differ" if len(different) > _SHOW else ""
-    head = f"{len(different)} of {verdict.checked} rows differ in the sink\n" if len(different) > 1 else ""
-    raise CheckFailed(head + "\n".join(parts) + more, _keys(different))
+    parts += [_describe(o) for o in missing[: max(0, _SHOW - len(parts))]]
+    lines = [f"{what}:"] if what else []
+    if len(bad) > 1:
+        wrong = f"are wrong ({len(missing)} missing or left over)" if missing else "differ"
+        lines.append(f"{len(bad)} of {verdict.checked} rows {wrong} in the sink")
+    if len(bad) > _SHOW:
+        parts.append(f"… and {len(bad) - _SHOW} more keys")
+    raise CheckFailed("\n".join(lines + parts), _keys(different + missing))
 
 
 def _keys(outcomes: Sequence[KeyOutcome]) -> list[tuple[str, str, tuple[Any, ...]]]:

@@ -58,6 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)  # before junitxml reads its path
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sinks(*names): run this case only on the named sinks")
+    config.addinivalue_line("markers", "no_final_check: leave out the check, at the case's end, that every "
+                                       "key the case wrote shows in the sink what the upstream holds")
     config.addinivalue_line("markers", "fault(kind, **settings): make the reference CDC misbehave on this "
                                        "case's database (see refcdc.faults); cells it does not apply to skip")
     try:
@@ -127,6 +129,16 @@ def _runs_cases(config: pytest.Config) -> bool:
     return config.getoption("dist", "no") == "no" or not getattr(config.option, "tx", None)
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """-n auto: a cell runs whole on one worker, so no more workers than cells, and a run of one cell
+    runs in this process (a worker would only add its start). None: not a matrix run, xdist decides."""
+    if not config.getoption("sink") or config.getoption("shard"):
+        return None
+    cells = len(selection.select(config))
+    return 0 if cells <= 1 else min(cells, len(os.sched_getaffinity(0)))
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """xdist: with --dist loadgroup, hand out whole cells, heaviest first, one at a time."""
@@ -182,6 +194,17 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     """Tag each case with its cell, for reports (it also lands in junit.xml as a property)."""
     if (cell := _cell_of(item)) is not None:
         item.user_properties.append(("cell", cell.id))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A case that passed ends with the final check: a late wrong write fails the case that caused it."""
+    result = yield
+    final_check = getattr(getattr(getattr(item, "funcargs", {}).get("ctx"), "sql", None), "final_check", None)
+    if final_check is not None and item.get_closest_marker("no_final_check") is None:
+        structlog.contextvars.bind_contextvars(phase="final check")
+        final_check()
+    return result
 
 
 @pytest.hookimpl(wrapper=True)

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import structlog
-from sqlalchemy.engine import URL
 
 _SECRET_KEYS = re.compile(r"pass(word|wd)?|secret|token|credential", re.I)
 _URL_PASSWORD = re.compile(r"(\w+://[^:/@\s]+:)([^@\s]+)(@)")
@@ -25,7 +24,10 @@ def redact(value: Any) -> Any:
         return _URL_PASSWORD.sub(rf"\1{REDACTED}\3", value)
     if isinstance(value, dict):
         return {k: REDACTED if _SECRET_KEYS.search(str(k)) else redact(v) for k, v in value.items()}
-    if isinstance(value, URL):  # a NamedTuple: rebuilding it field by field would fail
+    # a SQLAlchemy URL is a NamedTuple that cannot be rebuilt field by field; where SQLAlchemy is
+    # not loaded there is none (and importing it here would cost every process ≈0.3 s)
+    url = getattr(sys.modules.get("sqlalchemy.engine.url"), "URL", None)
+    if url is not None and isinstance(value, url):
         return value.render_as_string(hide_password=True)
     if isinstance(value, tuple) and hasattr(value, "_asdict"):  # other NamedTuples: fields by name
         return redact(value._asdict())

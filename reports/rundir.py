@@ -11,7 +11,8 @@ REPORTS_ENV = "SINKMATRIX_REPORTS"
 
 
 def reports_root() -> Path:
-    return Path(os.environ.get(REPORTS_ENV) or Path(__file__).resolve().parent)
+    """Where runs go: `reports/` of the working directory, or SINKMATRIX_REPORTS."""
+    return Path(os.environ.get(REPORTS_ENV) or "reports").absolute()
 
 
 def new_run_id() -> str:

@@ -106,7 +106,7 @@ def launch(where: Path, tmp: Path, *, backend: str, point: str, sink: str) -> Vi
     state = where / "state"
     env = {**os.environ, "VICTIM_POINT": point, "SINKMATRIX_STATE_DIR": str(state), "TMPDIR": str(tmp),
            "SINKMATRIX_RUN_ID": run_id, "SINKMATRIX_REPORTS": str(where / "reports")}
-    argv = [sys.executable, "-m", "pytest", str(where / "test_victim.py"), "-p", "matrix.plugin",
+    argv = [sys.executable, "-m", "pytest", str(where / "test_victim.py"),
             f"--backend={backend}", f"--sink={sink}", "--profile=local", "-s", "-q",
             "-p", "no:cacheprovider", "--rootdir", str(where)]
     since = int(time.time()) - 1
@@ -373,9 +373,10 @@ def before_kill(victim: Victim) -> Inventory:
     return inventory
 
 
-def after_kill(victim: Victim, inventory: Inventory) -> None:
+def after_kill(victim: Victim, inventory: Inventory, docker: bool) -> None:
     """Add what outlives the kill or was started between the first look and the kill: the leases'
-    processes and directories, the run's containers with their processes, ports and volumes."""
+    processes and directories and, for a compose victim, the run's containers with their processes,
+    ports and volumes (an embedded victim needs no Docker, so none is asked)."""
     held = victim.state / "leases"
     for path in sorted(held.iterdir() if held.is_dir() else []):  # a kill inside a write leaves a .tmp
         inventory.lease_files.append(path.name)
@@ -385,6 +386,8 @@ def after_kill(victim: Victim, inventory: Inventory) -> None:
             for pid, start in data["processes"]:
                 if start is not None:
                     inventory.add_processes([Proc(pid, start, _cmdline(pid))])
+    if not docker:
+        return
     inventory.docker = docker_objects(victim.run_id)
     container_procs = family(inventory.docker.pids)
     inventory.add_processes(container_procs)

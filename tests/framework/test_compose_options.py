@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from stack import docker_engine
 from stack.compose_build import override_for
 from stack.compose_project import leftover_projects
 from stack.errors import StackError
+from tests.framework import docker_support
 
 pytestmark = [pytest.mark.framework]
 REPO = Path(__file__).resolve().parents[2]
@@ -62,19 +62,16 @@ FAILING = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.compose
 @pytest.mark.xdist_group("compose")
 def test_keep_on_failure_leaves_the_stack_up_and_says_how_to_attach(tmp_path):
-    reason = docker_engine.engine_status()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the compose backend: {reason}")
-        pytest.skip(reason)
+    docker_support.need_engine()
     case = tmp_path / "test_fails.py"
     case.write_text(FAILING)
     # the user's own state dir: a kept project is listed there, so every reaper leaves it alone
     env = {**os.environ, "SINKMATRIX_REPORTS": str(tmp_path / "reports")}
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", str(case), "-p", "matrix.plugin", "--backend=compose",
+        [sys.executable, "-m", "pytest", str(case), "--backend=compose",
          "--sink=mysql", "--profile=local", "--keep-on-failure", "-s", "-q", "-p", "no:cacheprovider",
          "--rootdir", str(tmp_path)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=600)

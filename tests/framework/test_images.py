@@ -14,8 +14,8 @@ import pytest
 from python_on_whales import Container, DockerClient
 
 from stack import docker_engine, images
-from stack.docker_engine import engine_status
 from stack.leases import Lease
+from tests.framework import docker_support
 
 pytestmark = pytest.mark.framework
 
@@ -195,12 +195,8 @@ def test_without_root_the_engine_error_says_what_to_install(fake_engine, monkeyp
 
 @pytest.fixture(scope="module")
 def docker() -> DockerClient:
-    """A usable engine with the images built; CI (which builds them first) fails without one."""
-    reason = engine_status()
-    if reason is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI needs a Docker engine: {reason}")
-        pytest.skip(reason)
+    """A usable engine with the images built, or a skip saying why."""
+    docker_support.need_engine()
     images.ensure()
     return DockerClient()
 
@@ -244,6 +240,7 @@ def wait_healthy(server: Container) -> float:
     return until(healthy, 30, f"{server.name} healthy")
 
 
+@pytest.mark.compose
 def test_mariadb_becomes_healthy_and_answers_the_sinkmatrix_user(run):
     password = "it's a \\ \"secret\""
     server = run(images.MARIADB, envs={"SINKMATRIX_DB_PASSWORD": password, "SINKMATRIX_SERVER_ID": "7"},
@@ -261,6 +258,7 @@ def test_mariadb_becomes_healthy_and_answers_the_sinkmatrix_user(run):
     assert seconds < 10, f"healthy only after {seconds:.1f} s"
 
 
+@pytest.mark.compose
 def test_mariadb_without_binlog(run):
     server = run(images.MARIADB, envs={"SINKMATRIX_DB_PASSWORD": "pw", "SINKMATRIX_BINLOG": "0"})
     wait_healthy(server)
@@ -274,6 +272,7 @@ def run_once(image: str, *args: str, env: dict[str, str] | None = None) -> subpr
                           capture_output=True, text=True, timeout=120, check=False)
 
 
+@pytest.mark.compose
 def test_mariadb_refuses_to_start_without_a_password_and_never_echoes_one(docker):
     missing = run_once(images.MARIADB)
     assert missing.returncode == 64 and "SINKMATRIX_DB_PASSWORD is not set" in missing.stderr
@@ -283,6 +282,7 @@ def test_mariadb_refuses_to_start_without_a_password_and_never_echoes_one(docker
     assert "hunter2-x" not in bad.stderr + bad.stdout
 
 
+@pytest.mark.compose
 def test_refcdc_runs_its_entrypoint_and_loads_its_native_modules(docker):
     usage = run_once(images.REFCDC)
     assert usage.returncode == 2 and "usage: python -m refcdc" in usage.stderr
@@ -291,6 +291,7 @@ def test_refcdc_runs_its_entrypoint_and_loads_its_native_modules(docker):
     assert imported.strip() == "ok"
 
 
+@pytest.mark.compose
 def test_the_kafka_image_hosts_a_mock_cluster_and_stops_promptly(docker, run):
     kafka = run(images.KAFKA, "--brokers", "1")
     until(lambda: "bootstrap=" in docker.container.logs(kafka), 30, "the mock cluster's bootstrap line")
@@ -299,6 +300,7 @@ def test_the_kafka_image_hosts_a_mock_cluster_and_stops_promptly(docker, run):
     assert time.monotonic() - started < 5, "SIGTERM did not reach the kafka host (tini runs as PID 1)"
 
 
+@pytest.mark.compose
 def test_the_schema_registry_image_serves_the_rest_api(run):
     registry = run(images.SCHEMA_REGISTRY, publish=[("127.0.0.1:", 8081)])
     url = f"http://127.0.0.1:{host_port(registry, '8081/tcp')}/subjects"
@@ -314,6 +316,7 @@ def test_the_schema_registry_image_serves_the_rest_api(run):
     assert answers() == b"[]"
 
 
+@pytest.mark.compose
 def test_a_build_right_after_a_build_builds_nothing(docker):
     started = time.monotonic()
     outcomes = images.build()

@@ -31,17 +31,18 @@ from pathlib import Path
 import pytest
 
 from matrix.cells import Cell
-from stack import docker_engine, leases
+from stack import leases
 from stack.compose import ComposeOptions, ComposeStack
 from stack.compose_project import leftover_projects
 from stack.embedded import EmbeddedStack
-from tests.framework import kill_victim
+from tests.framework import docker_support, kill_victim
 from tests.framework.kill_victim import Inventory, Lines, Victim
 
 pytestmark = pytest.mark.framework
 
 POINTS = ("stack-start", "mid-case", "teardown")
-BACKENDS = [pytest.param("embedded"), pytest.param("compose", marks=pytest.mark.xdist_group("compose"))]
+BACKENDS = [pytest.param("embedded"),
+            pytest.param("compose", marks=[pytest.mark.compose, pytest.mark.xdist_group("compose")])]
 VICTIM_SINK = "avro"  # the fullest local stack: Kafka host and schema registry besides MariaDB and the CDC
 NEXT_CELL = {"embedded": Cell("mysql", "mysql", "local"),
              "compose": Cell("mysql", "mysql", "local", backend="compose")}
@@ -52,12 +53,8 @@ SEED = int(os.environ.get("SINKMATRIX_KILL_SEED") or random.SystemRandom().randr
 
 @pytest.fixture(scope="module")
 def engine() -> None:
-    """Docker with compose, or a skip saying why (a failure in CI, which must run compose)."""
-    reason = docker_engine.engine_status()
-    if reason is not None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the compose backend: {reason}")
-        pytest.skip(reason)
+    """Docker with compose, or a skip saying why."""
+    docker_support.need_engine()
 
 
 @pytest.fixture
@@ -77,8 +74,8 @@ def _is_point(point: str, backend: str) -> str:
     return f"POINT {point}"
 
 
-def _kill_at(victim: Victim, lines: Lines, marker: str, delay: float,
-             deadline: float) -> tuple[str, Inventory]:
+def _kill_at(victim: Victim, lines: Lines, marker: str, delay: float, deadline: float,
+             docker: bool) -> tuple[str, Inventory]:
     """Wait for the point, let `delay` pass, take the victim's processes, kill its process group."""
     seen = lines.first(lambda line: marker in line, time.monotonic() + deadline)
     assert seen is not None, f"the victim never reached {marker!r}:\n{lines.tail()}"
@@ -86,7 +83,7 @@ def _kill_at(victim: Victim, lines: Lines, marker: str, delay: float,
     finished = victim.process.poll() is not None
     inventory = kill_victim.before_kill(victim)
     kill_victim.kill_group(victim.process)
-    kill_victim.after_kill(victim, inventory)
+    kill_victim.after_kill(victim, inventory, docker)
     return ("the victim had exited by itself before the kill" if finished else "killed"), inventory
 
 
@@ -131,7 +128,8 @@ def test_a_run_killed_at_a_point_leaves_nothing_after_the_next_start(
              f"(seed {SEED}: SINKMATRIX_KILL_SEED={SEED} repeats it)")
     victim = kill_victim.launch(tmp_path, victim_tmp, backend=backend, point=point, sink=VICTIM_SINK)
     with kill_victim.watched(victim, docker_events=backend == "compose") as lines:
-        how, inventory = _kill_at(victim, lines, _is_point(point, backend), delay, POINT_DEADLINE[backend])
+        how, inventory = _kill_at(victim, lines, _is_point(point, backend), delay, POINT_DEADLINE[backend],
+                                  docker=backend == "compose")
         where = f"{where}; {how}"
         _check_something_was_left(backend, point, inventory, where)
         seconds = _next_start(backend, victim.state, tmp_path, monkeypatch)

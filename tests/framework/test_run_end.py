@@ -24,7 +24,7 @@ def test_leaves_a_cycle():
 def test_a_cycle_left_by_a_test_is_still_finalized_and_reported(tmp_path):
     (tmp_path / "test_leaky.py").write_text(CASE)
     env = {**os.environ, "PYTHONPATH": str(REPO), "SINKMATRIX_REPORTS": str(tmp_path / "reports")}
-    done = subprocess.run([sys.executable, "-m", "pytest", "test_leaky.py", "-p", "matrix.plugin",
+    done = subprocess.run([sys.executable, "-m", "pytest", "test_leaky.py",
                            "-p", "no:cacheprovider", "-q"],
                           cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]

@@ -57,7 +57,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Done, dict[str,
     for inherited in ("PYTEST_XDIST_WORKER", "SINKMATRIX_RUN_ID"):  # a run of its own
         env.pop(inherited, None)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", str(root / "test_victim.py"), "-p", "matrix.plugin",
+        [sys.executable, "-m", "pytest", str(root / "test_victim.py"),
          "--sink=mysql", "--sink=avro", "-p", "no:cacheprovider", "--rootdir", str(root), "-rA"],
         cwd=REPO, env=env, capture_output=True, timeout=RUN_DEADLINE)
     passwords = {}
