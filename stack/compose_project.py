@@ -21,12 +21,13 @@ import structlog
 from python_on_whales import DockerClient
 from python_on_whales.exceptions import DockerException
 
+import compose
 from stack.errors import StackError
 from stack.leases import alive, process_start_time, state_dir
 
 log = structlog.get_logger(__name__)
 
-COMPOSE_DIR = Path(__file__).resolve().parent.parent / "compose"
+COMPOSE_DIR = compose.DIRECTORY
 LABEL_STACK = "org.sinkmatrix.stack"
 LABEL_OWNER = "org.sinkmatrix.owner"
 PROJECT_PREFIX = "sm-"
