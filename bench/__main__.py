@@ -10,7 +10,7 @@ import platform
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import measure
+from bench import measure, setup_cost
 from dsl.context import opened
 from matrix.cells import Cell
 from reports import logs, rundir
@@ -52,6 +52,7 @@ def main() -> None:
             stack.close()
     for cell in COMPOSE_CELLS:
         results.append(measure.compose_start(cell, rounds=1 if args.quick else 3))
+    results.extend(setup_cost.run_matrix_cold_and_warm(rounds=1 if args.quick else 2))
     if not args.quick:
         results.append(measure.machine_parallelism(rounds=5))
         results.extend(measure.matrix_wall_time(rounds=3))

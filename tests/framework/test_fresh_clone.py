@@ -4,11 +4,12 @@ common laptop and CI-runner state): the embedded tests pass, the compose parts s
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from bench.setup_cost import fresh_copy, outside_environment
 
 pytestmark = [pytest.mark.framework, pytest.mark.xdist_group("fresh-clone")]
 
@@ -22,26 +23,14 @@ exit 1
 TOUCHING_DOCKER = "test_kill_points or test_compose_options or test_images or test_compose_files"
 
 
-def _fresh_copy(target: Path) -> None:
-    """The working tree as a clone of it would be: tracked and new files, nothing git ignores."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        source = REPO / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)
-
-
 @pytest.mark.skipif(os.environ.get(NESTED) == "1", reason="this is the fresh clone's own run")
 def test_run_tests_passes_where_docker_has_no_daemon(tmp_path: Path) -> None:
     clone, fake_bin = tmp_path / "clone", tmp_path / "bin"
-    _fresh_copy(clone)
+    fresh_copy(clone)
     fake_bin.mkdir()
     (fake_bin / "docker").write_text(NO_DAEMON)
     (fake_bin / "docker").chmod(0o755)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SINKMATRIX_", "PYTEST_", "VIRTUAL_ENV", "NOX"))}
+    env = {k: v for k, v in outside_environment().items() if not k.startswith("PYTEST_")}
     env |= {"PATH": f"{fake_bin}{os.pathsep}{env['PATH']}", NESTED: "1",
             "SINKMATRIX_STATE_DIR": str(tmp_path / "state")}
 
