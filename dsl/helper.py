@@ -124,6 +124,7 @@ class SQLHelper:
 
     def before_write(self, schema: TableSchema, ids: list[KeyId]) -> None:
         """Freeze expectations on keys this write is about to change (their sent state is read back)."""
+        self.verifier.wrote()
         live = self._live.get(schema.qualified)
         if not live:
             return
@@ -158,6 +159,7 @@ class SQLHelper:
         if verb in _READS:
             return
         self.freeze_all()  # a write through ctx.upstream may change rows we still expect
+        self.verifier.wrote()
         if verb in _DDL:
             self.schema_epoch += 1
 

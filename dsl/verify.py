@@ -28,6 +28,7 @@ DATABASE_ERRORS = (MySQLdb.Error, pymysql.Error)
 Row = dict[str, Any]
 KeyId = tuple[Any, ...]
 Cursor = Any  # a DBAPI cursor (MySQLdb)
+_ChunkId = tuple[str, tuple[str, ...], tuple[tuple[Any, ...], ...]]  # table, columns, keys
 _PARALLEL_MIN_KEYS = 512  # below this a second thread costs more than it saves
 _NO_SUCH_TABLE = 1146  # ER_NO_SUCH_TABLE
 
@@ -95,6 +96,13 @@ class Verifier:
         self.upstream, self.sink = upstream, sink
         self.database, self.sink_database = database, sink_database
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify")
+        # Upstream checksums of live chunks, kept until the next write upstream (`wrote()`): a check
+        # right after its wait then reads only the sink again.
+        self._upstream_sums: dict[_ChunkId, tuple[Any, ...]] = {}
+
+    def wrote(self) -> None:
+        """Something is about to change the upstream: checksums taken of it before are stale."""
+        self._upstream_sums.clear()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
@@ -136,21 +144,27 @@ class Verifier:
             cur.close()
 
     # -- comparing ---------------------------------------------------------------------------
-    def verify(self, expectations: Iterable[Expected]) -> Verdict:
+    def verify(self, expectations: Iterable[Expected], *, reuse_upstream: bool = False) -> Verdict:
+        """One look at the sink. `reuse_upstream`: take the upstream's side of a live chunk from an
+        earlier look when nothing was written upstream since (only the sink is read again)."""
         verdict = Verdict()
         for schema, live, frozen in _group(expectations):
             if live:
-                self._verify_live(schema, live, verdict)
+                self._verify_live(schema, live, verdict, reuse_upstream)
             if frozen:
                 self._verify_frozen(schema, frozen, verdict)
         return verdict
 
     def _verify_live(self, schema: TableSchema, keys: dict[KeyId, tuple[Any, ...]],
-                     verdict: Verdict) -> None:
+                     verdict: Verdict, reuse_upstream: bool) -> None:
         columns = tuple(c.name for c in schema.columns)
         for chunk in statements.key_chunks(list(keys.values())):
             verdict.checked += len(chunk)
-            if len(chunk) >= _PARALLEL_MIN_KEYS:
+            memo = (schema.qualified, columns, tuple(chunk))
+            ours = self._upstream_sums.get(memo) if reuse_upstream else None
+            if ours is not None:
+                same = ours == self._checksum(self.sink, schema, self._sink_of(schema), columns, chunk)
+            elif len(chunk) >= _PARALLEL_MIN_KEYS:
                 theirs = self._pool.submit(self._checksum, self.sink, schema, self._sink_of(schema),
                                            columns, chunk)
                 ours = self._checksum(self.upstream, schema, schema.database, columns, chunk)
@@ -159,6 +173,8 @@ class Verifier:
                 ours = self._checksum(self.upstream, schema, schema.database, columns, chunk)
                 same = ours is not None and ours == self._checksum(
                     self.sink, schema, self._sink_of(schema), columns, chunk)
+            if ours is not None:
+                self._upstream_sums[memo] = ours
             if not same:
                 expected = self.read(self.upstream, schema, schema.database, chunk, columns)
                 self._diff(schema, chunk, expected, verdict)

@@ -64,7 +64,7 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
 def check_now(helper: SQLHelper, expectations: Sequence[Expected], timeout: float, what: str = "") -> None:
     """Look at the sink as it is now; if it differs, let it catch up with everything written so far
     (changes may still be on their way) and look once more, then raise `CheckFailed`."""
-    verdict = helper.verifier.verify(expectations)
+    verdict = helper.verifier.verify(expectations, reuse_upstream=True)
     if not verdict.bad:
         return
     progress = helper.progress
