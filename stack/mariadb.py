@@ -184,7 +184,8 @@ class Launch:
     Launching is split from waiting so several servers boot at once without a thread per server.
     """
 
-    def __init__(self, name: str, *, root: Path, lease: Lease, binlog: bool, server_id: int) -> None:
+    def __init__(self, name: str, *, root: Path, lease: Lease, binlog: bool, server_id: int,
+                 options: tuple[str, ...] = ()) -> None:
         self.name, self.root, self.lease, self.binlog = name, root, lease, binlog
         mariadbd, install_db = ensure_installed()
         template, _ = template_datadir(mariadbd, install_db)
@@ -206,6 +207,7 @@ class Launch:
             f"--tmpdir={root}", *_STORAGE_OPTIONS, *_SERVER_OPTIONS,
         ]
         self._argv += [f"--log-bin={root / 'binlog'}", *_BINLOG_OPTIONS] if binlog else ["--skip-log-bin"]
+        self._argv += options  # what the CDC under test asks of its upstream (e.g. a reported version)
         self._spawn()
 
     def _spawn(self) -> None:
