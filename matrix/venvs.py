@@ -83,11 +83,12 @@ def _make(root: Path, extras: tuple[str, ...], packages: tuple[str, ...], projec
     print(f"sinkmatrix: making the {root.name} environment ({'uv' if uv else 'venv + pip'})", flush=True)
     python = str(root / "bin" / "python")
     if uv:
-        _run([uv, "venv", "--quiet", "--python", sys.executable, str(root)])
+        # --seed: pip too, which the images session builds its wheelhouse with
+        _run([uv, "venv", "--quiet", "--seed", "--python", sys.executable, str(root)])
         install = [uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", python]
     else:
-        _run([sys.executable, "-m", "venv", "--without-pip", str(root)])
-        install = [sys.executable, "-m", "pip", "--python", python, "install", "--quiet"]
+        _run([sys.executable, "-m", "venv", str(root)])
+        install = [python, "-m", "pip", "install", "--quiet"]
     if wanted:
         _run([*install, *wanted])
     if project:
