@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bench import measure, setup_cost
 from dsl.context import opened
-from matrix.cells import Cell
+from model.cells import Cell
 from reports import logs, rundir
 from stack.embedded import EmbeddedStack
 

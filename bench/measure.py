@@ -20,7 +20,7 @@ from typing import Any
 from dsl import All
 from dsl.context import Ctx
 from matrix import command
-from matrix.cells import Cell
+from model.cells import Cell
 from stack.embedded import EmbeddedStack
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from dsl.helper import SQLHelper
-from matrix.cells import Cell
+from model.cells import Cell
 
 log = structlog.get_logger("sinkmatrix.case")
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 from dsl.identifiers import quote_for_format
-from dsl.schema import TableSchema
+from model.schema import TableSchema
 
 DIALECT = mysql.mysqldb.dialect()
 

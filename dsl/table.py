@@ -10,9 +10,9 @@ from dsl import statements
 from dsl.errors import DslError, MissingKey, NoKey, UnknownColumn
 from dsl.identifiers import quote_for_format
 from dsl.requests import Awaitable, Request
-from dsl.schema import TableSchema
 from dsl.values import adapter_for, row_values, server_error
 from dsl.verify import identity
+from model.schema import TableSchema
 
 if TYPE_CHECKING:
     from dsl.helper import SQLHelper

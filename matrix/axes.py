@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from matrix.cells import BACKENDS, DEFAULT_BACKEND, Cell, VersionProfile
+from model.cells import BACKENDS, DEFAULT_BACKEND, Cell, VersionProfile
 
 AXES_FILE = Path(__file__).with_name("axes.toml")
 

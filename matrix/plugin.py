@@ -14,8 +14,8 @@ import structlog
 
 from dsl.errors import SinkProtocolError
 from matrix import selection, shards
-from matrix.cells import Cell
-from refcdc.faults import FaultError, FaultSpec
+from model.cells import Cell
+from model.faults import FaultError, FaultSpec
 from reports import bundle, logs, rundir
 from reports.progress import Progress
 from reports.reliability import ReliabilityTable

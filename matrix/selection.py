@@ -7,7 +7,7 @@ from difflib import get_close_matches
 import pytest
 
 from matrix import axes
-from matrix.cells import BACKENDS, DEFAULT_BACKEND, Cell
+from model.cells import BACKENDS, DEFAULT_BACKEND, Cell
 from sinks import registry
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Any, Protocol
 
-from refcdc.changes import RowChange, Transaction
+from model.changes import RowChange, Transaction
 from refcdc.errors import UnknownSink
 from refcdc.faults import Faults
 

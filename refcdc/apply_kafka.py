@@ -32,11 +32,11 @@ from typing import Any
 import structlog
 from confluent_kafka import KafkaError, Message, Producer
 
-from refcdc.changes import Position, RowChange, Transaction
+from model.changes import Position, RowChange, Transaction
+from model.tso import TsoClock
 from refcdc.encoders import Encoded, Encoder
 from refcdc.errors import RefCdcError
 from refcdc.faults import Faults
-from refcdc.tso import TsoClock
 
 log = structlog.get_logger(__name__)
 

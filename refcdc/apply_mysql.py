@@ -19,9 +19,9 @@ import structlog
 
 from dsl.identifiers import quote
 from dsl.identifiers import quote_for_format as _ident  # statements go through %-formatting
-from dsl.schema import TableSchema
+from model.changes import DdlChange, Position, RowChange, Transaction
+from model.schema import TableSchema
 from refcdc import ddl
-from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.errors import ApplyError
 from refcdc.faults import Faults
 

@@ -22,8 +22,8 @@ from pymysqlreplication.row_event import (
     WriteRowsEvent,
 )
 
+from model.changes import DdlChange, Position, RowChange, Transaction
 from refcdc import ddl, table_maps
-from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.config import Config
 from refcdc.errors import UpstreamError
 from refcdc.schemas import SchemaCache

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from refcdc.changes import Position
+from model.changes import Position
 
 
 def read(path: Path) -> tuple[Position, dict[str, Any]] | None:

@@ -21,10 +21,11 @@ from typing import Any, Protocol
 import structlog
 
 import refcdc
+from model.changes import Position
+from model.faults import FaultSpec
 from refcdc import control
-from refcdc.changes import Position
 from refcdc.config import Config, Endpoint
-from refcdc.faults import CRASH_EXIT, FaultSpec
+from refcdc.faults import CRASH_EXIT
 from refcdc.status import READY_LINE, Status
 from stack.errors import StackError
 from stack.leases import Lease

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from refcdc.changes import Position
+from model.changes import Position
 from refcdc.errors import ConfigError
 
 # The downstream has its own system schemas; copying them would break it.

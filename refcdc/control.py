@@ -23,8 +23,9 @@ from typing import Any
 
 import structlog
 
+from model.faults import FaultError, FaultSpec
 from refcdc.errors import RefCdcError
-from refcdc.faults import FaultError, Faults, FaultSpec
+from refcdc.faults import Faults
 
 log = structlog.get_logger(__name__)
 

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import fastavro
 
-from dsl.schema import Column, TableSchema
-from refcdc.changes import DdlChange, RowChange, Transaction
+from model.changes import DdlChange, RowChange, Transaction
+from model.schema import Column, TableSchema
+from model.tso import physical_ms
 from refcdc.encoders import Encoded
-from refcdc.tso import physical_ms
 
 if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used
     from confluent_kafka.schema_registry import SchemaRegistryClient

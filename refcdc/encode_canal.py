@@ -21,13 +21,13 @@ from decimal import Context, Decimal
 from typing import Any
 
 from dsl.compare import ZERO_DATE
-from dsl.schema import Column, TableSchema
-from refcdc.changes import DdlChange, RowChange, RowKind, Transaction
+from model.changes import DdlChange, RowChange, RowKind, Transaction
+from model.schema import Column, TableSchema
+from model.tso import physical_ms
 from refcdc.ddl import IDENT, classify
 from refcdc.encoders import Encoded
 from refcdc.errors import RefCdcError
 from refcdc.go_text import go_float, go_string, tidb_json
-from refcdc.tso import physical_ms
 
 WATERMARK_TYPE = "TIDB_WATERMARK"
 ROW_TYPES: dict[RowKind, str] = {"insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}

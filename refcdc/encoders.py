@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from refcdc.changes import Transaction
+from model.changes import Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class Encoded:
 
 
 class Encoder(Protocol):
-    """A wire format. `commit_ts` is the transaction's TiDB-style timestamp (see refcdc.tso)."""
+    """A wire format. `commit_ts` is the transaction's TiDB-style timestamp (see model.tso)."""
 
     def encode(self, txn: Transaction, commit_ts: int) -> list[Encoded]:
         """Messages for one upstream transaction, in order: its DDL or its row changes."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from refcdc.changes import Position
+from model.changes import Position
 
 
 class RefCdcError(Exception):

@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dsl.schema import Column, TableSchema
-from refcdc.changes import RowChange
+from model.changes import RowChange
+from model.schema import Column, TableSchema
 
 _INTEGERS = frozenset({"tinyint", "smallint", "mediumint", "int", "integer", "bigint"})
 _STRINGS = frozenset({"char", "varchar", "tinytext", "text", "mediumtext", "longtext"})

@@ -17,7 +17,8 @@ import structlog
 from pymysqlreplication.constants import FIELD_TYPE
 
 from dsl.errors import UnknownTable
-from dsl.schema import Column, TableSchema, introspect
+from dsl.schema import introspect
+from model.schema import Column, TableSchema
 from refcdc.config import Endpoint
 
 log = structlog.get_logger(__name__)

@@ -19,10 +19,10 @@ from types import FrameType
 
 import structlog
 
+from model.changes import DdlChange, Position, Transaction
 from refcdc import checkpoint, control
 from refcdc.appliers import Applier, open_applier
 from refcdc.binlog import BinlogReader, Fragment, Item
-from refcdc.changes import DdlChange, Position, Transaction
 from refcdc.config import Config
 from refcdc.faults import CRASH_EXIT, Delivery, Faults
 from refcdc.schemas import SchemaCache

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import structlog
 
-from refcdc.changes import Position
+from model.changes import Position
 
 log = structlog.get_logger(__name__)
 

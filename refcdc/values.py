@@ -1,4 +1,4 @@
-"""Canonical row values from python-mysql-replication's decoding (see refcdc.changes for the forms).
+"""Canonical row values from python-mysql-replication's decoding (see model.changes for the forms).
 
 The library's raw values differ from what the server stores in a few families; each fix here
 was checked against what a SELECT returns:

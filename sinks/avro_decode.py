@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import fastavro
 
 from dsl.compare import canonical
-from dsl.schema import Column, TableSchema
+from model.changes import RowChange, RowKind
+from model.schema import Column, TableSchema
+from model.tso import physical_ms
 from refcdc import encode_avro as wire
-from refcdc.changes import RowChange, RowKind
-from refcdc.tso import physical_ms
 from refcdc.values import float32
 from sinks.base import Decoded, Finding, Record, SchemaLookup
 
@@ -454,7 +454,7 @@ class AvroDecoder:
 
     @staticmethod
     def _value(check: Column, tt: str, raw: Any) -> Any:
-        """A canonical value (refcdc.changes) from the Avro one; ValueError says why it is wrong."""
+        """A canonical value (model.changes) from the Avro one; ValueError says why it is wrong."""
         if raw is None:
             return None
         if type(raw) is int and tt in _PLAIN_INTEGERS:  # most values: a range check is all there is

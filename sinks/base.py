@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from dsl.progress import Progress
-from dsl.schema import TableSchema
-from refcdc.changes import DdlChange, RowChange
+from model.changes import DdlChange, RowChange
+from model.schema import TableSchema
 
 if TYPE_CHECKING:  # SQLAlchemy loads where tests connect, not where sinks are only listed
     from sqlalchemy.engine import URL

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from dsl.compare import ZERO_DATE, canonical
-from dsl.schema import Column
+from model.schema import Column
 from refcdc.encode_canal import INTEGERS, JAVA_TYPES, format_value, is_binary, mysql_type
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")

@@ -31,7 +31,7 @@ from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
 
 from dsl.progress import Progress
-from refcdc.changes import DdlChange, RowChange
+from model.changes import DdlChange, RowChange
 from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.view_writer import Item, ViewBroken, ViewWriter

@@ -18,7 +18,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from dsl.errors import UnknownTable
-from dsl.schema import TableSchema, introspect
+from dsl.schema import introspect
+from model.schema import TableSchema
 
 _FRESH_FOR = 0.5  # seconds the newest version is trusted by lookups that name no columns
 _ASK_EVERY = 0.05  # seconds between upstream queries for one column set no version has

@@ -23,10 +23,10 @@ import pymysql
 import structlog
 
 from dsl.identifiers import quote
-from dsl.schema import TableSchema
+from model.changes import DdlChange, Position, RowChange, Transaction
+from model.schema import TableSchema
 from refcdc import ddl
 from refcdc.apply_mysql import MysqlApplier
-from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.errors import ApplyError
 from sinks.base import Finding, Record
 

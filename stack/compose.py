@@ -18,7 +18,7 @@ from typing import Any
 import structlog
 
 from matrix import axes
-from matrix.cells import Cell, VersionProfile
+from model.cells import Cell, VersionProfile
 from sinks import registry
 from stack import compose_flavours
 from stack.compose_project import COMPOSE_DIR, ComposeProject, owner_label, project_name, reap_projects

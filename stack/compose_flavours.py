@@ -22,7 +22,7 @@ from stack.errors import StackError
 from stack.leases import Lease
 
 if TYPE_CHECKING:
-    from matrix.cells import Cell
+    from model.cells import Cell
     from stack.compose import ComposeOptions, ComposeStack
 
 _STREAMING_TIMEOUT = 60.0

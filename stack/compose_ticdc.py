@@ -28,7 +28,7 @@ from stack.errors import StackError
 from stack.leases import Lease
 
 if TYPE_CHECKING:
-    from matrix.cells import Cell
+    from model.cells import Cell
     from stack.compose import ComposeOptions, ComposeStack
 
 _POLL_FIRST, _POLL_MAX = 0.005, 0.1

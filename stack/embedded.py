@@ -18,11 +18,11 @@ import structlog
 from sqlalchemy.engine import URL
 
 from dsl.identifiers import quote
-from matrix.cells import Cell
-from refcdc.changes import Position
+from model.cells import Cell
+from model.changes import Position
+from model.faults import FaultSpec
 from refcdc.client import RefCdc
 from refcdc.control import ControlError
-from refcdc.faults import FaultSpec
 from sinks import registry
 from sinks.base import SinkEnvironment, SinkView
 from stack import mariadb, scratch

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
 
-from matrix.cells import Cell
-from refcdc.tso import LOGICAL_BITS, compose, physical_ms
+from model.cells import Cell
+from model.tso import LOGICAL_BITS, compose, physical_ms
 from stack.errors import StackError
 
 CDC = "/cdc"  # the binary in the pingcap/ticdc image

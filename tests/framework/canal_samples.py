@@ -23,8 +23,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from dsl.schema import Column, TableSchema
-from refcdc.changes import DdlChange, Position, RowChange, Transaction
+from model.changes import DdlChange, Position, RowChange, Transaction
+from model.schema import Column, TableSchema
 from refcdc.encode_canal import CanalJsonEncoder
 from sinks.base import Decoded, Record
 from sinks.canal_json import CanalJsonDecoder

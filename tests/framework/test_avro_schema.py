@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from dsl.schema import TableSchema
-from refcdc.changes import DdlChange, RowChange
+from model.changes import DdlChange, RowChange
+from model.schema import TableSchema
 from refcdc.encode_avro import AvroEncodeError, schema_text
 from sinks.avro_decode import LIMITS
 from sinks.base import Record

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from dsl.compare import equal
-from dsl.schema import Column, TableSchema
-from refcdc.changes import DdlChange, RowChange, Transaction
+from model.changes import DdlChange, RowChange, Transaction
+from model.schema import Column, TableSchema
 from refcdc.encode_canal import CanalJsonEncoder, ddl_event
 from refcdc.go_text import tidb_json
 from sinks.canal_json import LIMITS, CanalJsonDecoder
@@ -209,7 +209,7 @@ def test_limits_say_why() -> None:
 
 
 def test_values_canonical_forms() -> None:
-    # what the decoder hands on, per refcdc.changes: Decimal, datetime, timedelta, bytes, int
+    # what the decoder hands on, per model.changes: Decimal, datetime, timedelta, bytes, int
     table = TableSchema(DB, TABLE, (ID, col("m", "decimal", "decimal(5,2)", scale=2, precision=5),
                                     col("d", "datetime", "datetime(6)", fsp=6),
                                     col("t", "time", "time(1)", fsp=1), col("b", "blob"),

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dsl.schema import Column, TableSchema
-from refcdc.changes import DdlChange, RowChange
+from model.changes import DdlChange, RowChange
+from model.schema import Column, TableSchema
 from sinks.base import Decoded
 from sinks.canal_json import CanalJsonDecoder
 from tests.framework.canal_samples import (

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from matrix import axes
-from matrix.cells import VersionProfile
+from model.cells import VersionProfile
 from stack import ticdc
 from tests.framework import docker_support
 

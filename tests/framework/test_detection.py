@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from dsl.context import opened
-from refcdc.fault_values import FAMILIES
-from refcdc.faults import KINDS, FaultSpec
+from model.faults import FAMILIES, KINDS, FaultSpec
 from reports import reliability
 from reports.reliability import Entry, classify, fault_text
 from tests.framework.detection_scenarios import SCENARIOS

@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from dsl import WaitTimeout
-from dsl.schema import Column, TableSchema
+from model.changes import DdlChange, Position, RowChange, Transaction
+from model.faults import BAD_SCHEMA_ID, KINDS, FaultError, FaultSpec
+from model.schema import Column, TableSchema
 from refcdc import fault_values
-from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.encoders import Encoded
-from refcdc.faults import BAD_SCHEMA_ID, KINDS, FaultError, Faults, FaultSpec
+from refcdc.faults import Faults
 
 REPO = Path(__file__).resolve().parents[2]
 TABLE = TableSchema("sm_x", "t", (

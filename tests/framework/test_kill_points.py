@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix.cells import Cell
+from model.cells import Cell
 from stack import leases
 from stack.compose import ComposeOptions, ComposeStack
 from stack.compose_project import leftover_projects

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from matrix.cells import Cell
+from model.cells import Cell
 from stack.embedded import EmbeddedStack
 
 pytestmark = pytest.mark.framework

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from matrix.cells import Cell
+from model.cells import Cell
 from stack import scratch
 from stack.embedded import EmbeddedStack
 

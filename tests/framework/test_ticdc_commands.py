@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 
 from matrix import axes
-from matrix.cells import Cell
+from model.cells import Cell
 from refcdc.apply_kafka import KafkaSettings
 from sinks import registry
 from sinks.base import SinkEnvironment

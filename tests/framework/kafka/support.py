@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from dsl.schema import Column, TableSchema
+from model.changes import DdlChange, Position, RowChange, Transaction
+from model.schema import Column, TableSchema
 from refcdc.apply_kafka import KafkaApplier
-from refcdc.changes import DdlChange, Position, RowChange, Transaction
 from refcdc.client import RefCdc
 from refcdc.encoders import Encoded
 from sinks.base import Decoded, Finding, Record

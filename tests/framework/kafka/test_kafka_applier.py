@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from dsl.schema import TableSchema
+from model.changes import DdlChange, RowChange
+from model.schema import TableSchema
 from refcdc import apply_kafka
 from refcdc.apply_kafka import DeliveryError, KafkaApplier
-from refcdc.changes import DdlChange, RowChange
 from stack.kafka import MOCK_PARTITIONS, KafkaHost
 from tests.framework.kafka.support import (
     WAIT,

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from confluent_kafka import TopicPartition
 
+from model.changes import DdlChange
 from refcdc import apply_kafka
-from refcdc.changes import DdlChange
 from sinks.kafka_view import OVERFLOW_HINT
 from stack.kafka import MOCK_PARTITIONS
 from tests.framework.kafka.support import (

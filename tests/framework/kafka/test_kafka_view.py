@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dsl.schema import Column, TableSchema
-from refcdc.changes import DdlChange, RowChange
+from model.changes import DdlChange, RowChange
+from model.schema import Column, TableSchema
 from tests.framework.kafka.support import (
     applier,
     caught_up,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pymysql
 
-from refcdc.changes import Position
+from model.changes import Position
 from refcdc.client import RefCdc, master_position, mysql_sink
 from stack import mariadb
 from stack.leases import Lease

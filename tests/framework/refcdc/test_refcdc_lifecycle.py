@@ -9,8 +9,8 @@ import time
 
 import pytest
 
+from model.changes import DdlChange, Position, Transaction
 from refcdc.apply_mysql import MysqlApplier
-from refcdc.changes import DdlChange, Position, Transaction
 from refcdc.client import RefCdc, master_position, mysql_sink
 from refcdc.errors import ApplyError
 from stack.errors import StackError

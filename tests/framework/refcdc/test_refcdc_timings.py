@@ -16,8 +16,8 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from dsl.schema import introspect
+from model.changes import Position, RowChange, Transaction
 from refcdc.apply_mysql import MysqlApplier
-from refcdc.changes import Position, RowChange, Transaction
 from refcdc.client import RefCdc, master_position, mysql_sink
 from refcdc.status import Status, StatusServer
 from tests.framework.refcdc.support import WAIT, Stack, connect

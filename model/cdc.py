@@ -1,0 +1,127 @@
+"""The CDC under test as a plug-in: what it needs from a stack, how it starts, what it can emit,
+the progress waits block on, and its lifecycle. Plug-ins register by name (`BUILTIN` here, or the
+`sinkmatrix.cdcs` entry-point group); a version profile's `cdc` names one.
+
+Nothing here imports a plug-in: each loads by its 'module:Class' name when a cell needs it, so a
+run of Debezium cells never loads the reference CDC, and the reverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+if TYPE_CHECKING:
+    from model.cells import Cell, VersionProfile
+    from model.faults import FaultSpec
+    from model.progress import Progress
+
+ENTRY_POINT_GROUP = "sinkmatrix.cdcs"
+BUILTIN = {
+    "refcdc": "refcdc.plugin:ReferenceCdc",
+    "debezium": "cdcs.debezium.plugin:Debezium",
+    "ticdc": "cdcs.ticdc.plugin:TiCdc",
+}
+
+
+@dataclass
+class CdcEnvironment:
+    """What a stack gives the CDC of one cell."""
+
+    cell: Cell
+    upstream: Any  # the upstream database server (model.servers.DatabaseServer)
+    downstream: Any  # the downstream server: the target of a MySQL sink
+    services: dict[str, Any]  # "kafka" (.bootstrap), "schema-registry" (.url), as the sink needs
+    root: Path  # the CDC's own scratch directory: its offsets, history and logs
+    lease: Any  # the stack's lease (stack.leases.Lease): processes and directories it owns
+    databases: str  # fnmatch pattern of the databases to capture (every test database)
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+class CdcRun(Protocol):
+    """A CDC running for one cell."""
+
+    progress: Progress  # what waits block on
+    state: str  # starting | streaming | stopped | failed
+
+    def view_settings(self) -> dict[str, Any]:
+        """What the sink's view must know of this CDC's output ("topic_prefix": its topics' prefix)."""
+
+    def stop(self) -> None:
+        """Stop it as an operator would (its offsets committed)."""
+
+    def kill(self) -> None:
+        """SIGKILL: no warning, nothing flushed."""
+
+    def restart(self) -> None:
+        """Kill it, then start it again from its own checkpoint (replays are at-least-once)."""
+
+    def pause(self) -> None:
+        """Freeze it (SIGSTOP or the CDC's own pause)."""
+
+    def resume(self) -> None:
+        """Undo `pause`."""
+
+    def inject(self, fault: FaultSpec) -> None:
+        """Make it (or the path its output takes) misbehave; FaultRefused if it cannot."""
+
+    def clear_faults(self, databases: str | None = None) -> None:
+        """Remove the faults installed for `databases` (all when None)."""
+
+    def logs(self) -> dict[str, Path]:
+        """Its log files by name, for failure bundles."""
+
+    def describe(self) -> str:
+        """Its state in a line (for diagnostics)."""
+
+
+class Cdc(Protocol):
+    """A CDC plug-in."""
+
+    name: ClassVar[str]
+    backends: ClassVar[tuple[str, ...]]  # where it can run: "embedded", "compose"
+
+    def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
+        """The sinks (wire formats) it can emit at this version, each with the variants it can write."""
+
+    def upstream_options(self, cell: Cell) -> tuple[str, ...]:
+        """Server options the embedded upstream MariaDB must start with for it."""
+
+    def start(self, env: CdcEnvironment) -> CdcRun:
+        """Start it on the embedded backend; return once it streams (not merely runs)."""
+
+    def compose_flavour(self) -> Any:
+        """How it runs on the compose backend (stack.compose_flavours.Flavour), or None."""
+
+
+class UnknownCdc(LookupError):
+    def __init__(self, name: str, known: list[str]) -> None:
+        close = get_close_matches(name, known, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        super().__init__(f"unknown CDC {name!r}{hint}; known CDCs: {', '.join(known)}")
+
+
+def available() -> dict[str, str]:
+    """CDC name -> 'module:Class', third-party entry points after (and never over) the built-ins."""
+    found = dict(BUILTIN)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, ep.value)
+    return found
+
+
+_LOADED: dict[str, Cdc] = {}
+
+
+def get(name: str) -> Cdc:
+    """The plug-in registered as `name` (loaded on first use)."""
+    if name not in _LOADED:
+        known = available()
+        if name not in known:
+            raise UnknownCdc(name, sorted(known))
+        module, _, attr = known[name].partition(":")
+        _LOADED[name] = getattr(import_module(module), attr)()
+    return _LOADED[name]
