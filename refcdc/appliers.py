@@ -37,7 +37,7 @@ class Applier(Protocol):
 # batch may repeat what the previous process delivered after that checkpoint); faults are the
 # process's injected faults (refcdc.faults), for appliers with a message layer.
 APPLIERS: dict[str, str] = {
-    "mysql": "refcdc.apply_mysql:MysqlApplier",
+    "mysql": "sinks.apply_mysql:MysqlApplier",
     "kafka": "refcdc.apply_kafka:KafkaApplier",
 }
 

@@ -22,8 +22,9 @@ from pymysqlreplication.row_event import (
     WriteRowsEvent,
 )
 
+from formats import ddl
 from model.changes import DdlChange, Position, RowChange, Transaction
-from refcdc import ddl, table_maps
+from refcdc import table_maps
 from refcdc.config import Config
 from refcdc.errors import UpstreamError
 from refcdc.schemas import SchemaCache

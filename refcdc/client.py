@@ -23,13 +23,13 @@ import structlog
 import refcdc
 from model.changes import Position
 from model.faults import FaultSpec
+from model.servers import DatabaseServer
 from refcdc import control
 from refcdc.config import Config, Endpoint
 from refcdc.faults import CRASH_EXIT
 from refcdc.status import READY_LINE, Status
 from stack.errors import StackError
 from stack.leases import Lease
-from stack.mariadb import MariaDB
 from stack.processes import Child
 
 log = structlog.get_logger(__name__)
@@ -41,7 +41,7 @@ _FINAL = ("failed", "stopped")  # states after which no more progress comes
 _CRASH_RESTARTS = 5  # deliberate crashes (fault injection) the supervisor restarts, per handle
 
 
-def master_position(server: MariaDB) -> Position:
+def master_position(server: DatabaseServer) -> Position:
     """The upstream's current binlog end (SHOW MASTER STATUS)."""
     rows = server.query("SHOW MASTER STATUS")
     if not rows:
@@ -50,7 +50,7 @@ def master_position(server: MariaDB) -> Position:
     return Position.of(str(file), int(pos))
 
 
-def mysql_sink(server: MariaDB) -> dict[str, Any]:
+def mysql_sink(server: DatabaseServer) -> dict[str, Any]:
     """The `sink` settings that make the CDC apply to `server`."""
     args = server.connect_args()
     return {"type": "mysql", "host": args["host"], "port": args["port"], "user": args["user"],
@@ -97,7 +97,7 @@ class RefCdc:
     # -- lifecycle
 
     @classmethod
-    def start(cls, *, upstream: MariaDB, sink: dict[str, Any], databases: list[str], root: Path,
+    def start(cls, *, upstream: DatabaseServer, sink: dict[str, Any], databases: list[str], root: Path,
               lease: Lease, start: Position | None = None, changefeed_id: str = "cf",
               runner: Callable[[RefCdc], CdcRunner] | None = None) -> RefCdc:
         """Start capturing `databases` (fnmatch patterns) from `start`, or from now when None.
@@ -112,7 +112,7 @@ class RefCdc:
             socket_path = short / "status.sock"
         args = upstream.connect_args()
         config = Config(
-            upstream=Endpoint(str(args["host"]), int(args["port"]),  # type: ignore[call-overload]
+            upstream=Endpoint(str(args["host"]), int(args["port"]),
                               str(args["user"]), str(args["password"])),
             sink=dict(sink),
             databases=tuple(databases),

@@ -6,54 +6,33 @@ hand with easyjson's writer: field order, `old` before `data`, `_tidb` last), ca
 (formatValue, getJavaSQLType, convertDdlEventType), pkg/sink/codec/internal/java.go
 (MySQLType2JavaType), pkg/sink/codec/utils (GetMySQLType) and cdc/entry/mounter.go (formatColVal:
 the Go value each column type carries, which decides its text). JSON text follows TiDB's
-BinaryJSON.String (pkg/types/json_binary.go), spelled in refcdc.go_text.
+BinaryJSON.String (pkg/types/json_binary.go), spelled in formats.go_text. The contract's rules
+(type names, spellings) live in formats.canal_json.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Context, Decimal
 from typing import Any
 
-from dsl.compare import ZERO_DATE
-from model.changes import DdlChange, RowChange, RowKind, Transaction
+from formats.canal_json import (
+    INTEGERS,
+    ROW_TYPES,
+    WATERMARK_TYPE,
+    format_value,
+    java_type,
+    mysql_type,
+)
+from formats.ddl import IDENT, classify
+from formats.go_text import go_string
+from model.changes import DdlChange, RowChange, Transaction
 from model.schema import Column, TableSchema
 from model.tso import physical_ms
-from refcdc.ddl import IDENT, classify
 from refcdc.encoders import Encoded
 from refcdc.errors import RefCdcError
-from refcdc.go_text import go_float, go_string, tidb_json
-
-WATERMARK_TYPE = "TIDB_WATERMARK"
-ROW_TYPES: dict[RowKind, str] = {"insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
-DDL_TYPES = ("CREATE", "ALTER", "ERASE", "TRUNCATE", "RENAME", "CINDEX", "DINDEX", "QUERY")
-
-# java.sql.Types per MySQL type name (MySQLType2JavaType); the text and blob families differ by
-# charset there, and so by name here.
-JAVA_TYPES: dict[str, int] = {
-    "tinyint": -6, "smallint": 5, "mediumint": 4, "int": 4, "bigint": -5, "float": 7, "double": 8,
-    "decimal": 3, "date": 91, "datetime": 93, "timestamp": 93, "time": 92, "year": 12, "enum": 4,
-    "set": -7, "bit": -7, "json": 12, "char": 1, "varchar": 12, "tinytext": 2005, "text": 2005,
-    "mediumtext": 2005, "longtext": 2005, "binary": 2004, "varbinary": 2004, "tinyblob": 2004,
-    "blob": 2004, "mediumblob": 2004, "longblob": 2004,
-}
-JAVA_DEFAULT = 12  # VARCHAR, for anything MySQLType2JavaType does not name
-# Canal promotes an unsigned integer whose value does not fit the signed type (getJavaSQLType).
-UNSIGNED_PROMOTION: dict[str, tuple[int, int]] = {
-    "tinyint": (2**7 - 1, 5), "smallint": (2**15 - 1, 4), "int": (2**31 - 1, -5),
-    "bigint": (2**63 - 1, 3),
-}
-NUMERIC = {"tinyint", "smallint", "mediumint", "int", "bigint", "float", "double", "decimal"}
-INTEGERS = {"tinyint", "smallint", "mediumint", "int", "bigint"}
-TEMPORAL = {"date", "datetime", "timestamp"}
-_ALIASES = {"integer": "int", "numeric": "decimal", "real": "double", "double precision": "double"}
-_WIDE = Context(prec=200)  # DECIMAL(65,30) needs more than the default 28 digits
-_ZERO_DAY = datetime(1, 1, 1)  # stands in for 0000-00-00 00:00:00
 
 
 class CanalEncodeError(RefCdcError):
@@ -64,107 +43,6 @@ class CanalEncodeError(RefCdcError):
             f"canal-json: {table.qualified}.{column}: {why}; the cached schema is probably stale "
             "(a DDL the reference CDC did not see) - restart it so it learns the table again"
         )
-
-
-def mysql_type(column: Column) -> str:
-    """The `mysqlType` TiCDC writes: the bare type name, then ' unsigned' / ' zerofill'."""
-    name = "json" if column.is_json else _ALIASES.get(column.type, column.type)
-    if name not in NUMERIC:
-        return name
-    zerofill = "zerofill" in column.column_type.lower()
-    # MySQL makes every ZEROFILL column UNSIGNED
-    return name + (" unsigned" if column.unsigned or zerofill else "") + (" zerofill" if zerofill else "")
-
-
-def java_type(column: Column, value: Any) -> int:
-    """The `sqlType` TiCDC writes for one column of one row (unsigned integers depend on the value)."""
-    name = mysql_type(column).split(" ", 1)[0]
-    code = JAVA_TYPES.get(name, JAVA_DEFAULT)
-    if column.unsigned and name in UNSIGNED_PROMOTION and isinstance(value, int):
-        limit, promoted = UNSIGNED_PROMOTION[name]
-        if value > limit:
-            return promoted
-    return code
-
-
-def is_binary(type_name: str) -> bool:
-    """Whether TiCDC carries the type's bytes as ISO-8859-1 text (utils.IsBinaryMySQLType)."""
-    return "blob" in type_name or "binary" in type_name
-
-
-def format_value(column: Column, value: Any) -> str | None:
-    """A column value as the text TiCDC writes in `data` / `old`; None for NULL."""
-    if value is None:
-        return None
-    name = mysql_type(column).split(" ", 1)[0]
-    if name == "json":
-        return tidb_json(value if isinstance(value, str) else json.dumps(value))
-    if isinstance(value, bytes | bytearray | memoryview):
-        # formatValue: binary columns byte per character; other text as Go's string(bytes)
-        raw = bytes(value)
-        return raw.decode("latin-1") if is_binary(name) else raw.decode("utf-8", "surrogateescape")
-    if name in ("float", "double"):
-        return go_float(float(value), 32 if name == "float" else 64)
-    if name == "decimal":
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        if column.scale is not None:  # MyDecimal.String keeps the column's scale
-            number = number.quantize(Decimal(1).scaleb(-column.scale), context=_WIDE)
-        return format(number, "f")
-    if value is ZERO_DATE and name in TEMPORAL:
-        return _time_text(column, _ZERO_DAY, zero=True)
-    if isinstance(value, datetime | date) and name in TEMPORAL:
-        return _time_text(column, value)
-    if isinstance(value, timedelta):
-        return _duration_text(column, value)
-    if name == "enum" and isinstance(value, str):
-        return str(_enum_index(column, value))
-    if name == "set" and isinstance(value, str):
-        return str(_set_mask(column, value))
-    if isinstance(value, bool):
-        return str(int(value))
-    return str(value)
-
-
-def _fraction(column: Column, micros: int) -> str:
-    fsp = column.fsp if column.fsp is not None else (6 if micros else 0)
-    return f".{micros:06d}"[: fsp + 1] if fsp else ""
-
-
-def _time_text(column: Column, value: date, zero: bool = False) -> str:
-    # types.Time.String: zero-padded fields and exactly the column's fractional digits
-    text = "0000-00-00" if zero else f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
-    if column.type == "date" or not isinstance(value, datetime):
-        return text
-    clock = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-    return f"{text} {clock}{_fraction(column, value.microsecond)}"
-
-
-def _duration_text(column: Column, span: timedelta) -> str:
-    # types.Duration.String: sign, at least two hour digits, exactly fsp fractional digits
-    sign = "-" if span < timedelta(0) else ""
-    seconds, micros = divmod(abs(span) // timedelta(microseconds=1), 1_000_000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{sign}{hours:02d}:{minutes:02d}:{seconds:02d}{_fraction(column, micros)}"
-
-
-def _enum_index(column: Column, value: str) -> int:
-    # mounter: an ENUM travels as its 1-based index, '' (an invalid value stored) as 0
-    if value == "":
-        return 0
-    if value not in column.members:
-        raise ValueError(f"{value!r} is not one of the ENUM members {column.members}")
-    return column.members.index(value) + 1
-
-
-def _set_mask(column: Column, value: str) -> int:
-    # mounter: a SET travels as its bitmask, bit i for the i-th member
-    mask = 0
-    for name in filter(None, value.split(",")):
-        if name not in column.members:
-            raise ValueError(f"{name!r} is not one of the SET members {column.members}")
-        mask |= 1 << column.members.index(name)
-    return mask
 
 
 _NAME = rf"({IDENT})(?:\s*\.\s*({IDENT}))?"

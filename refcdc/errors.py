@@ -32,15 +32,3 @@ class UpstreamError(RefCdcError):
         self.position = position
         where = f" at {position}" if position else ""
         super().__init__(f"upstream binlog{where}: {why}")
-
-
-class ApplyError(RefCdcError):
-    """The downstream rejected a statement; the checkpoint stays before the failed transaction."""
-
-    def __init__(self, position: Position, statement: str, cause: Exception) -> None:
-        self.position, self.statement, self.cause = position, statement, cause
-        super().__init__(
-            f"downstream rejected the transaction ending at {position}: {cause} "
-            f"(statement: {statement[:300]}); check that the downstream holds what the upstream "
-            "held before that position, then restart from the checkpoint"
-        )

@@ -21,30 +21,17 @@ from __future__ import annotations
 
 import datetime
 import json
-import struct
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from pymysqlreplication.constants import FIELD_TYPE
 from pymysqlreplication.constants.NONE_SOURCE import EMPTY_SET
 
+from formats.numbers import float32
+
 Convert = Callable[[Any], Any]
 
 _ONE_SECOND = datetime.timedelta(seconds=1)
-_F32 = struct.Struct("<f")
-
-
-def float32(value: float) -> float:
-    """The shortest decimal that reads back as the same float32."""
-    target = _F32.unpack(_F32.pack(value))[0]
-    for digits in range(1, 10):
-        candidate = float(f"{target:.{digits}g}")
-        try:
-            if _F32.unpack(_F32.pack(candidate))[0] == target:
-                return candidate
-        except OverflowError:  # near FLT_MAX a short spelling rounds past it: take more digits
-            continue
-    return target
 
 
 def bit(value: str) -> int:

@@ -31,11 +31,11 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import fastavro
 
 from dsl.compare import canonical
+from formats import ticdc_avro as wire
+from formats.numbers import float32
 from model.changes import RowChange, RowKind
 from model.schema import Column, TableSchema
 from model.tso import physical_ms
-from refcdc import encode_avro as wire
-from refcdc.values import float32
 from sinks.base import Decoded, Finding, Record, SchemaLookup
 
 if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from dsl.compare import ZERO_DATE, canonical
+from formats.canal_json import INTEGERS, JAVA_TYPES, format_value, is_binary, mysql_type
 from model.schema import Column
-from refcdc.encode_canal import INTEGERS, JAVA_TYPES, format_value, is_binary, mysql_type
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _UINT = re.compile(r"0|[1-9][0-9]*")

@@ -39,7 +39,7 @@ from sinks.view_writer import Item, ViewBroken, ViewWriter
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-    from stack.mariadb import MariaDB
+    from model.servers import DatabaseServer
 
 log = structlog.get_logger(__name__)
 
@@ -117,8 +117,9 @@ class KafkaProgress:
 class KafkaView:
     """SinkView of a Kafka sink, materialized in `view_server` under the upstream's database names."""
 
-    def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder], view_server: MariaDB,
-                 upstream: MariaDB, cdc_progress: Progress, topic_prefix: str, carries_ddl: bool) -> None:
+    def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder],
+                 view_server: DatabaseServer, upstream: DatabaseServer, cdc_progress: Progress,
+                 topic_prefix: str, carries_ddl: bool) -> None:
         self.bootstrap, self.topic_prefix = bootstrap, topic_prefix
         self._on_close: list[Callable[[], None]] = []
         self.view_server = view_server

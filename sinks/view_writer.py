@@ -23,15 +23,14 @@ import pymysql
 import structlog
 
 from dsl.identifiers import quote
+from formats import ddl
 from model.changes import DdlChange, Position, RowChange, Transaction
 from model.schema import TableSchema
-from refcdc import ddl
-from refcdc.apply_mysql import MysqlApplier
-from refcdc.errors import ApplyError
+from sinks.apply_mysql import ApplyError, MysqlApplier
 from sinks.base import Finding, Record
 
 if TYPE_CHECKING:
-    from stack.mariadb import MariaDB
+    from model.servers import DatabaseServer
 
 log = structlog.get_logger(__name__)
 
@@ -64,7 +63,7 @@ def _unquote(ident: str) -> str:
 class ViewWriter:
     """Applies items to the view server; its `write` runs on one thread, `ensure_database` on any."""
 
-    def __init__(self, view_server: MariaDB, upstream: MariaDB, *, carries_ddl: bool) -> None:
+    def __init__(self, view_server: DatabaseServer, upstream: DatabaseServer, *, carries_ddl: bool) -> None:
         self.carries_ddl = carries_ddl
         args = view_server.connect_args()
         self._settings = {"host": args["host"], "port": args["port"], "user": args["user"],

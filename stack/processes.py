@@ -9,7 +9,7 @@ import signal
 import subprocess
 import threading
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -41,8 +41,14 @@ class Child:
         log_path: Path,
         ready_marker: str | None = None,
         env: dict[str, str] | None = None,
+        cwd: Path | None = None,
+        on_line: Callable[[str], None] | None = None,
+        on_exit: Callable[[int | None], None] | None = None,
     ) -> None:
+        """`on_line` gets every line of output as it comes (a status feed, say); `on_exit` the exit
+        code once the output has ended (both on the thread that copies the output)."""
         self.name = name
+        self._on_line, self._on_exit = on_line, on_exit
         self.log_path = log_path
         self._ready = threading.Event()
         self._marker = ready_marker
@@ -56,6 +62,7 @@ class Child:
             stderr=subprocess.STDOUT,
             preexec_fn=_die_with_parent,
             env=env,
+            cwd=cwd,
         ).result()
         lease.add_process(self.process.pid)
         self._pump = threading.Thread(target=self._copy_output, name=f"{name}-log", daemon=True)
@@ -72,7 +79,11 @@ class Child:
                 if self._marker and self._marker in line:
                     self._marker_seen = True
                     self._ready.set()
+                if self._on_line is not None:
+                    self._on_line(line)
         self._ready.set()  # output closed: wake the waiter, who finds no marker
+        if self._on_exit is not None:
+            self._on_exit(self.process.wait())
 
     def wait_ready(self, timeout: float) -> None:
         """Block until the readiness line appears; raise with the output's tail if it exits or stalls."""

@@ -111,6 +111,11 @@ class Handoff:
 
     # -- the supervisor's side
 
+    def rearm(self) -> None:
+        """SIGUSR1: the client changed the faults file."""
+        self.faults.reload()
+        self.report()
+
     def report(self) -> None:
         with self._lock:
             line = {"state": self.state, "error": self.error, "records": self.records,
@@ -128,7 +133,7 @@ def run(config_path: Path) -> int:
 
     engine = build(config, handoff)
     signal.signal(signal.SIGTERM, lambda *_: handoff.done.set())
-    signal.signal(signal.SIGUSR1, lambda *_: (handoff.faults.reload(), handoff.report()))
+    signal.signal(signal.SIGUSR1, lambda *_: handoff.rearm())
     runner = threading.Thread(target=engine.run, name="debezium-engine", daemon=True)
     runner.start()
     print(READY, flush=True)

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from formats.ticdc_avro import schema_text
 from model.changes import DdlChange, RowChange
 from model.schema import TableSchema
-from refcdc.encode_avro import AvroEncodeError, schema_text
+from refcdc.encode_avro import AvroEncodeError
 from sinks.avro_decode import LIMITS
 from sinks.base import Record
 from tests.framework.avro_support import (

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from dsl.compare import equal
+from formats.go_text import tidb_json
 from model.changes import DdlChange, RowChange, Transaction
 from model.schema import Column, TableSchema
 from refcdc.encode_canal import CanalJsonEncoder, ddl_event
-from refcdc.go_text import tidb_json
 from sinks.canal_json import LIMITS, CanalJsonDecoder
 from tests.framework.canal_samples import (
     AT,

@@ -10,9 +10,8 @@ import time
 import pytest
 
 from model.changes import DdlChange, Position, Transaction
-from refcdc.apply_mysql import MysqlApplier
 from refcdc.client import RefCdc, master_position, mysql_sink
-from refcdc.errors import ApplyError
+from sinks.apply_mysql import ApplyError, MysqlApplier
 from stack.errors import StackError
 from tests.framework.refcdc.support import WAIT, Stack, connect
 

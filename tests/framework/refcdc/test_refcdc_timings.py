@@ -17,9 +17,9 @@ from sqlalchemy import create_engine
 
 from dsl.schema import introspect
 from model.changes import Position, RowChange, Transaction
-from refcdc.apply_mysql import MysqlApplier
 from refcdc.client import RefCdc, master_position, mysql_sink
 from refcdc.status import Status, StatusServer
+from sinks.apply_mysql import MysqlApplier
 from tests.framework.refcdc.support import WAIT, Stack, connect
 
 

@@ -6,7 +6,8 @@ import datetime
 
 import pytest
 
-from refcdc import ddl, values
+from formats import ddl
+from refcdc import values
 from refcdc.config import Endpoint
 
 

@@ -1,4 +1,5 @@
-"""The MySQL sink: apply each upstream transaction to a downstream MySQL/MariaDB, idempotently.
+"""Apply row changes to a MySQL/MariaDB database, idempotently: how a Kafka sink's view is
+materialized, and how the reference CDC writes its MySQL sink.
 
 Safe mode, as TiCDC's MySQL sink: inserts and updates become REPLACE of the after image (a
 key-changing update deletes the old key first), deletes delete by key, so replaying from an
@@ -19,13 +20,23 @@ import structlog
 
 from dsl.identifiers import quote
 from dsl.identifiers import quote_for_format as _ident  # statements go through %-formatting
+from formats import ddl
 from model.changes import DdlChange, Position, RowChange, Transaction
 from model.schema import TableSchema
-from refcdc import ddl
-from refcdc.errors import ApplyError
-from refcdc.faults import Faults
 
 log = structlog.get_logger(__name__)
+
+
+class ApplyError(RuntimeError):
+    """The database rejected a statement; a CDC's checkpoint stays before the failed transaction."""
+
+    def __init__(self, position: Position, statement: str, cause: Exception) -> None:
+        self.position, self.statement, self.cause = position, statement, cause
+        super().__init__(
+            f"downstream rejected the transaction ending at {position}: {cause} "
+            f"(statement: {statement[:300]}); check that the downstream holds what the upstream "
+            "held before that position, then restart from the checkpoint"
+        )
 
 # DDL errors that only mean "already done": tolerated while replaying after a restart, where the
 # last DDL before the crash may have run downstream without reaching the checkpoint.
@@ -69,7 +80,7 @@ class MysqlApplier:
     """Applies transactions on one downstream connection; one downstream commit per flush()."""
 
     def __init__(self, settings: dict[str, Any], *, resumed: dict[str, Any] | None = None,
-                 faults: Faults | None = None) -> None:
+                 faults: Any = None) -> None:  # faults: a CDC's, for appliers with a message layer
         self._conn = MySQLdb.connect(
             host=settings["host"], port=int(settings["port"]), user=settings["user"],
             password=settings["password"], charset="utf8mb4", binary_prefix=True,
