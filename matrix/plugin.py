@@ -93,7 +93,8 @@ def pytest_configure(config: pytest.Config) -> None:
         rundir.point_latest(run_id)
         if not config.option.xmlpath:
             config.option.xmlpath = str(rundir.run_dir(run_id) / "junit.xml")
-        summary = RunSummary(run_id, rundir.run_dir(run_id), config.getoption("store_durations"))
+        summary = RunSummary(run_id, rundir.run_dir(run_id),
+                             shards.store_durations if config.getoption("store_durations") else None)
         config.pluginmanager.register(summary, "sinkmatrix-summary")
         table = ReliabilityTable(run_id, rundir.run_dir(run_id), config.getoption("reliability_md"))
         config.pluginmanager.register(table, "sinkmatrix-reliability")

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from matrix import shards
 from reports import html
 
 # failure details the plugin attaches to a report (see matrix.plugin._failure_details)
@@ -25,7 +25,9 @@ _DETAILS = ("phase", "when", "exception", "findings", "bundle")
 class RunSummary:
     """Collects test reports (the controller sees every worker's) and writes summary.json."""
 
-    def __init__(self, run_id: str, run_dir: Path, store_durations: bool = False) -> None:
+    def __init__(self, run_id: str, run_dir: Path,
+                 store_durations: Callable[[dict[str, float]], None] | None = None) -> None:
+        """`store_durations`: where the run's test durations go (--store-durations), if anywhere."""
         self.run_id, self.run_dir = run_id, run_dir
         self.store_durations = store_durations
         self.results: dict[str, dict[str, Any]] = {}
@@ -57,8 +59,8 @@ class RunSummary:
             "tests": self.results,
         }
         (self.run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
-        if self.store_durations:
-            shards.store_durations({nodeid: e["duration"] for nodeid, e in self.results.items()})
+        if self.store_durations is not None:
+            self.store_durations({nodeid: e["duration"] for nodeid, e in self.results.items()})
         return summary
 
     @pytest.hookimpl(trylast=True)

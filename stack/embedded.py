@@ -98,7 +98,7 @@ def _start_services(needs: tuple[str, ...], root: Path, lease: Lease) -> dict[st
 
         starters["kafka"] = lambda: KafkaHost.start(root / "kafka", lease)
     if "schema-registry" in needs:
-        from schemareg.process import start as start_registry
+        from stack.schema_registry import start as start_registry
 
         starters["schema-registry"] = lambda: start_registry(root / "schema-registry", lease)
     if not starters:

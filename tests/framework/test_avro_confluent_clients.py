@@ -49,7 +49,7 @@ def test_confluent_deserializer_reads_our_messages() -> None:
 
 @pytest.fixture(scope="module")
 def real_registry() -> Iterator[str]:
-    process = pytest.importorskip("schemareg.process", reason="the embedded schema registry is not built yet")
+    from stack import schema_registry as process
     from stack.leases import Lease
 
     with Lease.acquire("test-avro") as lease:

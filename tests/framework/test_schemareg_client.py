@@ -12,8 +12,8 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerialize
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 from schemareg.avro_schema import parse
-from schemareg.process import RegistryProcess, start
 from stack.leases import Lease
+from stack.schema_registry import RegistryProcess, start
 from tests.framework.schemareg_support import (
     CONTENT_TYPE,
     V1,

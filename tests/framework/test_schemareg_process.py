@@ -17,9 +17,9 @@ from confluent_kafka.schema_registry import SchemaRegistryClient
 
 from schemareg.avro_schema import parse
 from schemareg.errors import StoreError
-from schemareg.process import start
 from schemareg.registry import Registry
 from stack.leases import Lease
+from stack.schema_registry import start
 from tests.framework.schemareg_support import V1, V2_WITH_DEFAULT, as_json, avro, http, record
 
 pytestmark = pytest.mark.framework

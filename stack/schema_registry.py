@@ -1,4 +1,5 @@
-"""Starting the embedded schema registry as a child process under a lease, and stopping it."""
+"""The embedded schema registry (the `schemareg` package) as a child process of a stack: started
+under a lease, stopped with it."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from stack.processes import Child
 
 _READY_TIMEOUT = 30.0
 _STOP_GRACE = 5.0
-# the directory holding the `schemareg` package, so the child imports this very copy
-_SOURCE_ROOT = str(Path(__file__).resolve().parent.parent)
 
 
 class RegistryProcess:
@@ -48,7 +47,7 @@ def start(root: Path, lease: Lease, *, store: Path | None = None, name: str = "s
     argv = [sys.executable, "-m", "schemareg", "--host", LOOPBACK, "--port", "0",
             "--store", str(store), "--log-level", "debug"]
     path = os.environ.get("PYTHONPATH")
-    env = {**os.environ, "PYTHONPATH": _SOURCE_ROOT + (os.pathsep + path if path else "")}
+    env = {**os.environ, "PYTHONPATH": _source_root() + (os.pathsep + path if path else "")}
     child = Child(name, argv, lease=lease, log_path=root / f"{name}.log", ready_marker=READY_MARKER,
                   env=env)
     try:
@@ -57,6 +56,13 @@ def start(root: Path, lease: Lease, *, store: Path | None = None, name: str = "s
     except BaseException:
         child.stop()
         raise
+
+
+def _source_root() -> str:
+    """The directory holding the `schemareg` package, so the child imports this very copy."""
+    import schemareg
+
+    return str(Path(schemareg.__file__).resolve().parent.parent)
 
 
 def _announced_url(child: Child) -> str:
