@@ -12,15 +12,15 @@ from pathlib import Path
 
 from bench import measure, setup_cost
 from dsl.context import opened
-from model.cells import Cell
+from matrix import axes
 from reports import logs, rundir
 from stack.embedded import EmbeddedStack
 
-CELL = Cell("mysql", "mysql", "local", backend="embedded")
-KAFKA_CELLS = [Cell("canal-json", "kafka", "local", ""), Cell("canal-json", "kafka", "local", "tidb"),
-               Cell("avro", "kafka", "local", "")]
-COMPOSE_CELLS = [Cell("mysql", "mysql", "local", backend="compose"),
-                 Cell("avro", "kafka", "local", backend="compose")]
+CELL = axes.cell("mysql", "mysql", "local", backend="embedded")
+KAFKA_CELLS = [axes.cell("canal-json", "kafka", "local"), axes.cell("canal-json", "kafka", "local", "tidb"),
+               axes.cell("avro", "kafka", "local")]
+COMPOSE_CELLS = [axes.cell("mysql", "mysql", "local", backend="compose"),
+                 axes.cell("avro", "kafka", "local", backend="compose")]
 
 
 def main() -> None:

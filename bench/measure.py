@@ -19,7 +19,7 @@ from typing import Any
 
 from dsl import All
 from dsl.context import Ctx
-from matrix import command
+from matrix import axes, command
 from model.cells import Cell
 from stack.embedded import EmbeddedStack
 
@@ -86,7 +86,7 @@ def compose_start(cell: Cell, rounds: int = 2) -> Result:
     alternating, each until the pipeline streams (the compose stack also delivers a probe row)."""
     from stack.compose import ComposeOptions, ComposeStack, unavailable
 
-    embedded_cell = Cell(cell.sink, cell.protocol, cell.version, cell.variant, "embedded")
+    embedded_cell = axes.cell(cell.sink, cell.protocol, cell.version, cell.variant, "embedded")
     reason = unavailable(cell)
     if reason:
         return Result(f"{cell.id}: compose stack start", float("nan"), "s", note=f"not measured: {reason}")
@@ -207,7 +207,7 @@ def wait_latency(stack: EmbeddedStack, ctx: Ctx, samples: int = 300) -> Result:
         sent = table.insert({"id": i, "value": i}).send()
         sent.wait()
         returned = time.time()
-        landed = stack.cdc.committed_at
+        landed = stack.cdc.client.committed_at  # type: ignore[attr-defined]  # refcdc reports it
         if landed is not None:
             gaps.append((returned - landed) * 1000)
     median = _median(gaps)

@@ -36,6 +36,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="run only cells on these protocols")
     group.addoption("--profile", dest="sm_version", action="append", default=[], metavar="NAME",
                     help="run only these version profiles (the matrix's version axis)")
+    group.addoption("--cdc", action="append", default=[], metavar="NAME",
+                    help="run only cells whose version profile runs these CDCs (refcdc, debezium, ticdc)")
     group.addoption("--backend", action="append", default=[], metavar="NAME",
                     help="run cells on these backends: embedded (default), compose, or all")
     group.addoption("--keep-on-failure", action="store_true",
@@ -45,8 +47,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--wait-timeout", type=float, default=None, metavar="SECONDS",
                     help="default timeout of a single request's wait() (batches get 8x)")
     group.addoption("--fault", action="append", default=[], metavar="KIND[:k=v,...]",
-                    help="make the reference CDC misbehave in every case of the run (see refcdc.faults: "
-                         "drop, duplicate, reorder, corrupt:family=..., stall, lag:seconds=..., crash, ...)")
+                    help="make the CDC (or its output's path) misbehave in every case of the run "
+                         "(model.faults: drop, duplicate, reorder, corrupt:family=..., stall, "
+                         "lag:seconds=..., crash, ...)")
     group.addoption("--reliability-md", default=None, metavar="PATH",
                     help="also write the run's fault-detection table (reports.reliability) to PATH")
     group.addoption("--shard", default=None, metavar="I/N",
@@ -60,8 +63,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sinks(*names): run this case only on the named sinks")
     config.addinivalue_line("markers", "no_final_check: leave out the check, at the case's end, that every "
                                        "key the case wrote shows in the sink what the upstream holds")
-    config.addinivalue_line("markers", "fault(kind, **settings): make the reference CDC misbehave on this "
-                                       "case's database (see refcdc.faults); cells it does not apply to skip")
+    config.addinivalue_line("markers", "fault(kind, **settings): make the cell's CDC misbehave on this "
+                                       "case's database (model.faults); cells it does not apply to skip")
     try:
         config.stash[_FAULTS] = [FaultSpec.parse(text) for text in config.getoption("fault")]
     except FaultError as exc:

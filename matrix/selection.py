@@ -24,8 +24,12 @@ def _check(kind: str, wanted: list[str], valid: set[str]) -> None:
 
 
 def select(config: pytest.Config) -> list[Cell]:
-    """Cells for this run; --sink names a sink with all its variants, or one as `sink+variant`."""
-    cells = axes.cells(registry.supported())
+    """Cells for this run; --sink names a sink with all its variants, or one as `sink+variant`;
+    --cdc keeps the profiles of the named CDCs (the others' plug-ins never load)."""
+    only = _names(config.getoption("cdc"))
+    if only:
+        _check("CDC", only, {p.cdc for p in axes.versions().values()})
+    cells = axes.cells(registry.supported(), only_cdcs=only or None)
     wanted = {
         "sink": _names(config.getoption("sink")),
         "protocol": _names(config.getoption("protocol")),

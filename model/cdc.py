@@ -46,7 +46,10 @@ class CdcRun(Protocol):
     """A CDC running for one cell."""
 
     progress: Progress  # what waits block on
-    state: str  # starting | streaming | stopped | failed
+
+    @property
+    def state(self) -> str:
+        """starting | streaming | stopped | failed."""
 
     def view_settings(self) -> dict[str, Any]:
         """What the sink's view must know of this CDC's output ("topic_prefix": its topics' prefix)."""

@@ -21,6 +21,7 @@ class VersionProfile:
 
     name: str
     backends: tuple[str, ...]
+    cdc: str = "refcdc"  # the CDC plug-in that runs it (model.cdc)
     components: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     compose_files: tuple[str, ...] = field(default=(), compare=False)
     declared_images: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
@@ -38,6 +39,8 @@ class Cell:
     version: str
     variant: str = ""  # a wire-format variant of the sink ("tidb": Canal-JSON with the TiDB extension)
     backend: str = DEFAULT_BACKEND
+    # the version profile the cell runs (its CDC, images, compose files): matrix.axes attaches it
+    profile: VersionProfile | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def id(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import signal
 import socket
 import sys
 import tempfile
@@ -134,6 +135,22 @@ class RefCdc:
             cdc.runner = runner(cdc)
         cdc._spawn()
         return cdc
+
+    def kill(self) -> None:
+        """SIGKILL, like a crash: what it delivered after its last checkpoint comes again at a restart."""
+        self._halt(grace=0.0)
+        with self._cond:
+            self._state = "stopped"
+            self._cond.notify_all()
+
+    def pause(self) -> None:
+        """Freeze the process (SIGSTOP); it takes nothing in until `resume()`."""
+        if self.child is not None:
+            self.child.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.child is not None:
+            self.child.process.send_signal(signal.SIGCONT)
 
     def restart(self) -> None:
         """Kill the process without warning (like a crash) and start it again from its checkpoint."""
@@ -279,6 +296,8 @@ class RefCdc:
         if self.runner is not None:
             self.runner.stop(grace)
         elif self.child is not None:
+            if self.child.process.poll() is None:
+                self.child.process.send_signal(signal.SIGCONT)  # a paused process cannot take a SIGTERM
             self.child.stop(grace)
         if self._follower is not None:
             self._follower.join(timeout=5)

@@ -34,11 +34,6 @@ class AvroSink:
             "enable_tidb_extension": variant == "tidb",
         }
 
-    def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
-        return {"type": "kafka", "bootstrap": env.settings["bootstrap"], "format": "avro",
-                "format_options": {"registry_url": env.settings["registry_url"], **self.options},
-                "topic": "{schema}_{table}", "default_topic": "{schema}", "dispatch": "key"}
-
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
         schemas = UpstreamSchemas(env.servers["upstream"])
         from confluent_kafka.schema_registry import SchemaRegistryClient  # an HTTP stack: loaded on use

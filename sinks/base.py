@@ -104,7 +104,9 @@ class SinkView(Protocol):
 
 
 class SinkAdapter(Protocol):
-    """A sink: the transports it rides, what the CDC must be told, and the view it materializes."""
+    """A sink (a wire format): the transports it rides, its variants, the services it needs, and the
+    view it materializes. Which CDC emits it, and how that CDC is configured for a variant, is the
+    CDC plug-in's business (model.cdc)."""
 
     name: ClassVar[str]
     protocols: ClassVar[tuple[str, ...]]
@@ -114,9 +116,6 @@ class SinkAdapter(Protocol):
 
     def __init__(self, variant: str = "") -> None:
         """An adapter for one variant of the sink's wire format."""
-
-    def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
-        """The reference CDC's sink settings for this adapter (type, addresses, protocol options)."""
 
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> SinkView:
         """Start reading what the CDC emits; return the view the DSL waits on and checks."""

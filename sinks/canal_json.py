@@ -369,12 +369,6 @@ class CanalJsonSink:
         self.variant = variant
         self.tidb = variant == "tidb"
 
-    def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
-        return {"type": "kafka", "bootstrap": env.settings["bootstrap"], "format": "canal-json",
-                "format_options": {"enable_tidb_extension": self.tidb}, "topic": "{schema}_{table}",
-                "default_topic": "{schema}", "dispatch": "key",
-                "watermark_interval": 1.0 if self.tidb else 0}
-
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
         schemas = UpstreamSchemas(env.servers["upstream"])
         view = KafkaView(

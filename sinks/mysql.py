@@ -44,10 +44,5 @@ class MysqlSink:
     def __init__(self, variant: str = "") -> None:
         self.variant = variant
 
-    def cdc_target(self, env: SinkEnvironment) -> dict[str, Any]:
-        server = env.servers["downstream"]
-        return {"type": "mysql", "host": server.connect_args()["host"], "port": server.port,
-                "user": server.connect_args()["user"], "password": server.password}
-
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> MysqlView:
         return MysqlView(env.servers["downstream"], cdc_progress)

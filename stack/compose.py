@@ -1,6 +1,7 @@
 """The compose backend: a cell's stack as a compose project, one per (run, worker, cell).
 
-The project's files and images come from the cell's version profile (matrix/axes.toml). The stack
+The project's files and images come from the cell's version profile (matrix/axes.toml); how its CDC
+starts comes from the profile's CDC plug-in (its `compose_flavour()`). The stack
 is ready when the pipeline streams: every container healthy, the CDC running, and a probe row
 written upstream delivered through the sink. Tests then use it exactly like an embedded stack:
 the DSL writes upstream and the sink's adapter reads what the CDC delivered.
@@ -17,12 +18,12 @@ from typing import Any
 
 import structlog
 
-from matrix import axes
+from model import cdc as cdcs
 from model.cells import Cell, VersionProfile
 from sinks import registry
 from stack import compose_flavours
 from stack.compose_project import COMPOSE_DIR, ComposeProject, owner_label, project_name, reap_projects
-from stack.embedded import EmbeddedStack
+from stack.embedded import EmbeddedStack, profile_of
 from stack.errors import StackError
 from stack.leases import Lease, reap
 from stack.ports import free_port
@@ -55,7 +56,7 @@ def unavailable(cell: Cell) -> str | None:
         docker_engine.ensure_engine()  # installs docker.io / starts dockerd when root on Debian
     except StackError as exc:
         return str(exc)
-    wanted = axes.versions()[cell.version].images()
+    wanted = profile_of(cell).images()
     ours = sorted(name for name, tag in wanted.items() if tag == f"sinkmatrix/{name}:local")
     if ours:
         _ensure_images(ours)
@@ -89,14 +90,14 @@ class ComposeStack(EmbeddedStack):
         began = time.perf_counter()
         reap()
         reap_projects()
-        profile = axes.versions()[cell.version]
+        profile = profile_of(cell)
         lease = Lease.acquire(f"compose-{cell.id}")
         project: ComposeProject | None = None
         try:
             root = lease.scratch_dir("sinkmatrix-")  # short: it holds a Unix socket
             root.chmod(0o755)  # services in containers read their config files from it
             project = _project(cell, profile, options, root)
-            flavour = compose_flavours.for_files(profile.compose_files)
+            flavour = cdcs.get(profile.cdc).compose_flavour()
             adapter = registry.get(cell.sink)(cell.variant)
             parts = flavour.start(project, cell, adapter, lease, root, options)
         except BaseException as exc:
@@ -140,7 +141,7 @@ class ComposeStack(EmbeddedStack):
 
     def close(self) -> None:
         keep = self.options.keep_on_failure and self.failures > 0
-        for step in (self.view.close, self.progress.close, self.cdc.stop):
+        for step in (self.view.close, self.cdc.stop):
             try:
                 step()
             except Exception as exc:  # keep tearing down; the reaper catches what is left

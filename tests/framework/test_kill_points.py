@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cells import Cell
+from matrix import axes
 from stack import leases
 from stack.compose import ComposeOptions, ComposeStack
 from stack.compose_project import leftover_projects
@@ -44,8 +44,8 @@ POINTS = ("stack-start", "mid-case", "teardown")
 BACKENDS = [pytest.param("embedded"),
             pytest.param("compose", marks=[pytest.mark.compose, pytest.mark.xdist_group("compose")])]
 VICTIM_SINK = "avro"  # the fullest local stack: Kafka host and schema registry besides MariaDB and the CDC
-NEXT_CELL = {"embedded": Cell("mysql", "mysql", "local"),
-             "compose": Cell("mysql", "mysql", "local", backend="compose")}
+NEXT_CELL = {"embedded": axes.cell("mysql", "mysql", "local"),
+             "compose": axes.cell("mysql", "mysql", "local", backend="compose")}
 POINT_DEADLINE = {"embedded": 60.0, "compose": 240.0}  # compose: CI may build the local images first
 MAX_EXTRA_DELAY = 0.2
 SEED = int(os.environ.get("SINKMATRIX_KILL_SEED") or random.SystemRandom().randrange(2**32))

@@ -18,17 +18,17 @@ from typing import Any
 
 import pytest
 
-from model.cells import Cell
+from matrix import axes
 from stack.embedded import EmbeddedStack
 
 pytestmark = pytest.mark.framework
 
 _LISTEN = "0A"  # TCP_LISTEN in /proc/net/tcp's `st` column
 CELLS = [
-    Cell("mysql", "mysql", "local"),
-    Cell("canal-json", "kafka", "local"),
-    Cell("canal-json", "kafka", "local", variant="tidb"),
-    Cell("avro", "kafka", "local"),
+    axes.cell("mysql", "mysql", "local"),
+    axes.cell("canal-json", "kafka", "local"),
+    axes.cell("canal-json", "kafka", "local", variant="tidb"),
+    axes.cell("avro", "kafka", "local"),
 ]
 
 

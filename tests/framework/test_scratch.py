@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from model.cells import Cell
+from matrix import axes
 from stack import scratch
 from stack.embedded import EmbeddedStack
 
@@ -55,7 +55,7 @@ def test_a_stack_lives_in_the_runtime_dir_and_leaves_nothing_there(monkeypatch):
     where = Path(tempfile.mkdtemp(prefix="smrt-"))  # short: the servers' Unix sockets live there
     try:
         monkeypatch.setenv(scratch.RUNTIME_ENV, str(where))
-        stack = EmbeddedStack.start(Cell("mysql", "mysql", "local", "", "embedded"))
+        stack = EmbeddedStack.start(axes.cell("mysql", "mysql", "local"))
         try:
             assert stack.root.parent == where
             assert (stack.root / "upstream").is_dir()

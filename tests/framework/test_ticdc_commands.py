@@ -7,16 +7,19 @@ import json
 import re
 import tomllib
 from datetime import UTC, datetime
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 
 from matrix import axes
+from model.cdc import CdcEnvironment
 from model.cells import Cell
 from refcdc.apply_kafka import KafkaSettings
+from refcdc.plugin import sink_target
 from sinks import registry
-from sinks.base import SinkEnvironment
 from stack import embedded, ticdc
 
 pytestmark = pytest.mark.framework
@@ -97,9 +100,12 @@ def flags(argv: list[str]) -> dict[str, str | None]:
 
 
 def adapter_target(cell: Cell) -> dict[str, Any]:
-    env = SinkEnvironment(settings={"bootstrap": "kafka:9092", "registry_url": "http://schema-registry:8081",
-                                    "topic_prefix": embedded.DATABASE_PREFIX})
-    return registry.get(cell.sink)(cell.variant).cdc_target(env)
+    """What the reference CDC is told for the same cell (its sink settings)."""
+    services = {"kafka": SimpleNamespace(bootstrap="kafka:9092"),
+                "schema-registry": SimpleNamespace(url="http://schema-registry:8081")}
+    env = CdcEnvironment(cell=cell, upstream=None, downstream=None, services=services,
+                         root=Path("/nonexistent"), lease=None, databases=f"{embedded.DATABASE_PREFIX}*")
+    return sink_target(env)
 
 
 def test_the_tidb_profiles_have_cells_of_every_sink():

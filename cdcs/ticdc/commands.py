@@ -51,6 +51,11 @@ AVRO_MODES = {
 }
 _PROTOCOLS = {"mysql": "mysql", "canal-json": "kafka", "avro": "kafka"}
 _VARIANTS = {"mysql": ("",), "canal-json": ("", "tidb"), "avro": tuple(AVRO_MODES)}
+
+
+def emitted(profile: Any) -> dict[str, tuple[str, ...]]:
+    """The sinks TiCDC writes at the profile's version, with their variants."""
+    return dict(_VARIANTS)
 _CHANGEFEED_ID = re.compile(r"^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$")  # TiCDC's rule for --changefeed-id
 _CHANGEFEED_ID_MAX = 128
 STATES = ("normal", "pending", "warning", "failed", "stopped", "removed", "finished")
@@ -125,7 +130,7 @@ def changefeed_config(cell: Cell, *, databases: str = DATABASE_PREFIX + "*") -> 
     each table to its own topic like the reference CDC does."""
     _check(cell)
     rules = [f"{databases}.*"]
-    lines = [f"# TiCDC changefeed config for cell {cell.id} (written by sinkmatrix's stack/ticdc.py)",
+    lines = [f"# TiCDC changefeed config for cell {cell.id} (written by sinkmatrix's cdcs/ticdc/commands.py)",
              "[filter]", f"rules = {_toml_strings(rules)}"]
     if _PROTOCOLS[cell.sink] == "kafka":
         lines += ["", "[sink]", "dispatchers = [",
@@ -152,7 +157,7 @@ def _checked_id(changefeed_id: str) -> str:
     if len(changefeed_id) > _CHANGEFEED_ID_MAX or not _CHANGEFEED_ID.match(changefeed_id):
         raise TiCdcCommandError(f"changefeed id {changefeed_id!r} is not one TiCDC accepts (letters and "
                                 f"digits in dash-separated words, at most {_CHANGEFEED_ID_MAX} "
-                                "characters); use stack.ticdc.changefeed_id_for(cell)")
+                                "characters); use cdcs.ticdc.commands.changefeed_id_for(cell)")
     return changefeed_id
 
 

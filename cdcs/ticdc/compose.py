@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING
 
 from python_on_whales.exceptions import DockerException
 
+from cdcs.ticdc import commands as ticdc
+from model.faults import FaultSpec
 from sinks.base import SinkAdapter, SinkEnvironment
-from stack import ticdc
-from stack.compose_flavours import Parts, RefcdcFlavour, _env, local_build, server, transport
+from stack.compose_flavours import Parts, env_value, local_build, probe_pipeline, server, transport
 from stack.compose_project import ComposeProject
-from stack.embedded import _settings
-from stack.errors import StackError
+from stack.embedded import settings_for
+from stack.errors import FaultRefused, StackError
 from stack.leases import Lease
 
 if TYPE_CHECKING:
@@ -100,32 +101,70 @@ class TicdcProgress:
         self._closed.set()
 
 
-class NoCdc:
-    """TiCDC runs as a compose service: the stack's `cdc` only answers what it is and stops nothing."""
+class TicdcRun:
+    """TiCDC as the cell's CDC: a compose service whose changefeed the cell created. Its lifecycle
+    goes through compose (kill, restart: TiCDC resumes from the checkpoint PD keeps) and through
+    TiCDC's CLI (pause and resume of the changefeed)."""
 
-    def __init__(self, progress: TicdcProgress) -> None:
-        self.progress = progress
+    def __init__(self, project: ComposeProject, cell: Cell, progress: TicdcProgress) -> None:
+        self.project, self.cell, self.progress = project, cell, progress
+        self.changefeed = ticdc.changefeed_id_for(cell)
 
     @property
     def state(self) -> str:
         return "failed" if self.progress.failure() else "streaming"
 
+    def view_settings(self) -> dict[str, object]:
+        return {"topic_prefix": ""}  # topics are <database>_<table> (ticdc.TOPIC_EXPRESSION)
+
     def stop(self) -> None:
+        self.progress.close()  # the project's teardown stops the service
+
+    def kill(self) -> None:
+        self.project.docker.compose.kill(["ticdc"], signal="SIGKILL")
+
+    def restart(self) -> None:
+        self.kill()
+        self.project.docker.compose.start(["ticdc"])
+
+    def pause(self) -> None:
+        self._cli("pause")
+
+    def resume(self) -> None:
+        self._cli("resume")
+
+    def _cli(self, verb: str) -> None:
+        argv = [ticdc.CDC, "cli", "changefeed", verb, f"--server={ticdc.SERVER}",
+                f"--changefeed-id={self.changefeed}"]
+        self.project.docker.compose.execute("ticdc", argv, tty=False)
+
+    def inject(self, fault: FaultSpec) -> None:
+        raise FaultRefused("TiCDC runs from its public image: faults of the message layer need a hand-off "
+                           "between it and Kafka, which its compose stack has not")
+
+    def clear_faults(self, databases: str | None = None) -> None:
         pass
 
+    def logs(self) -> dict[str, Path]:
+        logs = self.project.root / "logs"
+        return {f"file-{p.stem}": p for p in sorted(logs.glob("*.log"))} if logs.is_dir() else {}
 
-class TicdcFlavour(RefcdcFlavour):
+    def describe(self) -> str:
+        return self.progress.describe()
+
+
+class TicdcFlavour:
+    """TiDB upstream -> TiCDC (its changefeed created with its CLI) -> downstream MySQL or Kafka."""
+
     def start(self, project: ComposeProject, cell: Cell, adapter: SinkAdapter, lease: Lease, root: Path,
               options: ComposeOptions) -> Parts:
         for sub in ("logs", "changefeeds"):
             (root / sub).mkdir(mode=0o755, exist_ok=True)
         project.up(build=local_build(project, options.cdc_build, service="ticdc"))
-        password = _env(project, "SM_DB_PASSWORD")
+        password = env_value(project, "SM_DB_PASSWORD")
         upstream = server(project, "tidb", password, binlog=False, port=4000)
         downstream = server(project, "downstream", password, binlog=False)
         services = transport(project, root, adapter.needs)
-        env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
-                              settings=_settings(services, cell))
         changefeed = ticdc.changefeed_id_for(cell)
         (root / "changefeeds" / f"{changefeed}.toml").write_text(ticdc.changefeed_config(cell))
         argv = ticdc.changefeed_create_argv(
@@ -139,12 +178,17 @@ class TicdcFlavour(RefcdcFlavour):
         progress = TicdcProgress(f"http://127.0.0.1:{project.port('ticdc', 8300)}", changefeed, upstream)
         if not progress.wait_past(progress.mark(), time.monotonic() + 60):
             raise StackError(f"changefeed {changefeed} is not replicating: {progress.describe()}")
+        cdc = TicdcRun(project, cell, progress)
+        env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
+                              settings=settings_for(services, cell, cdc))
         view = adapter.open_view(env, progress)
-        return Parts(upstream, downstream, NoCdc(progress), view, progress, services)
+        return Parts(upstream, downstream, cdc, view, progress, services)
+
+    def probe(self, stack: ComposeStack) -> None:
+        probe_pipeline(stack)
 
     def local_logs(self, stack: ComposeStack) -> dict[str, Path]:
-        logs = stack.root / "logs"
-        found = {f"file-{p.stem}": p for p in sorted(logs.glob("*.log"))} if logs.is_dir() else {}
+        found = stack.cdc.logs()
         query = ticdc.changefeed_query_argv(ticdc.changefeed_id_for(stack.cell))
         try:
             answer = stack.project.docker.compose.execute("ticdc", query, tty=False)

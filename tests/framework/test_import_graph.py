@@ -1,0 +1,77 @@
+"""The packages import each other one way: no cycle between top-level packages, and nothing outside the
+reference CDC's own package (tests and the bench aside) imports it — it is one CDC plug-in among others."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.framework
+
+REPO = Path(__file__).resolve().parents[2]
+LEAVES = ("tests", "bench")  # may import anything; nothing imports them
+
+
+def packages() -> list[str]:
+    return sorted(p.name for p in REPO.iterdir()
+                  if (p / "__init__.py").is_file() and p.name not in LEAVES and not p.name.startswith("."))
+
+
+def imports_of(package: str) -> dict[str, set[str]]:
+    """Top-level package imported -> the modules of `package` that import it (every import statement,
+    type-checking blocks and function bodies included)."""
+    top = set(packages())
+    found: dict[str, set[str]] = defaultdict(set)
+    for path in sorted((REPO / package).rglob("*.py")):
+        module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for name in names:
+                first = name.split(".")[0]
+                if first in top and first != package:
+                    found[first].add(module)
+    return found
+
+
+def graph() -> dict[str, dict[str, set[str]]]:
+    return {package: imports_of(package) for package in packages()}
+
+
+def test_top_level_packages_import_each_other_without_a_cycle() -> None:
+    edges = graph()
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = "open"
+        path.append(node)
+        for target in sorted(edges[node]):
+            if state.get(target) == "open":
+                cycle = path[path.index(target):] + [target]
+                steps = [f"{a} -> {b} ({', '.join(sorted(edges[a][b])[:3])})" for a, b in zip(cycle, cycle[1:])]
+                pytest.fail("import cycle between packages:\n  " + "\n  ".join(steps))
+            if target not in state:
+                visit(target)
+        path.pop()
+        state[node] = "done"
+
+    for package in sorted(edges):
+        if package not in state:
+            visit(package)
+
+
+def test_nothing_outside_the_reference_cdc_imports_it() -> None:
+    users = {package: sorted(modules) for package, found in graph().items()
+             if package != "refcdc" for name, modules in found.items() if name == "refcdc"}
+    assert users == {}, f"these modules import refcdc: {users}"
+
+
+def test_the_shared_vocabulary_imports_no_other_package() -> None:
+    assert dict(imports_of("model")) == {}
