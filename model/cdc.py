@@ -69,8 +69,15 @@ class CdcRun(Protocol):
     def resume(self) -> None:
         """Undo `pause`."""
 
+    def refuses(self, fault: FaultSpec) -> str | None:
+        """Why this fault cannot be injected into this run, or None if it can."""
+
     def inject(self, fault: FaultSpec) -> None:
         """Make it (or the path its output takes) misbehave; FaultRefused if it cannot."""
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The faults installed now, each with "kind", "databases", "nth" and "seen" (how many
+        changes it has met that it could bend): a fault that never met one proves nothing."""
 
     def clear_faults(self, databases: str | None = None) -> None:
         """Remove the faults installed for `databases` (all when None)."""

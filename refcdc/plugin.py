@@ -17,7 +17,7 @@ import pymysql
 from model.cdc import CdcEnvironment
 from model.cells import Cell, VersionProfile
 from model.changes import Position
-from model.faults import FaultSpec
+from model.faults import KINDS, FaultSpec
 
 if TYPE_CHECKING:
     from refcdc.client import RefCdc
@@ -130,6 +130,13 @@ class RefCdcRun:
 
     def resume(self) -> None:
         self.client.resume()
+
+    def refuses(self, fault: FaultSpec) -> str | None:
+        sink = self.client.config.sink
+        return KINDS[fault.kind].applies(str(sink.get("type")), sink.get("format"))
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self.client.faults() if self.client.state != "failed" else []
 
     def inject(self, fault: FaultSpec) -> None:
         from refcdc.control import ControlError

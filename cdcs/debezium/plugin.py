@@ -136,7 +136,7 @@ class Debezium:
         wire_format = "avro" if env.cell.sink == "debezium-avro" else "json"
         config = {"properties": connector_properties(env, env.root), "format": wire_format,
                   "kafka": {"bootstrap": env.services["kafka"].bootstrap},
-                  "jvm_options": ["-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]}
+                  "jvm_options": ["-Xmx512m"]}
         run = DebeziumRun(name=f"debezium-{env.cell.id}", root=env.root, lease=env.lease,
                           upstream=env.upstream, config=config)
         try:

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from stack.compose import ComposeOptions, ComposeStack
 
 _POLL_FIRST, _POLL_MAX = 0.005, 0.1
+_NO_FAULTS = ("TiCDC runs from its public image: faults of the message layer need a hand-off between it "
+              "and Kafka, which its compose stack has not")
 
 
 class TicdcProgress:
@@ -138,9 +140,14 @@ class TicdcRun:
                 f"--changefeed-id={self.changefeed}"]
         self.project.docker.compose.execute("ticdc", argv, tty=False)
 
+    def refuses(self, fault: FaultSpec) -> str | None:
+        return _NO_FAULTS
+
+    def faults(self) -> list[dict[str, object]]:
+        return []
+
     def inject(self, fault: FaultSpec) -> None:
-        raise FaultRefused("TiCDC runs from its public image: faults of the message layer need a hand-off "
-                           "between it and Kafka, which its compose stack has not")
+        raise FaultRefused(_NO_FAULTS)
 
     def clear_faults(self, databases: str | None = None) -> None:
         pass

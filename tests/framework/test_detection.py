@@ -105,19 +105,18 @@ def _heal(stack: Any, database: str) -> None:
 def test_fault_is_caught(case: Case, stack, cell, request) -> None:
     label = _label(cell)
     category, detail = case.expected(label)
-    sink = stack.cdc.config.sink
-    why = KINDS[case.fault["kind"]].applies(str(sink.get("type")), sink.get("format"))
+    why = stack.cdc.refuses(FaultSpec.from_json(case.fault))
     if why is not None:
         _record(request, Entry(case.id, case.scenario, cell.id, "n/a", "n/a", "", None, why))
         pytest.skip(f"{case.id} does not apply to {label}: {why}")
 
-    restarts_before = len(stack.cdc.restarts)
+    restarts_before = len(stack.progress.restarts())
     replays_before = getattr(stack.view, "replays", 0)
     error, seconds, database = _run(stack, cell, request.node.name, case.scenario, case.fault)
-    restarts = len(stack.cdc.restarts) - restarts_before
+    restarts = len(stack.progress.restarts()) - restarts_before
     replays = getattr(stack.view, "replays", 0) - replays_before
     try:
-        installed = stack.cdc.faults() if stack.cdc.state != "failed" else []
+        installed = stack.cdc.faults()
     finally:
         _heal(stack, database)
     outcome = classify(error)

@@ -4,6 +4,7 @@ reference CDC's own package (tests and the bench aside) imports it — it is one
 from __future__ import annotations
 
 import ast
+import itertools
 from collections import defaultdict
 from pathlib import Path
 
@@ -54,8 +55,9 @@ def test_top_level_packages_import_each_other_without_a_cycle() -> None:
         path.append(node)
         for target in sorted(edges[node]):
             if state.get(target) == "open":
-                cycle = path[path.index(target):] + [target]
-                steps = [f"{a} -> {b} ({', '.join(sorted(edges[a][b])[:3])})" for a, b in zip(cycle, cycle[1:])]
+                cycle = [*path[path.index(target):], target]
+                steps = [f"{a} -> {b} ({', '.join(sorted(edges[a][b])[:3])})"
+                         for a, b in itertools.pairwise(cycle)]
                 pytest.fail("import cycle between packages:\n  " + "\n  ".join(steps))
             if target not in state:
                 visit(target)

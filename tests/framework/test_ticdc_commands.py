@@ -14,13 +14,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 
+from cdcs.ticdc import commands as ticdc
 from matrix import axes
 from model.cdc import CdcEnvironment
 from model.cells import Cell
 from refcdc.apply_kafka import KafkaSettings
 from refcdc.plugin import sink_target
 from sinks import registry
-from stack import embedded, ticdc
+from stack import embedded
 
 pytestmark = pytest.mark.framework
 

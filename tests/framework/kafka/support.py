@@ -13,10 +13,10 @@ from model.schema import Column, TableSchema
 from refcdc.apply_kafka import KafkaApplier
 from refcdc.client import RefCdc
 from refcdc.encoders import Encoded
+from refcdc.plugin import RefCdcProgress
 from sinks.base import Decoded, Finding, Record
 from sinks.kafka_view import KafkaView
 from stack import mariadb
-from stack.embedded import CdcProgress
 from stack.kafka import KafkaHost
 from stack.leases import Lease
 
@@ -169,7 +169,7 @@ class Pipeline:
                                 lease=lease, changefeed_id=db,
                                 sink={"type": "kafka", "bootstrap": kafka.bootstrap, "format": TEST_FORMAT,
                                       **sink})
-        self.progress = CdcProgress(self.cdc, self.upstream)
+        self.progress = RefCdcProgress(self.cdc, self.upstream)
 
     def sql(self, *statements: str) -> None:
         self.upstream.execute(*statements)
