@@ -10,12 +10,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
 from dsl.errors import DslError, ForeignTargetError
-from dsl.progress import Progress
 from dsl.requests import Awaitable
 from dsl.schema import introspect
 from dsl.table import Table
 from dsl.verify import Expected, KeyId, Verifier, identity
 from dsl.waiting import check_now
+from model.progress import Progress
 from model.schema import TableSchema
 
 log = structlog.get_logger("sinkmatrix.dsl")

@@ -45,7 +45,9 @@ class CdcEnvironment:
 class CdcRun(Protocol):
     """A CDC running for one cell."""
 
-    progress: Progress  # what waits block on
+    @property
+    def progress(self) -> Progress:
+        """What waits block on."""
 
     @property
     def state(self) -> str:

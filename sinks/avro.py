@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from dsl.progress import Progress
+from model.progress import Progress
 from sinks.avro_decode import LIMITS, AvroDecoder
 from sinks.base import SinkEnvironment
 from sinks.kafka_view import KafkaView

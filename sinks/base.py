@@ -6,8 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from dsl.progress import Progress
 from model.changes import DdlChange, RowChange
+from model.progress import Progress
 from model.schema import TableSchema
 
 if TYPE_CHECKING:  # SQLAlchemy loads where tests connect, not where sinks are only listed

@@ -10,10 +10,10 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from dsl.progress import Progress
 from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, java_type, mysql_type
 from formats.ddl import classify
 from model.changes import DdlChange, RowChange, RowKind
+from model.progress import Progress
 from model.schema import Column, TableSchema
 from model.tso import physical_ms
 from sinks.base import Decoded, Record, SchemaLookup, SinkEnvironment

@@ -30,8 +30,8 @@ import structlog
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
 
-from dsl.progress import Progress
 from model.changes import DdlChange, RowChange
+from model.progress import Progress
 from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.view_writer import Item, ViewBroken, ViewWriter

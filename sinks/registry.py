@@ -13,6 +13,8 @@ BUILTIN = {
     "mysql": "sinks.mysql:MysqlSink",
     "canal-json": "sinks.canal_json:CanalJsonSink",
     "avro": "sinks.avro:AvroSink",
+    "debezium-json": "sinks.debezium:DebeziumJsonSink",
+    "debezium-avro": "sinks.debezium:DebeziumAvroSink",
 }
 
 

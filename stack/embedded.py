@@ -53,8 +53,9 @@ def _start_services(needs: tuple[str, ...], root: Path, lease: Lease) -> dict[st
 
 def settings_for(services: dict[str, Any], cell: Cell, cdc: CdcRun) -> dict[str, Any]:
     """What the sink's adapter is told: the transports' addresses and how the CDC names its topics."""
-    prefix = cdc.view_settings().get("topic_prefix", "")
-    settings: dict[str, Any] = {"topic_prefix": prefix + DATABASE_PREFIX, "changefeed": cell.id}
+    told = cdc.view_settings()
+    settings: dict[str, Any] = {**told, "topic_prefix": told.get("topic_prefix", "") + DATABASE_PREFIX,
+                                "changefeed": cell.id}
     if "kafka" in services:
         settings["bootstrap"] = services["kafka"].bootstrap
     if "schema-registry" in services:

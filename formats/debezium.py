@@ -1,0 +1,312 @@
+"""The Debezium contract (MySQL connector, 3.x): the change-event envelope, the `source` block, the
+key, and the Kafka Connect schema of each column type under each handling mode, with how a value of
+that schema reads back as the column's value.
+
+Learned from Debezium's documentation ("Debezium connector for MySQL": data change events, data type
+mappings; "Debezium connector for MySQL": connector properties decimal.handling.mode,
+bigint.unsigned.handling.mode, time.precision.mode, binary.handling.mode) and from its sources
+(debezium-connector-binlog BinlogValueConverters, debezium-core JdbcValueConverters and
+io.debezium.time.*), then checked against what Debezium 3.6.3 itself emits here (tests/vectors).
+Nothing in this repository produces Debezium events: the decoders are judged by Debezium's own.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from formats.numbers import float32
+from model.schema import Column
+
+# -- the envelope ------------------------------------------------------------------------------
+
+# payload fields in the order Debezium writes them; 3.x added ts_us and ts_ns (2.x: ts_ms only)
+ENVELOPE_FIELDS = ("before", "after", "source", "transaction", "op", "ts_ms", "ts_us", "ts_ns")
+ENVELOPE_FIELDS_2X = ("before", "after", "source", "transaction", "op", "ts_ms")
+OPS = {"c": "create", "u": "update", "d": "delete", "r": "read (snapshot)", "t": "truncate", "m": "message"}
+# the MySQL connector's source block (io.debezium.connector.mysql.Source), in order
+SOURCE_FIELDS = ("version", "connector", "name", "ts_ms", "snapshot", "db", "sequence", "ts_us", "ts_ns",
+                 "table", "server_id", "gtid", "file", "pos", "row", "thread", "query")
+SOURCE_REQUIRED = ("version", "connector", "name", "ts_ms", "db", "server_id", "file", "pos", "row")
+SNAPSHOT_VALUES = ("true", "first", "first_in_data_collection", "last_in_data_collection", "last", "false",
+                   "incremental")
+CONNECTOR = "mysql"
+# schema-change events (include.schema.changes) on the topic named by topic.prefix
+SCHEMA_CHANGE_FIELDS = ("source", "ts_ms", "databaseName", "schemaName", "ddl", "tableChanges")
+MARIADB_DUMMY_DDL = "# Dum"  # what a MariaDB server writes where MySQL would write a GTID event
+
+
+def value_schema_name(prefix: str, database: str, table: str) -> str:
+    return f"{prefix}.{database}.{table}.Value"
+
+
+def key_schema_name(prefix: str, database: str, table: str) -> str:
+    return f"{prefix}.{database}.{table}.Key"
+
+
+def envelope_name(prefix: str, database: str, table: str) -> str:
+    return f"{prefix}.{database}.{table}.Envelope"
+
+
+def topic_parts(topic: str, prefix: str) -> tuple[str, str] | None:
+    """(database, table) of a data topic `<prefix>.<database>.<table>`, None if it is not one."""
+    if not topic.startswith(prefix + "."):
+        return None
+    database, dot, table = topic[len(prefix) + 1:].partition(".")
+    return (database, table) if dot and database and table else None
+
+
+# -- handling modes and the schema of each column type -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Modes:
+    """The connector's handling modes that change what a column's value looks like."""
+
+    decimal: str = "precise"  # decimal.handling.mode: precise | string | double
+    bigint_unsigned: str = "long"  # bigint.unsigned.handling.mode: long | precise
+    time: str = "adaptive_time_microseconds"  # time.precision.mode: adaptive_time_microseconds | connect
+    binary: str = "bytes"  # binary.handling.mode: bytes | base64 | base64-url-safe | hex
+
+    @classmethod
+    def of(cls, properties: dict[str, str]) -> Modes:
+        return cls(properties.get("decimal.handling.mode", "precise"),
+                   properties.get("bigint.unsigned.handling.mode", "long"),
+                   properties.get("time.precision.mode", "adaptive_time_microseconds"),
+                   properties.get("binary.handling.mode", "bytes"))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSchema:
+    """A Kafka Connect field schema as Debezium declares it: type, logical name, parameters."""
+
+    type: str  # int8 int16 int32 int64 float double boolean string bytes
+    name: str | None = None
+    parameters: tuple[tuple[str, str], ...] = ()  # sorted by name
+
+    def describe(self) -> str:
+        params = ", ".join(f"{k}={v}" for k, v in self.parameters)
+        return self.type + (f" {self.name}" if self.name else "") + (f" ({params})" if params else "")
+
+
+DECIMAL = "org.apache.kafka.connect.data.Decimal"
+_INTEGERS = {  # (signed, unsigned) Connect types, from BinlogValueConverters.schemaBuilder
+    "tinyint": ("int16", "int16"), "smallint": ("int16", "int32"), "mediumint": ("int32", "int32"),
+    "int": ("int32", "int64"), "integer": ("int32", "int64"),
+}
+_TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
+_BINARY = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"}
+
+
+def _params(scale: str, precision: str) -> tuple[tuple[str, str], ...]:
+    """A Decimal's parameters, in the sorted order FieldSchema compares them in."""
+    return (("connect.decimal.precision", precision), ("scale", scale))
+
+
+def field_schemas(column: Column, modes: Modes) -> tuple[FieldSchema, ...]:
+    """Every schema Debezium may give the column (more than one where information_schema cannot tell
+    which DDL spelling made the column: BOOLEAN and TINYINT(1) are both tinyint(1) there)."""
+    kind, unsigned = column.type, column.unsigned
+    if kind in _INTEGERS:
+        found: tuple[FieldSchema, ...] = (FieldSchema(_INTEGERS[kind][1 if unsigned else 0]),)
+        if kind == "tinyint" and column.column_type.lower().startswith("tinyint(1)"):
+            found += (FieldSchema("boolean"),)  # a column declared BOOLEAN
+        return found
+    if kind == "bigint":
+        if unsigned and modes.bigint_unsigned == "precise":
+            return (FieldSchema("bytes", DECIMAL, _params(scale="0", precision="20")),)
+        return (FieldSchema("int64"),)
+    if kind == "float":
+        return (FieldSchema("float"), FieldSchema("double"))  # FLOAT(p) with p > 24 is a DOUBLE
+    if kind in ("double", "real"):
+        return (FieldSchema("double"),)
+    if kind in ("decimal", "numeric"):
+        if modes.decimal == "string":
+            return (FieldSchema("string"),)
+        if modes.decimal == "double":
+            return (FieldSchema("double"),)
+        return (FieldSchema("bytes", DECIMAL, _params(scale=str(column.scale or 0), precision=str(column.precision))),)
+    if column.is_json:
+        return (FieldSchema("string", "io.debezium.data.Json"), FieldSchema("string"))
+    if kind in _TEXT:
+        return (FieldSchema("string"),)
+    if kind in _BINARY:
+        return (FieldSchema("bytes" if modes.binary == "bytes" else "string"),)
+    if kind == "enum":
+        return (FieldSchema("string", "io.debezium.data.Enum", (("allowed", ",".join(column.members)),)),)
+    if kind == "set":
+        return (FieldSchema("string", "io.debezium.data.EnumSet", (("allowed", ",".join(column.members)),)),)
+    if kind == "bit":
+        if column.precision == 1:
+            return (FieldSchema("boolean"),)
+        return (FieldSchema("bytes", "io.debezium.data.Bits", (("length", str(column.precision)),)),)
+    if kind == "json":
+        return (FieldSchema("string", "io.debezium.data.Json"),)
+    if kind == "year":
+        return (FieldSchema("int32", "io.debezium.time.Year"),)
+    if kind == "timestamp":
+        return (FieldSchema("string", "io.debezium.time.ZonedTimestamp"),)
+    connect = modes.time == "connect"
+    if kind == "date":
+        return (FieldSchema("int32", "org.apache.kafka.connect.data.Date" if connect else "io.debezium.time.Date"),)
+    if kind == "time":
+        if connect:
+            return (FieldSchema("int32", "org.apache.kafka.connect.data.Time"),)
+        return (FieldSchema("int64", "io.debezium.time.MicroTime"),)
+    if kind == "datetime":
+        if connect:
+            return (FieldSchema("int64", "org.apache.kafka.connect.data.Timestamp"),)
+        micro = (column.fsp or 0) > 3
+        return (FieldSchema("int64", "io.debezium.time.MicroTimestamp" if micro else "io.debezium.time.Timestamp"),)
+    return ()
+
+
+# the modes of each sink variant sinkmatrix runs Debezium in (the CDC plug-in configures them, the
+# adapters decode by them): "" Debezium's defaults, "alt" the other mode of each
+VARIANT_MODES = {
+    "": Modes(),
+    "schemaless": Modes(),
+    "alt": Modes(decimal="string", bigint_unsigned="precise", time="connect", binary="hex"),
+}
+
+
+def properties_of(modes: Modes) -> dict[str, str]:
+    """The connector properties that set these modes."""
+    return {"decimal.handling.mode": modes.decimal, "bigint.unsigned.handling.mode": modes.bigint_unsigned,
+            "time.precision.mode": modes.time, "binary.handling.mode": modes.binary}
+
+
+# -- values ------------------------------------------------------------------------------------
+
+_EPOCH_DAY = dt.date(1970, 1, 1)
+_EPOCH = dt.datetime(1970, 1, 1)
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "int8": (int,), "int16": (int,), "int32": (int,), "int64": (int,), "boolean": (bool,),
+    "float": (int, float), "double": (int, float), "string": (str,), "bytes": (str, bytes),
+}
+
+
+class BadValue(ValueError):
+    """A value that its schema cannot hold, or that does not read back as a value of the column."""
+
+
+def json_type_fits(schema: FieldSchema, value: Any) -> bool:
+    """Whether a JSON value (or an Avro one) has the type the schema promises."""
+    wanted = _JSON_TYPES.get(schema.type, (object,))
+    if schema.type != "boolean" and isinstance(value, bool):
+        return False
+    return isinstance(value, wanted)
+
+
+def reader(column: Column, schema: FieldSchema, modes: Modes) -> Callable[[Any], Any]:
+    """value (as the converter wrote it: JSON, or Avro as fastavro reads it) -> the column's value in
+    model.changes' canonical form. Raises BadValue."""
+    name, kind = schema.name, column.type
+    if schema.type == "boolean":
+        return lambda v: int(bool(v))
+    if name == DECIMAL:
+        scale = int(dict(schema.parameters).get("scale", "0"))
+        return lambda v: _decimal(v, scale)
+    if kind in ("decimal", "numeric"):
+        return (lambda v: Decimal(str(v))) if modes.decimal == "double" else _decimal_text
+    if kind == "bigint" and column.unsigned:
+        return lambda v: v + 2**64 if v < 0 else v  # long mode: the two's complement of the value
+    if schema.type == "float":
+        return lambda v: float32(float(v))
+    if schema.type == "double":
+        return float
+    if name == "io.debezium.data.Bits":
+        return lambda v: int.from_bytes(_raw_bytes(v), "little")
+    if name == "io.debezium.time.Date" or name == "org.apache.kafka.connect.data.Date":
+        return lambda v: _EPOCH_DAY + dt.timedelta(days=_int(v))
+    if name == "io.debezium.time.MicroTime":
+        return lambda v: dt.timedelta(microseconds=_int(v))
+    if name == "org.apache.kafka.connect.data.Time":
+        return lambda v: dt.timedelta(milliseconds=_int(v))
+    if name == "io.debezium.time.Timestamp" or name == "org.apache.kafka.connect.data.Timestamp":
+        return lambda v: _EPOCH + dt.timedelta(milliseconds=_int(v))
+    if name == "io.debezium.time.MicroTimestamp":
+        return lambda v: _EPOCH + dt.timedelta(microseconds=_int(v))
+    if name == "io.debezium.time.ZonedTimestamp":
+        return _zoned
+    if kind in _BINARY:
+        return _binary_reader(modes.binary)
+    if schema.type in ("int8", "int16", "int32", "int64"):
+        return _int
+    return lambda v: v
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise BadValue(f"{value!r} is not an integer")
+    return value
+
+
+def _raw_bytes(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value  # Avro
+    try:
+        return base64.b64decode(value, validate=True)  # the JSON converter's base64
+    except (ValueError, TypeError) as exc:
+        raise BadValue(f"{value!r} is not base64") from exc
+
+
+def _decimal(value: Any, scale: int) -> Decimal:
+    if isinstance(value, Decimal):  # Avro's decimal logical type, read by fastavro
+        return value
+    unscaled = int.from_bytes(_raw_bytes(value), "big", signed=True)
+    return Decimal(unscaled).scaleb(-scale)
+
+
+def _decimal_text(value: Any) -> Decimal:
+    if not isinstance(value, str):
+        raise BadValue(f"{value!r} is not a decimal's text")
+    try:
+        return Decimal(value)
+    except ArithmeticError as exc:
+        raise BadValue(f"{value!r} is not a decimal's text") from exc
+
+
+def _zoned(value: Any) -> dt.datetime:
+    if not isinstance(value, str) or not value.endswith("Z"):
+        raise BadValue(f"{value!r} is not an ISO-8601 UTC timestamp ending in Z")
+    try:
+        return dt.datetime.fromisoformat(value[:-1])
+    except ValueError as exc:
+        raise BadValue(f"{value!r} is not an ISO-8601 timestamp") from exc
+
+
+def _binary_reader(mode: str) -> Callable[[Any], bytes]:
+    if mode == "hex":
+        return lambda v: bytes.fromhex(v) if isinstance(v, str) else _fail(v, "hex text")
+    if mode == "base64-url-safe":
+        return lambda v: base64.urlsafe_b64decode(v) if isinstance(v, str) else _fail(v, "base64 text")
+    return _raw_bytes
+
+
+def _fail(value: Any, what: str) -> Any:
+    raise BadValue(f"{value!r} is not {what}")
+
+
+# -- what the protocol cannot carry, per mode (declared by the adapters) -------------------------
+
+LIMITS: dict[str, str] = {
+    "bigint-unsigned-as-long": "bigint.unsigned.handling.mode=long: BIGINT UNSIGNED above 2^63-1 arrives "
+    "as a negative long (its two's complement); a consumer must know the column is unsigned",
+    "decimal-as-double": "decimal.handling.mode=double: DECIMAL travels as a double and keeps ≈15-17 "
+    "significant digits",
+    "time-beyond-day-under-connect": "time.precision.mode=connect: TIME is milliseconds of a day; values "
+    "beyond 24 h or below 0 cannot be carried (Debezium writes null) and fractions below 1 ms are lost",
+    "boolean-or-tinyint": "TINYINT(1) columns arrive as int16 or as boolean depending on how the DDL spelled "
+    "them (TINYINT(1) or BOOLEAN); information_schema cannot tell which",
+    "zero-dates": "zero dates and datetimes ('0000-00-00') have no calendar value; Debezium writes null "
+    "(or the epoch for a NOT NULL column)",
+    "json-as-written": "JSON travels as the text the upstream stored (MariaDB keeps it as written)",
+    "mariadb-as-mysql": "MariaDB is captured through the MySQL connector, the server reporting MySQL 5.7 "
+    "(the connector refuses MariaDB 10.11 and loses rows at restarts with a -MariaDB version): "
+    "MariaDB-only DDL (UUID, INET6 columns, CREATE OR REPLACE) stops the connector",
+}

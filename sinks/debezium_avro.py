@@ -1,0 +1,110 @@
+"""Debezium's events through Confluent's AvroConverter: the wire frame (magic byte 0, the big-endian
+schema id, Avro binary), the writer schema from the registry, and its Avro types read back as the
+Kafka Connect schemas they were made from (AvroData: `connect.type`, `connect.name`,
+`connect.parameters`, optional fields as unions with null), so the checks are those of the JSON form.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import threading
+from typing import Any
+
+import fastavro
+
+from sinks.base import Record
+from sinks.canal_frame import Check
+from sinks.debezium_decode import Parsed, Parser
+
+_HEADER = struct.Struct(">bI")
+_PRIMITIVE = {"int": "int32", "long": "int64", "float": "float", "double": "double", "boolean": "boolean",
+              "string": "string", "bytes": "bytes"}
+
+
+class _Schemas:
+    """Writer schemas by id, fetched once from the registry (shared by a view's decoders)."""
+
+    def __init__(self, registry_url: str) -> None:
+        from confluent_kafka.schema_registry import SchemaRegistryClient  # an HTTP stack: loaded on use
+
+        self._client = SchemaRegistryClient({"url": registry_url})
+        self._lock = threading.Lock()
+        self._parsed: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    def get(self, schema_id: int) -> tuple[Any, dict[str, Any]]:
+        with self._lock:
+            found = self._parsed.get(schema_id)
+        if found is None:
+            import json
+
+            raw = json.loads(self._client.get_schema(schema_id).schema_str or "null")
+            found = (fastavro.parse_schema(raw), raw)
+            with self._lock:
+                self._parsed[schema_id] = found
+        return found
+
+
+def avro_parser(registry_url: str) -> Parser:
+    schemas = _Schemas(registry_url)
+
+    def parse(record: Record, check: Check) -> Parsed | None:
+        parts: list[Any] = []
+        for name, raw in (("key", record.key), ("value", record.value)):
+            if raw is None:
+                parts += [None, None]
+                continue
+            if len(raw) < _HEADER.size:
+                check("malformed", name, f"{len(raw)} bytes: shorter than the Confluent wire header")
+                return None
+            magic, schema_id = _HEADER.unpack_from(raw)
+            if magic != 0:
+                check("bad-magic", name, f"magic byte {magic}; Confluent's wire format starts with 0")
+                return None
+            try:
+                parsed, raw_schema = schemas.get(schema_id)
+            except Exception as exc:  # the registry answers with an error for an unknown id
+                check("unknown-schema-id", name, f"schema id {schema_id}: the registry has none ({exc})")
+                return None
+            body = io.BytesIO(raw[_HEADER.size:])
+            try:
+                value = fastavro.schemaless_reader(body, parsed, None)
+            except Exception as exc:
+                check("malformed", name, f"not Avro of schema {schema_id}: {type(exc).__name__}: {exc}")
+                return None
+            if body.tell() != len(raw) - _HEADER.size:
+                check("malformed", name, f"{len(raw) - _HEADER.size - body.tell()} bytes left after the record")
+                return None
+            parts += [value, connect_schema(raw_schema)]
+        return Parsed(parts[0], parts[1], parts[2], parts[3])
+    return parse
+
+
+def connect_schema(avro: Any, field: str | None = None, named: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Kafka Connect schema an Avro schema was made from (as the JSON converter would write it).
+    A record met once is referred to by its full name after that (`after` names `before`'s Value)."""
+    named = {} if named is None else named
+    optional = False
+    if isinstance(avro, list):  # ["null", T]: an optional T
+        branches = [b for b in avro if b != "null"]
+        optional = len(branches) < len(avro)
+        avro = branches[0] if len(branches) == 1 else branches
+    if isinstance(avro, str):
+        avro = named.get(avro, {"type": avro})
+    out: dict[str, Any] = {"optional": optional}
+    if field is not None:
+        out["field"] = field
+    kind = avro.get("type")
+    if kind == "record":
+        full = ".".join(filter(None, (avro.get("namespace"), avro["name"])))
+        named[full] = avro
+        out["type"] = "struct"
+        out["fields"] = [connect_schema(f["type"], f["name"], named) for f in avro["fields"]]
+        out["name"] = avro.get("connect.name") or full
+        return out
+    out["type"] = avro.get("connect.type") or _PRIMITIVE.get(kind, str(kind))
+    if avro.get("connect.name"):
+        out["name"] = avro["connect.name"]
+    if avro.get("connect.parameters"):
+        out["parameters"] = dict(avro["connect.parameters"])
+    return out

@@ -1,0 +1,352 @@
+"""Strict decoding of Debezium's change events (MySQL connector), from Debezium's documented format
+(formats.debezium): the key and its schema, the envelope, `source`, the op and the images it needs,
+each column's Connect schema under the connector's handling modes, tombstones after deletes, and
+the order of a key's changes. Every deviation becomes a located Finding; nothing here raises.
+
+The value's wire form is pluggable: JSON with the converter's schemas, JSON without them, or Avro
+(Confluent's AvroConverter: the wire frame and the Connect schema read back from the registry's
+Avro schema) — the checks after parsing are the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from formats import debezium as dbz
+from model.changes import Position, RowChange, RowKind
+from model.schema import Column, TableSchema
+from sinks.base import Decoded, Record, SchemaLookup
+from sinks.canal_frame import Check, Malformed, describe, parse_record
+from sinks.key_order import KeyOrder
+
+_KINDS: dict[str, RowKind] = {"c": "insert", "r": "insert", "u": "update", "d": "delete"}
+_VERSION = re.compile(r"^\d+\.\d+\.\d+\.[A-Za-z0-9]+$")
+
+
+class Parsed:
+    """One record's key and value as plain values plus, where the wire carries them, their Connect
+    schemas (`None`: schemaless JSON, where the upstream table stands in)."""
+
+    def __init__(self, key: Any, key_schema: dict[str, Any] | None, value: Any,
+                 value_schema: dict[str, Any] | None) -> None:
+        self.key, self.key_schema, self.value, self.value_schema = key, key_schema, value, value_schema
+
+
+Parser = Callable[[Record, Check], Parsed | None]
+
+
+def json_parser(with_schemas: bool) -> Parser:
+    """The JSON converter's records: {"schema", "payload"} per key and value, or the bare payload."""
+    def parse(record: Record, check: Check) -> Parsed | None:
+        parts: list[Any] = []
+        for name, raw in (("key", record.key), ("value", record.value)):
+            if raw is None:
+                parts += [None, None]
+                continue
+            try:
+                doc: Any = parse_record(raw)
+            except Malformed as exc:
+                check("malformed", f"{name}.{exc.where}" if exc.where else name, exc.why)
+                return None
+            if not with_schemas:
+                parts += [doc, None]
+                continue
+            if doc.keys() != {"schema", "payload"}:
+                check("bad-shape", name, f"has {sorted(doc)}; the JSON converter with schemas.enable=true "
+                      "writes exactly schema and payload (or this cell expects schemas and they are off)")
+                return None
+            if type(doc["schema"]) is not dict:
+                check("wrong-type", f"{name}.schema", f"{describe(doc['schema'])}, expected an object")
+                return None
+            parts += [doc["payload"], doc["schema"]]
+        return Parsed(parts[0], parts[1], parts[2], parts[3])
+    return parse
+
+
+class DebeziumDecoder:
+    """Decodes one partition's Debezium records. `lookup` gives the upstream table a record's columns
+    are checked against (and that schemaless JSON is read by)."""
+
+    def __init__(self, *, parser: Parser, modes: dbz.Modes, topic_prefix: str, lookup: SchemaLookup,
+                 version: str | None = None) -> None:
+        self.parse, self.modes, self.prefix, self.lookup = parser, modes, topic_prefix, lookup
+        self.version = version  # the Debezium release the cell runs (source.version), if known
+        self._order = KeyOrder()
+        self._tombstone_due: dict[tuple[str, str, Any], int] = {}  # a delete's key -> its offset
+        self._readers: dict[tuple[int, str, dbz.FieldSchema], Callable[[Any], Any]] = {}
+
+    def decode(self, record: Record) -> Decoded:
+        check = Check(record)
+        try:
+            return self._decode(record, check)
+        except Exception as exc:  # the Decoder protocol promises findings, never exceptions
+            check("malformed", None, f"decoder failed on this record: {type(exc).__name__}: {exc}")
+            return Decoded(findings=check.findings)
+
+    # -- records
+
+    def _decode(self, record: Record, check: Check) -> Decoded:
+        if record.topic == self.prefix:
+            return self._schema_change(record, check)
+        where = dbz.topic_parts(record.topic, self.prefix)
+        if where is None:
+            check("bad-naming", None, f"topic {record.topic!r} is not '{self.prefix}.<database>.<table>'")
+            return Decoded(findings=check.findings)
+        check.database, check.table = where
+        parsed = self.parse(record, check)
+        if parsed is None:
+            return Decoded(findings=check.findings)
+        if parsed.key is None:
+            check("missing-field", "key", "Debezium keys every change of a table with a primary key")
+            return Decoded(findings=check.findings)
+        if type(parsed.key) is not dict:
+            check("wrong-type", "key", f"{describe(parsed.key)}, expected an object of the key's columns")
+            return Decoded(findings=check.findings)
+        if parsed.value is None:
+            return self._tombstone(record, where, parsed.key, check)
+        return self._change(record, where, parsed, check)
+
+    def _tombstone(self, record: Record, where: tuple[str, str], key: dict[str, Any],
+                   check: Check) -> Decoded:
+        slot = (*where, _frozen(key))
+        if self._tombstone_due.pop(slot, None) is None:
+            check("bad-shape", "value", f"a tombstone for key {key} with no delete of that key before "
+                  "it in this partition (Debezium writes one right after each delete)")
+        return Decoded(findings=check.findings)
+
+    def _change(self, record: Record, where: tuple[str, str], parsed: Parsed, check: Check) -> Decoded:
+        payload = parsed.value
+        if type(payload) is not dict:
+            check("wrong-type", "value", f"{describe(payload)}, expected the envelope object")
+            return Decoded(findings=check.findings)
+        self._envelope_fields(payload, check)
+        op = payload.get("op")
+        kind = _KINDS.get(op) if isinstance(op, str) else None
+        if kind is None:
+            check("bad-value", "op", f"{op!r}: Debezium writes c, u, d or r for a row change")
+            return Decoded(findings=check.findings)
+        self._source(payload.get("source"), where, check)
+        for name in ("ts_ms", "ts_us", "ts_ns"):
+            if name in payload and (type(payload[name]) is not int or payload[name] <= 0):
+                check("wrong-type", name, f"{describe(payload[name])}, expected a positive integer time")
+        if payload.get("transaction") is not None:
+            check("extra-field", "transaction", "set, but provide.transaction.metadata is off for this "
+                  "connector (unsupported option: turn it off, or this adapter lacks it)")
+        before, after = payload.get("before"), payload.get("after")
+        for name, image, wanted in (("before", before, kind in ("update", "delete")),
+                                    ("after", after, kind in ("insert", "update"))):
+            if wanted and type(image) is not dict:
+                check("bad-shape", name, f"{describe(image)}; op {op!r} carries the row here")
+            elif not wanted and image is not None:
+                check("bad-shape", name, f"{describe(image)}; op {op!r} writes null here")
+        if check.findings:
+            return Decoded(findings=check.findings)
+        names = list(after if type(after) is dict else before or {})
+        table = self.lookup(where[0], where[1], names)
+        if table is None:
+            check("type-mismatch", None, "the upstream has no such table")
+            return Decoded(findings=check.findings)
+        schemas = self._field_schemas(parsed.value_schema, table, names, check)
+        rows = {}
+        for name, image in (("before", before), ("after", after)):
+            rows[name] = None if image is None else self._image(table, image, schemas, name, check)
+        image = rows["after"] if rows["after"] is not None else rows["before"]
+        if image is None:
+            return Decoded(findings=check.findings)
+        check.key = tuple(image.get(k) for k in table.key)
+        self._key(parsed, table, image, check)
+        if check.findings:
+            return Decoded(findings=check.findings)
+        slot = (*where, _frozen(parsed.key))
+        if kind == "delete":
+            self._tombstone_due[slot] = record.offset
+        elif slot in self._tombstone_due:
+            check("bad-shape", "value", "a change of a key whose delete was not followed by its tombstone")
+            del self._tombstone_due[slot]
+        if table.key and self._ordered(payload, kind, rows["before"], rows["after"], check) == "duplicate":
+            return Decoded(findings=check.findings)
+        change = RowChange(kind, table, rows["before"], rows["after"])
+        return Decoded(changes=[change], findings=check.findings)
+
+    # -- parts of an event
+
+    def _envelope_fields(self, payload: dict[str, Any], check: Check) -> None:
+        expected = dbz.ENVELOPE_FIELDS if self.version is None or not self.version.startswith("2.") \
+            else dbz.ENVELOPE_FIELDS_2X
+        for name in expected:
+            if name not in payload:
+                check("missing-field", name, "Debezium writes it in every change event")
+        for name in payload:
+            if name not in expected:
+                check("extra-field", name, "not a field of Debezium's change-event envelope")
+
+    def _source(self, source: Any, where: tuple[str, str], check: Check) -> None:
+        if type(source) is not dict:
+            check("wrong-type", "source", f"{describe(source)}, expected the source object")
+            return
+        for name in dbz.SOURCE_REQUIRED:
+            if name not in source:
+                check("missing-field", f"source.{name}", "the MySQL connector writes it in every event")
+        for name in source:
+            if name not in dbz.SOURCE_FIELDS:
+                check("extra-field", f"source.{name}", "not a field of the MySQL connector's source block")
+        version = source.get("version")
+        if not isinstance(version, str) or not _VERSION.match(version):
+            check("bad-value", "source.version", f"{version!r} is not a Debezium release ('3.6.3.Final')")
+        elif self.version and not version.startswith(self.version):
+            check("bad-value", "source.version", f"{version!r}, but this cell runs Debezium {self.version}")
+        if source.get("connector") != dbz.CONNECTOR:
+            check("bad-value", "source.connector", f"{source.get('connector')!r}, expected 'mysql'")
+        if source.get("name") != self.prefix:
+            check("bad-value", "source.name", f"{source.get('name')!r} is not the topic prefix {self.prefix!r}")
+        if (source.get("db"), source.get("table")) != where:
+            check("bad-naming", "source.db", f"{source.get('db')}.{source.get('table')} is not the topic's "
+                  f"{where[0]}.{where[1]}")
+        snapshot = source.get("snapshot")
+        if snapshot is not None and snapshot not in dbz.SNAPSHOT_VALUES:
+            check("bad-value", "source.snapshot", f"{snapshot!r} is not one of {', '.join(dbz.SNAPSHOT_VALUES)}")
+        for name in ("ts_ms", "pos", "row", "server_id"):
+            if name in source and type(source[name]) is not int:
+                check("wrong-type", f"source.{name}", f"{describe(source[name])}, expected an integer")
+        if not isinstance(source.get("file"), str) or "." not in source.get("file", ""):
+            check("bad-value", "source.file", f"{source.get('file')!r} is not a binlog file name")
+
+    def _field_schemas(self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
+                       check: Check) -> dict[str, dbz.FieldSchema]:
+        """Each column's schema: the one the event declares (checked against what Debezium gives
+        that column), or for schemaless JSON the one Debezium gives it."""
+        found: dict[str, dbz.FieldSchema] = {}
+        declared = _image_fields(schema, check) if schema is not None else None
+        for column in table.columns:
+            allowed = dbz.field_schemas(column, self.modes)
+            if not allowed:
+                check("type-mismatch", f"after.{column.name}", f"a {column.column_type} column: not a type "
+                      "this adapter knows Debezium's mapping of (unsupported type)")
+                continue
+            if column.name not in names:
+                check("missing-field", f"after.{column.name}", "a column of the upstream table")
+                continue
+            if declared is None:
+                found[column.name] = allowed[0]
+                continue
+            mine = declared.get(column.name)
+            if mine is None:
+                check("missing-field", f"schema.after.{column.name}", "the event's schema lacks the column")
+            elif mine not in allowed:
+                check("type-mismatch", f"schema.after.{column.name}", f"{mine.describe()}, but Debezium "
+                      f"gives {column.column_type} {' or '.join(a.describe() for a in allowed)} under "
+                      f"{self.modes}")
+            else:
+                found[column.name] = mine
+        for name in names:
+            if name not in table.by_name:
+                check("extra-field", f"after.{name}", "the upstream table has no such column")
+        return found
+
+    def _image(self, table: TableSchema, image: dict[str, Any], schemas: dict[str, dbz.FieldSchema],
+               name: str, check: Check) -> dict[str, Any] | None:
+        row: dict[str, Any] = {}
+        for column in table.columns:
+            schema = schemas.get(column.name)
+            if schema is None or column.name not in image:
+                return None
+            raw = image[column.name]
+            if raw is None:
+                if not column.nullable:
+                    check("bad-value", f"{name}.{column.name}", "null in a NOT NULL column")
+                row[column.name] = None
+                continue
+            if not dbz.json_type_fits(schema, raw):
+                check("wrong-type", f"{name}.{column.name}", f"{describe(raw)}, but its schema is "
+                      f"{schema.describe()}")
+                return None
+            try:
+                row[column.name] = self._reader(column, schema)(raw)
+            except (dbz.BadValue, ValueError, OverflowError) as exc:
+                check("bad-value", f"{name}.{column.name}", str(exc))
+                return None
+        return row
+
+    def _reader(self, column: Column, schema: dbz.FieldSchema) -> Callable[[Any], Any]:
+        slot = (id(column), column.name, schema)
+        found = self._readers.get(slot)
+        if found is None:
+            found = self._readers[slot] = dbz.reader(column, schema, self.modes)
+        return found
+
+    def _key(self, parsed: Parsed, table: TableSchema, image: dict[str, Any], check: Check) -> None:
+        key = parsed.key
+        if list(key) != list(table.key):
+            check("bad-shape", "key", f"has {list(key)}; Debezium's key is the primary key {list(table.key)}")
+            return
+        if parsed.key_schema is not None:
+            fields = [f.get("field") for f in parsed.key_schema.get("fields", [])]
+            if fields != list(table.key) or parsed.key_schema.get("optional") is not False:
+                check("bad-shape", "key.schema", f"fields {fields}; expected the non-optional struct of "
+                      f"{list(table.key)}")
+            expected = dbz.key_schema_name(self.prefix, table.database, table.name)
+            if parsed.key_schema.get("name") != expected:
+                check("bad-naming", "key.schema.name", f"{parsed.key_schema.get('name')!r}, expected {expected!r}")
+        schemas = {c.name: dbz.field_schemas(c, self.modes)[0] for c in table.columns if c.name in key}
+        for name in table.key:
+            try:
+                value = self._reader(table.column(name), schemas[name])(key[name])
+            except (dbz.BadValue, ValueError, KeyError):
+                value = object()
+            if value != image.get(name):
+                check("key-value-disagree", f"key.{name}", f"{key[name]!r} is not the row's {image.get(name)!r}")
+
+    def _ordered(self, payload: dict[str, Any], kind: RowKind, before: Any, after: Any, check: Check) -> str:
+        source = payload["source"]
+        clock = Position.of(source["file"], source["pos"])
+        stamp = (clock.seq << 40 | clock.pos) * 100_000 + int(source.get("row") or 0)
+        last = self._order.last_ts((check.database, check.table, check.key))
+        verdict = self._order.see((check.database, check.table, check.key), stamp, before, after)
+        where = f"{source['file']}:{source['pos']} row {source.get('row')}"
+        if verdict == "out-of-order":
+            check("out-of-order", "source.pos", f"{where} comes after a later change of this key "
+                  f"(reordered, or an older change delivered again; last clock {last})")
+        elif verdict == "duplicate":
+            check("duplicate", "source.pos", f"this {kind} at {where} was already delivered for this key")
+        return verdict
+
+    def _schema_change(self, record: Record, check: Check) -> Decoded:
+        """Schema-change events: checked for shape. They carry no row, and the view mirrors the upstream
+        table itself, as for Avro (MariaDB's dummy events, ddl '# Dum', come with each DDL here)."""
+        parsed = self.parse(record, check)
+        if parsed is None or parsed.value is None:
+            return Decoded(findings=check.findings)
+        payload = parsed.value
+        if type(payload) is not dict:
+            check("wrong-type", "value", f"{describe(payload)}, expected a schema-change event")
+            return Decoded(findings=check.findings)
+        for name in dbz.SCHEMA_CHANGE_FIELDS:
+            if name not in payload:
+                check("missing-field", name, "Debezium writes it in every schema-change event")
+        ddl = payload.get("ddl")
+        if not isinstance(ddl, str) or not ddl.strip():
+            check("bad-value", "ddl", f"{ddl!r}: a schema-change event without its statement")
+            return Decoded(findings=check.findings)
+        check.database = payload.get("databaseName") if isinstance(payload.get("databaseName"), str) else None
+        return Decoded(findings=check.findings)
+
+
+def _image_fields(schema: dict[str, Any], check: Check) -> dict[str, dbz.FieldSchema] | None:
+    """The columns' schemas in a value schema (the `after` struct's fields)."""
+    for field in schema.get("fields", []):
+        if isinstance(field, dict) and field.get("field") == "after" and isinstance(field.get("fields"), list):
+            return {f["field"]: _field_schema(f) for f in field["fields"] if isinstance(f, dict) and "field" in f}
+    check("bad-shape", "schema", "the value schema has no `after` struct")
+    return None
+
+
+def _field_schema(field: dict[str, Any]) -> dbz.FieldSchema:
+    params = field.get("parameters") or {}
+    return dbz.FieldSchema(str(field.get("type")), field.get("name"),
+                           tuple(sorted((str(k), str(v)) for k, v in params.items())))
+
+
+def _frozen(key: dict[str, Any]) -> Any:
+    return tuple(sorted((k, repr(v)) for k, v in key.items()))
