@@ -57,7 +57,10 @@ class CdcRun(Protocol):
         """What the sink's view must know of this CDC's output ("topic_prefix": its topics' prefix)."""
 
     def stop(self) -> None:
-        """Stop it as an operator would (its offsets committed)."""
+        """Stop it as an operator would (its offsets committed); `restart()` may follow."""
+
+    def close(self) -> None:
+        """Stop it if it runs, and release what the run holds (the stack's teardown)."""
 
     def kill(self) -> None:
         """SIGKILL: no warning, nothing flushed."""

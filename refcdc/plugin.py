@@ -117,6 +117,9 @@ class RefCdcRun:
 
     def stop(self) -> None:
         self.client.stop()
+
+    def close(self) -> None:
+        self.client.stop()
         self.progress.close()
 
     def kill(self) -> None:

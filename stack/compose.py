@@ -141,7 +141,7 @@ class ComposeStack(EmbeddedStack):
 
     def close(self) -> None:
         keep = self.options.keep_on_failure and self.failures > 0
-        for step in (self.view.close, self.cdc.stop):
+        for step in (self.view.close, self.cdc.close):
             try:
                 step()
             except Exception as exc:  # keep tearing down; the reaper catches what is left

@@ -168,7 +168,7 @@ class EmbeddedStack:
         # Who reads and who writes first, the servers they talk to after, so nothing sees a peer
         # vanish; the steps of a phase side by side (one after the other: 0.3 s for an avro cell).
         phases = [
-            [self.view.close, self.cdc.stop],
+            [self.view.close, self.cdc.close],
             [self.upstream.stop, self.downstream.stop, *(service.stop for service in self.services.values())],
         ]
         with ThreadPoolExecutor(max_workers=max(map(len, phases)), thread_name_prefix="stack-stop") as pool:

@@ -79,6 +79,9 @@ class DebeziumCdc:
 
     def stop(self) -> None:
         self.run.stop()
+
+    def close(self) -> None:
+        self.run.stop()
         self.progress.close()
 
     def kill(self) -> None:

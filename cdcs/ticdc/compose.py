@@ -120,7 +120,10 @@ class TicdcRun:
         return {"topic_prefix": ""}  # topics are <database>_<table> (ticdc.TOPIC_EXPRESSION)
 
     def stop(self) -> None:
-        self.progress.close()  # the project's teardown stops the service
+        self.project.docker.compose.stop(["ticdc"])
+
+    def close(self) -> None:
+        self.progress.close()  # the project's teardown takes the service down
 
     def kill(self) -> None:
         self.project.docker.compose.kill(["ticdc"], signal="SIGKILL")
