@@ -16,7 +16,7 @@ import base64
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any
 
 from formats.numbers import float32
@@ -182,11 +182,13 @@ def properties_of(modes: Modes) -> dict[str, str]:
 
 # -- values ------------------------------------------------------------------------------------
 
+_WIDE = Context(prec=200)
 _EPOCH_DAY = dt.date(1970, 1, 1)
 _EPOCH = dt.datetime(1970, 1, 1)
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "int8": (int,), "int16": (int,), "int32": (int,), "int64": (int,), "boolean": (bool,),
-    "float": (int, float), "double": (int, float), "string": (str,), "bytes": (str, bytes),
+    "float": (int, float), "double": (int, float), "string": (str,),
+    "bytes": (str, bytes, Decimal),  # JSON: base64 text; Avro: bytes, or a decimal logical type's Decimal
 }
 
 
@@ -259,7 +261,7 @@ def _decimal(value: Any, scale: int) -> Decimal:
     if isinstance(value, Decimal):  # Avro's decimal logical type, read by fastavro
         return value
     unscaled = int.from_bytes(_raw_bytes(value), "big", signed=True)
-    return Decimal(unscaled).scaleb(-scale)
+    return Decimal(unscaled).scaleb(-scale, context=_WIDE)  # DECIMAL(65): beyond the default 28 digits
 
 
 def _decimal_text(value: Any) -> Decimal:
