@@ -94,6 +94,7 @@ class FieldSchema:
 
 
 DECIMAL = "org.apache.kafka.connect.data.Decimal"
+_CONNECT, _TIME = "org.apache.kafka.connect.data", "io.debezium.time"
 _INTEGERS = {  # (signed, unsigned) Connect types, from BinlogValueConverters.schemaBuilder
     "tinyint": ("int16", "int16"), "smallint": ("int16", "int32"), "mediumint": ("int32", "int32"),
     "int": ("int32", "int64"), "integer": ("int32", "int64"),
@@ -129,7 +130,8 @@ def field_schemas(column: Column, modes: Modes) -> tuple[FieldSchema, ...]:
             return (FieldSchema("string"),)
         if modes.decimal == "double":
             return (FieldSchema("double"),)
-        return (FieldSchema("bytes", DECIMAL, _params(scale=str(column.scale or 0), precision=str(column.precision))),)
+        params = _params(scale=str(column.scale or 0), precision=str(column.precision))
+        return (FieldSchema("bytes", DECIMAL, params),)
     if column.is_json:
         return (FieldSchema("string", "io.debezium.data.Json"), FieldSchema("string"))
     if kind in _TEXT:
@@ -152,7 +154,7 @@ def field_schemas(column: Column, modes: Modes) -> tuple[FieldSchema, ...]:
         return (FieldSchema("string", "io.debezium.time.ZonedTimestamp"),)
     connect = modes.time == "connect"
     if kind == "date":
-        return (FieldSchema("int32", "org.apache.kafka.connect.data.Date" if connect else "io.debezium.time.Date"),)
+        return (FieldSchema("int32", f"{_CONNECT}.Date" if connect else "io.debezium.time.Date"),)
     if kind == "time":
         if connect:
             return (FieldSchema("int32", "org.apache.kafka.connect.data.Time"),)
@@ -161,7 +163,7 @@ def field_schemas(column: Column, modes: Modes) -> tuple[FieldSchema, ...]:
         if connect:
             return (FieldSchema("int64", "org.apache.kafka.connect.data.Timestamp"),)
         micro = (column.fsp or 0) > 3
-        return (FieldSchema("int64", "io.debezium.time.MicroTimestamp" if micro else "io.debezium.time.Timestamp"),)
+        return (FieldSchema("int64", f"{_TIME}.MicroTimestamp" if micro else f"{_TIME}.Timestamp"),)
     return ()
 
 

@@ -73,14 +73,16 @@ def avro_parser(registry_url: str) -> Parser:
                 check("malformed", name, f"not Avro of schema {schema_id}: {type(exc).__name__}: {exc}")
                 return None
             if body.tell() != len(raw) - _HEADER.size:
-                check("malformed", name, f"{len(raw) - _HEADER.size - body.tell()} bytes left after the record")
+                left = len(raw) - _HEADER.size - body.tell()
+                check("malformed", name, f"{left} bytes left after the record")
                 return None
             parts += [value, connect_schema(raw_schema)]
         return Parsed(parts[0], parts[1], parts[2], parts[3])
     return parse
 
 
-def connect_schema(avro: Any, field: str | None = None, named: dict[str, Any] | None = None) -> dict[str, Any]:
+def connect_schema(avro: Any, field: str | None = None,
+                   named: dict[str, Any] | None = None) -> dict[str, Any]:
     """The Kafka Connect schema an Avro schema was made from (as the JSON converter would write it).
     A record met once is referred to by its full name after that (`after` names `before`'s Value)."""
     named = {} if named is None else named

@@ -200,13 +200,15 @@ class DebeziumDecoder:
         if source.get("connector") != dbz.CONNECTOR:
             check("bad-value", "source.connector", f"{source.get('connector')!r}, expected 'mysql'")
         if source.get("name") != self.prefix:
-            check("bad-value", "source.name", f"{source.get('name')!r} is not the topic prefix {self.prefix!r}")
+            check("bad-value", "source.name",
+                  f"{source.get('name')!r} is not the topic prefix {self.prefix!r}")
         if (source.get("db"), source.get("table")) != where:
             check("bad-naming", "source.db", f"{source.get('db')}.{source.get('table')} is not the topic's "
                   f"{where[0]}.{where[1]}")
         snapshot = source.get("snapshot")
         if snapshot is not None and snapshot not in dbz.SNAPSHOT_VALUES:
-            check("bad-value", "source.snapshot", f"{snapshot!r} is not one of {', '.join(dbz.SNAPSHOT_VALUES)}")
+            check("bad-value", "source.snapshot",
+                  f"{snapshot!r} is not one of {', '.join(dbz.SNAPSHOT_VALUES)}")
         for name in ("ts_ms", "pos", "row", "server_id"):
             if name in source and type(source[name]) is not int:
                 check("wrong-type", f"source.{name}", f"{describe(source[name])}, expected an integer")
@@ -288,7 +290,8 @@ class DebeziumDecoder:
                       f"{list(table.key)}")
             expected = dbz.key_schema_name(self.prefix, table.database, table.name)
             if parsed.key_schema.get("name") != expected:
-                check("bad-naming", "key.schema.name", f"{parsed.key_schema.get('name')!r}, expected {expected!r}")
+                check("bad-naming", "key.schema.name",
+                      f"{parsed.key_schema.get('name')!r}, expected {expected!r}")
         schemas = {c.name: dbz.field_schemas(c, self.modes)[0] for c in table.columns if c.name in key}
         for name in table.key:
             try:
@@ -296,7 +299,8 @@ class DebeziumDecoder:
             except (dbz.BadValue, ValueError, KeyError):
                 value = object()
             if value != image.get(name):
-                check("key-value-disagree", f"key.{name}", f"{key[name]!r} is not the row's {image.get(name)!r}")
+                check("key-value-disagree", f"key.{name}",
+                      f"{key[name]!r} is not the row's {image.get(name)!r}")
 
     def _ordered(self, payload: dict[str, Any], kind: RowKind, before: Any, after: Any, check: Check) -> str:
         source = payload["source"]
@@ -336,8 +340,9 @@ class DebeziumDecoder:
 def _image_fields(schema: dict[str, Any], check: Check) -> dict[str, dbz.FieldSchema] | None:
     """The columns' schemas in a value schema (the `after` struct's fields)."""
     for field in schema.get("fields", []):
-        if isinstance(field, dict) and field.get("field") == "after" and isinstance(field.get("fields"), list):
-            return {f["field"]: _field_schema(f) for f in field["fields"] if isinstance(f, dict) and "field" in f}
+        if type(field) is dict and field.get("field") == "after" and type(field.get("fields")) is list:
+            return {f["field"]: _field_schema(f) for f in field["fields"]
+                    if isinstance(f, dict) and "field" in f}
     check("bad-shape", "schema", "the value schema has no `after` struct")
     return None
 

@@ -75,7 +75,8 @@ class DebeziumCdc:
         return self.run.state
 
     def view_settings(self) -> dict[str, Any]:
-        return {"topic_prefix": f"{TOPIC_PREFIX}.", "debezium_prefix": TOPIC_PREFIX, "debezium_version": VERSION}
+        return {"topic_prefix": f"{TOPIC_PREFIX}.", "debezium_prefix": TOPIC_PREFIX,
+                "debezium_version": VERSION}
 
     def stop(self) -> None:
         self.run.stop()

@@ -24,8 +24,8 @@ def test_nox_lists_one_matrix_session_per_sink():
 def test_the_kafka_tag_selects_the_kafka_sinks_only():
     selected = [line.split()[1] for line in nox("-t", "kafka", "--list").stdout.splitlines()
                 if line.startswith("* ")]
-    assert sorted(selected) == ["matrix(sink='avro')", "matrix(sink='canal-json')", "matrix(sink='debezium-avro')",
-                                "matrix(sink='debezium-json')"]
+    assert sorted(selected) == ["matrix(sink='avro')", "matrix(sink='canal-json')",
+                                "matrix(sink='debezium-avro')", "matrix(sink='debezium-json')"]
 
 
 def test_the_avro_session_runs_exactly_the_avro_cells(tmp_path):
