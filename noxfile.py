@@ -5,8 +5,8 @@
     nox -t kafka                        the sinks that ride Kafka
     nox -s matrix -- --shard 1/3 -k simple   arguments after -- go to pytest
 
-Sessions share environments (matrix.venvs): `cases` (the framework) serves every session that runs
-cells or reads their reports, `tests` adds the test tools, `lint` holds only ruff and mypy. Each is
+Sessions share environments (matrix.venvs): `cases` (the framework and Debezium's engine) serves
+every session that runs cells or reads their reports, `tests` adds the test tools, `lint` holds only ruff and mypy. Each is
 made once, with uv where installed, and again only when pyproject.toml changes.
 """
 
@@ -30,7 +30,7 @@ REPORTS = Path(os.environ.get("SINKMATRIX_REPORTS") or "reports")
 
 
 def cases() -> venvs.Env:
-    return venvs.ready("cases")
+    return venvs.ready("cases", extras=("debezium",))
 
 
 def run(session: nox.Session, venv: venvs.Env, *args: str, env: dict[str, str] | None = None,
@@ -64,7 +64,7 @@ def report(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def tests(session: nox.Session) -> None:
     """The framework's own tests: comparator, DSL, reference CDC, sinks, reports, hygiene."""
-    env = venvs.ready("tests", extras=("test",))
+    env = venvs.ready("tests", extras=("debezium", "test"))
     run(session, env, "-m", "pytest", "tests/framework", "-n", WORKERS, "--dist=loadgroup",
         "-p", "no:cacheprovider", *session.posargs)
 
@@ -72,7 +72,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def reliability(session: nox.Session) -> None:
     """Inject every CDC fault on every sink; the detection table goes to RELIABILITY.md."""
-    run(session, venvs.ready("tests", extras=("test",)), "-m", "pytest",
+    run(session, venvs.ready("tests", extras=("debezium", "test")), "-m", "pytest",
         "tests/framework/test_detection.py", "-n", WORKERS, "--dist=loadgroup", "-p", "no:cacheprovider",
         "--reliability-md", "RELIABILITY.md", *session.posargs)
 

@@ -20,13 +20,15 @@ log = structlog.get_logger("sinkmatrix.case")
 
 @dataclass
 class Ctx:
-    """A test's context. `upstream` and `downstream` are autocommit connections on its own database."""
+    """A test's context. `upstream` and `downstream` are autocommit connections on its own database;
+    `cdc` is the cell's running CDC (model.cdc.CdcRun: kill, restart, pause, resume, ...)."""
 
     upstream: Connection
     downstream: Connection
     sql: SQLHelper
     cell: Cell
     database: str
+    cdc: Any = None
 
     def step(self, text: str) -> None:
         """Mark a Given/When/Then phase: later log records carry it as `phase`."""
@@ -51,7 +53,7 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
                                sink_database=view.database(database), progress=view.progress,
                                findings=lambda: view.findings(database), **timeouts)
             try:
-                yield Ctx(upstream, downstream, helper, cell, database)
+                yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None))
             finally:
                 helper.close()
     finally:
