@@ -6,8 +6,8 @@
     nox -s matrix -- --shard 1/3 -k simple   arguments after -- go to pytest
 
 Sessions share environments (matrix.venvs): `cases` (the framework and Debezium's engine) serves
-every session that runs cells or reads their reports, `tests` adds the test tools, `lint` holds only ruff and mypy. Each is
-made once, with uv where installed, and again only when pyproject.toml changes.
+every session that runs cells or reads their reports, `tests` adds the test tools, `lint` holds only
+ruff and mypy. Each is made once, with uv where installed, and again only when pyproject.toml changes.
 """
 
 import os
