@@ -37,8 +37,9 @@ def test_a_debezium_cell_runs_with_the_reference_cdc_blocked(tmp_path: Path) -> 
     (tmp_path / "block").mkdir()
     (tmp_path / "block" / "sitecustomize.py").write_text(BLOCK)
     (tmp_path / "test_case.py").write_text(CASE)
+    path = [str(tmp_path / "block"), os.environ.get("PYTHONPATH")]
     env = {**os.environ, "SINKMATRIX_REPORTS": str(tmp_path / "reports"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(tmp_path / "block"), os.environ.get("PYTHONPATH")]))}
+           "PYTHONPATH": os.pathsep.join(filter(None, path))}
     probe = subprocess.run([sys.executable, "-c", "import refcdc"], env=env, capture_output=True, text=True)
     assert probe.returncode != 0 and "blocked" in probe.stderr  # the block holds in child processes
 
