@@ -29,11 +29,35 @@ ENVELOPE_FIELDS = ("before", "after", "source", "transaction", "op", "ts_ms", "t
 ENVELOPE_FIELDS_2X = ("before", "after", "source", "transaction", "op", "ts_ms")
 OPS = {"c": "create", "u": "update", "d": "delete", "r": "read (snapshot)", "t": "truncate", "m": "message"}
 # the MySQL connector's source block (io.debezium.connector.mysql.Source), in order
-SOURCE_FIELDS = ("version", "connector", "name", "ts_ms", "snapshot", "db", "sequence", "ts_us", "ts_ns",
-                 "table", "server_id", "gtid", "file", "pos", "row", "thread", "query")
+SOURCE_FIELDS = (
+    "version",
+    "connector",
+    "name",
+    "ts_ms",
+    "snapshot",
+    "db",
+    "sequence",
+    "ts_us",
+    "ts_ns",
+    "table",
+    "server_id",
+    "gtid",
+    "file",
+    "pos",
+    "row",
+    "thread",
+    "query",
+)
 SOURCE_REQUIRED = ("version", "connector", "name", "ts_ms", "db", "server_id", "file", "pos", "row")
-SNAPSHOT_VALUES = ("true", "first", "first_in_data_collection", "last_in_data_collection", "last", "false",
-                   "incremental")
+SNAPSHOT_VALUES = (
+    "true",
+    "first",
+    "first_in_data_collection",
+    "last_in_data_collection",
+    "last",
+    "false",
+    "incremental",
+)
 CONNECTOR = "mysql"
 # schema-change events (include.schema.changes) on the topic named by topic.prefix
 SCHEMA_CHANGE_FIELDS = ("source", "ts_ms", "databaseName", "schemaName", "ddl", "tableChanges")
@@ -56,7 +80,7 @@ def topic_parts(topic: str, prefix: str) -> tuple[str, str] | None:
     """(database, table) of a data topic `<prefix>.<database>.<table>`, None if it is not one."""
     if not topic.startswith(prefix + "."):
         return None
-    database, dot, table = topic[len(prefix) + 1:].partition(".")
+    database, dot, table = topic[len(prefix) + 1 :].partition(".")
     return (database, table) if dot and database and table else None
 
 
@@ -74,10 +98,12 @@ class Modes:
 
     @classmethod
     def of(cls, properties: dict[str, str]) -> Modes:
-        return cls(properties.get("decimal.handling.mode", "precise"),
-                   properties.get("bigint.unsigned.handling.mode", "long"),
-                   properties.get("time.precision.mode", "adaptive_time_microseconds"),
-                   properties.get("binary.handling.mode", "bytes"))
+        return cls(
+            properties.get("decimal.handling.mode", "precise"),
+            properties.get("bigint.unsigned.handling.mode", "long"),
+            properties.get("time.precision.mode", "adaptive_time_microseconds"),
+            properties.get("binary.handling.mode", "bytes"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +122,11 @@ class FieldSchema:
 DECIMAL = "org.apache.kafka.connect.data.Decimal"
 _CONNECT, _TIME = "org.apache.kafka.connect.data", "io.debezium.time"
 _INTEGERS = {  # (signed, unsigned) Connect types, from BinlogValueConverters.schemaBuilder
-    "tinyint": ("int16", "int16"), "smallint": ("int16", "int32"), "mediumint": ("int32", "int32"),
-    "int": ("int32", "int64"), "integer": ("int32", "int64"),
+    "tinyint": ("int16", "int16"),
+    "smallint": ("int16", "int32"),
+    "mediumint": ("int32", "int32"),
+    "int": ("int32", "int64"),
+    "integer": ("int32", "int64"),
 }
 _TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
 _BINARY = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"}
@@ -178,8 +207,12 @@ VARIANT_MODES = {
 
 def properties_of(modes: Modes) -> dict[str, str]:
     """The connector properties that set these modes."""
-    return {"decimal.handling.mode": modes.decimal, "bigint.unsigned.handling.mode": modes.bigint_unsigned,
-            "time.precision.mode": modes.time, "binary.handling.mode": modes.binary}
+    return {
+        "decimal.handling.mode": modes.decimal,
+        "bigint.unsigned.handling.mode": modes.bigint_unsigned,
+        "time.precision.mode": modes.time,
+        "binary.handling.mode": modes.binary,
+    }
 
 
 # -- values ------------------------------------------------------------------------------------
@@ -188,8 +221,14 @@ _WIDE = Context(prec=200)
 _EPOCH_DAY = dt.date(1970, 1, 1)
 _EPOCH = dt.datetime(1970, 1, 1)
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "int8": (int,), "int16": (int,), "int32": (int,), "int64": (int,), "boolean": (bool,),
-    "float": (int, float), "double": (int, float), "string": (str,),
+    "int8": (int,),
+    "int16": (int,),
+    "int32": (int,),
+    "int64": (int,),
+    "boolean": (bool,),
+    "float": (int, float),
+    "double": (int, float),
+    "string": (str,),
     "bytes": (str, bytes, Decimal),  # JSON: base64 text; Avro: bytes, or a decimal logical type's Decimal
 }
 
@@ -198,8 +237,16 @@ class BadValue(ValueError):
     """A value that its schema cannot hold, or that does not read back as a value of the column."""
 
 
+# Kafka Connect's own logical types, which fastavro reads into Python's (Avro logicalType date,
+# time-millis, timestamp-millis)
+_LOGICAL = {f"{_CONNECT}.Date": dt.date, f"{_CONNECT}.Time": dt.time, f"{_CONNECT}.Timestamp": dt.datetime}
+
+
 def json_type_fits(schema: FieldSchema, value: Any) -> bool:
     """Whether a JSON value (or an Avro one) has the type the schema promises."""
+    logical = _LOGICAL.get(schema.name or "")
+    if logical is not None and isinstance(value, logical):
+        return True
     wanted = _JSON_TYPES.get(schema.type, (object,))
     if schema.type != "boolean" and isinstance(value, bool):
         return False
@@ -225,13 +272,19 @@ def reader(column: Column, schema: FieldSchema, modes: Modes) -> Callable[[Any],
         return float
     if name == "io.debezium.data.Bits":
         return lambda v: int.from_bytes(_raw_bytes(v), "little")
-    if name == "io.debezium.time.Date" or name == "org.apache.kafka.connect.data.Date":
+    if name == f"{_CONNECT}.Date":
+        return lambda v: v if isinstance(v, dt.date) else _EPOCH_DAY + dt.timedelta(days=_int(v))
+    if name == f"{_CONNECT}.Time":
+        return lambda v: _since_midnight(v) if isinstance(v, dt.time) else dt.timedelta(milliseconds=_int(v))
+    if name == f"{_CONNECT}.Timestamp":
+        return lambda v: (
+            _naive_utc(v) if isinstance(v, dt.datetime) else _EPOCH + dt.timedelta(milliseconds=_int(v))
+        )
+    if name == "io.debezium.time.Date":
         return lambda v: _EPOCH_DAY + dt.timedelta(days=_int(v))
     if name == "io.debezium.time.MicroTime":
         return lambda v: dt.timedelta(microseconds=_int(v))
-    if name == "org.apache.kafka.connect.data.Time":
-        return lambda v: dt.timedelta(milliseconds=_int(v))
-    if name == "io.debezium.time.Timestamp" or name == "org.apache.kafka.connect.data.Timestamp":
+    if name == "io.debezium.time.Timestamp":
         return lambda v: _EPOCH + dt.timedelta(milliseconds=_int(v))
     if name == "io.debezium.time.MicroTimestamp":
         return lambda v: _EPOCH + dt.timedelta(microseconds=_int(v))
@@ -248,6 +301,16 @@ def _int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadValue(f"{value!r} is not an integer")
     return value
+
+
+def _since_midnight(value: dt.time) -> dt.timedelta:
+    return dt.timedelta(
+        hours=value.hour, minutes=value.minute, seconds=value.second, microseconds=value.microsecond
+    )
+
+
+def _naive_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
 
 
 def _raw_bytes(value: Any) -> bytes:

@@ -43,7 +43,8 @@ def versions(axes: dict[str, Any] | None = None) -> dict[str, VersionProfile]:
 
 
 def cells(supported: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
-          axes: dict[str, Any] | None = None, only_cdcs: Collection[str] | None = None) -> list[Cell]:
+          axes: dict[str, Any] | None = None, only_cdcs: Collection[str] | None = None,
+          every_variant: bool = False) -> list[Cell]:
     """Every valid cell: a sink on a protocol it rides, in a variant it has, for each version profile
     whose CDC can emit that sink and variant, on each backend both the profile and the CDC allow.
     `supported`: sink -> (protocols it rides, variants it has), from the adapters. `only_cdcs`: the
@@ -61,7 +62,7 @@ def cells(supported: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
             if protocol not in rides:
                 raise AxesError(f"axes.toml puts sink {sink!r} on protocol {protocol!r}; it rides "
                                 f"{', '.join(rides)}")
-            for variant in spec.get("variants", [""]):
+            for variant in has if every_variant else spec.get("variants", [""]):
                 if variant not in has:
                     raise AxesError(f"axes.toml names variant {variant!r} of sink {sink!r}; it has "
                                     f"{', '.join(repr(v) for v in has)}")
@@ -82,12 +83,14 @@ def _emits(profile: VersionProfile) -> tuple[Cdc, dict[str, tuple[str, ...]]]:
 
 
 def cell(sink: str, protocol: str, version: str, variant: str = "", backend: str = DEFAULT_BACKEND) -> Cell:
-    """The matrix's cell with these coordinates (its profile attached); AxesError if it is no valid cell."""
+    """The cell with these coordinates, its profile attached (a variant axes.toml does not expand is
+    fine, if the adapter and the CDC have it); AxesError if it is no valid cell."""
     from sinks import registry
 
     wanted = Cell(sink, protocol, version, variant, backend)
     profile = versions().get(version)
-    for found in cells(registry.supported(), only_cdcs=[profile.cdc] if profile else None):
+    only = [profile.cdc] if profile else None
+    for found in cells(registry.supported(), only_cdcs=only, every_variant=True):
         if found == wanted:
             return found
     raise AxesError(f"{wanted.id} is not a cell of the matrix (see matrix/axes.toml and the CDC's sinks)")

@@ -76,6 +76,6 @@ class DebeziumAvroSink(_DebeziumSink):
     needs: ClassVar[tuple[str, ...]] = ("kafka", "schema-registry")
 
     def _parser(self, env: SinkEnvironment) -> Any:
-        from sinks.debezium_avro import avro_parser
+        from sinks.debezium_avro import WriterSchemas, avro_parser
 
-        return avro_parser(env.settings["registry_url"])
+        return avro_parser(WriterSchemas.of_registry(env.settings["registry_url"]))

@@ -7,8 +7,10 @@ Kafka Connect schemas they were made from (AvroData: `connect.type`, `connect.na
 from __future__ import annotations
 
 import io
+import json
 import struct
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import fastavro
@@ -22,31 +24,34 @@ _PRIMITIVE = {"int": "int32", "long": "int64", "float": "float", "double": "doub
               "string": "string", "bytes": "bytes"}
 
 
-class _Schemas:
-    """Writer schemas by id, fetched once from the registry (shared by a view's decoders)."""
+class WriterSchemas:
+    """Writer schemas by id, each fetched once (shared by a view's decoders). `fetch(id)` gives a
+    schema's text: from the registry by default, from a vector file in tests."""
 
-    def __init__(self, registry_url: str) -> None:
-        from confluent_kafka.schema_registry import SchemaRegistryClient  # an HTTP stack: loaded on use
-
-        self._client = SchemaRegistryClient({"url": registry_url})
+    def __init__(self, fetch: Callable[[int], str]) -> None:
+        self._fetch = fetch
         self._lock = threading.Lock()
         self._parsed: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+    @classmethod
+    def of_registry(cls, registry_url: str) -> WriterSchemas:
+        from confluent_kafka.schema_registry import SchemaRegistryClient  # an HTTP stack: loaded on use
+
+        client = SchemaRegistryClient({"url": registry_url})
+        return cls(lambda schema_id: client.get_schema(schema_id).schema_str or "null")
 
     def get(self, schema_id: int) -> tuple[Any, dict[str, Any]]:
         with self._lock:
             found = self._parsed.get(schema_id)
         if found is None:
-            import json
-
-            raw = json.loads(self._client.get_schema(schema_id).schema_str or "null")
+            raw = json.loads(self._fetch(schema_id))
             found = (fastavro.parse_schema(raw), raw)
             with self._lock:
                 self._parsed[schema_id] = found
         return found
 
 
-def avro_parser(registry_url: str) -> Parser:
-    schemas = _Schemas(registry_url)
+def avro_parser(schemas: WriterSchemas) -> Parser:
 
     def parse(record: Record, check: Check) -> Parsed | None:
         parts: list[Any] = []

@@ -29,8 +29,9 @@ class Parsed:
     """One record's key and value as plain values plus, where the wire carries them, their Connect
     schemas (`None`: schemaless JSON, where the upstream table stands in)."""
 
-    def __init__(self, key: Any, key_schema: dict[str, Any] | None, value: Any,
-                 value_schema: dict[str, Any] | None) -> None:
+    def __init__(
+        self, key: Any, key_schema: dict[str, Any] | None, value: Any, value_schema: dict[str, Any] | None
+    ) -> None:
         self.key, self.key_schema, self.value, self.value_schema = key, key_schema, value, value_schema
 
 
@@ -39,6 +40,7 @@ Parser = Callable[[Record, Check], Parsed | None]
 
 def json_parser(with_schemas: bool) -> Parser:
     """The JSON converter's records: {"schema", "payload"} per key and value, or the bare payload."""
+
     def parse(record: Record, check: Check) -> Parsed | None:
         parts: list[Any] = []
         for name, raw in (("key", record.key), ("value", record.value)):
@@ -54,14 +56,19 @@ def json_parser(with_schemas: bool) -> Parser:
                 parts += [doc, None]
                 continue
             if doc.keys() != {"schema", "payload"}:
-                check("bad-shape", name, f"has {sorted(doc)}; the JSON converter with schemas.enable=true "
-                      "writes exactly schema and payload (or this cell expects schemas and they are off)")
+                check(
+                    "bad-shape",
+                    name,
+                    f"has {sorted(doc)}; the JSON converter with schemas.enable=true "
+                    "writes exactly schema and payload (or this cell expects schemas and they are off)",
+                )
                 return None
             if type(doc["schema"]) is not dict:
                 check("wrong-type", f"{name}.schema", f"{describe(doc['schema'])}, expected an object")
                 return None
             parts += [doc["payload"], doc["schema"]]
         return Parsed(parts[0], parts[1], parts[2], parts[3])
+
     return parse
 
 
@@ -69,8 +76,15 @@ class DebeziumDecoder:
     """Decodes one partition's Debezium records. `lookup` gives the upstream table a record's columns
     are checked against (and that schemaless JSON is read by)."""
 
-    def __init__(self, *, parser: Parser, modes: dbz.Modes, topic_prefix: str, lookup: SchemaLookup,
-                 version: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        parser: Parser,
+        modes: dbz.Modes,
+        topic_prefix: str,
+        lookup: SchemaLookup,
+        version: str | None = None,
+    ) -> None:
         self.parse, self.modes, self.prefix, self.lookup = parser, modes, topic_prefix, lookup
         self.version = version  # the Debezium release the cell runs (source.version), if known
         self._order = KeyOrder()
@@ -108,12 +122,17 @@ class DebeziumDecoder:
             return self._tombstone(record, where, parsed.key, check)
         return self._change(record, where, parsed, check)
 
-    def _tombstone(self, record: Record, where: tuple[str, str], key: dict[str, Any],
-                   check: Check) -> Decoded:
+    def _tombstone(
+        self, record: Record, where: tuple[str, str], key: dict[str, Any], check: Check
+    ) -> Decoded:
         slot = (*where, _frozen(key))
         if self._tombstone_due.pop(slot, None) is None:
-            check("bad-shape", "value", f"a tombstone for key {key} with no delete of that key before "
-                  "it in this partition (Debezium writes one right after each delete)")
+            check(
+                "bad-shape",
+                "value",
+                f"a tombstone for key {key} with no delete of that key before "
+                "it in this partition (Debezium writes one right after each delete)",
+            )
         return Decoded(findings=check.findings)
 
     def _change(self, record: Record, where: tuple[str, str], parsed: Parsed, check: Check) -> Decoded:
@@ -132,11 +151,17 @@ class DebeziumDecoder:
             if name in payload and (type(payload[name]) is not int or payload[name] <= 0):
                 check("wrong-type", name, f"{describe(payload[name])}, expected a positive integer time")
         if payload.get("transaction") is not None:
-            check("extra-field", "transaction", "set, but provide.transaction.metadata is off for this "
-                  "connector (unsupported option: turn it off, or this adapter lacks it)")
+            check(
+                "extra-field",
+                "transaction",
+                "set, but provide.transaction.metadata is off for this "
+                "connector (unsupported option: turn it off, or this adapter lacks it)",
+            )
         before, after = payload.get("before"), payload.get("after")
-        for name, image, wanted in (("before", before, kind in ("update", "delete")),
-                                    ("after", after, kind in ("insert", "update"))):
+        for name, image, wanted in (
+            ("before", before, kind in ("update", "delete")),
+            ("after", after, kind in ("insert", "update")),
+        ):
             if wanted and type(image) is not dict:
                 check("bad-shape", name, f"{describe(image)}; op {op!r} carries the row here")
             elif not wanted and image is not None:
@@ -173,8 +198,11 @@ class DebeziumDecoder:
     # -- parts of an event
 
     def _envelope_fields(self, payload: dict[str, Any], check: Check) -> None:
-        expected = dbz.ENVELOPE_FIELDS if self.version is None or not self.version.startswith("2.") \
+        expected = (
+            dbz.ENVELOPE_FIELDS
+            if self.version is None or not self.version.startswith("2.")
             else dbz.ENVELOPE_FIELDS_2X
+        )
         for name in expected:
             if name not in payload:
                 check("missing-field", name, "Debezium writes it in every change event")
@@ -200,59 +228,79 @@ class DebeziumDecoder:
         if source.get("connector") != dbz.CONNECTOR:
             check("bad-value", "source.connector", f"{source.get('connector')!r}, expected 'mysql'")
         if source.get("name") != self.prefix:
-            check("bad-value", "source.name",
-                  f"{source.get('name')!r} is not the topic prefix {self.prefix!r}")
+            check(
+                "bad-value", "source.name", f"{source.get('name')!r} is not the topic prefix {self.prefix!r}"
+            )
         if (source.get("db"), source.get("table")) != where:
-            check("bad-naming", "source.db", f"{source.get('db')}.{source.get('table')} is not the topic's "
-                  f"{where[0]}.{where[1]}")
+            check(
+                "bad-naming",
+                "source.db",
+                f"{source.get('db')}.{source.get('table')} is not the topic's {where[0]}.{where[1]}",
+            )
         snapshot = source.get("snapshot")
         if snapshot is not None and snapshot not in dbz.SNAPSHOT_VALUES:
-            check("bad-value", "source.snapshot",
-                  f"{snapshot!r} is not one of {', '.join(dbz.SNAPSHOT_VALUES)}")
+            check(
+                "bad-value", "source.snapshot", f"{snapshot!r} is not one of {', '.join(dbz.SNAPSHOT_VALUES)}"
+            )
         for name in ("ts_ms", "pos", "row", "server_id"):
             if name in source and type(source[name]) is not int:
                 check("wrong-type", f"source.{name}", f"{describe(source[name])}, expected an integer")
         if not isinstance(source.get("file"), str) or "." not in source.get("file", ""):
             check("bad-value", "source.file", f"{source.get('file')!r} is not a binlog file name")
 
-    def _field_schemas(self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
-                       check: Check) -> dict[str, dbz.FieldSchema]:
-        """Each column's schema: the one the event declares (checked against what Debezium gives
-        that column), or for schemaless JSON the one Debezium gives it."""
-        found: dict[str, dbz.FieldSchema] = {}
+    def _field_schemas(
+        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], check: Check
+    ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
+        """Each column's schemas: the one the event declares (checked against what Debezium gives
+        that column), or for schemaless JSON every one Debezium may give it (the value chooses)."""
+        found: dict[str, tuple[dbz.FieldSchema, ...]] = {}
         declared = _image_fields(schema, check) if schema is not None else None
         for column in table.columns:
             allowed = dbz.field_schemas(column, self.modes)
             if not allowed:
-                check("type-mismatch", f"after.{column.name}", f"a {column.column_type} column: not a type "
-                      "this adapter knows Debezium's mapping of (unsupported type)")
+                check(
+                    "type-mismatch",
+                    f"after.{column.name}",
+                    f"a {column.column_type} column: not a type "
+                    "this adapter knows Debezium's mapping of (unsupported type)",
+                )
                 continue
             if column.name not in names:
                 check("missing-field", f"after.{column.name}", "a column of the upstream table")
                 continue
             if declared is None:
-                found[column.name] = allowed[0]
+                found[column.name] = allowed
                 continue
             mine = declared.get(column.name)
             if mine is None:
                 check("missing-field", f"schema.after.{column.name}", "the event's schema lacks the column")
             elif mine not in allowed:
-                check("type-mismatch", f"schema.after.{column.name}", f"{mine.describe()}, but Debezium "
-                      f"gives {column.column_type} {' or '.join(a.describe() for a in allowed)} under "
-                      f"{self.modes}")
+                check(
+                    "type-mismatch",
+                    f"schema.after.{column.name}",
+                    f"{mine.describe()}, but Debezium "
+                    f"gives {column.column_type} {' or '.join(a.describe() for a in allowed)} under "
+                    f"{self.modes}",
+                )
             else:
-                found[column.name] = mine
+                found[column.name] = (mine,)
         for name in names:
             if name not in table.by_name:
                 check("extra-field", f"after.{name}", "the upstream table has no such column")
         return found
 
-    def _image(self, table: TableSchema, image: dict[str, Any], schemas: dict[str, dbz.FieldSchema],
-               name: str, check: Check) -> dict[str, Any] | None:
+    def _image(
+        self,
+        table: TableSchema,
+        image: dict[str, Any],
+        schemas: dict[str, tuple[dbz.FieldSchema, ...]],
+        name: str,
+        check: Check,
+    ) -> dict[str, Any] | None:
         row: dict[str, Any] = {}
         for column in table.columns:
-            schema = schemas.get(column.name)
-            if schema is None or column.name not in image:
+            choices = schemas.get(column.name)
+            if choices is None or column.name not in image:
                 return None
             raw = image[column.name]
             if raw is None:
@@ -260,9 +308,13 @@ class DebeziumDecoder:
                     check("bad-value", f"{name}.{column.name}", "null in a NOT NULL column")
                 row[column.name] = None
                 continue
-            if not dbz.json_type_fits(schema, raw):
-                check("wrong-type", f"{name}.{column.name}", f"{describe(raw)}, but its schema is "
-                      f"{schema.describe()}")
+            schema = next((c for c in choices if dbz.json_type_fits(c, raw)), None)
+            if schema is None:
+                check(
+                    "wrong-type",
+                    f"{name}.{column.name}",
+                    f"{describe(raw)}, but its schema is {' or '.join(c.describe() for c in choices)}",
+                )
                 return None
             try:
                 row[column.name] = self._reader(column, schema)(raw)
@@ -286,12 +338,18 @@ class DebeziumDecoder:
         if parsed.key_schema is not None:
             fields = [f.get("field") for f in parsed.key_schema.get("fields", [])]
             if fields != list(table.key) or parsed.key_schema.get("optional") is not False:
-                check("bad-shape", "key.schema", f"fields {fields}; expected the non-optional struct of "
-                      f"{list(table.key)}")
+                check(
+                    "bad-shape",
+                    "key.schema",
+                    f"fields {fields}; expected the non-optional struct of {list(table.key)}",
+                )
             expected = dbz.key_schema_name(self.prefix, table.database, table.name)
             if parsed.key_schema.get("name") != expected:
-                check("bad-naming", "key.schema.name",
-                      f"{parsed.key_schema.get('name')!r}, expected {expected!r}")
+                check(
+                    "bad-naming",
+                    "key.schema.name",
+                    f"{parsed.key_schema.get('name')!r}, expected {expected!r}",
+                )
         schemas = {c.name: dbz.field_schemas(c, self.modes)[0] for c in table.columns if c.name in key}
         for name in table.key:
             try:
@@ -299,8 +357,9 @@ class DebeziumDecoder:
             except (dbz.BadValue, ValueError, KeyError):
                 value = object()
             if value != image.get(name):
-                check("key-value-disagree", f"key.{name}",
-                      f"{key[name]!r} is not the row's {image.get(name)!r}")
+                check(
+                    "key-value-disagree", f"key.{name}", f"{key[name]!r} is not the row's {image.get(name)!r}"
+                )
 
     def _ordered(self, payload: dict[str, Any], kind: RowKind, before: Any, after: Any, check: Check) -> str:
         source = payload["source"]
@@ -310,8 +369,12 @@ class DebeziumDecoder:
         verdict = self._order.see((check.database, check.table, check.key), stamp, before, after)
         where = f"{source['file']}:{source['pos']} row {source.get('row')}"
         if verdict == "out-of-order":
-            check("out-of-order", "source.pos", f"{where} comes after a later change of this key "
-                  f"(reordered, or an older change delivered again; last clock {last})")
+            check(
+                "out-of-order",
+                "source.pos",
+                f"{where} comes after a later change of this key "
+                f"(reordered, or an older change delivered again; last clock {last})",
+            )
         elif verdict == "duplicate":
             check("duplicate", "source.pos", f"this {kind} at {where} was already delivered for this key")
         return verdict
@@ -341,16 +404,18 @@ def _image_fields(schema: dict[str, Any], check: Check) -> dict[str, dbz.FieldSc
     """The columns' schemas in a value schema (the `after` struct's fields)."""
     for field in schema.get("fields", []):
         if type(field) is dict and field.get("field") == "after" and type(field.get("fields")) is list:
-            return {f["field"]: _field_schema(f) for f in field["fields"]
-                    if isinstance(f, dict) and "field" in f}
+            return {
+                f["field"]: _field_schema(f) for f in field["fields"] if isinstance(f, dict) and "field" in f
+            }
     check("bad-shape", "schema", "the value schema has no `after` struct")
     return None
 
 
 def _field_schema(field: dict[str, Any]) -> dbz.FieldSchema:
     params = field.get("parameters") or {}
-    return dbz.FieldSchema(str(field.get("type")), field.get("name"),
-                           tuple(sorted((str(k), str(v)) for k, v in params.items())))
+    return dbz.FieldSchema(
+        str(field.get("type")), field.get("name"), tuple(sorted((str(k), str(v)) for k, v in params.items()))
+    )
 
 
 def _frozen(key: dict[str, Any]) -> Any:

@@ -1,0 +1,1 @@
+"""Conformance vectors: messages captured from real producers, each file naming its source."""
