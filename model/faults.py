@@ -21,8 +21,29 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from model.schema import Column
+
 # value families a `corrupt` fault can bend
 FAMILIES = ("number", "decimal", "string", "binary", "temporal", "json", "bit", "unsigned")
+_INTEGERS = frozenset({"tinyint", "smallint", "mediumint", "int", "integer", "bigint"})
+_STRINGS = frozenset({"char", "varchar", "tinytext", "text", "mediumtext", "longtext"})
+_BINARIES = frozenset({"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"})
+_TEMPORALS = frozenset({"date", "datetime", "timestamp", "time", "year"})
+
+
+def in_family(family: str, column: Column) -> bool:
+    """Whether a `corrupt` fault of `family` may bend a value of the column."""
+    kind = column.type
+    return {
+        "number": (kind in _INTEGERS and not column.unsigned) or kind in ("float", "double", "real"),
+        "decimal": kind in ("decimal", "numeric"),
+        "string": kind in _STRINGS and not column.is_json,
+        "binary": kind in _BINARIES,
+        "temporal": kind in _TEMPORALS,
+        "json": column.is_json,
+        "bit": kind == "bit",
+        "unsigned": kind in _INTEGERS and column.unsigned,
+    }[family]
 
 Layer = Literal["change", "message", "delivery"]
 BAD_SCHEMA_ID = 0x7FFF_FFF0  # a schema id no registry hands out in a test run

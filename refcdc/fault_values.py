@@ -15,56 +15,45 @@ from decimal import Decimal
 from typing import Any
 
 from model.changes import RowChange
+from model.faults import in_family
 from model.schema import Column, TableSchema
 
 _INTEGERS = frozenset({"tinyint", "smallint", "mediumint", "int", "integer", "bigint"})
-_STRINGS = frozenset({"char", "varchar", "tinytext", "text", "mediumtext", "longtext"})
-_BINARIES = frozenset({"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"})
-_TEMPORALS = frozenset({"date", "datetime", "timestamp", "time", "year"})
-
-
-def _number(c: Column) -> bool:
-    return (c.type in _INTEGERS and not c.unsigned) or c.type in ("float", "double", "real")
-
-
-def _unsigned(c: Column) -> bool:
-    return c.type in _INTEGERS and c.unsigned
 
 
 # family -> (which columns belong to it, how to bend a value of one)
 FAMILIES: dict[str, tuple[Callable[[Column], bool], Callable[[Column, Any], Any]]] = {}
 
 
-def _family(name: str, member: Callable[[Column], bool]) -> Callable[[Callable[[Column, Any], Any]],
-                                                                      Callable[[Column, Any], Any]]:
+def _family(name: str) -> Callable[[Callable[[Column, Any], Any]], Callable[[Column, Any], Any]]:
     def register(bend: Callable[[Column, Any], Any]) -> Callable[[Column, Any], Any]:
-        FAMILIES[name] = (member, bend)
+        FAMILIES[name] = (lambda column: in_family(name, column), bend)  # membership: model.faults
         return bend
     return register
 
 
-@_family("number", _number)
+@_family("number")
 def _bend_number(column: Column, value: Any) -> Any:
     return value ^ 1 if isinstance(value, int) else value + 1.0
 
 
-@_family("decimal", lambda c: c.type in ("decimal", "numeric"))
+@_family("decimal")
 def _bend_decimal(column: Column, value: Decimal) -> Decimal:
     step = Decimal(1).scaleb(-(column.scale or 0))  # one unit in the last place the column keeps
     return value - step if value > 0 else value + step
 
 
-@_family("string", lambda c: c.type in _STRINGS and not c.is_json)
+@_family("string")
 def _bend_string(column: Column, value: str) -> str:
     return value[:-1] + chr(ord(value[-1]) ^ 1) if value else "x"
 
 
-@_family("binary", lambda c: c.type in _BINARIES)
+@_family("binary")
 def _bend_binary(column: Column, value: bytes) -> bytes:
     return value[:-1] + bytes([value[-1] ^ 1]) if value else b"\x00"
 
 
-@_family("temporal", lambda c: c.type in _TEMPORALS)
+@_family("temporal")
 def _bend_temporal(column: Column, value: Any) -> Any:
     if isinstance(value, datetime):
         return value + timedelta(seconds=1)
@@ -75,7 +64,7 @@ def _bend_temporal(column: Column, value: Any) -> Any:
     return value + 1  # YEAR
 
 
-@_family("json", lambda c: c.is_json)
+@_family("json")
 def _bend_json(column: Column, value: str) -> str:
     doc = json.loads(value)
     if isinstance(doc, dict):
@@ -85,12 +74,12 @@ def _bend_json(column: Column, value: str) -> str:
     return json.dumps(doc)
 
 
-@_family("bit", lambda c: c.type == "bit")
+@_family("bit")
 def _bend_bit(column: Column, value: int) -> int:
     return value ^ 1
 
 
-@_family("unsigned", _unsigned)
+@_family("unsigned")
 def _bend_unsigned(column: Column, value: int) -> int:
     # the classic edge bug: the top bit read as a sign (18446744073709551615 -> 9223372036854775807)
     return value ^ (1 << ((column.bits or 64) - 1))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import sys
 import threading
@@ -28,8 +29,8 @@ from typing import Any
 
 from confluent_kafka import KafkaError, Message, Producer
 
-from cdcs.debezium.faults import MessageFaults, Outgoing
-from cdcs.debezium.feed import READY, STATUS
+from cdcs.debezium.faults import CRASH_EXIT, MessageFaults, Outgoing
+from cdcs.debezium.feed import BEAT, READY, STATUS
 
 _DELIVERY_TIMEOUT = 30.0
 
@@ -48,7 +49,13 @@ class Handoff:
             "message.max.bytes": 10 * 1024 * 1024,
             **kafka.get("producer", {}),
         })
-        self.faults = MessageFaults(Path(config["faults_file"]), config["format"])
+        properties = config["properties"]
+        self.faults = MessageFaults(Path(config["faults_file"]), config["format"], _Tables(properties),
+                                    properties, _writer_schemas(properties))
+        self._lose_then_exit = False
+        self._late = 0  # batches in the lag line, not yet delivered
+        self._delayed: queue.Queue[tuple[float, list[Outgoing], tuple[str, int] | None, int]] = queue.Queue()
+        threading.Thread(target=self._late_line, name="lagged-batches", daemon=True).start()
         self._lock = threading.Lock()
         self.position: tuple[str, int] | None = None  # restart position of the last record produced
         self.taken: tuple[str, int] | None = None
@@ -62,21 +69,45 @@ class Handoff:
     # -- the engine's side
 
     def handle(self, records: Any) -> None:
-        """Called by the engine's thread with a batch (java.util.List of change events)."""
-        taken: tuple[str, int] | None = None
+        """Called by the engine's thread with a batch (java.util.List of change events). Returning
+        hands the batch back as done: the engine then commits its offsets."""
+        if self._lose_then_exit:  # crash-lose: the previous batch was handed back unproduced
+            os._exit(CRASH_EXIT)
         batch: list[Outgoing] = []
         for record in records:
             value, key = record.value(), record.key()
             source = record.sourceRecord().sourceOffset()
-            taken = (str(source.get("file")), int(str(source.get("pos"))))
             batch.append(Outgoing(str(record.destination()), None if key is None else bytes(key),
-                                  None if value is None else bytes(value), taken))
+                                  None if value is None else bytes(value),
+                                  (str(source.get("file")), int(str(source.get("pos"))))))
+        self.faults.before_taking(batch, self.report)  # an injected stall holds the engine here
         with self._lock:
-            if taken is not None:
-                self.taken = taken
+            if batch:
+                self.taken = batch[-1].position
         self.report()
-        self.faults.hold()  # a stall or a lag (injected) holds the batch here
-        for message in self.faults.apply(batch):
+        delay = self.faults.lag_for(batch)
+        outgoing = self.faults.apply(batch)
+        if self.faults.exit_after == "crash-lose":
+            # handed back as done, never produced: the engine commits past it. Say nothing of it, and
+            # die at the next batch, which a beat of our own brings at once
+            self._lose_then_exit = True
+            self.faults.tables.nudge()
+            return
+        end = batch[-1].position if batch else None
+        with self._lock:
+            late = delay > 0 or self._late > 0
+            if late:
+                self._late += 1
+        if late:  # an injected lag: the batch goes out `delay` late, in order; the engine goes on
+            self._delayed.put((time.monotonic() + delay, outgoing, end, len(batch)))
+            self.report()  # what it took in, and the fault's count
+            return
+        self._deliver(outgoing, end, len(batch))
+        if self.faults.exit_after == "crash":
+            os._exit(CRASH_EXIT)  # produced, not yet handed back: the engine will send it again
+
+    def _deliver(self, outgoing: list[Outgoing], end: tuple[str, int] | None, count: int) -> None:
+        for message in outgoing:
             self.producer.produce(message.topic, message.value, message.key, on_delivery=self._delivered)
             self.producer.poll(0)
         left = self.producer.flush(_DELIVERY_TIMEOUT)
@@ -85,13 +116,26 @@ class Handoff:
                 f"{left} messages unacknowledged after {_DELIVERY_TIMEOUT:g}s"
             raise RuntimeError(f"Kafka did not acknowledge a batch: {why}")  # the engine stops
         with self._lock:
-            if batch:
-                self.position = batch[-1].position
-            self.records += len(batch)
+            if end is not None:
+                self.position = end
+            self.records += count
             self.batches += 1
             if self.state == "starting":
                 self.state = "streaming"
         self.report()
+
+    def _late_line(self) -> None:
+        """The thread that delivers lagged batches when they are due."""
+        while True:
+            due, outgoing, end, count = self._delayed.get()
+            while (left := due - time.monotonic()) > 0 and self.faults.lagging():
+                self.faults.wait(left)
+            try:
+                self._deliver(outgoing, end, count)
+            except RuntimeError as exc:
+                self.finished(False, str(exc), None)
+            with self._lock:
+                self._late -= 1
 
     def _delivered(self, error: KafkaError | None, message: Message) -> None:
         if error is not None:
@@ -120,6 +164,7 @@ class Handoff:
         with self._lock:
             line = {"state": self.state, "error": self.error, "records": self.records,
                     "batches": self.batches, "faults": self.faults.version, "at": time.time(),
+                    "armed": self.faults.states(),
                     "position": list(self.position) if self.position else None,
                     "taken": list(self.taken) if self.taken else None}
         sys.stdout.write(STATUS + json.dumps(line) + "\n")
@@ -150,3 +195,56 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("usage: python -m cdcs.debezium CONFIG.json")
     os.chdir(Path(args[0]).resolve().parent)  # the engine writes logs/ under the working directory
     sys.exit(run(Path(args[0]).resolve()))
+
+
+class _Tables:
+    """The upstream's tables as the fault layer needs them (to find a column of a family), asked on
+    first use and again when a record's columns differ (an ALTER)."""
+
+    def __init__(self, properties: dict[str, Any]) -> None:
+        self.properties = properties
+        self._conn: Any = None
+        self._known: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, database: str, table: str) -> Any:
+        from dsl.schema import introspect
+
+        found = self._known.get((database, table))
+        if found is None:
+            found = self._known[(database, table)] = introspect(self._connection(), database, table)
+        return found
+
+    def nudge(self) -> None:
+        """A write the connector captures (the beat table), so that a batch follows."""
+        with self._connection().cursor() as cur:
+            cur.execute(BEAT)
+
+    def _connection(self) -> Any:
+        if self._conn is None:
+            import pymysql
+
+            p = self.properties
+            self._conn = pymysql.connect(host=p["database.hostname"], port=int(p["database.port"]),
+                                         user=p["database.user"], password=p["database.password"],
+                                         autocommit=True, ssl_disabled=True)
+        return self._conn
+
+
+def _writer_schemas(properties: dict[str, Any]) -> Any:
+    """Avro writer schemas by id from the converter's registry (None for JSON)."""
+    url = properties.get("converter.schema.registry.url")
+    if not url:
+        return None
+    import urllib.request
+
+    import fastavro
+
+    cache: dict[int, Any] = {}
+
+    def get(schema_id: int) -> Any:
+        if schema_id not in cache:
+            with urllib.request.urlopen(f"{url}/schemas/ids/{schema_id}", timeout=10) as answer:
+                cache[schema_id] = fastavro.parse_schema(json.loads(json.loads(answer.read())["schema"]))
+        return cache[schema_id]
+
+    return get

@@ -19,7 +19,8 @@ import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
-from cdcs.debezium.run import BEATS, DebeziumRun
+from cdcs.debezium.feed import BEATS
+from cdcs.debezium.run import DebeziumRun
 from formats import debezium as dbz
 from model.cdc import CdcEnvironment
 from model.cells import Cell, VersionProfile
@@ -97,8 +98,14 @@ class DebeziumCdc:
     def resume(self) -> None:
         self.run.resume()
 
+    def refuses(self, fault: FaultSpec) -> str | None:
+        return self.run.refuses(fault, self.wire_format)
+
     def inject(self, fault: FaultSpec) -> None:
         self.run.inject(fault, self.wire_format)
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self.run.faults()
 
     def clear_faults(self, databases: str | None = None) -> None:
         self.run.clear_faults(databases)

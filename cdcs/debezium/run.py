@@ -21,7 +21,7 @@ from typing import Any
 import pymysql
 import structlog
 
-from cdcs.debezium.feed import READY, STATUS
+from cdcs.debezium.feed import BEAT, READY, STATUS
 from model.changes import Position
 from model.faults import FaultSpec
 from stack.errors import FaultRefused, StackError
@@ -30,12 +30,12 @@ from stack.processes import Child
 
 log = structlog.get_logger(__name__)
 
-BEATS = "sinkmatrix_beats"  # the database of the beat table (captured, never a test's)
 _READY_TIMEOUT = 90.0  # the JVM and the connector; CI machines can be slow
 _STREAMING_TIMEOUT = 60.0
 _STOP_GRACE = 15.0
 _FAULT_TIMEOUT = 10.0
 _FINAL = ("failed", "stopped")
+_CRASH_RESTARTS = 5  # deliberate crashes (fault injection) restarted, per run
 
 
 class DebeziumProgress:
@@ -52,7 +52,7 @@ class DebeziumProgress:
         with self._lock, self._admin.cursor() as cur:
             cur.execute("SHOW MASTER STATUS")
             file, pos = cur.fetchone()[:2]
-            cur.execute(f"UPDATE {BEATS}.beat SET n = n + 1 WHERE id = 1")  # a record past the mark
+            cur.execute(BEAT)  # a record past the mark
         return Position.of(file, pos)
 
     def wait_past(self, mark: Position, deadline: float) -> bool:
@@ -116,6 +116,7 @@ class DebeziumRun:
         self.records = 0
         self.messages = 0
         self.armed = 0  # the fault version the hand-off last reported running
+        self.armed_states: list[dict[str, Any]] = []
         self.heard_at = time.monotonic()
         self.restarts: list[float] = []
         self._generation = 0
@@ -177,14 +178,28 @@ class DebeziumRun:
 
     # -- faults
 
-    def inject(self, fault: FaultSpec, wire_format: str) -> None:
+    @staticmethod
+    def refuses(fault: FaultSpec, wire_format: str) -> str | None:
         from cdcs.debezium.faults import KINDS
 
+        if fault.kind == "ddl-reorder":
+            return ("Debezium's schema-change events are not applied by the view (it mirrors the upstream "
+                    "table, as for Avro): a DDL out of place cannot show")
         if fault.kind not in KINDS[wire_format]:
-            raise FaultRefused(f"the Debezium hand-off cannot inject {fault.kind!r} into {wire_format} "
-                               f"records; it can: {', '.join(KINDS[wire_format])}")
+            return (f"the hand-off cannot bend {wire_format} records that way; it can: "
+                    f"{', '.join(KINDS[wire_format])}")
+        return None
+
+    def inject(self, fault: FaultSpec, wire_format: str) -> None:
+        why = self.refuses(fault, wire_format)
+        if why is not None:
+            raise FaultRefused(f"{fault.kind}: {why}")
         self._faults.append(fault.to_json())
         self._arm()
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The faults the hand-off runs, as it last reported them (with the records each has seen)."""
+        return list(self.armed_states)
 
     def clear_faults(self, databases: str | None = None) -> None:
         kept = [f for f in self._faults if databases is not None and f.get("databases") != databases]
@@ -239,6 +254,7 @@ class DebeziumRun:
                 return
             self.state, self.error = status["state"], status["error"]
             self.records, self.armed = status["records"], status["faults"]
+            self.armed_states = status.get("armed", [])
             if status["position"]:
                 self.position = Position.of(*status["position"])
             if status["taken"]:
@@ -248,14 +264,35 @@ class DebeziumRun:
             self._cond.notify_all()
 
     def _exited(self, code: int | None, generation: int) -> None:
+        from cdcs.debezium.faults import CRASH_EXIT
+
         with self._cond:
             if generation != self._generation or self.state in _FINAL:
+                return
+            if code == CRASH_EXIT and len(self.restarts) < _CRASH_RESTARTS:  # a deliberate crash
+                self.restarts.append(time.time())
+                self._generation += 1
+                threading.Thread(target=self._restart_after_crash, name=f"{self.name}-restart",
+                                 daemon=True).start()
                 return
             self.state = "failed"
             self.error = self.error or (f"the Debezium hand-off exited with code {code}; see "
                                         f"{self.root / 'handoff.out'}")
             self.messages += 1
             self._cond.notify_all()
+
+    def _restart_after_crash(self) -> None:
+        """As a supervisor would: start again from Debezium's committed offsets."""
+        log.warning("the Debezium hand-off crashed on purpose; restarting it", name=self.name)
+        try:
+            self._faults = []  # faults live in a process, as the reference CDC's do: gone after a crash
+            self._write_faults()
+            self.start()
+        except StackError as exc:
+            with self._cond:
+                self.state, self.error = "failed", f"restart after a deliberate crash failed: {exc}"
+                self.messages += 1
+                self._cond.notify_all()
 
     def logs(self) -> dict[str, Path]:
         return {"debezium": self.root / "handoff.out",
