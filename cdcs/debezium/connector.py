@@ -1,0 +1,74 @@
+"""The MySQL connector's configuration for a cell, in Debezium's documented property names: what both
+backends share, plus where each keeps offsets and schema history and how it names its converters
+(the embedded engine: `converter.*` and files in the cell's scratch dir; Kafka Connect: per-connector
+`key.converter` / `value.converter` and topics)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from cdcs.debezium.feed import BEATS
+from formats import debezium as dbz
+from model.cells import Cell
+
+TOPIC_PREFIX = "sinkmatrix"  # Debezium's topic.prefix: topics are sinkmatrix.<database>.<table>
+CONNECTOR = "io.debezium.connector.mysql.MySqlConnector"
+AVRO_CONVERTER = "io.confluent.connect.avro.AvroConverter"
+JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter"
+
+
+def common(cell: Cell, *, host: str, port: int, user: str, password: str, databases: str) -> dict[str, str]:
+    """What the connector is told on either backend."""
+    return {
+        "connector.class": CONNECTOR,
+        "database.hostname": host, "database.port": str(port),
+        "database.user": user, "database.password": password,
+        "database.server.id": str(10_000 + secrets.randbelow(2**30)),
+        "topic.prefix": TOPIC_PREFIX,
+        "database.include.list": f"{databases.replace('*', '.*')},{BEATS}",
+        # test databases are created after the start: capture their DDL and rows from the binlog
+        "snapshot.mode": "no_data",
+        "include.schema.changes": "true",
+        "tombstones.on.delete": "true",
+        "heartbeat.interval.ms": "1000",
+        "max.batch.size": "4096",
+        "poll.interval.ms": "5",
+        **dbz.properties_of(dbz.VARIANT_MODES[cell.variant]),
+    }
+
+
+def embedded(cell: Cell, root: Path, registry_url: str | None, **server: object) -> dict[str, str]:
+    """The embedded engine's properties: offsets and history in files under `root`."""
+    props = {
+        "name": f"sinkmatrix-{cell.id}",
+        **common(cell, **server),  # type: ignore[arg-type]
+        "offset.storage": "org.apache.kafka.connect.storage.FileOffsetBackingStore",
+        "offset.storage.file.filename": str(root / "offsets.dat"),
+        "offset.flush.interval.ms": "0",  # commit after every batch the hand-off acknowledged
+        "schema.history.internal": "io.debezium.storage.file.history.FileSchemaHistory",
+        "schema.history.internal.file.filename": str(root / "schema-history.dat"),
+    }
+    if cell.sink == "debezium-avro":
+        props["converter.schema.registry.url"] = str(registry_url)
+    else:
+        props["converter.schemas.enable"] = "false" if cell.variant == "schemaless" else "true"
+    return props
+
+
+def kafka_connect(cell: Cell, registry_url: str, kafka: str, **server: object) -> dict[str, str]:
+    """A Kafka Connect worker's connector config: history in a topic, converters per connector."""
+    props = {
+        **common(cell, **server),  # type: ignore[arg-type]
+        "tasks.max": "1",
+        "schema.history.internal.kafka.bootstrap.servers": kafka,
+        "schema.history.internal.kafka.topic": f"{TOPIC_PREFIX}.schema-history",
+    }
+    for part in ("key", "value"):
+        if cell.sink == "debezium-avro":
+            props[f"{part}.converter"] = AVRO_CONVERTER
+            props[f"{part}.converter.schema.registry.url"] = registry_url
+        else:
+            props[f"{part}.converter"] = JSON_CONVERTER
+            props[f"{part}.converter.schemas.enable"] = "false" if cell.variant == "schemaless" else "true"
+    return props
