@@ -64,6 +64,33 @@ SCHEMA_CHANGE_FIELDS = ("source", "ts_ms", "databaseName", "schemaName", "ddl", 
 MARIADB_DUMMY_DDL = "# Dum"  # what a MariaDB server writes where MySQL would write a GTID event
 
 
+@dataclass(frozen=True, slots=True)
+class Producer:
+    """Who writes Debezium's format, and what differs between them: Debezium's own MySQL connector,
+    or TiCDC's `protocol=debezium` (pkg/sink/codec/debezium, TiCDC v8.0 on), which mimics it with
+    `connector: TiCDC`, no binlog coordinates (its clock is `source.commit_ts`, a TSO), the 2.x
+    envelope, and topics routed by its dispatchers rather than named `<prefix>.<db>.<table>`."""
+
+    name: str
+    connector: str
+    envelope: tuple[str, ...]
+    source_fields: tuple[str, ...]
+    source_required: tuple[str, ...]
+    clock: str  # "binlog": (file, pos, row); "commit_ts": source.commit_ts
+    prefixed_topics: bool  # topics are <prefix>.<database>.<table>
+    version: str | None = None  # the release source.version must name (a prefix of it)
+
+
+PRODUCERS = {
+    "debezium": Producer("debezium", CONNECTOR, ENVELOPE_FIELDS, SOURCE_FIELDS, SOURCE_REQUIRED, "binlog",
+                         True),
+    "ticdc": Producer("ticdc", "TiCDC", ("source", "ts_ms", "transaction", "op", "before", "after"),
+                      (*SOURCE_FIELDS, "commit_ts", "cluster_id"), ("version", "connector", "name", "ts_ms",
+                                                                   "db", "table", "commit_ts"),
+                      "commit_ts", False, "2.4.0"),
+}
+
+
 def value_schema_name(prefix: str, database: str, table: str) -> str:
     return f"{prefix}.{database}.{table}.Value"
 

@@ -51,11 +51,13 @@ class _DebeziumSink:
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
         schemas = UpstreamSchemas(env.servers["upstream"])
         parser = self._parser(env)
-        prefix, version = env.settings["debezium_prefix"], env.settings.get("debezium_version")
+        prefix, version = env.settings.get("debezium_prefix", ""), env.settings.get("debezium_version")
+        producer = dbz.PRODUCERS[env.settings.get("debezium_producer", "debezium")]
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],
             decoder_factory=lambda: DebeziumDecoder(parser=parser, modes=self.modes, topic_prefix=prefix,
-                                                    lookup=schemas.lookup, version=version),
+                                                    lookup=schemas.lookup, version=version,
+                                                    producer=producer),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False)
         view.on_close(schemas.close)

@@ -84,9 +84,11 @@ class DebeziumDecoder:
         topic_prefix: str,
         lookup: SchemaLookup,
         version: str | None = None,
+        producer: dbz.Producer = dbz.PRODUCERS["debezium"],
     ) -> None:
         self.parse, self.modes, self.prefix, self.lookup = parser, modes, topic_prefix, lookup
-        self.version = version  # the Debezium release the cell runs (source.version), if known
+        self.producer = producer
+        self.version = version or producer.version  # the release source.version must name, if known
         self._order = KeyOrder()
         self._tombstone_due: dict[tuple[str, str, Any], int] = {}  # a delete's key -> its offset
         self._readers: dict[tuple[int, str, dbz.FieldSchema], Callable[[Any], Any]] = {}
@@ -102,16 +104,21 @@ class DebeziumDecoder:
     # -- records
 
     def _decode(self, record: Record, check: Check) -> Decoded:
-        if record.topic == self.prefix:
+        prefixed = self.producer.prefixed_topics
+        if prefixed and record.topic == self.prefix:
             return self._schema_change(record, check)
-        where = dbz.topic_parts(record.topic, self.prefix)
-        if where is None:
+        where = dbz.topic_parts(record.topic, self.prefix) if prefixed else None
+        if prefixed and where is None:
             check("bad-naming", None, f"topic {record.topic!r} is not '{self.prefix}.<database>.<table>'")
             return Decoded(findings=check.findings)
-        check.database, check.table = where
         parsed = self.parse(record, check)
         if parsed is None:
             return Decoded(findings=check.findings)
+        if where is None:  # topics routed by the producer's dispatchers: the source names the table
+            where = _source_table(parsed.value, check)
+            if where is None:
+                return Decoded(findings=check.findings)
+        check.database, check.table = where
         if parsed.key is None:
             check("missing-field", "key", "Debezium keys every change of a table with a primary key")
             return Decoded(findings=check.findings)
@@ -198,14 +205,12 @@ class DebeziumDecoder:
     # -- parts of an event
 
     def _envelope_fields(self, payload: dict[str, Any], check: Check) -> None:
-        expected = (
-            dbz.ENVELOPE_FIELDS
-            if self.version is None or not self.version.startswith("2.")
-            else dbz.ENVELOPE_FIELDS_2X
-        )
+        expected = self.producer.envelope
+        if self.producer.name == "debezium" and self.version and self.version.startswith("2."):
+            expected = dbz.ENVELOPE_FIELDS_2X
         for name in expected:
             if name not in payload:
-                check("missing-field", name, "Debezium writes it in every change event")
+                check("missing-field", name, f"{self.producer.name} writes it in every change event")
         for name in payload:
             if name not in expected:
                 check("extra-field", name, "not a field of Debezium's change-event envelope")
@@ -214,20 +219,22 @@ class DebeziumDecoder:
         if type(source) is not dict:
             check("wrong-type", "source", f"{describe(source)}, expected the source object")
             return
-        for name in dbz.SOURCE_REQUIRED:
+        producer = self.producer
+        for name in producer.source_required:
             if name not in source:
-                check("missing-field", f"source.{name}", "the MySQL connector writes it in every event")
+                check("missing-field", f"source.{name}", f"{producer.name} writes it in every event")
         for name in source:
-            if name not in dbz.SOURCE_FIELDS:
-                check("extra-field", f"source.{name}", "not a field of the MySQL connector's source block")
+            if name not in producer.source_fields:
+                check("extra-field", f"source.{name}", f"not a field of {producer.name}'s source block")
         version = source.get("version")
         if not isinstance(version, str) or not _VERSION.match(version):
             check("bad-value", "source.version", f"{version!r} is not a Debezium release ('3.6.3.Final')")
         elif self.version and not version.startswith(self.version):
             check("bad-value", "source.version", f"{version!r}, but this cell runs Debezium {self.version}")
-        if source.get("connector") != dbz.CONNECTOR:
-            check("bad-value", "source.connector", f"{source.get('connector')!r}, expected 'mysql'")
-        if source.get("name") != self.prefix:
+        if source.get("connector") != producer.connector:
+            check("bad-value", "source.connector",
+                  f"{source.get('connector')!r}, expected {producer.connector!r}")
+        if producer.prefixed_topics and source.get("name") != self.prefix:
             check(
                 "bad-value", "source.name", f"{source.get('name')!r} is not the topic prefix {self.prefix!r}"
             )
@@ -245,8 +252,11 @@ class DebeziumDecoder:
         for name in ("ts_ms", "pos", "row", "server_id"):
             if name in source and type(source[name]) is not int:
                 check("wrong-type", f"source.{name}", f"{describe(source[name])}, expected an integer")
-        if not isinstance(source.get("file"), str) or "." not in source.get("file", ""):
-            check("bad-value", "source.file", f"{source.get('file')!r} is not a binlog file name")
+        file, commit_ts = source.get("file"), source.get("commit_ts")
+        if producer.clock == "binlog" and (not isinstance(file, str) or "." not in file):
+            check("bad-value", "source.file", f"{file!r} is not a binlog file name")
+        if producer.clock == "commit_ts" and (type(commit_ts) is not int or commit_ts <= 0):
+            check("wrong-type", "source.commit_ts", f"{describe(commit_ts)}, expected a TSO")
 
     def _field_schemas(
         self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], check: Check
@@ -335,7 +345,7 @@ class DebeziumDecoder:
         if list(key) != list(table.key):
             check("bad-shape", "key", f"has {list(key)}; Debezium's key is the primary key {list(table.key)}")
             return
-        if parsed.key_schema is not None:
+        if parsed.key_schema is not None and self.producer.prefixed_topics:
             fields = [f.get("field") for f in parsed.key_schema.get("fields", [])]
             if fields != list(table.key) or parsed.key_schema.get("optional") is not False:
                 check(
@@ -363,8 +373,11 @@ class DebeziumDecoder:
 
     def _ordered(self, payload: dict[str, Any], kind: RowKind, before: Any, after: Any, check: Check) -> str:
         source = payload["source"]
-        clock = Position.of(source["file"], source["pos"])
-        stamp = (clock.seq << 40 | clock.pos) * 100_000 + int(source.get("row") or 0)
+        if self.producer.clock == "commit_ts":
+            stamp = int(source["commit_ts"])
+        else:
+            clock = Position.of(source["file"], source["pos"])
+            stamp = (clock.seq << 40 | clock.pos) * 100_000 + int(source.get("row") or 0)
         last = self._order.last_ts((check.database, check.table, check.key))
         verdict = self._order.see((check.database, check.table, check.key), stamp, before, after)
         where = f"{source['file']}:{source['pos']} row {source.get('row')}"
@@ -398,6 +411,15 @@ class DebeziumDecoder:
             return Decoded(findings=check.findings)
         check.database = payload.get("databaseName") if isinstance(payload.get("databaseName"), str) else None
         return Decoded(findings=check.findings)
+
+
+def _source_table(payload: Any, check: Check) -> tuple[str, str] | None:
+    source = payload.get("source") if type(payload) is dict else None
+    db, table = (source.get("db"), source.get("table")) if type(source) is dict else (None, None)
+    if not (isinstance(db, str) and db and isinstance(table, str) and table):
+        check("missing-field", "source.db", "the event names no database and table")
+        return None
+    return db, table
 
 
 def _image_fields(schema: dict[str, Any], check: Check) -> dict[str, dbz.FieldSchema] | None:

@@ -49,13 +49,25 @@ AVRO_MODES = {
     "tidb": {"avro-decimal-handling-mode": "precise", "avro-bigint-unsigned-handling-mode": "long"},
     "strings": {"avro-decimal-handling-mode": "string", "avro-bigint-unsigned-handling-mode": "string"},
 }
-_PROTOCOLS = {"mysql": "mysql", "canal-json": "kafka", "avro": "kafka"}
-_VARIANTS = {"mysql": ("",), "canal-json": ("", "tidb"), "avro": tuple(AVRO_MODES)}
+_PROTOCOLS = {"mysql": "mysql", "canal-json": "kafka", "avro": "kafka", "debezium-json": "kafka"}
+_VARIANTS = {"mysql": ("",), "canal-json": ("", "tidb"), "avro": tuple(AVRO_MODES),
+             "debezium-json": ("", "schemaless")}
+_WIRE = {"debezium-json": "debezium"}  # the sink's name for TiCDC's protocol= where they differ
+_DEBEZIUM_SINCE = (8, 0)  # protocol=debezium: TiCDC v8.0 on
 
 
 def emitted(profile: Any) -> dict[str, tuple[str, ...]]:
     """The sinks TiCDC writes at the profile's version, with their variants."""
-    return dict(_VARIANTS)
+    found = dict(_VARIANTS)
+    if version_of(profile) < _DEBEZIUM_SINCE:
+        del found["debezium-json"]
+    return found
+
+
+def version_of(profile: Any) -> tuple[int, int]:
+    """(major, minor) of the profile's TiCDC, from its `cdc_version` ("TiCDC v8.5.2")."""
+    match = re.search(r"v(\d+)\.(\d+)", str(profile.components.get("cdc_version", "")))
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
 _CHANGEFEED_ID = re.compile(r"^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$")  # TiCDC's rule for --changefeed-id
 _CHANGEFEED_ID_MAX = 128
 STATES = ("normal", "pending", "warning", "failed", "stopped", "removed", "finished")
@@ -112,7 +124,7 @@ def sink_uri(cell: Cell, *, kafka: str = KAFKA, topic: str = SCHEMA_DDL_TOPIC,
                                     "(host, port, user, password)")
         user, password = quote(downstream.user, safe=""), quote(downstream.password, safe="")
         return f"mysql://{user}:{password}@{downstream.host}:{downstream.port}/"
-    params = {"protocol": cell.sink}
+    params = {"protocol": _WIRE.get(cell.sink, cell.sink)}
     if cell.variant == "tidb":
         params["enable-tidb-extension"] = "true"
     params |= KAFKA_PARAMETERS
@@ -133,7 +145,10 @@ def changefeed_config(cell: Cell, *, databases: str = DATABASE_PREFIX + "*") -> 
     lines = [f"# TiCDC changefeed config for cell {cell.id} (written by sinkmatrix's cdcs/ticdc/commands.py)",
              "[filter]", f"rules = {_toml_strings(rules)}"]
     if _PROTOCOLS[cell.sink] == "kafka":
-        lines += ["", "[sink]", "dispatchers = [",
+        lines += ["", "[sink]"]
+        if cell.sink == "debezium-json":  # the envelope's schema: written unless turned off
+            lines.append(f"debezium-disable-schema = {'true' if cell.variant == 'schemaless' else 'false'}")
+        lines += ["dispatchers = [",
                   f"    {{matcher = {_toml_strings(rules)}, topic = {json.dumps(TOPIC_EXPRESSION)}, "
                   f"partition = {json.dumps(PARTITION_DISPATCHER)}}},", "]"]
     return "\n".join(lines) + "\n"

@@ -117,7 +117,8 @@ class TicdcRun:
         return "failed" if self.progress.failure() else "streaming"
 
     def view_settings(self) -> dict[str, object]:
-        return {"topic_prefix": ""}  # topics are <database>_<table> (ticdc.TOPIC_EXPRESSION)
+        # topics are <database>_<table> (ticdc.TOPIC_EXPRESSION); protocol=debezium is TiCDC's own
+        return {"topic_prefix": "", "debezium_producer": "ticdc"}
 
     def stop(self) -> None:
         self.project.docker.compose.stop(["ticdc"])
