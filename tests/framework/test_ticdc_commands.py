@@ -174,7 +174,9 @@ def test_changefeed_config_filters_test_databases_and_routes_like_the_reference_
         return
     (dispatcher,) = config["sink"]["dispatchers"]
     # the reference CDC writes no Debezium: its Canal-JSON topics are the routing to compare with
-    routed = cell if cell.sink != "debezium-json" else dataclasses.replace(cell, sink="canal-json", variant="")
+    routed = cell
+    if cell.sink == "debezium-json":
+        routed = dataclasses.replace(cell, sink="canal-json", variant="")
     target = adapter_target(routed)
     assert dispatcher["matcher"] == config["filter"]["rules"]
     assert dispatcher["topic"] == target["topic"]
