@@ -89,6 +89,8 @@ def test_expectation_is_the_row_as_stored_at_send(ctx, table):
         sent.wait(timeout=5).check()
 
 
+# 100k rows of Debezium's JSON (≈0.4-2 KB each) overflow the embedded Kafka's ≈5 MB partitions
+@pytest.mark.sinks("mysql", "canal-json", "avro", "debezium-avro")
 def test_insert_many_verifies_100k_rows(ctx, table):
     table.insert_many({"id": i, "value": i % 977, "note": f"n{i}"} for i in range(100_000)).wait().check()
     assert ctx.downstream.exec_driver_sql("select count(*) from test").scalar() == 100_000
