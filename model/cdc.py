@@ -106,6 +106,10 @@ class Cdc(Protocol):
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         """Server options the embedded upstream MariaDB must start with for it."""
 
+    def warm_up(self, cell: Cell, root: Path, lease: Any) -> Any:
+        """What can start before the stack's servers answer (a JVM, say), handed to `start()` as
+        env.settings["warm"]; None when nothing can."""
+
     def start(self, env: CdcEnvironment) -> CdcRun:
         """Start it on the embedded backend; return once it streams (not merely runs)."""
 

@@ -172,6 +172,9 @@ class ReferenceCdc:
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         return ()
 
+    def warm_up(self, cell: Cell, root: Path, lease: Any) -> None:
+        return None
+
     def start(self, env: CdcEnvironment) -> RefCdcRun:
         from refcdc.client import RefCdc
 

@@ -100,10 +100,11 @@ class EmbeddedStack:
                                   server_id=2)
             adapter = registry.get(cell.sink)(cell.variant)
             services = _start_services(adapter.needs, root, lease)  # while the servers boot
+            warm = plugin.warm_up(cell, root / "cdc", lease)  # and so may the CDC's runtime
             upstream, downstream = up.ready(), down.ready()
             cdc = plugin.start(CdcEnvironment(cell=cell, upstream=upstream, downstream=downstream,
                                               services=services, root=root / "cdc", lease=lease,
-                                              databases=f"{DATABASE_PREFIX}*"))
+                                              databases=f"{DATABASE_PREFIX}*", settings={"warm": warm}))
             env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
                                   settings=settings_for(services, cell, cdc))
             view = adapter.open_view(env, cdc.progress)

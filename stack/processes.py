@@ -44,9 +44,11 @@ class Child:
         cwd: Path | None = None,
         on_line: Callable[[str], None] | None = None,
         on_exit: Callable[[int | None], None] | None = None,
+        stdin_pipe: bool = False,
     ) -> None:
         """`on_line` gets every line of output as it comes (a status feed, say); `on_exit` the exit
-        code once the output has ended (both on the thread that copies the output)."""
+        code once the output has ended (both on the thread that copies the output). `stdin_pipe`:
+        the program reads what `send()` writes (a go-ahead, say)."""
         self.name = name
         self._on_line, self._on_exit = on_line, on_exit
         self.log_path = log_path
@@ -57,7 +59,7 @@ class Child:
         self.process = _SPAWNER.submit(
             subprocess.Popen,
             list(argv),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin_pipe else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             preexec_fn=_die_with_parent,
@@ -93,6 +95,12 @@ class Child:
             state = "exited" if self.process.poll() is not None else "did not get ready"
             tail = "\n  ".join(self._tail)
             raise StackError(f"{self.name} {state} (log {self.log_path}):\n  {tail}")
+
+    def send(self, line: str) -> None:
+        """Write a line to the program's stdin (started with stdin_pipe=True)."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(line.encode() + b"\n")
+        self.process.stdin.flush()
 
     def tail(self) -> list[str]:
         return list(self._tail)

