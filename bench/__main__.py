@@ -19,6 +19,8 @@ from stack.embedded import EmbeddedStack
 CELL = axes.cell("mysql", "mysql", "local", backend="embedded")
 KAFKA_CELLS = [axes.cell("canal-json", "kafka", "local"), axes.cell("canal-json", "kafka", "local", "tidb"),
                axes.cell("avro", "kafka", "local")]
+DEBEZIUM_CELLS = [axes.cell("debezium-json", "kafka", "debezium-3.6"),
+                  axes.cell("debezium-avro", "kafka", "debezium-3.6")]
 COMPOSE_CELLS = [axes.cell("mysql", "mysql", "local", backend="compose"),
                  axes.cell("avro", "kafka", "local", backend="compose")]
 
@@ -50,6 +52,14 @@ def main() -> None:
                 results.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds, floor=20_000))
         finally:
             stack.close()
+    for cell in DEBEZIUM_CELLS:  # a real CDC: its start, and (on Avro, whose rows fit the embedded
+        results.append(measure.warm_start(cell, rounds=2 if args.quick else 3, limit=3.0))  # Kafka) a load
+    stack = EmbeddedStack.start(DEBEZIUM_CELLS[1])
+    try:
+        with opened(stack, DEBEZIUM_CELLS[1], "bench") as ctx:
+            results.append(measure.bulk(stack, ctx, rows=rows, rounds=max(1, rounds - 2), floor=5_000))
+    finally:
+        stack.close()
     for cell in COMPOSE_CELLS:
         results.append(measure.compose_start(cell, rounds=1 if args.quick else 3))
     results.extend(setup_cost.run_matrix_cold_and_warm(rounds=1 if args.quick else 2))

@@ -41,11 +41,12 @@ class WriterSchemas:
         return cls(lambda schema_id: client.get_schema(schema_id).schema_str or "null")
 
     def get(self, schema_id: int) -> tuple[Any, dict[str, Any]]:
+        """The parsed writer schema, and the Kafka Connect schema it was made from."""
         with self._lock:
             found = self._parsed.get(schema_id)
         if found is None:
             raw = json.loads(self._fetch(schema_id))
-            found = (fastavro.parse_schema(raw), raw)
+            found = (fastavro.parse_schema(raw), connect_schema(raw))  # both once per schema id
             with self._lock:
                 self._parsed[schema_id] = found
         return found
@@ -67,7 +68,7 @@ def avro_parser(schemas: WriterSchemas) -> Parser:
                 check("bad-magic", name, f"magic byte {magic}; Confluent's wire format starts with 0")
                 return None
             try:
-                parsed, raw_schema = schemas.get(schema_id)
+                parsed, connect = schemas.get(schema_id)
             except Exception as exc:  # the registry answers with an error for an unknown id
                 check("unknown-schema-id", name, f"schema id {schema_id}: the registry has none ({exc})")
                 return None
@@ -81,7 +82,7 @@ def avro_parser(schemas: WriterSchemas) -> Parser:
                 left = len(raw) - _HEADER.size - body.tell()
                 check("malformed", name, f"{left} bytes left after the record")
                 return None
-            parts += [value, connect_schema(raw_schema)]
+            parts += [value, connect]
         return Parsed(parts[0], parts[1], parts[2], parts[3])
     return parse
 

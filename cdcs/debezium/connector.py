@@ -33,7 +33,7 @@ def common(cell: Cell, *, host: str, port: int, user: str, password: str, databa
         "tombstones.on.delete": "true",
         "heartbeat.interval.ms": "1000",
         "max.batch.size": "4096",
-        "poll.interval.ms": "5",
+        "poll.interval.ms": "1",
         **dbz.properties_of(dbz.VARIANT_MODES[cell.variant]),
     }
 

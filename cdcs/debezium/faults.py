@@ -48,7 +48,7 @@ class Outgoing:
     topic: str
     key: bytes | None
     value: bytes | None
-    position: tuple[str, int]
+    position: tuple[str, int] | None  # set on a batch's last record only
 
     @property
     def where(self) -> tuple[str, str] | None:

@@ -45,7 +45,7 @@ class Handoff:
             "bootstrap.servers": kafka["bootstrap"],
             "partitioner": "murmur2_random",  # what Kafka's Java producer does with a key (Connect's)
             "enable.idempotence": True,  # retries never reorder a partition
-            "linger.ms": 2,
+            "linger.ms": 0,
             "message.max.bytes": 10 * 1024 * 1024,
             **kafka.get("producer", {}),
         })
@@ -74,12 +74,14 @@ class Handoff:
         if self._lose_then_exit:  # crash-lose: the previous batch was handed back unproduced
             os._exit(CRASH_EXIT)
         batch: list[Outgoing] = []
-        for record in records:
+        items = list(records)
+        for record in items:
             value, key = record.value(), record.key()
-            source = record.sourceRecord().sourceOffset()
+            # the restart position only where it is read, the batch's end: asking Java for every
+            # record's offset map costs more than carrying the record
+            position = _position(record) if record is items[-1] else None
             batch.append(Outgoing(str(record.destination()), None if key is None else bytes(key),
-                                  None if value is None else bytes(value),
-                                  (str(source.get("file")), int(str(source.get("pos"))))))
+                                  None if value is None else bytes(value), position))
         self.faults.before_taking(batch, self.report)  # an injected stall holds the engine here
         with self._lock:
             if batch:
@@ -93,7 +95,7 @@ class Handoff:
             self._lose_then_exit = True
             self.faults.tables.nudge()
             return
-        end = batch[-1].position if batch else None
+        end = batch[-1].position if batch else None  # (only the last record carries it)
         with self._lock:
             late = delay > 0 or self._late > 0
             if late:
@@ -206,6 +208,11 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("usage: python -m cdcs.debezium [--warm json|avro] CONFIG.json")
     os.chdir(Path(args[0]).resolve().parent)  # the engine writes logs/ under the working directory
     sys.exit(run(Path(args[0]).resolve()))
+
+
+def _position(record: Any) -> tuple[str, int]:
+    source = record.sourceRecord().sourceOffset()
+    return str(source.get("file")), int(str(source.get("pos")))
 
 
 class _Tables:
