@@ -255,8 +255,13 @@ def _failure_details(item: pytest.Item, call: pytest.CallInfo[None],
 
 @pytest.fixture(scope="session")
 def stack(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The running stack for a cell, shared by that cell's cases on this worker. A compose cell that
-    cannot run here (no engine, images not present) is skipped with the reason."""
+    """The running stack for a cell, shared by that cell's cases on this worker. A cell that cannot
+    run here (its CDC's runtime is missing; on compose: no engine, images not present) is skipped
+    with the reason."""
+    from model import cdc as cdcs
+
+    if cell.profile is not None and (why := cdcs.get(cell.profile.cdc).unavailable(cell)):
+        pytest.skip(f"cell {cell.id} cannot run here: {why}")
     if cell.backend == "compose":
         running = _compose_stack(cell, request.config)
     else:

@@ -103,6 +103,10 @@ class Cdc(Protocol):
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
         """The sinks (wire formats) it can emit at this version, each with the variants it can write."""
 
+    def unavailable(self, cell: Cell) -> str | None:
+        """Why it cannot run this cell on this machine (a runtime not installed: say how to get it),
+        or None."""
+
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         """Server options the embedded upstream MariaDB must start with for it."""
 

@@ -169,6 +169,9 @@ class ReferenceCdc:
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
         return {"mysql": ("",), "canal-json": ("", "tidb"), "avro": ("", "tidb", "strings")}
 
+    def unavailable(self, cell: Cell) -> str | None:
+        return None
+
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         return ()
 

