@@ -111,6 +111,8 @@ class DebeziumDecoder:
         if prefixed and where is None:
             check("bad-naming", None, f"topic {record.topic!r} is not '{self.prefix}.<database>.<table>'")
             return Decoded(findings=check.findings)
+        if where is not None:  # the topic names the table: an unreadable record is still its table's
+            check.database, check.table = where
         parsed = self.parse(record, check)
         if parsed is None:
             return Decoded(findings=check.findings)

@@ -390,10 +390,16 @@ class KafkaView:
 
     def _owner(self, finding: Finding) -> str | None:
         """The test database of a finding whose record named none (unreadable, say), from its topic:
-        topics are named '<database>_<table>'. None (every database's concern) if no test owns it."""
+        topics are named '<database>_<table>', or '<prefix>.<database>.<table>' as Debezium names them.
+        None (every database's concern) if no test owns it."""
         if finding.kind == "transport-overflow":
             return None
-        owners = [d for d in self._databases if finding.topic == d or finding.topic.startswith(d + "_")]
+        parts = finding.topic.split(".")
+        owners = [
+            d
+            for d in self._databases
+            if finding.topic == d or finding.topic.startswith(d + "_") or (len(parts) == 3 and parts[1] == d)
+        ]
         return max(owners, key=len) if owners else None
 
     def _replayed(self, record: Record, findings: list[Finding]) -> bool:

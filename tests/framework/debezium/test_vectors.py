@@ -262,3 +262,15 @@ def test_an_event_delivered_twice_is_a_duplicate() -> None:
     vector["records"].append(again)
     findings = _findings_at(vector, len(vector["records"]) - 1)
     assert [f.kind for f in findings] == ["duplicate"], findings
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_an_unreadable_event_is_its_topics_tables_finding(path: Path) -> None:
+    """Bytes no parser reads still belong to the table the topic names: a run reports them on that
+    test's database, not on every database sharing the stack."""
+    vector = load(path)
+    index = next(i for i, r in enumerate(vector["records"]) if r["value"] and r["topic"].count(".") == 2)
+    vector["records"][index]["value"] = base64.b64encode(b"\x07 not an event").decode()
+    findings = _findings_at(vector, index)
+    _, database, table = vector["records"][index]["topic"].split(".")
+    assert findings and all((f.database, f.table) == (database, table) for f in findings), findings
