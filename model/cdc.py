@@ -95,7 +95,8 @@ class CdcRun(Protocol):
 
 
 class Cdc(Protocol):
-    """A CDC plug-in."""
+    """A CDC plug-in. A plug-in may subclass it to inherit the defaults below (nothing missing, no
+    server options, nothing to warm up)."""
 
     name: ClassVar[str]
     backends: ClassVar[tuple[str, ...]]  # where it can run: "embedded", "compose"
@@ -106,13 +107,16 @@ class Cdc(Protocol):
     def unavailable(self, cell: Cell) -> str | None:
         """Why it cannot run this cell on this machine (a runtime not installed: say how to get it),
         or None."""
+        return None
 
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
         """Server options the embedded upstream MariaDB must start with for it."""
+        return ()
 
     def warm_up(self, cell: Cell, root: Path, lease: Any) -> Any:
         """What can start before the stack's servers answer (a JVM, say), handed to `start()` as
         env.settings["warm"]; None when nothing can."""
+        return None
 
     def start(self, env: CdcEnvironment) -> CdcRun:
         """Start it on the embedded backend; return once it streams (not merely runs)."""

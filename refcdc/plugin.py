@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pymysql
 
-from model.cdc import CdcEnvironment
-from model.cells import Cell, VersionProfile
+from model.cdc import Cdc, CdcEnvironment
+from model.cells import VersionProfile
 from model.changes import Position
 from model.faults import KINDS, FaultSpec
 
@@ -160,7 +160,7 @@ class RefCdcRun:
         return self.progress.describe()
 
 
-class ReferenceCdc:
+class ReferenceCdc(Cdc):
     """The plug-in."""
 
     name: ClassVar[str] = "refcdc"
@@ -168,15 +168,6 @@ class ReferenceCdc:
 
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
         return {"mysql": ("",), "canal-json": ("", "tidb"), "avro": ("", "tidb", "strings")}
-
-    def unavailable(self, cell: Cell) -> str | None:
-        return None
-
-    def upstream_options(self, cell: Cell) -> tuple[str, ...]:
-        return ()
-
-    def warm_up(self, cell: Cell, root: Path, lease: Any) -> None:
-        return None
 
     def start(self, env: CdcEnvironment) -> RefCdcRun:
         from refcdc.client import RefCdc

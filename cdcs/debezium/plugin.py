@@ -23,7 +23,7 @@ from cdcs.debezium import connector
 from cdcs.debezium.connector import TOPIC_PREFIX
 from cdcs.debezium.feed import BEATS
 from cdcs.debezium.run import DebeziumRun, WarmStart
-from model.cdc import CdcEnvironment
+from model.cdc import Cdc, CdcEnvironment
 from model.cells import Cell, VersionProfile
 from model.faults import FaultSpec
 
@@ -83,7 +83,7 @@ class DebeziumCdc:
         return self.progress.describe()
 
 
-class Debezium:
+class Debezium(Cdc):
     """The plug-in: which sinks Debezium emits, and how it starts for a cell."""
 
     name: ClassVar[str] = "debezium"

@@ -3,14 +3,13 @@ compose backend only (no image registry is reachable offline: its cells skip the
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, ClassVar
 
-from model.cdc import CdcEnvironment, CdcRun
-from model.cells import Cell, VersionProfile
+from model.cdc import Cdc, CdcEnvironment, CdcRun
+from model.cells import VersionProfile
 
 
-class TiCdc:
+class TiCdc(Cdc):
     name: ClassVar[str] = "ticdc"
     backends: ClassVar[tuple[str, ...]] = ("compose",)
 
@@ -18,15 +17,6 @@ class TiCdc:
         from cdcs.ticdc.commands import emitted
 
         return emitted(profile)
-
-    def unavailable(self, cell: Cell) -> str | None:
-        return None
-
-    def upstream_options(self, cell: Cell) -> tuple[str, ...]:
-        return ()
-
-    def warm_up(self, cell: Cell, root: Path, lease: Any) -> None:
-        return None
 
     def start(self, env: CdcEnvironment) -> CdcRun:
         raise NotImplementedError("TiCDC runs on the compose backend only (its upstream is TiDB)")
