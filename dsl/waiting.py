@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from dsl.helper import SQLHelper
 
 log = structlog.get_logger("sinkmatrix.wait")
+_RECOVERY_LOOK = 0.25  # seconds between looks while the CDC restarts after a crash
 _SHOW = 10  # keys listed in a message before "… and N more"
 
 
@@ -30,10 +31,11 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
     """
     progress = helper.progress
     started = time.monotonic()
-    deadline = started + timeout
     mark = progress.mark()
     looks = 0
+    grace = 0.0  # the time the CDC spent coming back from a crash does not count (model.progress)
     while True:
+        deadline = started + timeout + grace
         caught_up = progress.wait_past(mark, deadline)
         findings = helper.findings()
         if findings:  # what the sink emitted wrong comes first: a failure may only follow from it
@@ -52,13 +54,18 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
         if caught_up and progress.exact:
             raise WaitTimeout(_timeout_message(verdict, None, progress.describe(), None),
                               _keys(verdict.bad))
-        if time.monotonic() >= deadline:
+        downtime = progress.downtime(started)
+        recovering, grace = downtime > grace, downtime
+        deadline = started + timeout + grace
+        if time.monotonic() >= deadline and not recovering:
             # a stall is judged on the wait's last half: a commit reported just after it began
             # (the table's DDL, say) must not hide that nothing came since
             why = None if caught_up else progress.diagnose(mark, max(started, time.monotonic() - timeout / 2))
             raise WaitTimeout(_timeout_message(verdict, timeout, progress.describe(), why),
                               _keys(verdict.bad))
-        progress.wait_change(seen, deadline)
+        # while the CDC restarts, look again now and then: its streaming again may bring no batch
+        until = max(deadline, time.monotonic() + _RECOVERY_LOOK) if recovering else deadline
+        progress.wait_change(seen, until)
 
 
 def check_now(helper: SQLHelper, expectations: Sequence[Expected], timeout: float, what: str = "") -> None:

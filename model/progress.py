@@ -37,6 +37,11 @@ class Progress(Protocol):
         """Why the sink has not reached `mark`, when the pipeline can tell: a stall ("no progress"
         since `since`, a time.monotonic() value: the wait's start) or a lag; None if it cannot."""
 
+    def downtime(self, since: float) -> float:
+        """Seconds since `since` (a time.monotonic() value) the CDC spent coming back from a crash
+        it is supervised through (not streaming, not failed): a wait does not count them against
+        its timeout. The CDC's own start deadline bounds them: a restart that never streams fails."""
+
     def restarts(self) -> list[float]:
         """Wall-clock times (time.time()) at which the CDC resumed from its checkpoint after a
         crash or a restart: an at-least-once sink may deliver again what followed that checkpoint."""

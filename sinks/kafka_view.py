@@ -110,6 +110,9 @@ class KafkaProgress:
     def diagnose(self, mark: Any, since: float) -> str | None:
         return self.cdc.diagnose(mark, since)
 
+    def downtime(self, since: float) -> float:
+        return self.cdc.downtime(since)
+
     def restarts(self) -> list[float]:
         return self.cdc.restarts()
 

@@ -113,6 +113,9 @@ class ConnectProgress:
     def diagnose(self, mark: int, since: float) -> str | None:
         return None
 
+    def downtime(self, since: float) -> float:
+        return 0.0  # Kafka Connect restarts its tasks unseen from here
+
     def restarts(self) -> list[float]:
         return []
 

@@ -86,6 +86,9 @@ class DebeziumProgress:
                     f"lies before {applied or 'its start'}: it lags behind")
         return f"Debezium is behind: taken in through {taken or '-'}, upstream at {mark}"
 
+    def downtime(self, since: float) -> float:
+        return self.run.downtime(since)
+
     def restarts(self) -> list[float]:
         return list(self.run.restarts)
 
@@ -142,6 +145,8 @@ class DebeziumRun:
         self.armed_states: list[dict[str, Any]] = []
         self.heard_at = time.monotonic()
         self.restarts: list[float] = []
+        # [began, ended] (monotonic) of each restart after a crash; ended is inf while it runs
+        self._recoveries: list[list[float]] = []
         self._generation = 0
         self.progress = DebeziumProgress(self)
 
@@ -300,6 +305,7 @@ class DebeziumRun:
                 return
             if code == CRASH_EXIT and len(self.restarts) < _CRASH_RESTARTS:  # a deliberate crash
                 self.restarts.append(time.time())
+                self._recoveries.append([time.monotonic(), float("inf")])
                 self._generation += 1
                 threading.Thread(target=self._restart_after_crash, name=f"{self.name}-restart",
                                  daemon=True).start()
@@ -322,6 +328,15 @@ class DebeziumRun:
                 self.state, self.error = "failed", f"restart after a deliberate crash failed: {exc}"
                 self.messages += 1
                 self._cond.notify_all()
+        finally:
+            with self._cond:
+                self._recoveries[-1][1] = time.monotonic()
+
+    def downtime(self, since: float) -> float:
+        """Seconds since `since` spent restarting after a deliberate crash (see model.progress)."""
+        now = time.monotonic()
+        with self._cond:
+            return sum(max(0.0, min(end, now) - max(began, since)) for began, end in self._recoveries)
 
     def logs(self) -> dict[str, Path]:
         return {"debezium": self.root / "handoff.out",

@@ -96,6 +96,9 @@ class TicdcProgress:
     def diagnose(self, mark: int, since: float) -> str | None:
         return None  # the open API's checkpoint alone cannot tell a stall from a lag
 
+    def downtime(self, since: float) -> float:
+        return 0.0  # its recoveries are unseen from here (below)
+
     def restarts(self) -> list[float]:
         return []  # TiCDC restarts its processors itself, unseen from here
 

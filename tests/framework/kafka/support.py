@@ -137,6 +137,9 @@ class Acked:
     def diagnose(self, mark: int, since: float) -> str | None:
         return None
 
+    def downtime(self, since: float) -> float:
+        return 0.0
+
     def restarts(self) -> list[float]:
         return []
 
