@@ -1,5 +1,11 @@
-"""The Canal-JSON contract as TiCDC writes it (default settings): event type names, the type names
-and java.sql.Types a column carries, and how each column type's value is spelled in `data` / `old`.
+"""The Canal-JSON contract as TiCDC writes it: event type names, the type names and java.sql.Types a
+column carries, and how each column type's value is spelled in `data` / `old`; with the rules that
+changed between releases (formats.releases) and under content-compatible=true.
+
+What is contract and what is not: a value's text is (decimals keep the column's scale, times its
+fsp, floats the shortest digits), except inside a JSON column, whose text is whatever TiDB's JSON
+printer of that release writes (it changed with pingcap/tidb#58899: `1e-7` became `0.0000001`, `-0`
+`-0.0`, `\u0008` `\b`); a JSON value is compared as a value.
 
 Learned from pingcap/tiflow: pkg/sink/codec/canal/canal_entry.go (formatValue, getJavaSQLType,
 convertDdlEventType), pkg/sink/codec/internal/java.go (MySQLType2JavaType), pkg/sink/codec/utils
@@ -18,6 +24,7 @@ from typing import Any
 
 from dsl.compare import ZERO_DATE
 from formats.go_text import go_float, tidb_json
+from formats.releases import TICDC_CURRENT, Release, canal_delete_keeps_old
 from model.changes import RowKind
 from model.schema import Column
 
@@ -48,14 +55,49 @@ _WIDE = Context(prec=200)  # DECIMAL(65,30) needs more than the default 28 digit
 _ZERO_DAY = datetime(1, 1, 1)  # stands in for 0000-00-00 00:00:00
 
 
-def mysql_type(column: Column) -> str:
-    """The `mysqlType` TiCDC writes: the bare type name, then ' unsigned' / ' zerofill'."""
+def mysql_type(column: Column, release: Release = TICDC_CURRENT) -> str:
+    """The `mysqlType` TiCDC writes: the bare type name, then ' unsigned' / ' zerofill' (from v5.4.0,
+    tiflow bab1953f0d; before, TiDB's TypeStr alone)."""
     name = "json" if column.is_json else _ALIASES.get(column.type, column.type)
-    if name not in NUMERIC:
+    if name not in NUMERIC or canal_delete_keeps_old(release):
         return name
     zerofill = "zerofill" in column.column_type.lower()
     # MySQL makes every ZEROFILL column UNSIGNED
     return name + (" unsigned" if column.unsigned or zerofill else "") + (" zerofill" if zerofill else "")
+
+
+# TiDB's default display widths (types.FieldType GetTypeDesc), signed and unsigned
+_WIDTHS = {"tinyint": (4, 3), "smallint": (6, 5), "mediumint": (9, 8), "int": (11, 10), "bigint": (20, 20)}
+_ONE = {"bit", "char", "binary"}  # a length of 1 when none is declared
+
+
+def full_mysql_type(column: Column) -> str:
+    """The `mysqlType` under content-compatible=true: the column's full type as TiDB describes it
+    (ColumnInfo.GetTypeDesc: 'int(11)', 'int(10) unsigned zerofill', 'decimal(10,0)', 'year(4)',
+    "enum('a','b')"), with TiDB's default widths where the upstream's text names none."""
+    name = mysql_type(column)
+    base, _, flags = name.partition(" ")
+    text = column.column_type.strip().lower() if column.column_type else base
+    if "(" in text and not column.is_json:
+        rest = text.partition("(")[2]
+        args, _, _ = rest.rpartition(")")
+        if base in ("enum", "set"):
+            args = ",".join(f"'{m}'" for m in (m.replace("'", "''") for m in column.members)) or args
+        else:
+            args = args.replace(" ", "")
+        if base in ("float", "double") and "," not in args:
+            return name  # FLOAT(p) is only a choice of FLOAT or DOUBLE: nothing is kept
+        return " ".join(filter(None, (f"{base}({args})", flags)))
+    if base in _WIDTHS:
+        width = _WIDTHS[base][1 if flags else 0]
+        return " ".join(filter(None, (f"{base}({width})", flags)))
+    if base == "decimal":
+        return " ".join(filter(None, ("decimal(10,0)", flags)))
+    if base == "year":
+        return "year(4)"
+    if base in _ONE:
+        return f"{base}(1)"
+    return name
 
 
 def java_type(column: Column, value: Any) -> int:

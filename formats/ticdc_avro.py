@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from formats.releases import TICDC_CURRENT, Release, avro_float_type
 from model.schema import Column, TableSchema
 
 DecimalMode = Literal["precise", "string"]
@@ -33,6 +34,17 @@ EXTENSION_FIELDS: tuple[dict[str, Any], ...] = (
     {"default": 0, "name": TIDB_COMMIT_TS, "type": "long"},
     {"default": 0, "name": TIDB_PHYSICAL_TIME, "type": "long"},
 )
+# avro.go schemaWithExtension with the row-level checksum on (changefeed [integrity]
+# integrity-check-level = "correctness", TiCDC v7.1.0 on): appended after the extension fields
+CHECKSUM_FIELDS: tuple[dict[str, Any], ...] = (
+    {"default": "", "name": "_tidb_row_level_checksum", "type": "string"},
+    {"default": False, "name": "_tidb_corrupted", "type": "boolean"},
+    {"default": 0, "name": "_tidb_checksum_version", "type": "int"},
+)
+CHECKSUM_OPTION = ('the row-level checksum (changefeed [integrity] integrity-check-level = "correctness", '
+                   "TiCDC v7.1 on)")
+# tidb_type of a TiDB VECTOR column (TiCDC v8.4 on): a string such as "[1,2,3]"
+VECTOR_TIDB_TYPE = "TiDBVECTORFloat32"
 
 # avro.go type2TiDBType, by information_schema DATA_TYPE
 _TIDB_TYPES = {
@@ -64,6 +76,7 @@ class AvroOptions:
     decimal_mode: DecimalMode = "precise"  # avro-decimal-handling-mode
     bigint_unsigned_mode: UnsignedMode = "long"  # avro-bigint-unsigned-handling-mode
     enable_tidb_extension: bool = False
+    release: Release = TICDC_CURRENT  # the TiCDC release whose rules hold (formats.releases)
 
     def __post_init__(self) -> None:
         if self.decimal_mode not in ("precise", "string"):
@@ -118,8 +131,10 @@ def avro_type(column: Column, options: AvroOptions) -> dict[str, Any]:
         kind = "long" if column.unsigned and column.type in ("int", "integer") else "int"
     elif base == "BIGINT":
         kind = "string" if column.unsigned and options.bigint_unsigned_mode == "string" else "long"
-    elif base in ("FLOAT", "DOUBLE"):
-        kind = base.lower()
+    elif base == "FLOAT":
+        kind = avro_float_type(options.release)
+    elif base == "DOUBLE":
+        kind = "double"
     elif base == "BIT":
         kind, params = "bytes", {"length": str(column.bits or 1), "tidb_type": tt}
     elif base == "DECIMAL" and options.decimal_mode == "precise":

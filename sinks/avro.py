@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from formats import releases
 from model.progress import Progress
 from sinks.avro_decode import LIMITS, AvroDecoder
 from sinks.base import SinkEnvironment
@@ -38,9 +39,11 @@ class AvroSink:
         schemas = UpstreamSchemas(env.servers["upstream"])
         from confluent_kafka.schema_registry import SchemaRegistryClient  # an HTTP stack: loaded on use
         registry = SchemaRegistryClient({"url": env.settings["registry_url"]})
+        release = releases.ticdc(env.settings.get("producer_version"))  # whose rules the messages follow
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],
-            decoder_factory=lambda: AvroDecoder(registry, lookup=schemas.lookup, **self.options),
+            decoder_factory=lambda: AvroDecoder(registry, lookup=schemas.lookup, release=release,
+                                                **self.options),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False)
         view.on_close(schemas.close)

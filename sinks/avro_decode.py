@@ -33,6 +33,7 @@ import fastavro
 from dsl.compare import canonical
 from formats import ticdc_avro as wire
 from formats.numbers import float32
+from formats.releases import TICDC_CURRENT, Release
 from model.changes import RowChange, RowKind
 from model.schema import Column, TableSchema
 from model.tso import physical_ms
@@ -67,6 +68,8 @@ LIMITS: dict[str, str] = {
 
 Part = Literal["key", "value"]
 _EXTENSION = {f["name"]: f for f in wire.EXTENSION_FIELDS}
+_CHECKSUM = {f["name"]: f for f in wire.CHECKSUM_FIELDS}
+_NOT_COLUMNS = frozenset(_EXTENSION) | frozenset(_CHECKSUM)
 _TEXT_FORMS = {  # TiDB's Time.String(), Duration.String(), MyDecimal.String(), strconv.FormatUint
     "DATE": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
     "DATETIME": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"),
@@ -85,6 +88,10 @@ _COLUMN_TYPES = {"INT": "int", "BIGINT": "bigint", "FLOAT": "float", "DOUBLE": "
 _PLAIN_INTEGERS = {"INT", "BIGINT", "INT UNSIGNED", "TINYINT", "SMALLINT", "MEDIUMINT",
                    "TINYINT UNSIGNED", "SMALLINT UNSIGNED", "MEDIUMINT UNSIGNED"}  # YEAR: its own range
 _PLAIN_TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
+
+
+class Unsupported(ValueError):
+    """A field that TiCDC does write, but that this decoder does not read (it says what to do)."""
 
 
 class _Unusable(Exception):
@@ -152,7 +159,7 @@ class _Plan:
     """How to read one schema's records, for one upstream table (or none)."""
 
     fields: tuple[_Field, ...]
-    bad: tuple[tuple[str, str], ...]  # fields whose type describes no column TiCDC writes, and why
+    bad: tuple[tuple[str, str, str], ...]  # (name, kind, why) of fields naming no column it can read
 
 
 class _Seen(NamedTuple):
@@ -175,6 +182,10 @@ def column_of(name: str, type_: Any, nullable: bool) -> Column:
     tt = params.get("tidb_type") if isinstance(params, dict) else None
     if not isinstance(tt, str):
         raise ValueError(f"the type {json.dumps(type_)} carries no connect.parameters.tidb_type")
+    if tt == wire.VECTOR_TIDB_TYPE:
+        raise Unsupported(f"a TiDB VECTOR column (tidb_type {tt}, TiCDC v8.4 on): this adapter lacks "
+                          "VECTOR columns; leave the column out of the changefeed (a column filter) to "
+                          "test the rest")
     unsigned, base = tt.endswith(" UNSIGNED"), tt.removesuffix(" UNSIGNED")
     if base not in _COLUMN_TYPES or (unsigned and base not in ("INT", "BIGINT")):
         raise ValueError(f"tidb_type {tt!r} is not one TiCDC writes")
@@ -220,8 +231,9 @@ class AvroDecoder:
         bigint_unsigned_mode: wire.UnsignedMode = "long",
         enable_tidb_extension: bool = False,
         lookup: SchemaLookup | None = None,
+        release: Release = TICDC_CURRENT,
     ) -> None:
-        self.options = wire.AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension)
+        self.options = wire.AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension, release)
         self._registry, self._lookup = registry, lookup
         self._tables: dict[tuple[Any, ...], tuple[_Plan, _Plan | None, TableSchema]] = {}
         self._schemas: dict[int, _Schema | _Problem] = {}
@@ -255,8 +267,8 @@ class AvroDecoder:
         value_plan = self._plan(value[0], upstream) if value else None
         self._check(record.topic, key_plan, value_plan, value and value[0], upstream, at)
         for plan in (key_plan, value_plan):
-            for name, why in plan.bad if plan else ():
-                at.add("type-mismatch", name, why)
+            for name, kind, why in plan.bad if plan else ():
+                at.add(kind, name, why)
         if any(plan and plan.bad for plan in (key_plan, value_plan)):
             raise _Unusable
         key_image = self._image(key[1], key_plan, at) if key and key_plan else {}
@@ -332,7 +344,7 @@ class AvroDecoder:
             parsed = fastavro.parse_schema(copy.deepcopy(raw))
         except Exception as exc:
             return _Problem("malformed", "schema", f"schema id {schema_id} is no Avro record: {exc}")
-        columns = tuple(f for f in raw["fields"] if f["name"] not in _EXTENSION)
+        columns = tuple(f for f in raw["fields"] if f["name"] not in _NOT_COLUMNS)
         return _Schema(schema_id, raw, parsed, columns, _names_of(raw))
 
     def _registered_under(self, subject: str, schema_id: int) -> bool:
@@ -359,8 +371,11 @@ class AvroDecoder:
             known = names.get(raw["name"])
             try:
                 column = column_of(known.name if known else raw["name"], type_, nullable)
+            except Unsupported as exc:
+                bad.append((raw["name"], "unsupported-type", str(exc)))
+                continue
             except ValueError as exc:
-                bad.append((raw["name"], str(exc)))
+                bad.append((raw["name"], "type-mismatch", str(exc)))
                 continue
             tt = type_["connect.parameters"]["tidb_type"]
             fields.append(_Field(raw["name"], raw, column, known or column, tt,
@@ -388,6 +403,10 @@ class AvroDecoder:
                     at.add("key-value-disagree", f.name, "the key field is not the value's column")
 
     def _check_extension(self, fields: list[dict[str, Any]], at: _At) -> None:
+        checksum = [f["name"] for f in fields if f["name"] in _CHECKSUM]
+        if checksum:
+            at.add("unsupported-option", checksum[0], f"{', '.join(checksum)}: {wire.CHECKSUM_OPTION}; this "
+                   'adapter does not check row checksums: set integrity-check-level = "none" for this sink')
         present = {f["name"]: f for f in fields if f["name"] in _EXTENSION}
         for name, expected in _EXTENSION.items():
             got = present.get(name)
@@ -401,7 +420,7 @@ class AvroDecoder:
 
     def _check_fields(self, plan: _Plan, columns: tuple[Column, ...] | None, at: _At, part: str) -> None:
         stray = "key-value-disagree" if part == "key" else "extra-field"
-        names = {f.name for f in plan.fields} | {name for name, _why in plan.bad}
+        names = {f.name for f in plan.fields} | {name for name, _kind, _why in plan.bad}
         for column in columns or ():
             if wire.sanitize_name(column.name) not in names:
                 kind = "key-value-disagree" if part == "key" else "missing-field"

@@ -79,7 +79,9 @@ class SinkEnvironment:
     """What a stack offers an adapter: servers by role and their connection details."""
 
     servers: dict[str, Any] = field(default_factory=dict)  # role -> server (e.g. "downstream")
-    settings: dict[str, Any] = field(default_factory=dict)  # "bootstrap", "registry_url", "topic_prefix"
+    # "bootstrap", "registry_url", "topic_prefix"; "producer_version": the release of the CDC that
+    # writes the messages ("TiCDC v7.5.6"), whose rules a decoder holds them to (formats.releases)
+    settings: dict[str, Any] = field(default_factory=dict)
 
 
 class SinkView(Protocol):

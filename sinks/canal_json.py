@@ -1,7 +1,9 @@
 """Strict Canal-JSON decoding: each message checked against what TiCDC's canal-json encoder writes.
 
-The reference for "what TiCDC writes" is refcdc.encode_canal (which follows pingcap/tiflow
-pkg/sink/codec/canal). Every deviation becomes a located Finding; nothing here raises on input.
+"What TiCDC writes" is the contract in formats.canal_json and formats.canal_ddl (learned from
+pingcap/tiflow pkg/sink/codec/canal), in the form of the release that wrote the message
+(formats.releases) and, with content-compatible=true, in that form. Every deviation becomes a
+located Finding; nothing here raises on input.
 """
 
 from __future__ import annotations
@@ -10,8 +12,10 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, java_type, mysql_type
+from formats.canal_ddl import ddl_event
+from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, full_mysql_type, java_type, mysql_type
 from formats.ddl import classify
+from formats.releases import TICDC_CURRENT, Release, canal_delete_keeps_old
 from model.changes import DdlChange, RowChange, RowKind
 from model.progress import Progress
 from model.schema import Column, TableSchema
@@ -68,9 +72,12 @@ class CanalJsonDecoder:
     Out-of-order changes still decode (the view shows what a consumer would apply); duplicates,
     and records with any other finding, yield no changes."""
 
-    def __init__(self, enable_tidb_extension: bool, lookup: SchemaLookup | None = None) -> None:
+    def __init__(self, enable_tidb_extension: bool, lookup: SchemaLookup | None = None, *,
+                 release: Release = TICDC_CURRENT, content_compatible: bool = False) -> None:
         self.enable_tidb_extension = enable_tidb_extension
         self.lookup = lookup
+        self.release, self.content_compatible = release, content_compatible
+        self._old_style = canal_delete_keeps_old(release)  # DELETE repeats its row in `old`
         self._order = KeyOrder()
         self._schemas: dict[tuple[Any, ...], TableSchema] = {}
         self._shapes: dict[tuple[Any, ...], tuple[list[Column], TableSchema, list[Any], Any]] = {}
@@ -160,6 +167,11 @@ class CanalJsonDecoder:
     def _ddl(self, msg: dict[str, Any], check: Check) -> Decoded:
         if msg["type"] not in DDL_TYPES:
             check("bad-value", "type", f"{msg['type']!r} is not a DDL type ({', '.join(DDL_TYPES)})")
+        elif msg["sql"].strip():
+            expected = ddl_event(DdlChange(msg["database"], msg["sql"], "QUERY"), self.release)[0]
+            if msg["type"] != expected:
+                check("bad-value", "type", f"{msg['type']!r}, but the statement is {msg['sql'][:60]!r}: "
+                      f"TiCDC {self.release} writes {expected!r} for it")
         for name in ("pkNames", "sqlType", "mysqlType", "data", "old"):
             if msg[name] is not None:
                 check("bad-shape", name, "TiCDC writes null here in a DDL message")
@@ -195,6 +207,16 @@ class CanalJsonDecoder:
             return None
         return image[0]
 
+    def _old(self, msg: dict[str, Any], kind: RowKind, check: Check) -> Any:
+        """`old`: an UPDATE's row before; before v5.4.0 also a DELETE's row again, and [null] for an
+        INSERT (tiflow bab1953f0d); null otherwise."""
+        if self._old_style and kind == "insert":
+            if msg["old"] != [None]:
+                check("bad-shape", "old",
+                      f"{describe(msg['old'])}; TiCDC {self.release} writes [null] for INSERT")
+            return None
+        return self._image(msg, "old", kind == "update" or (self._old_style and kind == "delete"), check)
+
     def _frame(self, msg: dict[str, Any], check: Check) -> tuple[RowKind, Any, Any, int] | None:
         """A row message's kind, images and clock, if its frame is what TiCDC writes."""
         kind = _KINDS.get(msg["type"])
@@ -211,14 +233,20 @@ class CanalJsonDecoder:
             if msg[name] is None:
                 check("bad-shape", name, "null in a row message")
         data = self._image(msg, "data", True, check)
-        old = self._image(msg, "old", kind == "update", check)
+        old = self._old(msg, kind, check)
         ts = self._commit_ts(msg, check, "commitTs")
         if check.findings:
             return None
         columns = data.keys()
         for name, other in (("mysqlType", msg["mysqlType"]), ("sqlType", msg["sqlType"]), ("old", old)):
-            if other is not None and other.keys() != columns:
-                check("bad-shape", name, set_diff(set(data), set(other)))
+            if other is None or other.keys() == columns:
+                continue
+            if name == "old" and self.content_compatible and other.keys() <= columns:
+                continue  # content-compatible: `old` holds the changed columns only
+            check("bad-shape", name, set_diff(set(data), set(other)))
+        if self._old_style and kind == "delete" and old != data:
+            check("bad-value", "old",
+                  f"TiCDC {self.release} repeats a DELETE's row in `old`; it differs from `data`")
         pk = msg["pkNames"] or []  # null: TiCDC before tiflow#7339 (v6.4) wrote it without a PK
         keyed = set(pk)
         if len(keyed) != len(pk) or not keyed <= columns:
@@ -238,7 +266,9 @@ class CanalJsonDecoder:
         if check.findings:
             return Decoded(findings=check.findings)
         after, sql_types = self._values(columns, data, "data", check)
-        before = self._values(columns, old, "old", check)[0] if old is not None else None
+        before = None
+        if old is not None and kind == "update":  # content-compatible: unchanged columns are data's
+            before = {**after, **self._values(columns, old, "old", check, partial=True)[0]}
         if sql_types is None or msg["sqlType"] != sql_types:  # (its values are exact integers here)
             for column in columns:
                 expected, written = java_type(column, after[column.name]), msg["sqlType"][column.name]
@@ -293,26 +323,35 @@ class CanalJsonDecoder:
 
     def _column(self, name: str, text: str, upstream: TableSchema | None,
                 check: Callable[[str, str | None, str], None]) -> Column:
-        column = column_from_type(name, text)
+        column = column_from_type(name, text, self.release)
         if column is None:
-            check("bad-value", f"mysqlType.{name}", f"{text!r} is not a type TiCDC writes")
+            if text.startswith("vector"):
+                check("unsupported-type", f"mysqlType.{name}", f"{text!r}: a TiDB VECTOR column (TiCDC v8.4 "
+                      "on); this adapter lacks VECTOR columns: leave the column out of the changefeed (a "
+                      "column filter) to test the rest")
+            else:
+                check("bad-value", f"mysqlType.{name}", f"{text!r} is not a type TiCDC {self.release} writes")
             return Column(name, "text", text)
         if upstream is None:
             return column
         mine = upstream.by_name.get(name)
+        written = full_mysql_type(mine) if mine is not None and self.content_compatible else None
         if mine is None:
             check("type-mismatch", f"mysqlType.{name}", "the upstream table has no such column")
-        elif mysql_type(mine) != mysql_type(column):
+        elif mysql_type(mine, self.release) != mysql_type(column, self.release):
             check("type-mismatch", f"mysqlType.{name}", f"{text!r}, but the upstream "
-                  f"{mine.column_type} is {mysql_type(mine)!r} in TiCDC's mapping")
+                  f"{mine.column_type} is {mysql_type(mine, self.release)!r} in TiCDC's mapping")
+        elif written is not None and text != written:
+            check("type-mismatch", f"mysqlType.{name}", f"{text!r}, but with content-compatible=true "
+                  f"TiCDC writes the upstream {mine.column_type} as {written!r}")
         else:
             return mine  # it knows widths, fsp and members
         return column
 
-    def _values(self, columns: list[Column], image: dict[str, Any], name: str,
-                check: Check) -> tuple[dict[str, Any], dict[str, int] | None]:
-        """The image's values, and the sqlType every row of these columns has (None: it depends
-        on the values)."""
+    def _values(self, columns: list[Column], image: dict[str, Any], name: str, check: Check,
+                partial: bool = False) -> tuple[dict[str, Any], dict[str, int] | None]:
+        """The image's values (`partial`: of the columns it holds), and the sqlType every row of
+        these columns has (None: it depends on the values)."""
         values: dict[str, Any] = {}
         readers = self._readers.get(id(columns))
         if readers is None or readers[0] is not columns:
@@ -320,6 +359,8 @@ class CanalJsonDecoder:
                 {c.name: java_type(c, None) for c in columns}
             readers = self._readers[id(columns)] = (columns, [reader(c) for c in columns], fixed)
         for column, read in zip(columns, readers[1], strict=True):
+            if partial and column.name not in image:
+                continue
             raw = image[column.name]
             values[column.name] = None
             if raw is None:
@@ -335,8 +376,8 @@ class CanalJsonDecoder:
                           f"{raw[:80]!r} is not a {mysql_type(column)}: {exc}")
                     continue
                 if spelled is not None:
-                    check("bad-value", f"{name}[0].{column.name}",
-                          f"{raw[:80]!r}: TiCDC writes this value as {spelled[:80]!r}")
+                    check("bad-spelling", f"{name}[0].{column.name}",
+                          f"{raw[:80]!r}: the value is right, but TiCDC spells it {spelled[:80]!r}")
         return values, readers[2]
 
     def _schema(self, database: str, name: str, columns: list[Column], pk: list[str],

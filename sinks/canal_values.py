@@ -12,6 +12,7 @@ from typing import Any
 
 from dsl.compare import ZERO_DATE, canonical
 from formats.canal_json import INTEGERS, JAVA_TYPES, format_value, is_binary, mysql_type
+from formats.releases import TICDC_CURRENT, Release
 from model.schema import Column
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
@@ -26,10 +27,10 @@ _SPELLING["timestamp"] = _SPELLING["datetime"]
 _TYPE_TEXT = re.compile(r"([a-z]+)(?:\((.*)\))?((?: unsigned)?(?: zerofill)?)", re.DOTALL)
 
 
-def column_from_type(name: str, text: str) -> Column | None:
-    """The column a `mysqlType` describes, or None if TiCDC never writes that type text.
-    The bare form ('decimal unsigned') is TiCDC's default; a full one ('decimal(10,2)') also
-    tells widths, fsp and members."""
+def column_from_type(name: str, text: str, release: Release = TICDC_CURRENT) -> Column | None:
+    """The column a `mysqlType` describes, or None if TiCDC (of `release`) never writes that type
+    text. The bare form ('decimal unsigned') is TiCDC's default; a full one ('decimal(10,2)', with
+    content-compatible=true) also tells widths, fsp and members."""
     match = _TYPE_TEXT.fullmatch(text)
     if not match or match[1] not in JAVA_TYPES:
         return None
@@ -44,7 +45,7 @@ def column_from_type(name: str, text: str) -> Column | None:
         if base in ("enum", "set") else (),
     )
     # 'unsigned' only on numbers, and always before 'zerofill', as GetMySQLType writes them
-    return column if mysql_type(column) == " ".join(filter(None, (base, flags))) else None
+    return column if mysql_type(column, release) == " ".join(filter(None, (base, flags))) else None
 
 
 def parse_value(column: Column, raw: str) -> Any:
@@ -86,8 +87,9 @@ def _must(pattern: re.Pattern[str], raw: str, what: str) -> str:
 
 def respelled(column: Column, value: Any, raw: str) -> str | None:
     """How TiCDC would spell `value` if `raw` is not that, else None. Unknown scale or fsp (a bare
-    mysqlType) leaves decimals and times unchecked: their digits count is the column's."""
-    if value is ZERO_DATE or (column.type == "decimal" and column.scale is None):
+    mysqlType) leaves decimals and times unchecked: their digits count is the column's. A JSON
+    document's text is no part of the contract (formats.canal_json): only its value is."""
+    if value is ZERO_DATE or column.is_json or (column.type == "decimal" and column.scale is None):
         return None
     if column.type in ("datetime", "timestamp", "time") and column.fsp is None:
         return None

@@ -120,8 +120,11 @@ class TicdcRun:
         return "failed" if self.progress.failure() else "streaming"
 
     def view_settings(self) -> dict[str, object]:
-        # topics are <database>_<table> (ticdc.TOPIC_EXPRESSION); protocol=debezium is TiCDC's own
-        return {"topic_prefix": "", "debezium_producer": "ticdc"}
+        # topics are <database>_<table> (ticdc.TOPIC_EXPRESSION); protocol=debezium is TiCDC's own;
+        # the decoders hold messages to the rules of the release that runs (formats.releases)
+        profile = self.cell.profile
+        release = profile.components.get("cdc_version") if profile is not None else None
+        return {"topic_prefix": "", "debezium_producer": "ticdc", "producer_version": release}
 
     def stop(self) -> None:
         self.project.docker.compose.stop(["ticdc"])

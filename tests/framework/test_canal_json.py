@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from dsl.compare import equal
+from formats.canal_ddl import ddl_event
 from formats.go_text import tidb_json
 from model.changes import DdlChange, RowChange, Transaction
 from model.schema import Column, TableSchema
-from refcdc.encode_canal import CanalJsonEncoder, ddl_event
+from refcdc.encode_canal import CanalJsonEncoder
 from sinks.canal_json import LIMITS, CanalJsonDecoder
 from tests.framework.canal_samples import (
     AT,
