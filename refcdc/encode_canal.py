@@ -23,6 +23,7 @@ from formats.canal_json import (
     ROW_TYPES,
     WATERMARK_TYPE,
     format_value,
+    full_mysql_type,
     java_type,
     mysql_type,
 )
@@ -62,12 +63,15 @@ def split_key_updates(changes: Sequence[RowChange | DdlChange]) -> list[RowChang
 
 
 class CanalJsonEncoder:
-    """The Encoder for Canal-JSON; `clock_ms` gives the build time (`ts`), for reproducible tests."""
+    """The Encoder for Canal-JSON; `clock_ms` gives the build time (`ts`), for reproducible tests.
+    `content_compatible`: TiCDC's content-compatible=true (full column types in mysqlType, an
+    UPDATE's `old` holding only the columns it changed)."""
 
     def __init__(self, enable_tidb_extension: bool = False, output_raw_change_event: bool = False,
-                 clock_ms: Callable[[], int] | None = None) -> None:
+                 clock_ms: Callable[[], int] | None = None, content_compatible: bool = False) -> None:
         self.enable_tidb_extension = enable_tidb_extension
         self.output_raw_change_event = output_raw_change_event
+        self.content_compatible = content_compatible
         self.clock_ms = clock_ms or (lambda: time.time_ns() // 1_000_000)
         self._shapes: dict[tuple[int, tuple[str, ...]], _Shape] = {}
 
@@ -77,7 +81,7 @@ class CanalJsonEncoder:
         if shape is None or shape.table is not table:
             if len(self._shapes) > 4096:
                 self._shapes.clear()
-            shape = self._shapes[slot] = _shape_of(table, slot[1])
+            shape = self._shapes[slot] = _shape_of(table, slot[1], self.content_compatible)
         return shape
 
     def encode(self, txn: Transaction, commit_ts: int) -> list[Encoded]:
@@ -119,7 +123,12 @@ class CanalJsonEncoder:
         shape = self._shape(table, image)
         columns, quoted = shape.columns, shape.quoted
         data = _image(shape, image)
-        old = _image(shape, change.before) if change.kind == "update" else "null"
+        old = "null"
+        if change.kind == "update":
+            before = change.before
+            if self.content_compatible and before is not None:  # the columns the update changed
+                before = {k: v for k, v in before.items() if k not in image or image[k] != v}
+            old = _image(shape, before, partial=self.content_compatible)
         sql_types = shape.sql_types
         if sql_types is None:  # the Java type depends on the value (a BIGINT UNSIGNED past the signed range)
             sql_types = "{" + ",".join(f"{q}:{java_type(c, image[c.name])}"
@@ -135,12 +144,15 @@ class CanalJsonEncoder:
         return Encoded(table.database, table.name, None, value.encode(), handle=handle)
 
 
-def _image(shape: _Shape, image: dict[str, Any] | None) -> str:
-    """`data` / `old`: a one-element array of column -> text or null, in table order."""
-    if not image:
+def _image(shape: _Shape, image: dict[str, Any] | None, partial: bool = False) -> str:
+    """`data` / `old`: a one-element array of column -> text or null, in table order; `partial`:
+    of the columns the image holds (an empty one is `[{}]`)."""
+    if not image and not (partial and image is not None):
         return "null"
     fields = []
     for column, name, write in zip(shape.columns, shape.quoted, shape.writers, strict=True):
+        if partial and column.name not in image:
+            continue
         try:
             fields.append(f"{name}:{write(image.get(column.name))}")
         except (ValueError, ArithmeticError) as exc:
@@ -176,7 +188,7 @@ class _Shape:
     sql_types: str | None  # the sqlType object, unless it depends on the values (unsigned columns)
 
 
-def _shape_of(table: TableSchema, names: tuple[str, ...]) -> _Shape:
+def _shape_of(table: TableSchema, names: tuple[str, ...], full_types: bool = False) -> _Shape:
     columns = [c for c in table.columns if c.name in names]
     # A column the schema does not know still travels, as text.
     columns += [Column(n, "text", "text") for n in names if n not in table.by_name]
@@ -185,7 +197,8 @@ def _shape_of(table: TableSchema, names: tuple[str, ...]) -> _Shape:
     keys = ",".join(q for c, q in zip(columns, quoted, strict=True) if c.name in table.key)
     head = (f'{{"id":0,"database":{go_string(table.database)},"table":{go_string(table.name)},'
             f'"pkNames":[{keys}],"isDdl":false,')
-    types = ",".join(f"{q}:{go_string(mysql_type(c))}" for c, q in zip(columns, quoted, strict=True))
+    type_of = full_mysql_type if full_types else mysql_type
+    types = ",".join(f"{q}:{go_string(type_of(c))}" for c, q in zip(columns, quoted, strict=True))
     sql_types = None if any(c.unsigned for c in columns) else \
         "{" + ",".join(f"{q}:{java_type(c, None)}" for c, q in zip(columns, quoted, strict=True)) + "}"
     return _Shape(table, columns, quoted, head, "{" + types + "}", [_writer(c) for c in columns], sql_types)

@@ -36,7 +36,8 @@ def sink_target(env: CdcEnvironment) -> dict[str, Any]:
              "default_topic": "{schema}", "dispatch": "key"}
     if cell.sink == "canal-json":
         tidb = cell.variant == "tidb"
-        return {**kafka, "format": "canal-json", "format_options": {"enable_tidb_extension": tidb},
+        return {**kafka, "format": "canal-json", "format_options": {
+                    "enable_tidb_extension": tidb, "content_compatible": cell.variant == "compatible"},
                 "watermark_interval": 1.0 if tidb else 0}
     if cell.sink == "avro":
         strings = cell.variant == "strings"
@@ -170,7 +171,7 @@ class ReferenceCdc(Cdc):
     backends: ClassVar[tuple[str, ...]] = ("embedded", "compose")
 
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
-        return {"mysql": ("",), "canal-json": ("", "tidb"), "avro": ("", "tidb", "strings")}
+        return {"mysql": ("",), "canal-json": ("", "tidb", "compatible"), "avro": ("", "tidb", "strings")}
 
     def start(self, env: CdcEnvironment) -> RefCdcRun:
         from refcdc.client import RefCdc

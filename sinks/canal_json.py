@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from formats import releases
 from formats.canal_ddl import ddl_event
 from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, full_mysql_type, java_type, mysql_type
 from formats.ddl import classify
@@ -398,11 +399,12 @@ def _bad(check: Check) -> set[str]:
 
 
 class CanalJsonSink:
-    """Canal-JSON on Kafka, as TiCDC emits it; variant "tidb" adds the TiDB extension and watermarks."""
+    """Canal-JSON on Kafka, as TiCDC emits it; variant "tidb" adds the TiDB extension and watermarks,
+    "compatible" is TiCDC's content-compatible=true (full column types, `old` of changed columns)."""
 
     name: ClassVar[str] = "canal-json"
     protocols: ClassVar[tuple[str, ...]] = ("kafka",)
-    variants: ClassVar[tuple[str, ...]] = ("", "tidb")
+    variants: ClassVar[tuple[str, ...]] = ("", "tidb", "compatible")
     needs: ClassVar[tuple[str, ...]] = ("kafka",)
     limits: ClassVar[dict[str, str]] = LIMITS
 
@@ -412,9 +414,12 @@ class CanalJsonSink:
 
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
         schemas = UpstreamSchemas(env.servers["upstream"])
+        release = releases.ticdc(env.settings.get("producer_version"))  # whose rules the messages follow
+        compatible = self.variant == "compatible"
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],
-            decoder_factory=lambda: CanalJsonDecoder(self.tidb, lookup=schemas.lookup),
+            decoder_factory=lambda: CanalJsonDecoder(self.tidb, lookup=schemas.lookup, release=release,
+                                                     content_compatible=compatible),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=True)
         view.on_close(schemas.close)

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 from urllib.parse import quote, urlencode
 
+from formats import releases
 from model.cells import Cell
 from model.tso import LOGICAL_BITS, compose, physical_ms
 from stack.errors import StackError
@@ -50,7 +51,7 @@ AVRO_MODES = {
     "strings": {"avro-decimal-handling-mode": "string", "avro-bigint-unsigned-handling-mode": "string"},
 }
 _PROTOCOLS = {"mysql": "mysql", "canal-json": "kafka", "avro": "kafka", "debezium-json": "kafka"}
-_VARIANTS = {"mysql": ("",), "canal-json": ("", "tidb"), "avro": tuple(AVRO_MODES),
+_VARIANTS = {"mysql": ("",), "canal-json": ("", "tidb", "compatible"), "avro": tuple(AVRO_MODES),
              "debezium-json": ("", "schemaless")}
 _WIRE = {"debezium-json": "debezium"}  # the sink's name for TiCDC's protocol= where they differ
 _DEBEZIUM_SINCE = (8, 0)  # protocol=debezium: TiCDC v8.0 on
@@ -61,6 +62,8 @@ def emitted(profile: Any) -> dict[str, tuple[str, ...]]:
     found = dict(_VARIANTS)
     if version_of(profile) < _DEBEZIUM_SINCE:
         del found["debezium-json"]
+    if not releases.has_content_compatible(releases.ticdc(profile.components.get("cdc_version"))):
+        found["canal-json"] = tuple(v for v in found["canal-json"] if v != "compatible")
     return found
 
 
@@ -127,6 +130,8 @@ def sink_uri(cell: Cell, *, kafka: str = KAFKA, topic: str = SCHEMA_DDL_TOPIC,
     params = {"protocol": _WIRE.get(cell.sink, cell.sink)}
     if cell.variant == "tidb":
         params["enable-tidb-extension"] = "true"
+    if cell.variant == "compatible":
+        params["content-compatible"] = "true"
     params |= KAFKA_PARAMETERS
     if cell.sink == "avro":
         params |= AVRO_MODES[cell.variant]

@@ -227,3 +227,41 @@ def test_text_bytes_that_are_not_utf8_become_escaped_replacement_characters() ->
     # easyjson's String writes \ufffd for each byte that does not start a valid UTF-8 sequence
     (message,) = encode([ins({"id": 1, "v": b"a\xe2\x82b\xff"})])
     assert '"v":"a\\ufffd\\ufffdb\\ufffd"' in message.decode()
+
+
+# --- content-compatible=true ---------------------------------------------------------------------
+
+
+def test_content_compatible_writes_full_types_and_the_changed_columns_only() -> None:
+    table = TableSchema(DB, TABLE, (ID, col("n", "int", "int(10) unsigned", unsigned=True),
+                                    col("d", "decimal", "decimal(5,2)", scale=2, precision=5),
+                                    col("e", "enum", "enum('a','b')", members=("a", "b"))), ("id",))
+    old = {"id": 1, "n": 7, "d": Decimal("1.50"), "e": "a"}
+    new = {**old, "n": 8}
+    changes = [ins(old, table), upd(old, new, table), upd(new, new, table), dele(new, table)]
+    values = [e.value or b"" for e in CanalJsonEncoder(content_compatible=True, clock_ms=lambda: TS)
+              .encode(Transaction(tuple(changes), AT, 0), COMMIT_TS)]
+    messages = [json.loads(v) for v in values]
+    assert messages[0]["mysqlType"] == {"id": "int(11)", "n": "int(10) unsigned", "d": "decimal(5,2)",
+                                        "e": "enum('a','b')"}
+    assert messages[1]["old"] == [{"n": "7"}] and messages[2]["old"] == [{}]
+    for lookup in (None, upstream_of(table)):
+        decoded = decode_all(CanalJsonDecoder(False, lookup, content_compatible=True), values)
+        assert [d.findings for d in decoded] == [[], [], [], []]
+        updated = decoded[1].changes[0]
+        assert isinstance(updated, RowChange) and updated.after is not None and updated.before is not None
+        assert (updated.before["n"], updated.after["n"], updated.before["id"]) == (7, 8, 1)
+    plain = decode_all(CanalJsonDecoder(False, upstream_of(table)), values)
+    assert {f.kind for d in plain for f in d.findings} >= {"bad-shape"}, "a partial old needs the option"
+
+
+def test_content_compatible_types_must_be_the_upstream_full_types() -> None:
+    table = TableSchema(DB, TABLE, (ID, col("d", "decimal", "decimal(5,2)", scale=2, precision=5)), ("id",))
+    (value,) = [e.value or b"" for e in CanalJsonEncoder(content_compatible=True, clock_ms=lambda: TS)
+                .encode(Transaction((ins({"id": 1, "d": Decimal("1.50")}, table),), AT, 0), COMMIT_TS)]
+    message = json.loads(value)
+    message["mysqlType"]["d"] = "decimal(6,2)"
+    (decoded,) = decode_all(CanalJsonDecoder(False, upstream_of(table), content_compatible=True),
+                            [json.dumps(message).encode()])
+    assert [(f.kind, f.field) for f in decoded.findings] == [("type-mismatch", "mysqlType.d")]
+    assert "content-compatible=true" in decoded.findings[0].why and "'decimal(5,2)'" in decoded.findings[0].why
