@@ -100,9 +100,18 @@ def full_mysql_type(column: Column) -> str:
     return name
 
 
-def java_type(column: Column, value: Any) -> int:
+# Before v5.4.0 (cdc/sink/codec/canal.go buildColumn @v5.3.4) integers were promoted whatever their
+# sign, as the row event carried no unsigned flag, and text (a blob type without the binary flag)
+# was VARCHAR.
+_PROMOTED_V53 = {"tinyint": 5, "smallint": 4, "mediumint": 4, "int": -5, "bigint": 3}
+_TEXT_V53 = {"tinytext", "text", "mediumtext", "longtext"}
+
+
+def java_type(column: Column, value: Any, release: Release = TICDC_CURRENT) -> int:
     """The `sqlType` TiCDC writes for one column of one row (unsigned integers depend on the value)."""
     name = mysql_type(column).split(" ", 1)[0]
+    if canal_delete_keeps_old(release):
+        return _PROMOTED_V53.get(name) or (12 if name in _TEXT_V53 else JAVA_TYPES.get(name, JAVA_DEFAULT))
     code = JAVA_TYPES.get(name, JAVA_DEFAULT)
     if column.unsigned and name in UNSIGNED_PROMOTION and isinstance(value, int):
         limit, promoted = UNSIGNED_PROMOTION[name]

@@ -272,7 +272,8 @@ class CanalJsonDecoder:
             before = {**after, **self._values(columns, old, "old", check, partial=True)[0]}
         if sql_types is None or msg["sqlType"] != sql_types:  # (its values are exact integers here)
             for column in columns:
-                expected, written = java_type(column, after[column.name]), msg["sqlType"][column.name]
+                expected = java_type(column, after[column.name], self.release)
+                written = msg["sqlType"][column.name]
                 if written != expected and column.name not in _bad(check):
                     check("type-mismatch", f"sqlType.{column.name}", f"{written}, but TiCDC writes "
                           f"{expected} for {mysql_type(column)} {data[column.name]!r}")
@@ -356,8 +357,8 @@ class CanalJsonDecoder:
         values: dict[str, Any] = {}
         readers = self._readers.get(id(columns))
         if readers is None or readers[0] is not columns:
-            fixed = None if any(c.unsigned for c in columns) else \
-                {c.name: java_type(c, None) for c in columns}
+            fixed = None if any(c.unsigned for c in columns) and not self._old_style else \
+                {c.name: java_type(c, None, self.release) for c in columns}
             readers = self._readers[id(columns)] = (columns, [reader(c) for c in columns], fixed)
         for column, read in zip(columns, readers[1], strict=True):
             if partial and column.name not in image:
