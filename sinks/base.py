@@ -26,13 +26,39 @@ class Record:
     timestamp_ms: int | None = None
 
 
+# Every kind of finding an adapter reports, and what it means. An adapter's finding names its kind,
+# where it is (topic, partition, offset, field) and why, in words that say what to do.
+FINDING_KINDS: dict[str, str] = {
+    "malformed": "the bytes are not a message of the protocol (not JSON, not Avro of its schema, cut)",
+    "missing-field": "a field the producer always writes is absent",
+    "extra-field": "a field the producer never writes is present",
+    "wrong-type": "a field holds another JSON type than the protocol's",
+    "bad-shape": "a field's structure is not the protocol's (an array of one object, null here)",
+    "type-mismatch": "a column's declared type is not the upstream column's in the producer's mapping",
+    "bad-value": "a value is no value of its type, or contradicts the message (an event type, a time)",
+    "bad-spelling": "a value is right but spelled otherwise than the producer spells it",
+    "bad-magic": "the Confluent wire header does not start with byte 0",
+    "unknown-schema-id": "the schema id is not in the registry",
+    "registry-error": "the registry did not answer for a schema id",
+    "bad-naming": "a topic, subject, record name or namespace is not the one the producer derives",
+    "key-value-disagree": "the message key and the row disagree",
+    "missing-key": "a change of a table with a key came without its message key",
+    "out-of-order": "a key's change comes after a later one of the same key",
+    "duplicate": "a change already delivered for its key came again (outside a CDC restart)",
+    "unsupported-option": "the producer wrote it under an option this adapter does not read (it says how "
+    "to turn the option off)",
+    "unsupported-type": "a column type this adapter does not read (it says how to leave the column out)",
+    "decoder-error": "the decoder failed on the record (a bug of the decoder or of a plug-in it calls)",
+    "transport-overflow": "the view fell behind its transport and lost records it can no longer fetch",
+    "apply-failed": "a decoded change could not be applied to the view",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A protocol violation, located exactly; it fails the test whose database it concerns."""
 
-    kind: str  # missing-field, extra-field, wrong-type, bad-shape, type-mismatch, bad-magic,
-    #            unknown-schema-id, bad-naming, key-value-disagree, out-of-order, duplicate,
-    #            malformed, transport-overflow, ...
+    kind: str  # one of FINDING_KINDS
     topic: str
     partition: int
     offset: int

@@ -161,10 +161,10 @@ class DebeziumDecoder:
                 check("wrong-type", name, f"{describe(payload[name])}, expected a positive integer time")
         if payload.get("transaction") is not None:
             check(
-                "extra-field",
+                "unsupported-option",
                 "transaction",
-                "set, but provide.transaction.metadata is off for this "
-                "connector (unsupported option: turn it off, or this adapter lacks it)",
+                "transaction metadata (provide.transaction.metadata=true): this adapter does not "
+                "check transaction boundaries; set provide.transaction.metadata=false for this sink",
             )
         before, after = payload.get("before"), payload.get("after")
         for name, image, wanted in (

@@ -140,3 +140,71 @@ def test_a_key_going_back_in_commit_ts_is_out_of_order_and_a_repeat_is_a_duplica
     f = only(dec.decode(at(*older, offset=5)).findings, "out-of-order", "_tidb_commit_ts")
     assert f.key == (1,) and (f.database, f.table) == ("db1", "t1")
     only(dec.decode(at(*older, offset=5)).findings, "duplicate", None)
+
+
+# --- options and types this adapter lacks, registry and decoder failures, releases ---------------
+
+CHECKSUM_FIELDS = [  # as TiCDC v7.1+ appends them (tests/vectors/ticdc/avro-v7.5.json, EnableChecksum)
+    {"default": "", "name": "_tidb_row_level_checksum", "type": "string"},
+    {"default": False, "name": "_tidb_corrupted", "type": "boolean"},
+    {"default": 0, "name": "_tidb_checksum_version", "type": "int"},
+]
+
+
+def test_row_checksum_fields_are_an_unsupported_option_that_says_how_to_turn_it_off() -> None:
+    reg = registry()
+    record = {"id": 1, "v": 1, "_tidb_row_level_checksum": "1234", "_tidb_corrupted": False,
+              "_tidb_checksum_version": 1}
+    decoded = decoder(reg, T).decode(at(key_of(reg), value_of(reg, record, ID_FIELD, V_FIELD, *CHECKSUM_FIELDS)))
+    finding = only(decoded.findings, "unsupported-option", "_tidb_row_level_checksum")
+    assert "integrity-check-level" in finding.why and '"none"' in finding.why
+    (change,) = decoded.changes  # the row itself still decodes
+    assert change.after == {"id": 1, "v": 1}
+
+
+def test_a_vector_column_is_an_unsupported_type_not_a_type_error() -> None:
+    reg = registry()
+    vector = {"name": "vec", "type": {"type": "string", "connect.parameters": {"tidb_type": "TiDBVECTORFloat32"}}}
+    decoded = decoder(reg).decode(at(key_of(reg), value_of(reg, {"id": 1, "v": 1, "vec": "[1,2]"},
+                                                            ID_FIELD, V_FIELD, vector)))
+    finding = only(decoded.findings, "unsupported-type", "vec")
+    assert "VECTOR" in finding.why and "column filter" in finding.why
+
+
+def test_a_registry_that_fails_is_a_registry_error() -> None:
+    from confluent_kafka.schema_registry.error import SchemaRegistryError
+
+    class Failing(type(registry())):  # type: ignore[misc]
+        def get_schema(self, schema_id: int, *args: Any, **kwargs: Any) -> Any:
+            raise SchemaRegistryError(503, 50301, "the registry is down")
+
+    decoded = decoder(Failing({"url": "mock://failing"}), T).decode(at(None, frame(7, b"\x02")))
+    finding = only(decoded.findings, "registry-error", "value")
+    assert "schema id 7" in finding.why and "down" in finding.why
+
+
+def test_a_lookup_that_fails_is_a_decoder_error_not_an_exception() -> None:
+    reg = registry()
+
+    def lookup(database: str, name: str, names: Any = None) -> Any:
+        raise RuntimeError("lookup broke")
+
+    from sinks.avro_decode import AvroDecoder
+
+    decoded = AvroDecoder(reg, lookup=lookup).decode(at(*valid(reg)))
+    finding = only(decoded.findings, "decoder-error", None)
+    assert finding.why == "RuntimeError: lookup broke"
+
+
+@pytest.mark.parametrize(("release", "kinds"), [("v6.4.0", []), ("v6.5.2", ["type-mismatch"]),
+                                                ("v8.5.2", ["type-mismatch"])])
+def test_float_as_double_is_right_for_the_releases_that_wrote_it(release: str, kinds: list[str]) -> None:
+    from formats.releases import Release
+
+    reg = registry()
+    t = table(col("f", "float"))
+    as_double = {"default": None, "name": "f", "type": ["null", {"type": "double",
+                                                                 "connect.parameters": {"tidb_type": "FLOAT"}}]}
+    decoded = decoder(reg, t, release=Release.parse(release)).decode(
+        at(key_of(reg), value_of(reg, {"id": 1, "f": 1.5}, ID_FIELD, as_double)))
+    assert [f.kind for f in decoded.findings] == kinds, decoded.findings

@@ -325,3 +325,11 @@ def test_deep_nesting_and_huge_numbers_are_findings_not_crashes() -> None:
     message = json.loads(json.dumps(VALID_INT))
     message["data"][0]["n"] = "9" * 5000
     never_fails(decoder.decode(record(json.dumps(message).encode())))
+
+
+def test_a_vector_column_is_an_unsupported_type_that_says_what_to_do() -> None:
+    message = json.loads(json.dumps(VALID))
+    message["mysqlType"]["v"] = "vector"
+    decoded = CanalJsonDecoder(False).decode(record(json.dumps(message).encode()))
+    assert [(f.kind, f.field) for f in decoded.findings] == [("unsupported-type", "mysqlType.v")]
+    assert "VECTOR" in decoded.findings[0].why and "column filter" in decoded.findings[0].why

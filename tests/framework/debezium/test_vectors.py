@@ -226,6 +226,11 @@ BREAKAGES: dict[str, tuple[Callable[[dict[str, Any], dict[str, Any]], Any], str,
         "bad-value",
         "after.vb",
     ),
+    "transaction metadata, an option this adapter lacks": (
+        lambda k, v: v["payload"].update(transaction={"id": "1", "total_order": 1, "data_collection_order": 1}),
+        "unsupported-option",
+        "transaction",
+    ),
     "a topic the source does not name": (
         lambda k, v: v["payload"]["source"].update(table="other"),
         "bad-naming",
