@@ -155,7 +155,8 @@ def test_row_checksum_fields_are_an_unsupported_option_that_says_how_to_turn_it_
     reg = registry()
     record = {"id": 1, "v": 1, "_tidb_row_level_checksum": "1234", "_tidb_corrupted": False,
               "_tidb_checksum_version": 1}
-    decoded = decoder(reg, T).decode(at(key_of(reg), value_of(reg, record, ID_FIELD, V_FIELD, *CHECKSUM_FIELDS)))
+    value = value_of(reg, record, ID_FIELD, V_FIELD, *CHECKSUM_FIELDS)
+    decoded = decoder(reg, T).decode(at(key_of(reg), value))
     finding = only(decoded.findings, "unsupported-option", "_tidb_row_level_checksum")
     assert "integrity-check-level" in finding.why and '"none"' in finding.why
     (change,) = decoded.changes  # the row itself still decodes
@@ -164,7 +165,8 @@ def test_row_checksum_fields_are_an_unsupported_option_that_says_how_to_turn_it_
 
 def test_a_vector_column_is_an_unsupported_type_not_a_type_error() -> None:
     reg = registry()
-    vector = {"name": "vec", "type": {"type": "string", "connect.parameters": {"tidb_type": "TiDBVECTORFloat32"}}}
+    vector = {"name": "vec",
+              "type": {"type": "string", "connect.parameters": {"tidb_type": "TiDBVECTORFloat32"}}}
     decoded = decoder(reg).decode(at(key_of(reg), value_of(reg, {"id": 1, "v": 1, "vec": "[1,2]"},
                                                             ID_FIELD, V_FIELD, vector)))
     finding = only(decoded.findings, "unsupported-type", "vec")
@@ -203,8 +205,8 @@ def test_float_as_double_is_right_for_the_releases_that_wrote_it(release: str, k
 
     reg = registry()
     t = table(col("f", "float"))
-    as_double = {"default": None, "name": "f", "type": ["null", {"type": "double",
-                                                                 "connect.parameters": {"tidb_type": "FLOAT"}}]}
+    double = {"type": "double", "connect.parameters": {"tidb_type": "FLOAT"}}
+    as_double = {"default": None, "name": "f", "type": ["null", double]}
     decoded = decoder(reg, t, release=Release.parse(release)).decode(
         at(key_of(reg), value_of(reg, {"id": 1, "f": 1.5}, ID_FIELD, as_double)))
     assert [f.kind for f in decoded.findings] == kinds, decoded.findings
