@@ -1,7 +1,7 @@
 """Canal-JSON value text back to canonical values, and columns from a `mysqlType`.
 
 Each value must be spelled as TiCDC spells it (canal_entry.go formatValue over the Go value
-cdc/entry/mounter.go formatColVal gives each type); refcdc.encode_canal is that spelling.
+cdc/entry/mounter.go formatColVal gives each type); formats.canal_json is that spelling.
 """
 
 from __future__ import annotations
