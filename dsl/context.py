@@ -51,7 +51,8 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
         with up.connect() as upstream, down.connect() as downstream:
             helper = SQLHelper(upstream, downstream, database=database,
                                sink_database=view.database(database), progress=view.progress,
-                               findings=lambda: view.findings(database), **timeouts)
+                               findings=lambda: view.findings(database),
+                               carries_ddl=getattr(view, "carries_ddl", True), **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None))
             finally:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from dsl.errors import DslError, ForeignTargetError
 from dsl.requests import Awaitable
 from dsl.schema import introspect
+from dsl.sync import Comparison, sync
 from dsl.table import Table
 from dsl.verify import Expected, KeyId, Verifier, identity
 from dsl.waiting import check_now
@@ -28,8 +29,9 @@ class SQLHelper:
 
     def __init__(self, upstream: Connection, sink: Connection, *, database: str, sink_database: str,
                  progress: Progress, request_timeout: float = 15.0, batch_timeout: float = 120.0,
-                 findings: Callable[[], Sequence[object]] = tuple) -> None:
+                 findings: Callable[[], Sequence[object]] = tuple, carries_ddl: bool = True) -> None:
         self.upstream = upstream
+        self.carries_ddl = carries_ddl  # False: a table only reaches the sink with its first row
         self.database = database
         self.progress = progress
         self.findings = findings  # the sink's protocol violations for this database, so far
@@ -122,6 +124,12 @@ class SQLHelper:
         if expectations:
             check_now(self, expectations, self.batch_timeout,
                       f"final check of the {sum(len(e.keys) for e in expectations)} keys the case wrote")
+
+    def sync(self, timeout: float | None = None) -> Comparison:
+        """The whole-database check: wait until the sink has caught up with everything written
+        upstream so far (through any connection), then compare every table of the test's database
+        with the sink's: table set, columns, rows (dsl.sync). CheckFailed names what differs."""
+        return sync(self, self.batch_timeout if timeout is None else timeout)
 
     def before_write(self, schema: TableSchema, ids: list[KeyId]) -> None:
         """Freeze expectations on keys this write is about to change (their sent state is read back)."""

@@ -100,6 +100,11 @@ class Verifier:
         # right after its wait then reads only the sink again.
         self._upstream_sums: dict[_ChunkId, tuple[Any, ...]] = {}
 
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        """The thread that reads the sink while the caller reads the upstream."""
+        return self._pool
+
     def wrote(self) -> None:
         """Something is about to change the upstream: checksums taken of it before are stale."""
         self._upstream_sums.clear()

@@ -124,6 +124,7 @@ class KafkaView:
                  view_server: DatabaseServer, upstream: DatabaseServer, cdc_progress: Progress,
                  topic_prefix: str, carries_ddl: bool) -> None:
         self.bootstrap, self.topic_prefix = bootstrap, topic_prefix
+        self.carries_ddl = carries_ddl  # whether the protocol carries DDL (Avro's and Debezium's: no)
         self._on_close: list[Callable[[], None]] = []
         self.view_server = view_server
         self._decoder_factory = decoder_factory

@@ -1,0 +1,100 @@
+"""SQL-file cases: a folder holding `workload.sql` (and optionally `prepare.sql`) is a case.
+
+Both files are DDL and DML without database names; they run in one upstream session in the test's
+own database (a `SET` holds for what follows), `prepare.sql` first, then `workload.sql`, and the case
+ends with the whole-database check (`ctx.sql.sync()`). A statement that fails upstream fails the
+case with the file, the line and the server's error.
+
+A workload a sink cannot carry says so in a header comment, naming the adapter limit it meets
+(`sinks.<adapter>.limits`):
+
+    -- sinkmatrix: limit avro keyless-tables
+
+On a cell of that sink the case is skipped with the limit's text as the reason; an unknown sink or
+limit name fails the case, so a declaration cannot go stale silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dsl import sqlfile
+from dsl.sqlfile import Statement
+
+FILES = ("prepare.sql", "workload.sql")
+_DIRECTIVE = re.compile(r"^--\s*sinkmatrix:\s*limit\s+(\S+)\s+(\S+)\s*$", re.MULTILINE)
+
+
+class WorkloadFailed(AssertionError):
+    """A workload statement the upstream refused: file, line, statement and the server's error."""
+
+
+class WorkloadError(ValueError):
+    """A workload folder that is not one (no workload.sql, a bad limit declaration)."""
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    folder: Path
+    limits: dict[str, list[str]] = field(default_factory=dict)  # sink -> adapter limits it meets
+
+    def statements(self) -> list[tuple[Path, Statement]]:
+        out = []
+        for name in FILES:
+            path = self.folder / name
+            if path.exists():
+                out += [(path, s) for s in sqlfile.read(path)]
+        return out
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def discover(root: Path) -> list[Workload]:
+    """Every folder under `root` with a workload.sql, by name."""
+    found = []
+    for script in sorted(root.glob("*/workload.sql")):
+        limits: dict[str, list[str]] = {}
+        for sink, limit in _DIRECTIVE.findall(script.read_text(encoding="utf-8")):
+            limits.setdefault(sink, []).append(limit)
+        found.append(Workload(script.parent.name, script.parent, limits))
+    return found
+
+
+def limit_met(workload: Workload, sink: str, known: dict[str, str]) -> str | None:
+    """Why `sink` (whose adapter declares the limits `known`) cannot carry the workload, in the
+    adapter's words; None if it can."""
+    names = workload.limits.get(sink)
+    if not names:
+        return None
+    for name in names:
+        if name not in known:
+            raise WorkloadError(f"{workload.folder / 'workload.sql'}: the {sink} adapter declares no limit "
+                                f"{name!r}; its limits: {', '.join(sorted(known)) or 'none'}")
+    return "; ".join(f"{sink} cannot carry it ({name}: {known[name]})" for name in names)
+
+
+def run(ctx: Any, workload: Workload, timeout: float | None = None) -> Any:
+    """Run the workload's statements upstream in one session, then the whole-database check."""
+    ctx.sql.freeze_all()  # expectations of DSL requests still in flight read back first
+    ctx.sql.verifier.wrote()
+    cursor = ctx.upstream.connection.dbapi_connection.cursor()
+    try:
+        for path, statement in workload.statements():
+            try:
+                cursor.execute(statement.sql)  # no arguments: a % in the text is a %
+                while True:  # drain every result (SELECTs, CALLs)
+                    cursor.fetchall()
+                    if not cursor.nextset():
+                        break
+            except Exception as exc:  # the driver's error, as the server said it
+                head = " ".join(statement.sql.split())[:120]
+                where = f"{path}:{statement.line}"
+                raise WorkloadFailed(f"{where}: the upstream refused `{head}`: {exc}") from None
+    finally:
+        cursor.close()
+    return ctx.sql.sync(timeout)
