@@ -43,11 +43,12 @@ def run(session: nox.Session, venv: venvs.Env, *args: str, env: dict[str, str] |
 @nox.parametrize("sink", [nox.param(name, tags=sorted({name, *spec.get("protocols", [])}))
                           for name, spec in sorted(SINKS.items())])
 def matrix(session: nox.Session, sink: str) -> None:
-    """Every case on the cells of one sink."""
+    """Every case (tests/cases, and the SQL workloads of tests/workloads) on the cells of one sink."""
     env = cases()
     session.notify("report")
-    run(session, env, "-m", "pytest", "tests/cases", f"--sink={sink}", "-n", WORKERS, *command.PYTEST_ARGS,
-        *session.posargs, env={**command.environment(), "SINKMATRIX_RUN_ID": f"{RUN}/parts/{sink}"})
+    run(session, env, "-m", "pytest", *command.CASE_DIRS, f"--sink={sink}", "-n", WORKERS,
+        *command.PYTEST_ARGS, *session.posargs,
+        env={**command.environment(), "SINKMATRIX_RUN_ID": f"{RUN}/parts/{sink}"})
 
 
 @nox.session(venv_backend="none", default=False)

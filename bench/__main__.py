@@ -7,12 +7,16 @@ import datetime as dt
 import json
 import os
 import platform
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bench import measure, setup_cost
+import structlog
+
+from bench import measure, setup_cost, whole_check
 from dsl.context import opened
 from matrix import axes
+from model.cells import Cell
 from reports import logs, rundir
 from stack.embedded import EmbeddedStack
 
@@ -23,6 +27,69 @@ DEBEZIUM_CELLS = [axes.cell("debezium-json", "kafka", "debezium-3.6"),
                   axes.cell("debezium-avro", "kafka", "debezium-3.6")]
 COMPOSE_CELLS = [axes.cell("mysql", "mysql", "local", backend="compose"),
                  axes.cell("avro", "kafka", "local", backend="compose")]
+log = structlog.get_logger("sinkmatrix.bench")
+
+
+def _stages(quick: bool, rows: int, rounds: int) -> list[tuple[str, Callable[[], list[measure.Result]]]]:
+    """The measurements, in order, each a stage that yields its rows (or fails on its own)."""
+
+    def reference() -> list[measure.Result]:
+        out = []
+        stack = EmbeddedStack.start(CELL)
+        try:
+            with opened(stack, CELL, "bench") as ctx:
+                out.append(measure.seed_pattern(stack, ctx, rounds=3 if quick else 15))
+                out.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds))
+                out.append(measure.wait_latency(stack, ctx, samples=100 if quick else 300))
+        finally:
+            stack.close()
+        return out
+
+    def whole() -> list[measure.Result]:
+        stack = EmbeddedStack.start(CELL)
+        try:
+            with opened(stack, CELL, "bench_whole_check") as ctx:  # a database of its own: one table
+                return whole_check.run(ctx, rows=100_000 if quick else 1_000_000)
+        finally:
+            stack.close()
+
+    def kafka(cell: Cell) -> Callable[[], list[measure.Result]]:
+        def stage() -> list[measure.Result]:
+            out = [measure.warm_start(cell)]
+            stack = EmbeddedStack.start(cell)
+            try:
+                with opened(stack, cell, "bench") as ctx:
+                    out.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds, floor=20_000))
+            finally:
+                stack.close()
+            return out
+        return stage
+
+    def debezium() -> list[measure.Result]:
+        # a real CDC: its starts, and (on Avro, whose rows fit the embedded Kafka) a load
+        out = [measure.warm_start(cell, rounds=2 if quick else 3, limit=3.0) for cell in DEBEZIUM_CELLS]
+        stack = EmbeddedStack.start(DEBEZIUM_CELLS[1])
+        try:
+            with opened(stack, DEBEZIUM_CELLS[1], "bench") as ctx:
+                out.append(measure.bulk(stack, ctx, rows=rows, rounds=max(1, rounds - 2), floor=5_000))
+        finally:
+            stack.close()
+        return out
+
+    stages: list[tuple[str, Callable[[], list[measure.Result]]]] = [
+        ("embedded stack start", lambda: measure.stack_start(CELL, warm_rounds=2 if quick else 5)),
+        ("mysql-mysql-local: DSL overheads", reference),
+        ("mysql-mysql-local: whole-database check", whole),
+        *((f"{cell.id}: start and bulk", kafka(cell)) for cell in KAFKA_CELLS),
+        ("Debezium cells: start and bulk", debezium),
+        *((f"{cell.id}: compose stack start", lambda cell=cell: [
+            measure.compose_start(cell, rounds=1 if quick else 3)]) for cell in COMPOSE_CELLS),
+        ("setup cost of ./run matrix", lambda: setup_cost.run_matrix_cold_and_warm(rounds=1 if quick else 2)),
+    ]
+    if not quick:
+        stages += [("machine parallelism", lambda: [measure.machine_parallelism(rounds=5)]),
+                   ("matrix wall time", lambda: measure.matrix_wall_time(rounds=3))]
+    return stages
 
 
 def main() -> None:
@@ -35,37 +102,14 @@ def main() -> None:
     logs.configure(run / "logs" / "bench.jsonl")
 
     rows, rounds = (20_000, 1) if args.quick else (100_000, 5)
-    results = measure.stack_start(CELL, warm_rounds=2 if args.quick else 5)
-    stack = EmbeddedStack.start(CELL)
-    try:
-        with opened(stack, CELL, "bench") as ctx:
-            results.append(measure.seed_pattern(stack, ctx, rounds=3 if args.quick else 15))
-            results.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds))
-            results.append(measure.wait_latency(stack, ctx, samples=100 if args.quick else 300))
-    finally:
-        stack.close()
-    for cell in KAFKA_CELLS:
-        results.append(measure.warm_start(cell))
-        stack = EmbeddedStack.start(cell)
+    results: list[measure.Result] = []
+    for name, stage in _stages(args.quick, rows, rounds):
         try:
-            with opened(stack, cell, "bench") as ctx:
-                results.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds, floor=20_000))
-        finally:
-            stack.close()
-    for cell in DEBEZIUM_CELLS:  # a real CDC: its start, and (on Avro, whose rows fit the embedded
-        results.append(measure.warm_start(cell, rounds=2 if args.quick else 3, limit=3.0))  # Kafka) a load
-    stack = EmbeddedStack.start(DEBEZIUM_CELLS[1])
-    try:
-        with opened(stack, DEBEZIUM_CELLS[1], "bench") as ctx:
-            results.append(measure.bulk(stack, ctx, rows=rows, rounds=max(1, rounds - 2), floor=5_000))
-    finally:
-        stack.close()
-    for cell in COMPOSE_CELLS:
-        results.append(measure.compose_start(cell, rounds=1 if args.quick else 3))
-    results.extend(setup_cost.run_matrix_cold_and_warm(rounds=1 if args.quick else 2))
-    if not args.quick:
-        results.append(measure.machine_parallelism(rounds=5))
-        results.extend(measure.matrix_wall_time(rounds=3))
+            results.extend(stage())
+        except Exception as exc:  # one measurement that breaks must not lose the others
+            log.exception("bench stage failed", stage=name)
+            why = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            results.append(measure.Result(name, float("nan"), "", met=False, note=f"failed: {why}"))
 
     (run / "bench.json").write_text(json.dumps([asdict(r) for r in results], indent=2))
     args.out.write_text(render(results))
@@ -75,6 +119,8 @@ def main() -> None:
 def _fmt(value: float | None, unit: str) -> str:
     if value is None:
         return ""
+    if value != value:  # a stage that failed: its note says why
+        return "failed"
     if unit.endswith("rows/s"):
         return f"{value:,.0f} {unit}"
     return f"{value:.3f} {unit}" if unit == "s" else f"{value:.2f} {unit}"

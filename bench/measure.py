@@ -122,7 +122,7 @@ def _raw_cursor(ctx: Ctx) -> Any:
     return cur
 
 
-def _alternate(rounds: int, dsl: Callable[[int], float], bare: Callable[[int], float]) -> tuple[float, float]:
+def alternate(rounds: int, dsl: Callable[[int], float], bare: Callable[[int], float]) -> tuple[float, float]:
     dsl_times: list[float] = []
     bare_times: list[float] = []
     for r in range(rounds):
@@ -155,7 +155,7 @@ def seed_pattern(stack: EmbeddedStack, ctx: Ctx, rows: int = 1000, rounds: int =
         _bare_landed(stack)
         return time.perf_counter() - began
 
-    d, b = _alternate(rounds, dsl, bare)
+    d, b = alternate(rounds, dsl, bare)
     ratio = d / b
     return Result(f"seed pattern: {rows} single-row send()s + All().wait().check()", d, "s", b, ratio,
                   "<= 1.5x bare", ratio <= 1.5,
@@ -191,7 +191,7 @@ def bulk(stack: EmbeddedStack, ctx: Ctx, rows: int = 100_000, rounds: int = 3,
         _bare_landed(stack)
         return time.perf_counter() - began
 
-    d, b = _alternate(rounds, dsl, bare)
+    d, b = alternate(rounds, dsl, bare)
     rate, raw_rate = rows / d, rows / b
     ratio = rate / raw_rate
     return Result(f"{stack.cell.id}: bulk {rows} rows through insert_many + wait().check()", rate,
@@ -244,7 +244,7 @@ def machine_parallelism(rounds: int = 5) -> Result:
             spawn().wait()
         return time.perf_counter() - began
 
-    two, one = _alternate(rounds, together, in_turn)
+    two, one = alternate(rounds, together, in_turn)
     note = (f"the floor for a parallel run's ratio here; median of {rounds} alternating rounds of "
             "pure-Python work")
     return Result("machine: two CPU-bound processes at once, next to one after the other", two, "s", one,
@@ -267,7 +267,7 @@ def matrix_wall_time(rounds: int = 1) -> list[Result]:
         with tempfile.TemporaryDirectory(prefix="sm-bench-reports-") as reports:
             env = {**command.environment(), "SINKMATRIX_REPORTS": reports}
             env.pop("SINKMATRIX_RUN_ID", None)
-            argv = [sys.executable, "-m", "pytest", "tests/cases", "-n", str(workers), "-q",
+            argv = [sys.executable, "-m", "pytest", *command.CASE_DIRS, "-n", str(workers), "-q",
                     *command.PYTEST_ARGS]
             pin = None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))  # inherited by all
             used = _children_cpu()

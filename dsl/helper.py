@@ -45,6 +45,7 @@ class SQLHelper:
         self._tables: dict[tuple[str, str], Table] = {}
         self._live: dict[str, dict[KeyId, Expected]] = {}  # sent, not yet waited for
         self._latest: dict[str, dict[KeyId, Expected]] = {}  # every key written, its last request
+        self._synced = False  # the last whole-database check passed, and nothing was written since
         event.listen(upstream, "before_cursor_execute", self._before_sql)
 
     def table(self, name: str, *, allow_foreign: bool = False) -> Table:
@@ -78,6 +79,7 @@ class SQLHelper:
     def sent(self, schema: TableSchema, keys: list[tuple[Any, ...]], ids: list[KeyId], what: str,
              batch: bool) -> Awaitable:
         expected = Expected(schema, keys, ids)
+        self._synced = False
         pending = dict.fromkeys(ids, expected)
         self._live.setdefault(schema.qualified, {}).update(pending)
         self._latest.setdefault(schema.qualified, {}).update(pending)
@@ -103,12 +105,16 @@ class SQLHelper:
         return kept
 
     def final_check(self) -> None:
-        """At a case's end: once the sink has caught up with everything written, every key the case
-        wrote through the DSL must show in the sink what the upstream holds now. Tables dropped
-        since, or whose key changed, are left out (nothing to locate the rows by)."""
+        """At a case's end, one check: the whole-database check of the test's database (unless the
+        case ended with one and wrote nothing since), and every key the case wrote through the DSL
+        in another database (`allow_foreign`) must show in the sink what the upstream holds now."""
+        if not self._synced:
+            self.sync()
         expectations = []
         for latest in self._latest.values():
             schema = next(iter(latest.values())).schema
+            if schema.database == self.database:
+                continue  # the whole-database check covered it
             try:
                 now = self.learn(schema.name, schema.database)
             except DslError:
@@ -123,13 +129,16 @@ class SQLHelper:
             expectations.append(Expected(now, keys, [ident(k) for k in keys]))
         if expectations:
             check_now(self, expectations, self.batch_timeout,
-                      f"final check of the {sum(len(e.keys) for e in expectations)} keys the case wrote")
+                      f"final check of the {sum(len(e.keys) for e in expectations)} keys the case wrote "
+                      "in other databases")
 
     def sync(self, timeout: float | None = None) -> Comparison:
         """The whole-database check: wait until the sink has caught up with everything written
         upstream so far (through any connection), then compare every table of the test's database
         with the sink's: table set, columns, rows (dsl.sync). CheckFailed names what differs."""
-        return sync(self, self.batch_timeout if timeout is None else timeout)
+        found = sync(self, self.batch_timeout if timeout is None else timeout)
+        self._synced = True
+        return found
 
     def before_write(self, schema: TableSchema, ids: list[KeyId]) -> None:
         """Freeze expectations on keys this write is about to change (their sent state is read back)."""
@@ -169,6 +178,7 @@ class SQLHelper:
             return
         self.freeze_all()  # a write through ctx.upstream may change rows we still expect
         self.verifier.wrote()
+        self._synced = False
         if verb in _DDL:
             self.schema_epoch += 1
 

@@ -400,6 +400,9 @@ LIMITS: dict[str, str] = {
     "zero-dates": "zero dates and datetimes ('0000-00-00') have no calendar value; Debezium writes null "
     "(or the epoch for a NOT NULL column)",
     "json-as-written": "JSON travels as the text the upstream stored (MariaDB keeps it as written)",
+    "ddl": "table-level DDL does not show in the view: the adapter applies no schema-change event (the "
+    "view mirrors the upstream table), Debezium skips TRUNCATE by default (skipped.operations=t), so a "
+    "RENAME, TRUNCATE or DROP TABLE leaves the view's table as it was",
     "mariadb-as-mysql": "MariaDB is captured through the MySQL connector, the server reporting MySQL 5.7 "
     "(the connector refuses MariaDB 10.11 and loses rows at restarts with a -MariaDB version): "
     "MariaDB-only DDL (UUID, INET6 columns, CREATE OR REPLACE) stops the connector",

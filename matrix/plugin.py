@@ -61,8 +61,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.hookimpl(tryfirst=True)  # before junitxml reads its path
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sinks(*names): run this case only on the named sinks")
-    config.addinivalue_line("markers", "no_final_check: leave out the check, at the case's end, that every "
-                                       "key the case wrote shows in the sink what the upstream holds")
+    config.addinivalue_line("markers", "no_final_check: leave out the check, at the case's end, that the "
+                                       "sink holds what the upstream holds (ctx.sql.sync(): the whole "
+                                       "database)")
     config.addinivalue_line("markers", "fault(kind, **settings): make the cell's CDC misbehave on this "
                                        "case's database (model.faults); cells it does not apply to skip")
     try:
@@ -202,7 +203,8 @@ def pytest_itemcollected(item: pytest.Item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
-    """A case that passed ends with the final check: a late wrong write fails the case that caused it."""
+    """A case that passed ends with the final check (the whole-database check, dsl.sync): a late wrong
+    write, or a row written with plain SQL that never arrived, fails the case that caused it."""
     result = yield
     final_check = getattr(getattr(getattr(item, "funcargs", {}).get("ctx"), "sql", None), "final_check", None)
     if final_check is not None and item.get_closest_marker("no_final_check") is None:

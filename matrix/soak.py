@@ -37,7 +37,8 @@ class RunResult:
 def run_once(index: int, run_id: str, workers: str, extra: Sequence[str]) -> RunResult:
     """One full matrix run; its totals from its summary.json."""
     env = {**command.environment(), rundir.RUN_ID_ENV: run_id}
-    argv = [sys.executable, "-m", "pytest", "tests/cases", "-n", workers, *command.PYTEST_ARGS, "-q", *extra]
+    argv = [sys.executable, "-m", "pytest", *command.CASE_DIRS, "-n", workers, *command.PYTEST_ARGS, "-q",
+            *extra]
     began = time.monotonic()
     done = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, check=False)

@@ -1,0 +1,20 @@
+-- Table-level DDL between writes: rename, truncate, drop and create again.
+-- sinkmatrix: limit avro ddl
+-- sinkmatrix: limit debezium-json ddl
+-- sinkmatrix: limit debezium-avro ddl
+CREATE TABLE first_name (id INT PRIMARY KEY, v INT);
+INSERT INTO first_name VALUES (1, 1), (2, 2);
+RENAME TABLE first_name TO second_name;
+INSERT INTO second_name VALUES (3, 3);
+CREATE TABLE emptied (id INT PRIMARY KEY, v INT);
+INSERT INTO emptied VALUES (1, 1), (2, 2), (3, 3);
+TRUNCATE TABLE emptied;
+INSERT INTO emptied VALUES (4, 4);
+CREATE TABLE recreated (id INT PRIMARY KEY, v VARCHAR(10));
+INSERT INTO recreated VALUES (1, 'old');
+DROP TABLE recreated;
+CREATE TABLE recreated (id INT PRIMARY KEY, w INT, v VARCHAR(10));
+INSERT INTO recreated VALUES (1, 10, 'new'), (2, 20, 'new');
+CREATE TABLE gone (id INT PRIMARY KEY);
+INSERT INTO gone VALUES (1);
+DROP TABLE gone;

@@ -1,0 +1,20 @@
+-- Several tables changed in one transaction, and a transaction rolled back that must leave no trace.
+CREATE TABLE orders (id INT PRIMARY KEY, customer VARCHAR(20), total DECIMAL(10,2));
+CREATE TABLE order_lines (order_id INT, line INT, item VARCHAR(20), qty INT, PRIMARY KEY (order_id, line));
+CREATE TABLE stock (item VARCHAR(20) PRIMARY KEY, qty INT);
+INSERT INTO stock VALUES ('apple', 10), ('pear', 5);
+BEGIN;
+INSERT INTO orders VALUES (1, 'ann', 3.00);
+INSERT INTO order_lines VALUES (1, 1, 'apple', 2), (1, 2, 'pear', 1);
+UPDATE stock SET qty = qty - 2 WHERE item = 'apple';
+UPDATE stock SET qty = qty - 1 WHERE item = 'pear';
+COMMIT;
+BEGIN;
+INSERT INTO orders VALUES (2, 'bob', 9.99);
+UPDATE stock SET qty = 0;
+ROLLBACK;
+BEGIN;
+DELETE FROM order_lines WHERE order_id = 1 AND line = 2;
+UPDATE orders SET total = 2.00 WHERE id = 1;
+UPDATE stock SET qty = qty + 1 WHERE item = 'pear';
+COMMIT;
