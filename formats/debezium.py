@@ -400,6 +400,9 @@ LIMITS: dict[str, str] = {
     "zero-dates": "zero dates and datetimes ('0000-00-00') have no calendar value; Debezium writes null "
     "(or the epoch for a NOT NULL column)",
     "json-as-written": "JSON travels as the text the upstream stored (MariaDB keeps it as written)",
+    "schema-evolution": "with Avro, each new schema must read the data of the earlier ones (the "
+    "registry's BACKWARD compatibility): a column made NOT NULL or given another type is refused, and "
+    "the connector stops there",
     "ddl": "table-level DDL does not show in the view: the adapter applies no schema-change event (the "
     "view mirrors the upstream table), Debezium skips TRUNCATE by default (skipped.operations=t), so a "
     "RENAME, TRUNCATE or DROP TABLE leaves the view's table as it was",

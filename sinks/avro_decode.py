@@ -51,6 +51,9 @@ LIMITS: dict[str, str] = {
     "ddl": "no DDL or watermark messages (TiCDC sends them only in its testing mode "
     "avro-enable-watermark); a schema change shows as a new schema version on the next row.",
     "keyless-tables": "a table without a handle key has no message key, so its deletes cannot be sent.",
+    "schema-evolution": "each new value schema must read the data of the earlier ones (the registry's "
+    "BACKWARD compatibility): a column made NOT NULL or given another type (DECIMAL to DOUBLE) is "
+    "refused, and the changefeed stops there.",
     "names": "names are sanitised (characters outside [A-Za-z0-9_] become '_', a leading digit gets "
     "'_' before it; '.' in a topic becomes '_' in its subjects): originals only come back via lookup.",
     "integer-width": "tidb_type INT covers TINYINT..INT; the exact width only comes from lookup.",
