@@ -12,8 +12,10 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
+from dsl.ddl_journal import watch
 from dsl.helper import SQLHelper
 from model.cells import Cell
+from model.schema_journal import journal
 
 log = structlog.get_logger("sinkmatrix.case")
 
@@ -43,7 +45,10 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
     database = stack.create_database(name)
     structlog.contextvars.bind_contextvars(cell=cell.id, database=database)
     view = stack.view
-    up = create_engine(stack.upstream_url(database), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    up_url = stack.upstream_url(database)
+    up = create_engine(up_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    versions = journal(up_url.port)
+    watch(up, versions, database)  # the decoders judge a message by the version it was written under
     down = create_engine(view.url(view.database(database)), isolation_level="AUTOCOMMIT", poolclass=NullPool)
     timeouts = {k: v for k, v in (("request_timeout", request_timeout), ("batch_timeout", batch_timeout))
                 if v is not None}
@@ -60,4 +65,5 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
     finally:
         up.dispose()
         down.dispose()
+        versions.forget(database)
         structlog.contextvars.unbind_contextvars("cell", "database", "phase")

@@ -276,7 +276,7 @@ class Table:
 def _fetch(conn: Any, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
     cur = conn.cursor()
     try:
-        cur.execute(sql, tuple(args) or None)
+        cur.execute(sql, tuple(args))  # always: the SQL's %% are format-escaped
         return list(cur.fetchall())
     finally:
         cur.close()

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dsl import sqlfile
+from dsl import ddl_journal, sqlfile
 from dsl.sqlfile import Statement
+from model.schema_journal import journal
 
 FILES = ("prepare.sql", "workload.sql")
 _DIRECTIVE = re.compile(r"^--\s*sinkmatrix:\s*limit\s+(\S+)\s+(\S+)\s*$", re.MULTILINE)
@@ -82,9 +83,12 @@ def run(ctx: Any, workload: Workload, timeout: float | None = None) -> Any:
     """Run the workload's statements upstream in one session, then the whole-database check."""
     ctx.sql.freeze_all()  # expectations of DSL requests still in flight read back first
     ctx.sql.verifier.wrote()
-    cursor = ctx.upstream.connection.dbapi_connection.cursor()
+    session = ctx.upstream.connection.dbapi_connection
+    versions = journal(ctx.upstream.engine.url.port)
+    cursor = session.cursor()
     try:
         for path, statement in workload.statements():
+            ddl_journal.before(session, statement.sql, versions, ctx.database)
             try:
                 cursor.execute(statement.sql)  # no arguments: a % in the text is a %
                 while True:  # drain every result (SELECTs, CALLs)

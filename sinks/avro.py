@@ -42,7 +42,7 @@ class AvroSink:
         release = releases.ticdc(env.settings.get("producer_version"))  # whose rules the messages follow
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],
-            decoder_factory=lambda: AvroDecoder(registry, lookup=schemas.lookup, release=release,
+            decoder_factory=lambda: AvroDecoder(registry, lookup=schemas, release=release,
                                                 **self.options),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False)

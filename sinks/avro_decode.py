@@ -266,9 +266,27 @@ class AvroDecoder:
         upstream = self._lookup(at.database or "", at.table or "", names=names) if self._lookup else None
         if self._lookup and upstream is None:
             at.add("bad-naming", "name", f"no upstream table {at.database}.{at.table}")
-        key_plan = self._plan(key[0], upstream) if key else None
-        value_plan = self._plan(value[0], upstream) if value else None
-        self._check(record.topic, key_plan, value_plan, value and value[0], upstream, at)
+
+        def planned(version: TableSchema | None) -> tuple[_Plan | None, _Plan | None]:
+            key_plan = self._plan(key[0], version) if key else None
+            value_plan = self._plan(value[0], version) if value else None
+            self._check(record.topic, key_plan, value_plan, value and value[0], version, at)
+            return key_plan, value_plan
+
+        start = len(at.problems)
+        key_plan, value_plan = planned(upstream)
+        versions = getattr(self._lookup, "versions", None)
+        if names and versions is not None and (
+                len(at.problems) > start or any(p and p.bad for p in (key_plan, value_plan))):
+            newest = at.problems[start:]  # written under an older version of the table?
+            for older in versions(at.database or "", at.table or "", names)[1:]:
+                del at.problems[start:]
+                trial = planned(older)
+                if len(at.problems) == start and not any(p and p.bad for p in trial):
+                    upstream, (key_plan, value_plan) = older, trial
+                    break
+            else:
+                at.problems[start:] = newest
         for plan in (key_plan, value_plan):
             for name, kind, why in plan.bad if plan else ():
                 at.add(kind, name, why)

@@ -85,7 +85,9 @@ class Decoded:
 
 class SchemaLookup(Protocol):
     """The upstream table for strict checks. `names`: the columns the message carries, so the lookup
-    can answer with the table's version that message was written under (the upstream may have moved on)."""
+    can answer with the table's version that message was written under (the upstream may have moved on).
+    A lookup may also offer `versions(database, table, names)`: every version with those columns,
+    newest first, for a decoder to try the older ones when the newest does not fit (sinks.upstream_schema)."""
 
     def __call__(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
         """The table, or None if the upstream has no such table."""

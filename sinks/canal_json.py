@@ -264,6 +264,16 @@ class CanalJsonDecoder:
         kind, data, old, ts = frame
         upstream = self.lookup(msg["database"], msg["table"], names=list(data)) if self.lookup else None
         columns, table = self._resolve(msg, data, upstream, check)
+        versions = getattr(self.lookup, "versions", None)
+        if check.findings and versions is not None:  # written under an older version of the table?
+            newest = list(check.findings)
+            for older in versions(msg["database"], msg["table"], list(data))[1:]:
+                check.findings.clear()
+                columns, table = self._resolve(msg, data, older, check)
+                if not check.findings:
+                    break
+            else:
+                check.findings[:] = newest
         if check.findings:
             return Decoded(findings=check.findings)
         after, sql_types = self._values(columns, data, "data", check)
@@ -419,7 +429,7 @@ class CanalJsonSink:
         compatible = self.variant == "compatible"
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],
-            decoder_factory=lambda: CanalJsonDecoder(self.tidb, lookup=schemas.lookup, release=release,
+            decoder_factory=lambda: CanalJsonDecoder(self.tidb, lookup=schemas, release=release,
                                                      content_compatible=compatible),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=True)

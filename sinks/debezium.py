@@ -56,7 +56,7 @@ class _DebeziumSink:
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],
             decoder_factory=lambda: DebeziumDecoder(parser=parser, modes=self.modes, topic_prefix=prefix,
-                                                    lookup=schemas.lookup, version=version,
+                                                    lookup=schemas, version=version,
                                                     producer=producer),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False)

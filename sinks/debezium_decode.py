@@ -122,6 +122,11 @@ class DebeziumDecoder:
                 return Decoded(findings=check.findings)
         check.database, check.table = where
         if parsed.key is None:
+            upstream = self.lookup(*where)
+            if upstream is not None and not upstream.key:  # a table without a key: the key is null
+                if parsed.value is None:  # a delete's tombstone: nothing to track without a key
+                    return Decoded(findings=check.findings)
+                return self._change(record, where, parsed, check)
             check("missing-field", "key", "Debezium keys every change of a table with a primary key")
             return Decoded(findings=check.findings)
         if type(parsed.key) is not dict:
@@ -182,19 +187,36 @@ class DebeziumDecoder:
         if table is None:
             check("type-mismatch", None, "the upstream has no such table")
             return Decoded(findings=check.findings)
-        schemas = self._field_schemas(parsed.value_schema, table, names, check)
-        rows = {}
-        for name, image in (("before", before), ("after", after)):
-            rows[name] = None if image is None else self._image(table, image, schemas, name, check)
+
+        def judged(version: TableSchema) -> dict[str, dict[str, Any] | None]:
+            schemas = self._field_schemas(parsed.value_schema, version, names, check)
+            return {name: None if image is None else self._image(version, image, schemas, name, check)
+                    for name, image in (("before", before), ("after", after))}
+
+        rows = judged(table)
+        versions = getattr(self.lookup, "versions", None)
+        if check.findings and versions is not None:  # written under an older version of the table?
+            newest = list(check.findings)
+            for older in versions(where[0], where[1], names)[1:]:
+                check.findings.clear()
+                trial = judged(older)
+                if not check.findings:
+                    table, rows = older, trial
+                    break
+            else:
+                check.findings[:] = newest
         image = rows["after"] if rows["after"] is not None else rows["before"]
         if image is None:
             return Decoded(findings=check.findings)
         check.key = tuple(image.get(k) for k in table.key)
-        self._key(parsed, table, image, check)
+        if parsed.key is not None or table.key:
+            self._key(parsed, table, image, check)
         if check.findings:
             return Decoded(findings=check.findings)
-        slot = (*where, _frozen(parsed.key))
-        if kind == "delete":
+        slot = (*where, _frozen(parsed.key)) if parsed.key is not None else None
+        if slot is None:
+            pass
+        elif kind == "delete":
             self._tombstone_due[slot] = record.offset
         elif slot in self._tombstone_due:
             check("bad-shape", "value", "a change of a key whose delete was not followed by its tombstone")
@@ -344,6 +366,9 @@ class DebeziumDecoder:
 
     def _key(self, parsed: Parsed, table: TableSchema, image: dict[str, Any], check: Check) -> None:
         key = parsed.key
+        if key is None:
+            check("missing-field", "key", f"Debezium keys every change of {table.qualified} by {list(table.key)}")
+            return
         if list(key) != list(table.key):
             check("bad-shape", "key", f"has {list(key)}; Debezium's key is the primary key {list(table.key)}")
             return

@@ -2,9 +2,12 @@
 
 A message is checked against the version of its table it was written under. The upstream may have
 moved on (an ALTER after the message was produced) or the lookup may lag (a message written after
-an ALTER), so every version seen is kept per table, and a lookup that names the message's columns
-gets the newest version with exactly those columns; only when none has them is the upstream asked
-again (at most every few milliseconds per table, so a CDC that really drops a column costs little).
+an ALTER), so every version seen is kept per table — asked here, or recorded before a DDL by the
+writers (model.schema_journal) — and a lookup that names the message's columns gets the newest
+version with exactly those columns; only when none has them is the upstream asked again (at most
+every few milliseconds per table, so a CDC that really drops a column costs little). `versions`
+lists every version with those columns, newest first: a decoder that finds a problem under the
+newest tries the older ones (a MODIFY COLUMN keeps the names and changes a type).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sqlalchemy.pool import NullPool
 from dsl.errors import UnknownTable
 from dsl.schema import introspect
 from model.schema import TableSchema
+from model.schema_journal import journal
 
 _FRESH_FOR = 0.5  # seconds the newest version is trusted by lookups that name no columns
 _ASK_EVERY = 0.05  # seconds between upstream queries for one column set no version has
@@ -30,6 +34,7 @@ class UpstreamSchemas:
 
     def __init__(self, upstream: Any) -> None:
         self._engine = create_engine(upstream.url(), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+        self._journal = journal(upstream.port)
         self._local = threading.local()
         self._lock = threading.Lock()
         self._versions: dict[tuple[str, str], list[tuple[frozenset[str], TableSchema]]] = {}
@@ -48,7 +53,7 @@ class UpstreamSchemas:
             wanted = frozenset(names)
             if versions and versions[-1][0] == wanted:  # the usual case: the newest fits
                 return versions[-1][1]
-            fitting = next((v for names, v in reversed(versions) if names == wanted), None)
+            fitting = next(iter(self._fitting(key, versions, wanted)), None)
             if fitting is not None:
                 return fitting
             # No version has these columns. A message written after an ALTER finds the upstream
@@ -59,6 +64,22 @@ class UpstreamSchemas:
                 return versions[-1][1]
             self._missed[missed] = time.monotonic()
             return self._ask(key, versions)
+
+    __call__ = lookup  # a SchemaLookup that also offers `versions`
+
+    def versions(self, database: str, table: str, names: Collection[str]) -> list[TableSchema]:
+        """Every version known with exactly the columns `names`, newest first (after a lookup)."""
+        with self._lock:
+            return self._fitting((database, table), self._versions.get((database, table), []),
+                                 frozenset(names))
+
+    def _fitting(self, key: tuple[str, str], versions: list[tuple[frozenset[str], TableSchema]],
+                 wanted: frozenset[str]) -> list[TableSchema]:
+        found = [v for names, v in reversed(versions) if names == wanted]
+        for version in reversed(self._journal.versions(*key)):
+            if version not in found and frozenset(c.name for c in version.columns) == wanted:
+                found.append(version)
+        return found
 
     def _ask(self, key: tuple[str, str], versions: list[tuple[frozenset[str], TableSchema]]
              ) -> TableSchema | None:

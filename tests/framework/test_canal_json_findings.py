@@ -23,6 +23,7 @@ from tests.framework.canal_samples import (
     FAMILIES,
     ID,
     PARTITION,
+    PLAIN,
     TABLE,
     TOPIC,
     col,
@@ -146,6 +147,33 @@ def test_types_are_checked_against_the_upstream_table() -> None:
     decoded = CanalJsonDecoder(False, upstream_of(wider)).decode(record(json.dumps(VALID).encode()))
     assert {(f.kind, f.field) for f in decoded.findings} == {
         ("type-mismatch", "mysqlType.v"), ("type-mismatch", "mysqlType")}
+
+
+class _Versions:
+    """A lookup that also offers the table's versions, newest first (as sinks.upstream_schema's does)."""
+
+    def __init__(self, *versions: TableSchema) -> None:
+        self._all = list(versions)
+
+    def __call__(self, database: str, name: str, names: object = None) -> TableSchema:
+        return self._all[0]
+
+    def versions(self, database: str, name: str, names: object) -> list[TableSchema]:
+        return self._all
+
+
+def test_a_message_the_newest_version_does_not_fit_is_judged_by_an_older_one() -> None:
+    """MODIFY COLUMN keeps the names: a change written before it is checked against the version
+    before it; a message no version fits keeps the newest version's findings."""
+    modified = TableSchema(DB, TABLE, (ID, col("v", "bigint", "bigint(20)")), ("id",))
+    value = json.dumps(VALID).encode()
+    alone = CanalJsonDecoder(False, _Versions(modified)).decode(record(value))
+    assert [(f.kind, f.field) for f in alone.findings] == [("type-mismatch", "mysqlType.v")]
+    assert CanalJsonDecoder(False, _Versions(modified, PLAIN)).decode(record(value)).findings == []
+    other = TableSchema(DB, TABLE, (ID, col("v", "date", "date")), ("id",))
+    both = CanalJsonDecoder(False, _Versions(modified, other)).decode(record(value))
+    assert [(f.kind, f.field) for f in both.findings] == [("type-mismatch", "mysqlType.v")]
+    assert "bigint" in both.findings[0].why
 
 
 def _decode_value(column: Column, text: str, **options: Any) -> Decoded:

@@ -67,6 +67,7 @@ KAFKA_PARAMETERS: dict[str, Any] = {
     "write-timeout": _any, "enable-tls": _boolean, "ca": _any, "cert": _any, "key": _any,
     "insecure-skip-verify": _boolean, "sasl-user": _any, "sasl-password": _any,
     "sasl-mechanism": {"plain", "scram-sha-256", "scram-sha-512", "gssapi"},
+    "content-compatible": _boolean,  # urlConfig.ContentCompatible (v7.1+): Canal's own `old`
 }
 # MySQL sink-URI query parameters: the `form:` tags of pkg/sink/mysql/config.go (urlConfig), same tags.
 MYSQL_PARAMETERS = {"worker-count", "max-txn-row", "max-multi-update-row-size", "max-multi-update-row",
