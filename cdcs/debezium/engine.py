@@ -68,7 +68,7 @@ def start_jvm(options: list[str], wire_format: str) -> None:
     archives = sorted(cache.glob(f"debezium-{digest}-*.jsa"), key=lambda p: p.stat().st_mtime)
     share = (f"-XX:SharedArchiveFile={archives[-1]}" if archives
              else f"-XX:ArchiveClassesAtExit={cache / f'debezium-{digest}-{os.getpid()}.jsa'}")
-    logging = f"-Dlog4j2.configurationFile={home / 'config' / 'log4j2.properties'}"
+    logging = f"-Dlog4j2.configurationFile={Path(__file__).with_name('log4j2.properties')}"
     jpype.startJVM(jpype.getDefaultJVMPath(), *options, share, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
                    logging, classpath=jars)
 
