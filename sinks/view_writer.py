@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import MySQLdb
@@ -76,7 +76,8 @@ class ViewWriter:
         self._dropped: set[str] = set()  # dropped upstream: later changes to them are moot
         self._interned: dict[TableSchema, TableSchema] = {}
         self._by_id: dict[int, tuple[TableSchema, TableSchema]] = {}  # id -> (that object, its interned)
-        self._shaped: set[int] = set()  # interned schemas whose columns the view table has
+        # interned schemas whose columns the view table has -> the columns to apply (None: all)
+        self._shaped: dict[int, TableSchema | None] = {}
         self._run: list[tuple[Record, tuple[RowChange, ...]]] = []
         self._findings: list[Finding] = []
 
@@ -131,10 +132,14 @@ class ViewWriter:
         if table is not change.table:  # (dataclasses.replace costs several times this)
             change = RowChange(change.kind, table, change.before, change.after)
         self.ensure_database(schema)
-        if not self.carries_ddl and id(table) not in self._shaped:
-            self._settle()
-            self._shape(table)
-            self._shaped.add(id(table))
+        if not self.carries_ddl:
+            if id(table) not in self._shaped:
+                self._settle()
+                self._shaped[id(table)] = self._shape(table)
+            projected = self._shaped[id(table)]
+            if projected is not None:
+                change = RowChange(change.kind, projected, _only(change.before, projected),
+                                   _only(change.after, projected))
         return change
 
     def _settle(self) -> None:
@@ -200,15 +205,26 @@ class ViewWriter:
         self._applier.apply(Transaction(changes=(change,), end=where, commit_time=0))
         self._applier.flush()
 
-    def _shape(self, table: TableSchema) -> None:
-        """Make the view's table carry the change's columns (formats without DDL)."""
+    def _shape(self, table: TableSchema) -> TableSchema | None:
+        """Make the view's table carry the change's columns (formats without DDL). A change written
+        under an older version of its table (the partitions of a topic are applied in no common
+        order) may carry a column the upstream has dropped since: that column is left out of the
+        view (the returned table: the columns to apply), so a late old change never brings it back."""
         view_types = self._view_columns(table)
         have = list(view_types)
         want = [c.name for c in table.columns]
         retyped = [c.name for c in table.columns if c.name in view_types and view_types[c.name] != c.type]
         if have and set(have) == set(want) and not retyped:
-            return
+            return None
         upstream = self._upstream_definitions(table)
+        projected = None
+        if upstream is not None:
+            gone = {c for c in want if c not in have and c not in upstream[0] and c not in table.key}
+            if gone:
+                projected = replace(table, columns=tuple(c for c in table.columns if c.name not in gone),
+                                    by_name={})
+                table, want = projected, [c for c in want if c not in gone]
+                retyped = [c for c in retyped if c not in gone]
         name = f"{quote(table.database)}.{quote(table.name)}"
         if not have:
             create = upstream[1] if upstream else _create_from(table)
@@ -216,7 +232,9 @@ class ViewWriter:
             self._schema_ddl(table, statement, "CREATE")
             log.info("view table created", database=table.database, table=table.name,
                      source="upstream" if upstream else "decoded schema")
-            return
+            if upstream is None:
+                return projected
+            have = list(self._view_columns(table))
         definitions = upstream[0] if upstream else {}
         alters = [f"ADD COLUMN {definitions.get(c.name) or _column_from(table, c.name)}"
                   for c in table.columns if c.name not in have]
@@ -226,6 +244,8 @@ class ViewWriter:
         if alters:
             self._schema_ddl(table, f"ALTER TABLE {name} {', '.join(alters)}", "ALTER")
             log.info("view table altered", database=table.database, table=table.name, changes=alters)
+            self._shaped.clear()  # the versions shaped before may not fit the table any more
+        return projected
 
     def _schema_ddl(self, table: TableSchema, query: str, kind: str) -> None:
         self._execute_ddl(DdlChange(schema=table.database, query=query, kind=kind),
@@ -261,6 +281,10 @@ class ViewWriter:
         return pymysql.connect(host=args["host"], port=args["port"], user=args["user"],
                                password=args["password"], autocommit=True, charset="utf8mb4",
                                ssl_disabled=args.get("ssl_disabled", False))
+
+
+def _only(row: dict[str, Any] | None, table: TableSchema) -> dict[str, Any] | None:
+    return None if row is None else {c.name: row[c.name] for c in table.columns if c.name in row}
 
 
 def change_location(change: RowChange | DdlChange) -> tuple[str, str | None, tuple[Any, ...] | None]:
