@@ -406,6 +406,9 @@ LIMITS: dict[str, str] = {
     "ddl": "table-level DDL does not show in the view: the adapter applies no schema-change event (the "
     "view mirrors the upstream table), Debezium skips TRUNCATE by default (skipped.operations=t), so a "
     "RENAME, TRUNCATE or DROP TABLE leaves the view's table as it was",
+    "keyless-tables": "a table without a primary key gets a null Kafka key, and the producer spreads "
+    "its changes over the topic's partitions: their order is lost, so an UPDATE may be applied "
+    "before the INSERT it changes (key such tables with message.key.columns)",
     "mariadb-as-mysql": "MariaDB is captured through the MySQL connector, the server reporting MySQL 5.7 "
     "(the connector refuses MariaDB 10.11 and loses rows at restarts with a -MariaDB version): "
     "MariaDB-only DDL (UUID, INET6 columns, CREATE OR REPLACE) stops the connector",

@@ -279,7 +279,9 @@ class AvroDecoder:
         if names and versions is not None and (
                 len(at.problems) > start or any(p and p.bad for p in (key_plan, value_plan))):
             newest = at.problems[start:]  # written under an older version of the table?
-            for older in versions(at.database or "", at.table or "", names)[1:]:
+            for older in versions(at.database or "", at.table or "", names):
+                if older is upstream:
+                    continue
                 del at.problems[start:]
                 trial = planned(older)
                 if len(at.problems) == start and not any(p and p.bad for p in trial):

@@ -197,7 +197,9 @@ class DebeziumDecoder:
         versions = getattr(self.lookup, "versions", None)
         if check.findings and versions is not None:  # written under an older version of the table?
             newest = list(check.findings)
-            for older in versions(where[0], where[1], names)[1:]:
+            for older in versions(where[0], where[1], names):
+                if older is table:
+                    continue
                 check.findings.clear()
                 trial = judged(older)
                 if not check.findings:

@@ -68,10 +68,15 @@ class UpstreamSchemas:
     __call__ = lookup  # a SchemaLookup that also offers `versions`
 
     def versions(self, database: str, table: str, names: Collection[str]) -> list[TableSchema]:
-        """Every version known with exactly the columns `names`, newest first (after a lookup)."""
+        """Every version known with exactly the columns `names`, newest first, the upstream's present
+        one among them (asked again, at most every few milliseconds per table): what a decoder tries
+        when the version the lookup gave does not fit."""
+        key = (database, table)
         with self._lock:
-            return self._fitting((database, table), self._versions.get((database, table), []),
-                                 frozenset(names))
+            versions = self._versions.setdefault(key, [])
+            if time.monotonic() - self._asked.get(key, 0.0) >= _ASK_EVERY:
+                self._ask(key, versions)
+            return self._fitting(key, versions, frozenset(names))
 
     def _fitting(self, key: tuple[str, str], versions: list[tuple[frozenset[str], TableSchema]],
                  wanted: frozenset[str]) -> list[TableSchema]:

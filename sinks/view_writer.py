@@ -204,6 +204,26 @@ class ViewWriter:
     def _execute_ddl(self, change: DdlChange, where: Position) -> None:
         self._applier.apply(Transaction(changes=(change,), end=where, commit_time=0))
         self._applier.flush()
+        if change.kind in ("CREATE", "ALTER") and change.schema:
+            self._relax_unique(change.schema)
+
+    def _relax_unique(self, database: str) -> None:
+        """Keep one unique key per view table — its row identity — and make the others plain indexes.
+        The view applies a topic's partitions in no common order: one row's UPDATE that takes a
+        unique value may land before another's that gives it up (the upstream saw them the other
+        way), which a unique index in the view would refuse though both changes are right."""
+        with self._admin_lock, self._admin.cursor() as cur:
+            cur.execute(_UNIQUE_INDEXES, (database,))
+            found: dict[str, list[tuple[str, str, bool]]] = {}
+            for table, index, columns, nullable in cur.fetchall():
+                found.setdefault(table, []).append((index, columns, bool(nullable)))
+            for table, indexes in found.items():
+                identity = next((i for i in indexes if i[0] == "PRIMARY"), None) or next(
+                    (i for i in indexes if not i[2]), None)
+                demoted = [f"DROP INDEX {quote(i)}, ADD INDEX {quote(i)} ({c})"
+                           for i, c, _ in indexes if i != (identity and identity[0])]
+                if demoted:
+                    cur.execute(f"ALTER TABLE {quote(database)}.{quote(table)} {', '.join(demoted)}")
 
     def _shape(self, table: TableSchema) -> TableSchema | None:
         """Make the view's table carry the change's columns (formats without DDL). A change written
@@ -281,6 +301,15 @@ class ViewWriter:
         return pymysql.connect(host=args["host"], port=args["port"], user=args["user"],
                                password=args["password"], autocommit=True, charset="utf8mb4",
                                ssl_disabled=args.get("ssl_disabled", False))
+
+
+# Each unique index of a database's tables: its columns as an index definition, whether any is nullable.
+_UNIQUE_INDEXES = (
+    "SELECT TABLE_NAME, INDEX_NAME, GROUP_CONCAT(CONCAT('`', REPLACE(COLUMN_NAME, '`', '``'), '`', "
+    "IF(SUB_PART IS NULL, '', CONCAT('(', SUB_PART, ')'))) ORDER BY SEQ_IN_INDEX SEPARATOR ', '), "
+    "MAX(NULLABLE = 'YES') FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = %s AND NON_UNIQUE = 0 "
+    "GROUP BY TABLE_NAME, INDEX_NAME ORDER BY TABLE_NAME, INDEX_NAME = 'PRIMARY' DESC, INDEX_NAME"
+)
 
 
 def _only(row: dict[str, Any] | None, table: TableSchema) -> dict[str, Any] | None:

@@ -164,7 +164,7 @@ class _Versions:
 
 def test_a_message_the_newest_version_does_not_fit_is_judged_by_an_older_one() -> None:
     """MODIFY COLUMN keeps the names: a change written before it is checked against the version
-    before it; a message no version fits keeps the newest version's findings."""
+    before it; a message no version fits keeps the findings of the version the lookup gave."""
     modified = TableSchema(DB, TABLE, (ID, col("v", "bigint", "bigint(20)")), ("id",))
     value = json.dumps(VALID).encode()
     alone = CanalJsonDecoder(False, _Versions(modified)).decode(record(value))
