@@ -10,8 +10,8 @@ import os
 # The cases are example-based: hypothesis's pytest plugin would only import hypothesis (≈1 s of CPU
 # in every process, at its terminal summary) for nothing. Cells stay on their worker (loadgroup).
 PYTEST_ARGS = ("--dist=loadgroup", "-p", "no:cacheprovider", "-p", "no:hypothesispytest")
-# what a matrix run runs (tests/workloads joins once its workloads pass on every default cell)
-CASE_DIRS = ("tests/cases",)
+# what a matrix run runs: the DSL cases and the SQL-file workloads
+CASE_DIRS = ("tests/cases", "tests/workloads")
 
 
 def environment() -> dict[str, str]:
