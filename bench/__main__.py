@@ -30,7 +30,7 @@ COMPOSE_CELLS = [axes.cell("mysql", "mysql", "local", backend="compose"),
 log = structlog.get_logger("sinkmatrix.bench")
 
 
-def _stages(quick: bool, rows: int, rounds: int) -> list[tuple[str, Callable[[], list[measure.Result]]]]:
+def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[tuple[str, Callable[[], list[measure.Result]]]]:
     """The measurements, in order, each a stage that yields its rows (or fails on its own)."""
 
     def reference() -> list[measure.Result]:
@@ -84,7 +84,7 @@ def _stages(quick: bool, rows: int, rounds: int) -> list[tuple[str, Callable[[],
         ("Debezium cells: start and bulk", debezium),
         *((f"{cell.id}: compose stack start", lambda cell=cell: [
             measure.compose_start(cell, rounds=1 if quick else 3)]) for cell in COMPOSE_CELLS),
-        ("setup cost of ./run matrix", lambda: setup_cost.run_matrix_cold_and_warm(rounds=1 if quick else 2)),
+        ("setup cost of ./run matrix", lambda: setup_cost.run_matrix_cold_and_warm(rounds=1 if quick else setup_rounds)),
     ]
     if not quick:
         stages += [("machine parallelism", lambda: [measure.machine_parallelism(rounds=5)]),
@@ -96,6 +96,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
     parser.add_argument("--quick", action="store_true", help="fewer rounds, 20k bulk rows (a smoke run)")
+    parser.add_argument("--skip", action="append", default=[], metavar="TEXT",
+                        help="leave out the stages whose name contains TEXT (listed as not measured)")
+    parser.add_argument("--setup-rounds", type=int, default=2, metavar="N",
+                        help="cold and warm ./run matrix runs per measurement (each a whole matrix)")
     args = parser.parse_args()
     run_id = os.environ.get(rundir.RUN_ID_ENV) or rundir.new_run_id()
     run = rundir.run_dir(run_id)
@@ -103,7 +107,11 @@ def main() -> None:
 
     rows, rounds = (20_000, 1) if args.quick else (100_000, 5)
     results: list[measure.Result] = []
-    for name, stage in _stages(args.quick, rows, rounds):
+    for name, stage in _stages(args.quick, rows, rounds, args.setup_rounds):
+        if any(text in name for text in args.skip):
+            results.append(measure.Result(name, float("nan"), "", met=None,
+                                          note="not measured in this run (left out with --skip)"))
+            continue
         try:
             results.extend(stage())
         except Exception as exc:  # one measurement that breaks must not lose the others
@@ -141,7 +149,8 @@ def render(results: list[measure.Result]) -> str:
     for r in results:
         ratio = f"{r.ratio:.2f}x" if r.ratio is not None else ""
         met = {True: "yes", False: "**no**", None: ""}[r.met]
-        lines.append(f"| {r.name} | {_fmt(r.value, r.unit)} | {_fmt(r.baseline, r.unit)} | {ratio} "
+        value = "not measured" if r.note.startswith("not measured") else _fmt(r.value, r.unit)
+        lines.append(f"| {r.name} | {value} | {_fmt(r.baseline, r.unit)} | {ratio} "
                      f"| {r.target} | {met} |")
     lines += ["", "Notes:", ""]
     lines += [f"- {r.name}: {r.note}" for r in results if r.note]

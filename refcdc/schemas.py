@@ -46,12 +46,29 @@ def _binlog_column(column: Any) -> Column:
         kind = "blob" if binary else "text"
     else:
         kind = _TYPE_NAMES.get(column.type, "unknown")
+    precision, scale = getattr(column, "precision", None), getattr(column, "decimals", None)
+    decimal = kind == "decimal" and precision is not None
     return Column(
-        name=column.name, type=kind, column_type=kind, unsigned=bool(column.unsigned),
-        fsp=getattr(column, "fsp", None),
+        name=column.name, type=kind, column_type=f"decimal({precision},{scale or 0})" if decimal else kind,
+        unsigned=bool(getattr(column, "unsigned", False)), precision=precision if decimal else None,
+        scale=(scale or 0) if decimal else None, fsp=getattr(column, "fsp", None),
         members=tuple(getattr(column, "enum_values", None) or [""])[1:]
         or tuple(getattr(column, "set_values", None) or ()),
     )
+
+
+_TEXT_KINDS = {"char", "varchar", "text", "binary", "varbinary", "blob", "unknown"}
+
+
+def _fits(known: Column | None, column: Any) -> Column | None:
+    """The introspected column, if it is still the type the binlog wrote the row with (a MODIFY
+    COLUMN since would describe the row by the later type)."""
+    if known is None:
+        return None
+    kind = _binlog_column(column).type
+    if kind in _TEXT_KINDS or kind == known.type:
+        return known
+    return None
 
 
 def _key(known: TableSchema | None, names: tuple[str, ...],
@@ -81,11 +98,11 @@ class SchemaCache:
             return fitted
         known = self._introspect(database, name)
         key = _key(known, names, tuple(primary_key))
-        if known is not None and tuple(c.name for c in known.columns) == names and key == known.key:
+        by_name = known.by_name if known is not None else {}
+        cols = tuple(_fits(by_name.get(c.name), c) or _binlog_column(c) for c in columns)
+        if known is not None and cols == known.columns and key == known.key:
             fitted = known
         else:
-            by_name = known.by_name if known is not None else {}
-            cols = tuple(by_name.get(c.name) or _binlog_column(c) for c in columns)
             fitted = TableSchema(database, name, cols, key)
             log.debug("schema fitted to binlog", table=f"{database}.{name}",
                       introspected=known is not None)

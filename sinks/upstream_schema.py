@@ -41,6 +41,7 @@ class UpstreamSchemas:
         self._opened: list[Any] = []  # every thread's connection, closed with the lookup
         self._asked: dict[tuple[str, str], float] = {}
         self._missed: dict[tuple[tuple[str, str], frozenset[str]], float] = {}
+        self._retried: dict[tuple[tuple[str, str], frozenset[str]], float] = {}
 
     def lookup(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
         key = (database, table)
@@ -69,14 +70,17 @@ class UpstreamSchemas:
 
     def versions(self, database: str, table: str, names: Collection[str]) -> list[TableSchema]:
         """Every version known with exactly the columns `names`, newest first, the upstream's present
-        one among them (asked again, at most every few milliseconds per table): what a decoder tries
-        when the version the lookup gave does not fit."""
-        key = (database, table)
+        one among them (asked again, at most every few milliseconds per column set, so a CDC that
+        keeps sending one wrong shape costs little): what a decoder tries when the version the
+        lookup gave does not fit."""
+        key, wanted = (database, table), frozenset(names)
         with self._lock:
             versions = self._versions.setdefault(key, [])
-            if time.monotonic() - self._asked.get(key, 0.0) >= _ASK_EVERY:
+            now = time.monotonic()
+            if now - self._retried.get((key, wanted), -_ASK_EVERY) >= _ASK_EVERY:
+                self._retried[key, wanted] = now
                 self._ask(key, versions)
-            return self._fitting(key, versions, frozenset(names))
+            return self._fitting(key, versions, wanted)
 
     def _fitting(self, key: tuple[str, str], versions: list[tuple[frozenset[str], TableSchema]],
                  wanted: frozenset[str]) -> list[TableSchema]:
