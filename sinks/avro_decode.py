@@ -37,7 +37,7 @@ from formats.releases import TICDC_CURRENT, Release
 from model.changes import RowChange, RowKind
 from model.schema import Column, TableSchema
 from model.tso import physical_ms
-from sinks.base import Decoded, Finding, Record, SchemaLookup
+from sinks.base import Decoded, Finding, Record, SchemaLookup, judged_by_versions
 
 if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used
     from confluent_kafka.schema_registry import SchemaRegistryClient
@@ -275,20 +275,14 @@ class AvroDecoder:
 
         start = len(at.problems)
         key_plan, value_plan = planned(upstream)
-        versions = getattr(self._lookup, "versions", None)
-        if names and versions is not None and (
-                len(at.problems) > start or any(p and p.bad for p in (key_plan, value_plan))):
-            newest = at.problems[start:]  # written under an older version of the table?
-            for older in versions(at.database or "", at.table or "", names):
-                if older is upstream:
-                    continue
-                del at.problems[start:]
-                trial = planned(older)
-                if len(at.problems) == start and not any(p and p.bad for p in trial):
-                    upstream, (key_plan, value_plan) = older, trial
-                    break
-            else:
-                at.problems[start:] = newest
+        def clean(plans: tuple[_Plan | None, _Plan | None]) -> bool:
+            return not any(p and p.bad for p in plans)
+
+        if names and upstream is not None and (len(at.problems) > start or not clean((key_plan, value_plan))):
+            other = judged_by_versions(self._lookup, at.database or "", at.table or "", names, upstream,
+                                       at.problems, start, planned, clean)  # an older version's message?
+            if other is not None:
+                upstream, (key_plan, value_plan) = other
         for plan in (key_plan, value_plan):
             for name, kind, why in plan.bad if plan else ():
                 at.add(kind, name, why)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from model.changes import DdlChange, RowChange
 from model.progress import Progress
@@ -149,3 +149,28 @@ class SinkAdapter(Protocol):
 
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> SinkView:
         """Start reading what the CDC emits; return the view the DSL waits on and checks."""
+
+
+T = TypeVar("T")
+
+
+def judged_by_versions(lookup: Any, database: str, table: str, names: Collection[str], tried: TableSchema,
+                       found: list[Any], start: int, attempt: Callable[[TableSchema], T],
+                       fits: Callable[[T], bool] = lambda _: True) -> tuple[TableSchema, T] | None:
+    """A message judged under `tried` left problems (found[start:], or `fits` says no): judge it
+    under the table's other versions with its columns (a lookup's `versions`, newest first) and
+    answer the first that fits with `attempt`'s result; None, with found[start:] as `tried` left
+    it, when none does or the lookup keeps no versions."""
+    versions = getattr(lookup, "versions", None)
+    if versions is None:
+        return None
+    first = found[start:]
+    for other in versions(database, table, names):
+        if other is tried:
+            continue
+        del found[start:]
+        result = attempt(other)
+        if len(found) == start and fits(result):
+            return other, result
+    found[start:] = first
+    return None

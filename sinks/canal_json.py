@@ -21,7 +21,7 @@ from model.changes import DdlChange, RowChange, RowKind
 from model.progress import Progress
 from model.schema import Column, TableSchema
 from model.tso import physical_ms
-from sinks.base import Decoded, Record, SchemaLookup, SinkEnvironment
+from sinks.base import Decoded, Record, SchemaLookup, SinkEnvironment, judged_by_versions
 from sinks.canal_frame import (
     EXACT,
     FIELDS,
@@ -268,18 +268,11 @@ class CanalJsonDecoder:
         kind, data, old, ts = frame
         upstream = self.lookup(msg["database"], msg["table"], names=list(data)) if self.lookup else None
         columns, table = self._resolve(msg, data, upstream, check)
-        versions = getattr(self.lookup, "versions", None)
-        if check.findings and versions is not None:  # written under an older version of the table?
-            newest = list(check.findings)
-            for older in versions(msg["database"], msg["table"], list(data)):
-                if older is upstream:
-                    continue
-                check.findings.clear()
-                columns, table = self._resolve(msg, data, older, check)
-                if not check.findings:
-                    break
-            else:
-                check.findings[:] = newest
+        if check.findings and upstream is not None:  # written under an older version of the table?
+            other = judged_by_versions(self.lookup, msg["database"], msg["table"], list(data), upstream,
+                                       check.findings, 0, lambda v: self._resolve(msg, data, v, check))
+            if other is not None:
+                columns, table = other[1]
         if check.findings:
             return Decoded(findings=check.findings)
         after, sql_types = self._values(columns, data, "data", check)

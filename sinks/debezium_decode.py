@@ -17,7 +17,7 @@ from typing import Any
 from formats import debezium as dbz
 from model.changes import Position, RowChange, RowKind
 from model.schema import Column, TableSchema
-from sinks.base import Decoded, Record, SchemaLookup
+from sinks.base import Decoded, Record, SchemaLookup, judged_by_versions
 from sinks.canal_frame import Check, Malformed, describe, parse_record
 from sinks.key_order import KeyOrder
 
@@ -194,19 +194,10 @@ class DebeziumDecoder:
                     for name, image in (("before", before), ("after", after))}
 
         rows = judged(table)
-        versions = getattr(self.lookup, "versions", None)
-        if check.findings and versions is not None:  # written under an older version of the table?
-            newest = list(check.findings)
-            for older in versions(where[0], where[1], names):
-                if older is table:
-                    continue
-                check.findings.clear()
-                trial = judged(older)
-                if not check.findings:
-                    table, rows = older, trial
-                    break
-            else:
-                check.findings[:] = newest
+        if check.findings:  # written under an older version of the table?
+            other = judged_by_versions(self.lookup, where[0], where[1], names, table, check.findings, 0, judged)
+            if other is not None:
+                table, rows = other
         image = rows["after"] if rows["after"] is not None else rows["before"]
         if image is None:
             return Decoded(findings=check.findings)

@@ -115,3 +115,4 @@ class UpstreamSchemas:
             self._opened.clear()
         self._engine.dispose()
 
+
