@@ -30,7 +30,10 @@ COMPOSE_CELLS = [axes.cell("mysql", "mysql", "local", backend="compose"),
 log = structlog.get_logger("sinkmatrix.bench")
 
 
-def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[tuple[str, Callable[[], list[measure.Result]]]]:
+Stage = tuple[str, Callable[[], list[measure.Result]]]
+
+
+def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[Stage]:
     """The measurements, in order, each a stage that yields its rows (or fails on its own)."""
 
     def reference() -> list[measure.Result]:
@@ -76,7 +79,7 @@ def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[
             stack.close()
         return out
 
-    stages: list[tuple[str, Callable[[], list[measure.Result]]]] = [
+    stages: list[Stage] = [
         ("embedded stack start", lambda: measure.stack_start(CELL, warm_rounds=2 if quick else 5)),
         ("mysql-mysql-local: DSL overheads", reference),
         ("mysql-mysql-local: whole-database check", whole),
@@ -84,7 +87,8 @@ def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[
         ("Debezium cells: start and bulk", debezium),
         *((f"{cell.id}: compose stack start", lambda cell=cell: [
             measure.compose_start(cell, rounds=1 if quick else 3)]) for cell in COMPOSE_CELLS),
-        ("setup cost of ./run matrix", lambda: setup_cost.run_matrix_cold_and_warm(rounds=1 if quick else setup_rounds)),
+        ("setup cost of ./run matrix",
+         lambda: setup_cost.run_matrix_cold_and_warm(rounds=1 if quick else setup_rounds)),
     ]
     if not quick:
         stages += [("machine parallelism", lambda: [measure.machine_parallelism(rounds=5)]),

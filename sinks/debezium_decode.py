@@ -195,7 +195,8 @@ class DebeziumDecoder:
 
         rows = judged(table)
         if check.findings:  # written under an older version of the table?
-            other = judged_by_versions(self.lookup, where[0], where[1], names, table, check.findings, 0, judged)
+            other = judged_by_versions(self.lookup, where[0], where[1], names, table, check.findings, 0,
+                                       judged)
             if other is not None:
                 table, rows = other
         image = rows["after"] if rows["after"] is not None else rows["before"]
@@ -360,7 +361,8 @@ class DebeziumDecoder:
     def _key(self, parsed: Parsed, table: TableSchema, image: dict[str, Any], check: Check) -> None:
         key = parsed.key
         if key is None:
-            check("missing-field", "key", f"Debezium keys every change of {table.qualified} by {list(table.key)}")
+            check("missing-field", "key",
+                  f"Debezium keys every change of {table.qualified} by {list(table.key)}")
             return
         if list(key) != list(table.key):
             check("bad-shape", "key", f"has {list(key)}; Debezium's key is the primary key {list(table.key)}")

