@@ -36,6 +36,7 @@ from tests.framework.canal_samples import (
     upd,
     upstream_of,
 )
+from tests.framework.message_edits import drop, setter
 
 pytestmark = pytest.mark.framework
 
@@ -52,20 +53,6 @@ def mutated(base: dict[str, Any], change: Callable[[dict[str, Any]], Any]) -> by
     message = json.loads(json.dumps(base))
     change(message)
     return json.dumps(message).encode()
-
-
-def setter(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def apply(message: dict[str, Any]) -> None:
-        *parents, last = path.split("/")
-        target: Any = message
-        for part in parents:
-            target = target[int(part)] if part.isdigit() else target[part]
-        target[last] = value
-    return apply
-
-
-def drop(name: str) -> Callable[[dict[str, Any]], None]:
-    return lambda message: message.pop(name)
 
 
 CASES: list[tuple[str, bytes | None, str, str | None]] = [

@@ -30,6 +30,7 @@ from sinks.canal_json import CanalJsonDecoder
 from sinks.upstream_schema import UpstreamSchemas
 from stack import mariadb
 from stack.leases import Lease
+from tests.framework.message_edits import drop, setter
 
 pytestmark = pytest.mark.framework
 
@@ -201,31 +202,16 @@ def test_ticdcs_literal_messages_decode_to_the_values_they_spell(
                 assert format_value(change.table.by_name[name], change.before[name]) == raw
 
 
-def _set(path: str, value: Any) -> Callable[[dict[str, Any]], None]:
-    def apply(message: dict[str, Any]) -> None:
-        *parents, last = path.split("/")
-        target: Any = message
-        for part in parents:
-            target = target[int(part)] if part.isdigit() else target[part]
-        target[last] = value
-
-    return apply
-
-
-def _drop(name: str) -> Callable[[dict[str, Any]], None]:
-    return lambda message: message.pop(name)
-
-
 ROW_BREAKS: dict[str, tuple[Callable[[dict[str, Any]], Any], str, str]] = {
-    "an unknown event type": (_set("type", "UPSERT"), "bad-value", "type"),
-    "pkNames left out": (_drop("pkNames"), "missing-field", "pkNames"),
-    "a field TiCDC never writes": (_set("xid", 1), "extra-field", "xid"),
-    "an integer that is no integer": (_set("data/0/id", "1e2"), "bad-value", "data[0].id"),
-    "a number for a string": (_set("data/0/id", 101), "wrong-type", "data[0].id"),
-    "a sqlType that is not the type's": (_set("sqlType/id", 12), "type-mismatch", "sqlType.id"),
-    "a mysqlType no TiCDC writes": (_set("mysqlType/id", "integer"), "bad-value", "mysqlType.id"),
-    "a date spelled otherwise": (_set("data/0/HireDate", "2014-6-4"), "bad-value", "data[0].HireDate"),
-    "an id that is not 0": (_set("id", 3), "bad-value", "id"),
+    "an unknown event type": (setter("type", "UPSERT"), "bad-value", "type"),
+    "pkNames left out": (drop("pkNames"), "missing-field", "pkNames"),
+    "a field TiCDC never writes": (setter("xid", 1), "extra-field", "xid"),
+    "an integer that is no integer": (setter("data/0/id", "1e2"), "bad-value", "data[0].id"),
+    "a number for a string": (setter("data/0/id", 101), "wrong-type", "data[0].id"),
+    "a sqlType that is not the type's": (setter("sqlType/id", 12), "type-mismatch", "sqlType.id"),
+    "a mysqlType no TiCDC writes": (setter("mysqlType/id", "integer"), "bad-value", "mysqlType.id"),
+    "a date spelled otherwise": (setter("data/0/HireDate", "2014-6-4"), "bad-value", "data[0].HireDate"),
+    "an id that is not 0": (setter("id", 3), "bad-value", "id"),
 }
 ROWS = [m for m in MESSAGES if m[2]["kind"] in ("insert", "update", "delete")]
 

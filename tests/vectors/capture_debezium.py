@@ -56,17 +56,7 @@ STEPS = [
 
 
 def _row(stack: Any, database: str, key: int) -> dict[str, Any] | None:
-    import MySQLdb
-
-    args = stack.upstream.connect_args()
-    conn = MySQLdb.connect(
-        host=args["host"],
-        port=args["port"],
-        user=args["user"],
-        password=args["password"],
-        database=database,
-        charset="utf8mb4",
-    )
+    conn = _admin(stack, database)
     try:
         cur = conn.cursor()
         cur.execute("SELECT * FROM t WHERE id = %s", (key,))
