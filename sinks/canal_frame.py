@@ -73,15 +73,16 @@ def _reject_constant(name: str) -> Any:
     raise Malformed(f"{name} is not JSON")
 
 
-# one decoder for every record: json.loads with hooks would build a new one per call
-_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
+# one decoder for every record: json.loads with hooks would build a new one per call (shared with
+# the Debezium JSON parser, which reads only a record's payload when its schema is one it knows)
+STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_reject_constant)
 
 
 def parse_record(value: bytes | None) -> dict[str, Any]:
     if value is None:
         raise Malformed("a tombstone (null value): Canal-JSON deletes are messages, never tombstones")
     try:
-        doc = _JSON.decode(value.decode("utf-8"))
+        doc = STRICT_JSON.decode(value.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise Malformed(f"not UTF-8 ({exc.reason} at byte {exc.start})") from None
     except RecursionError:

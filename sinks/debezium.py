@@ -15,7 +15,8 @@ from typing import Any, ClassVar
 from formats import debezium as dbz
 from model.progress import Progress
 from sinks.base import SinkEnvironment
-from sinks.debezium_decode import DebeziumDecoder, json_parser
+from sinks.debezium_decode import DebeziumDecoder
+from sinks.debezium_json import json_parser
 from sinks.kafka_view import KafkaView
 from sinks.upstream_schema import UpstreamSchemas
 

@@ -18,7 +18,7 @@ from formats import debezium as dbz
 from model.changes import Position, RowChange, RowKind
 from model.schema import Column, TableSchema
 from sinks.base import Decoded, Record, SchemaLookup, judged_by_versions
-from sinks.canal_frame import Check, Malformed, describe, parse_record
+from sinks.canal_frame import Check, describe
 from sinks.key_order import KeyOrder
 
 _KINDS: dict[str, RowKind] = {"c": "insert", "r": "insert", "u": "update", "d": "delete"}
@@ -36,40 +36,6 @@ class Parsed:
 
 
 Parser = Callable[[Record, Check], Parsed | None]
-
-
-def json_parser(with_schemas: bool) -> Parser:
-    """The JSON converter's records: {"schema", "payload"} per key and value, or the bare payload."""
-
-    def parse(record: Record, check: Check) -> Parsed | None:
-        parts: list[Any] = []
-        for name, raw in (("key", record.key), ("value", record.value)):
-            if raw is None:
-                parts += [None, None]
-                continue
-            try:
-                doc: Any = parse_record(raw)
-            except Malformed as exc:
-                check("malformed", f"{name}.{exc.where}" if exc.where else name, exc.why)
-                return None
-            if not with_schemas:
-                parts += [doc, None]
-                continue
-            if doc.keys() != {"schema", "payload"}:
-                check(
-                    "bad-shape",
-                    name,
-                    f"has {sorted(doc)}; the JSON converter with schemas.enable=true "
-                    "writes exactly schema and payload (or this cell expects schemas and they are off)",
-                )
-                return None
-            if type(doc["schema"]) is not dict:
-                check("wrong-type", f"{name}.schema", f"{describe(doc['schema'])}, expected an object")
-                return None
-            parts += [doc["payload"], doc["schema"]]
-        return Parsed(parts[0], parts[1], parts[2], parts[3])
-
-    return parse
 
 
 class DebeziumDecoder:
@@ -92,6 +58,7 @@ class DebeziumDecoder:
         self._order = KeyOrder()
         self._tombstone_due: dict[tuple[str, str, Any], int] = {}  # a delete's key -> its offset
         self._readers: dict[tuple[int, str, dbz.FieldSchema], Callable[[Any], Any]] = {}
+        self._judged_schemas: dict[tuple[int, int, tuple[str, ...]], tuple[Any, TableSchema, Any]] = {}
 
     def decode(self, record: Record) -> Decoded:
         check = Check(record)
@@ -189,7 +156,7 @@ class DebeziumDecoder:
             return Decoded(findings=check.findings)
 
         def judged(version: TableSchema) -> dict[str, dict[str, Any] | None]:
-            schemas = self._field_schemas(parsed.value_schema, version, names, check)
+            schemas = self._column_schemas(parsed.value_schema, version, names, check)
             return {name: None if image is None else self._image(version, image, schemas, name, check)
                     for name, image in (("before", before), ("after", after))}
 
@@ -275,6 +242,23 @@ class DebeziumDecoder:
             check("bad-value", "source.file", f"{file!r} is not a binlog file name")
         if producer.clock == "commit_ts" and (type(commit_ts) is not int or commit_ts <= 0):
             check("wrong-type", "source.commit_ts", f"{describe(commit_ts)}, expected a TSO")
+
+    def _column_schemas(
+        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], check: Check
+    ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
+        """`_field_schemas`, remembered for a schema object the parser hands out again (a table's
+        records share one) with a table version and column list that gave no finding."""
+        slot = (id(schema), id(table), tuple(names))
+        known = self._judged_schemas.get(slot)
+        if known is not None and known[0] is schema and known[1] is table:
+            return known[2]
+        before = len(check.findings)
+        found = self._field_schemas(schema, table, names, check)
+        if len(check.findings) == before:
+            if len(self._judged_schemas) >= 256:
+                self._judged_schemas.clear()
+            self._judged_schemas[slot] = (schema, table, found)  # (holds both: their ids stay theirs)
+        return found
 
     def _field_schemas(
         self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], check: Check

@@ -18,7 +18,8 @@ from formats import debezium as dbz
 from model.schema import Column, TableSchema
 from sinks.base import Decoded, Record
 from sinks.debezium_avro import WriterSchemas, avro_parser
-from sinks.debezium_decode import DebeziumDecoder, json_parser
+from sinks.debezium_decode import DebeziumDecoder
+from sinks.debezium_json import json_parser
 from tests.vectors import typed
 
 pytestmark = pytest.mark.framework
