@@ -112,9 +112,10 @@ class Handoff:
             os._exit(CRASH_EXIT)  # produced, not yet handed back: the engine will send it again
 
     def _deliver(self, outgoing: list[Outgoing], end: tuple[str, int] | None, count: int) -> None:
-        for message in outgoing:
+        for n, message in enumerate(outgoing, 1):
             self.producer.produce(message.topic, message.value, message.key, on_delivery=self._delivered)
-            self.producer.poll(0)
+            if n % 512 == 0:  # serve acknowledgements now and then; flush() serves the rest
+                self.producer.poll(0)
         left = self.producer.flush(_DELIVERY_TIMEOUT)
         if left or self._failed:
             why = self._failed[0] if self._failed else \
