@@ -15,9 +15,8 @@ from typing import Any
 
 import fastavro
 
-from sinks.base import Record
 from sinks.canal_frame import Check
-from sinks.debezium_decode import Parsed, Parser
+from sinks.debezium_decode import Parser, parser_of
 
 _HEADER = struct.Struct(">bI")
 _PRIMITIVE = {"int": "int32", "long": "int64", "float": "float", "double": "double", "boolean": "boolean",
@@ -54,37 +53,32 @@ class WriterSchemas:
 
 def avro_parser(schemas: WriterSchemas) -> Parser:
 
-    def parse(record: Record, check: Check) -> Parsed | None:
-        parts: list[Any] = []
-        for name, raw in (("key", record.key), ("value", record.value)):
-            if raw is None:
-                parts += [None, None]
-                continue
-            if len(raw) < _HEADER.size:
-                check("malformed", name, f"{len(raw)} bytes: shorter than the Confluent wire header")
-                return None
-            magic, schema_id = _HEADER.unpack_from(raw)
-            if magic != 0:
-                check("bad-magic", name, f"magic byte {magic}; Confluent's wire format starts with 0")
-                return None
-            try:
-                parsed, connect = schemas.get(schema_id)
-            except Exception as exc:  # the registry answers with an error for an unknown id
-                check("unknown-schema-id", name, f"schema id {schema_id}: the registry has none ({exc})")
-                return None
-            body = io.BytesIO(raw[_HEADER.size:])
-            try:
-                value = fastavro.schemaless_reader(body, parsed, None)
-            except Exception as exc:
-                check("malformed", name, f"not Avro of schema {schema_id}: {type(exc).__name__}: {exc}")
-                return None
-            if body.tell() != len(raw) - _HEADER.size:
-                left = len(raw) - _HEADER.size - body.tell()
-                check("malformed", name, f"{left} bytes left after the record")
-                return None
-            parts += [value, connect]
-        return Parsed(parts[0], parts[1], parts[2], parts[3])
-    return parse
+    def read(name: str, raw: bytes, check: Check) -> tuple[Any, dict[str, Any] | None] | None:
+        if len(raw) < _HEADER.size:
+            check("malformed", name, f"{len(raw)} bytes: shorter than the Confluent wire header")
+            return None
+        magic, schema_id = _HEADER.unpack_from(raw)
+        if magic != 0:
+            check("bad-magic", name, f"magic byte {magic}; Confluent's wire format starts with 0")
+            return None
+        try:
+            parsed, connect = schemas.get(schema_id)
+        except Exception as exc:  # the registry answers with an error for an unknown id
+            check("unknown-schema-id", name, f"schema id {schema_id}: the registry has none ({exc})")
+            return None
+        body = io.BytesIO(raw[_HEADER.size:])
+        try:
+            value = fastavro.schemaless_reader(body, parsed, None)
+        except Exception as exc:
+            check("malformed", name, f"not Avro of schema {schema_id}: {type(exc).__name__}: {exc}")
+            return None
+        if body.tell() != len(raw) - _HEADER.size:
+            left = len(raw) - _HEADER.size - body.tell()
+            check("malformed", name, f"{left} bytes left after the record")
+            return None
+        return value, connect
+
+    return parser_of(read)
 
 
 def connect_schema(avro: Any, field: str | None = None,

@@ -36,6 +36,26 @@ class Parsed:
 
 
 Parser = Callable[[Record, Check], Parsed | None]
+# one part of a record (key or value): (its value, its Connect schema), or None after a finding
+PartReader = Callable[[str, bytes, Check], "tuple[Any, dict[str, Any] | None] | None"]
+
+
+def parser_of(read: PartReader) -> Parser:
+    """A Parser that reads a record's key and value each with `read` (a null part stays null)."""
+
+    def parse(record: Record, check: Check) -> Parsed | None:
+        parts: list[Any] = []
+        for name, raw in (("key", record.key), ("value", record.value)):
+            if raw is None:
+                parts += [None, None]
+                continue
+            one = read(name, raw, check)
+            if one is None:
+                return None
+            parts += one
+        return Parsed(parts[0], parts[1], parts[2], parts[3])
+
+    return parse
 
 
 class DebeziumDecoder:

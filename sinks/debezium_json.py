@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sinks.base import Record
 from sinks.canal_frame import STRICT_JSON, Check, Malformed, describe, parse_record
-from sinks.debezium_decode import Parsed, Parser
+from sinks.debezium_decode import Parser, parser_of
 
 _HEAD = '{"schema":'
 _JOIN = ',"payload":'
@@ -61,45 +60,37 @@ def json_parser(with_schemas: bool) -> Parser:
     """The JSON converter's records: {"schema", "payload"} per key and value, or the bare payload."""
     known = KnownSchemas()
 
-    def parse(record: Record, check: Check) -> Parsed | None:
-        parts: list[Any] = []
-        for name, raw in (("key", record.key), ("value", record.value)):
-            if raw is None:
-                parts += [None, None]
-                continue
-            text: str | None = None
-            if with_schemas:
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    pass  # the whole reading says where
-                else:
-                    split = known.split(text)
-                    if split is not None:
-                        parts += [split[1], split[0]]
-                        continue
+    def read(name: str, raw: bytes, check: Check) -> tuple[Any, dict[str, Any] | None] | None:
+        text: str | None = None
+        if with_schemas:
             try:
-                doc: Any = parse_record(raw)
-            except Malformed as exc:
-                check("malformed", f"{name}.{exc.where}" if exc.where else name, exc.why)
-                return None
-            if not with_schemas:
-                parts += [doc, None]
-                continue
-            if doc.keys() != {"schema", "payload"}:
-                check(
-                    "bad-shape",
-                    name,
-                    f"has {sorted(doc)}; the JSON converter with schemas.enable=true "
-                    "writes exactly schema and payload (or this cell expects schemas and they are off)",
-                )
-                return None
-            if type(doc["schema"]) is not dict:
-                check("wrong-type", f"{name}.schema", f"{describe(doc['schema'])}, expected an object")
-                return None
-            if text is not None:
-                known.learn(text, doc["schema"])
-            parts += [doc["payload"], doc["schema"]]
-        return Parsed(parts[0], parts[1], parts[2], parts[3])
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                pass  # the whole reading says where
+            else:
+                split = known.split(text)
+                if split is not None:
+                    return split[1], split[0]
+        try:
+            doc: Any = parse_record(raw)
+        except Malformed as exc:
+            check("malformed", f"{name}.{exc.where}" if exc.where else name, exc.why)
+            return None
+        if not with_schemas:
+            return doc, None
+        if doc.keys() != {"schema", "payload"}:
+            check(
+                "bad-shape",
+                name,
+                f"has {sorted(doc)}; the JSON converter with schemas.enable=true "
+                "writes exactly schema and payload (or this cell expects schemas and they are off)",
+            )
+            return None
+        if type(doc["schema"]) is not dict:
+            check("wrong-type", f"{name}.schema", f"{describe(doc['schema'])}, expected an object")
+            return None
+        if text is not None:
+            known.learn(text, doc["schema"])
+        return doc["payload"], doc["schema"]
 
-    return parse
+    return parser_of(read)
