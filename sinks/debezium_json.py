@@ -4,9 +4,9 @@ value (schemas.enable=true), or the bare payload.
 The converter writes a table's schema again, byte for byte, in every record of that table: with
 schemas on it is most of a record's bytes and most of its JSON objects. A schema text read once,
 strictly, is remembered, and a record that begins with exactly that text has only its payload left
-to read. What is accepted does not change: the remembered text passed the same strict reading (a
-key twice, NaN, bytes that are not UTF-8), and anything that is not precisely
-`{"schema":<known text>,"payload":<one value>}` is read whole, as before.
+to read. What is accepted does not change: a record of precisely the form
+`{"schema":<object>,"payload":<one value>}` is read in those two pieces with the same strict reading
+(a key twice, NaN, bytes that are not UTF-8), and anything else is read whole, as before.
 """
 
 from __future__ import annotations
@@ -31,29 +31,34 @@ class KnownSchemas:
         self._known: list[tuple[str, Any]] = []
 
     def split(self, text: str) -> tuple[Any, Any] | None:
-        """(schema, payload) of a record whose schema is a known text, else None (read it whole)."""
+        """(schema, payload) of a record that is exactly `{"schema":S,"payload":P}` with S an object
+        (the converter's compact form), S read only if it is no known text; None: read it whole
+        (which names what is wrong, or the shape it has)."""
         for prefix, schema in self._known:
             if text.startswith(prefix):
-                try:
-                    payload, end = STRICT_JSON.raw_decode(text, len(prefix))
-                except (Malformed, ValueError, RecursionError):
-                    return None  # the whole reading names what is wrong
-                if end == len(text) - 1 and text[end] == "}":
-                    return schema, payload
-                return None
-        return None
-
-    def learn(self, text: str, schema: Any) -> None:
-        """Remember the schema text of a record that was read whole and found well shaped."""
+                return _with_payload(text, len(prefix), schema)
         if not text.startswith(_HEAD):
-            return
+            return None
         try:
-            _, end = STRICT_JSON.raw_decode(text, len(_HEAD))
+            schema, end = STRICT_JSON.raw_decode(text, len(_HEAD))
         except (Malformed, ValueError, RecursionError):
-            return
-        if text.startswith(_JOIN, end):
+            return None
+        if type(schema) is not dict or not text.startswith(_JOIN, end):
+            return None
+        found = _with_payload(text, end + len(_JOIN), schema)
+        if found is not None:
             prefix = text[:end + len(_JOIN)]
             self._known = [(prefix, schema), *(k for k in self._known if k[0] != prefix)][:self.limit]
+        return found
+
+
+def _with_payload(text: str, start: int, schema: Any) -> tuple[Any, Any] | None:
+    """(schema, the payload at `start`) if the payload ends the record's object, else None."""
+    try:
+        payload, end = STRICT_JSON.raw_decode(text, start)
+    except (Malformed, ValueError, RecursionError):
+        return None
+    return (schema, payload) if end == len(text) - 1 and text[end] == "}" else None
 
 
 def json_parser(with_schemas: bool) -> Parser:
@@ -61,16 +66,13 @@ def json_parser(with_schemas: bool) -> Parser:
     known = KnownSchemas()
 
     def read(name: str, raw: bytes, check: Check) -> tuple[Any, dict[str, Any] | None] | None:
-        text: str | None = None
         if with_schemas:
             try:
-                text = raw.decode("utf-8")
+                split = known.split(raw.decode("utf-8"))
             except UnicodeDecodeError:
-                pass  # the whole reading says where
-            else:
-                split = known.split(text)
-                if split is not None:
-                    return split[1], split[0]
+                split = None  # the whole reading says where
+            if split is not None:
+                return split[1], split[0]
         try:
             doc: Any = parse_record(raw)
         except Malformed as exc:
@@ -89,8 +91,6 @@ def json_parser(with_schemas: bool) -> Parser:
         if type(doc["schema"]) is not dict:
             check("wrong-type", f"{name}.schema", f"{describe(doc['schema'])}, expected an object")
             return None
-        if text is not None:
-            known.learn(text, doc["schema"])
         return doc["payload"], doc["schema"]
 
     return parser_of(read)
