@@ -84,11 +84,14 @@ class NotWaited(DslError):
 
 
 class _KeyedFailure(AssertionError):
-    """A failure about particular rows: `keys` holds (database, table, key values) of each."""
+    """A failure about particular rows: `keys` holds (database, table, key values) of each; `details`
+    every difference, where the message shows the first few (the failure bundle keeps them all)."""
 
-    def __init__(self, message: str, keys: Sequence[tuple[str, str, tuple[Any, ...]]] = ()) -> None:
+    def __init__(self, message: str, keys: Sequence[tuple[str, str, tuple[Any, ...]]] = (),
+                 details: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.keys = list(keys)
+        self.details = list(details)
 
 
 class CheckFailed(_KeyedFailure):

@@ -101,7 +101,9 @@ def raise_if_bad(verdict: Verdict, what: str = "") -> None:
         lines.append(f"{len(bad)} of {verdict.checked} rows {wrong} in the sink")
     if len(bad) > _SHOW:
         parts.append(f"… and {len(bad) - _SHOW} more keys")
-    raise CheckFailed("\n".join(lines + parts), _keys(different + missing))
+    every = [diffs.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)), list(o.diffs))
+             for o in different] + [_describe(o) for o in missing]
+    raise CheckFailed("\n".join(lines + parts), _keys(different + missing), details=every)
 
 
 def _keys(outcomes: Sequence[KeyOutcome]) -> list[tuple[str, str, tuple[Any, ...]]]:

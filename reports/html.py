@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from reports import reliability, rundir, triage
+from reports import left_out, reliability, rundir, triage
 from reports.bundle import tail
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
@@ -45,6 +45,7 @@ def render(run_dir: Path) -> Path:
         _triage(groups, anchors),
         _grid(tests, anchors),
         _failures(run_dir, tests, anchors, records, groups[0].example.nodeid if groups else None),
+        left_out.html_section(tests),
         reliability.html_section(run_dir),
     ]
     page = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'

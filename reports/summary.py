@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from reports import html
+from reports import html, left_out
 
 # failure details the plugin attaches to a report (see matrix.plugin._failure_details)
 _DETAILS = ("phase", "when", "exception", "findings", "bundle")
@@ -39,6 +39,8 @@ class RunSummary:
             "case": report.nodeid.split("[", 1)[0], "cell": properties.get("cell", "-"),
             "worker": _worker(report), "outcome": "passed", "duration": 0.0})
         entry["duration"] += report.duration
+        if "left_out" in properties:
+            entry["left_out"] = properties["left_out"]
         if report.failed and entry["outcome"] in ("passed", "skipped"):  # the first failure tells
             entry["outcome"] = "error" if report.when != "call" else "failed"
             entry["message"] = _headline(report)
@@ -72,6 +74,8 @@ class RunSummary:
         for cell, counts in summary["cells"].items():
             name = "(no cell)" if cell == "-" else cell
             tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        if line := left_out.terminal_line(summary["tests"]):
+            tr.line(line)
         tr.line(f"report: {page}  (summary.json, junit.xml, rerun.txt, logs/, failures/)")
         if summary["totals"].get("failed") or summary["totals"].get("error"):
             tr.line(f"triage: python -m reports.triage {self.run_dir}")

@@ -82,6 +82,7 @@ class EmbeddedStack:
         self.view, self.progress = view, progress
         self.started_in = started_in
         self.services: dict[str, Any] = {}  # "kafka", "schema-registry": started for the adapter
+        self.limits: dict[str, str] = {}  # what the sink's adapter declares it cannot carry
 
     @classmethod
     def start(cls, cell: Cell, *, workdir: Path | None = None) -> EmbeddedStack:
@@ -114,6 +115,7 @@ class EmbeddedStack:
         stack = cls(cell, root, lease, upstream, downstream, cdc, view, cdc.progress,
                     time.perf_counter() - began)
         stack.services = services
+        stack.limits = dict(adapter.limits)
         log.info("stack ready", cell=cell.id, seconds=round(stack.started_in, 3))
         return stack
 
