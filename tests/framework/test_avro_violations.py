@@ -11,8 +11,8 @@ import fastavro
 import pytest
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
-from refcdc.encode_avro import frame
 from model.schema import TableSchema
+from refcdc.encode_avro import frame
 from sinks.avro_decode import AvroDecoder
 from sinks.base import Finding, Record
 from tests.framework.avro_support import TOPIC, TS, at, col, decoder, encoder, insert, registry, table, txn
