@@ -128,7 +128,9 @@ def _triage(groups: Sequence[triage.Group], anchors: dict[str, str]) -> str:
         kinds = "".join(f'<span class="kind">{esc(k)}</span>' for k in sig.finding_kinds)
         rows.append(
             f'<tr><td class="count">{g.count}×</td><td class="cells">{esc(cells)}</td>'
-            f'<td><b>{esc(sig.exception)}</b> {where} {kinds}<pre class="sig">{esc(sig.message)}</pre></td>'
+            f'<td><b>{esc(sig.exception)}</b> {where} {kinds}<p class="blame">whose fault: '
+            f'<b>{esc(g.blame.party)}</b> — {esc(g.blame.why)}</p>'
+            f'<pre class="sig">{esc(sig.message)}</pre></td>'
             f'<td><a href="#{anchors.get(g.example.nodeid, "")}">{esc(_short(g.example.nodeid))}</a>'
             "</td></tr>")
     title = f"{triage.counted(total, 'failure')} in {triage.counted(len(groups), 'group')}"

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reports import rundir
+from reports.blame import Blame, blame
 
 FAILED = ("failed", "error")
 LOG_CONTEXT = 20  # records kept per example: enough to see the steps and waits before the failure
@@ -106,6 +107,11 @@ class Group:
     cases: tuple[str, ...]
     example: Example
     nodeids: tuple[str, ...]
+
+    @property
+    def blame(self) -> Blame:
+        """Whose fault the group's failures are (reports.blame)."""
+        return blame(self.signature.exception, self.example.message, self.signature.finding_kinds)
 
 
 def load_summary(run_dir: Path) -> dict[str, Any]:
@@ -254,6 +260,7 @@ def report(groups: Sequence[Group], width: int = 120, log_lines: int = 4) -> str
         cells = ", ".join("(no cell)" if c == "-" else c for c in g.cells)
         out.append(f"#{rank}  {g.count}x  in {counted(len(g.cells), 'cell')}: {cells}")
         out.append(f"    {g.signature}")
+        out.append(f"    whose fault: {g.blame}")
         cases = ", ".join(c.rsplit("::", 1)[-1] for c in g.cases)
         out.append(f"    cases: {cases}")
         out.append(f"    e.g. {g.example.nodeid}")
