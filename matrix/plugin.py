@@ -220,9 +220,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     running = getattr(item, "funcargs", {}).get("stack")
     if report.failed and running is not None and hasattr(running, "failures"):
         running.failures += 1  # --keep-on-failure keeps a compose stack that saw a failure
-    if report.when == "call" and report.failed and hasattr(running, "failure") \
+    if report.when == "call" and report.failed and running is not None and hasattr(running, "failure") \
             and (cause := running.failure()) and cause not in str(report.longrepr):
-        report.sections.append(("the cell's pipeline broke during this case", cause))
+        report.sections.append(("the cell's pipeline broke during this case", cause))  # printed with it
     if report.failed and "ctx" in getattr(item, "fixturenames", ()):
         details = _failure_details(item, call, report)
         details.pop("sink_history", None)  # in the bundle only: too big for junit properties

@@ -85,8 +85,8 @@ def test_a_case_that_kills_the_cdc_fails_with_its_cause_and_the_next_case_passes
         tmp_path: Path, sink: str) -> None:
     tests, out = run_cases(tmp_path, POISONED, "--sink", sink)
     cells = sorted(c for c in CAUSES if c.startswith((f"{sink}-", f"{sink}+")))
-    assert sorted(tests) == sorted(f"{case}[{c}]" for c in cells for case in ("test_a_poison", "test_b_after")), \
-        out[-3000:]
+    expected = sorted(f"{case}[{c}]" for c in cells for case in ("test_a_poison", "test_b_after"))
+    assert sorted(tests) == expected, out[-3000:]
     for cell in cells:
         poisoned, after = tests[f"test_a_poison[{cell}]"], tests[f"test_b_after[{cell}]"]
         assert poisoned["outcome"] == "failed", out[-3000:]
@@ -123,16 +123,30 @@ def test_a_passes_but_breaks_the_cdc(ctx):
 def test_b_after(ctx):
     ctx.upstream.exec_driver_sql("create table t (id int primary key, v int)")
     ctx.sql.table("t").insert({"id": 1, "v": 1}).send().wait().check()
+
+
+@pytest.mark.no_final_check
+def test_c_fails_on_its_own_and_breaks_the_cdc(ctx):
+    refusing_downstream(ctx)
+    ctx.upstream.exec_driver_sql("insert into t values (2, 500)")
+    progress = ctx.sql.progress
+    progress.wait_past(progress.mark(), time.monotonic() + 30)
+    assert False, "a failure of the case's own"
 '''
 
 
-def test_a_passing_case_during_which_the_cdc_died_fails_once_with_the_cause(tmp_path: Path) -> None:
+def test_a_case_during_which_the_cdc_died_fails_once_and_shows_the_cause(tmp_path: Path) -> None:
     tests, out = run_cases(tmp_path, BROKEN_WHILE_PASSING, "--sink", "mysql")
     broke = tests["test_a_passes_but_breaks_the_cdc[mysql-mysql-local]"]
     assert broke["outcome"] == "error" and broke["when"] == "teardown", out[-3000:]
     assert "the CDC pipeline broke during this case: ApplyError" in broke["message"], broke["message"]
     assert tests["test_b_after[mysql-mysql-local]"]["outcome"] == "passed", out[-3000:]
-    assert reported(out) == {"passed": 2, "error": 1}, out[-3000:]  # the first: its call passed
+    own = tests["test_c_fails_on_its_own_and_breaks_the_cdc[mysql-mysql-local]"]
+    assert own["outcome"] == "failed" and "a failure of the case's own" in own["message"], out[-3000:]
+    section = out.split("the cell's pipeline broke during this case", 1)[-1]
+    assert "ApplyError: downstream rejected" in section.split("\n", 2)[1], out[-3000:]
+    # the first: its call passed, its teardown failed; the last: its call failed, no teardown error
+    assert reported(out) == {"failed": 1, "passed": 2, "error": 1}, out[-3000:]
 
 
 DEAD_CELL = REFUSING_DOWNSTREAM + '''
