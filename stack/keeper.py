@@ -65,12 +65,10 @@ class CellDead(StackError):
 class CellKeeper:
     """Hands out one cell's stack, started by `start`; rebuilds it after a case broke its pipeline."""
 
-    def __init__(self, cell_id: str, start: Callable[[], Any]) -> None:
+    def __init__(self, cell_id: str, start: Callable[[], Stack]) -> None:
         self.cell_id = cell_id
         self._start = start
-        self.stack: Any = start()  # a first start that fails fails every case of the cell, as before
-        self.deaths: list[Death] = []  # every time the pipeline died, oldest first
-        self.rebuilds: list[float] = []  # seconds each rebuild took
+        self.stack: Stack | None = start()  # a first start that fails fails the cell's every case, as before
         self._broken: Death | None = None  # the stack is broken: rebuild before the next case
         self._dead: tuple[Death, str] | None = None  # the rebuild failed too: no case runs any more
         self._last_case: str | None = None
@@ -80,6 +78,7 @@ class CellKeeper:
         could be started."""
         if self._dead is not None:
             raise CellDead(*self._dead)
+        assert self.stack is not None  # only a failed rebuild leaves none, and that makes the cell dead
         if self._broken is None and (cause := self.stack.failure()):
             # it broke after the last case's end (e.g. the CDC met that case's poison late)
             self._broke(Death(self._last_case or "the stack's start", cause))
@@ -93,7 +92,7 @@ class CellKeeper:
         replaces the stack."""
         if self._broken is not None or self.stack is None:
             return None
-        cause: str | None = self.stack.failure()
+        cause = self.stack.failure()
         if cause:
             self._broke(Death(case, cause))
         return cause
@@ -105,7 +104,6 @@ class CellKeeper:
 
     def _broke(self, death: Death) -> None:
         self._broken = death
-        self.deaths.append(death)
         log.warning("the cell's pipeline broke; its stack is replaced before the next case",
                     cell=self.cell_id, case=death.case, cause=death.cause)
 
@@ -113,7 +111,8 @@ class CellKeeper:
         began = time.perf_counter()
         old, self.stack = self.stack, None
         try:
-            old.close()
+            if old is not None:
+                old.close()
         except Exception as exc:  # its lease reaps what is left; the new stack needs none of it
             log.warning("closing the broken stack failed", cell=self.cell_id, error=str(exc))
         closed = time.perf_counter() - began
@@ -129,6 +128,5 @@ class CellKeeper:
             raise
         self._broken = None
         seconds = time.perf_counter() - began
-        self.rebuilds.append(seconds)
         log.info("stack rebuilt", cell=self.cell_id, after=death.case, seconds=round(seconds, 3),
                  closed_in=round(closed, 3))
