@@ -11,10 +11,15 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from matrix import axes
+from stack.embedded import EmbeddedStack
+from stack.errors import StackError
 
 pytestmark = pytest.mark.framework
 
@@ -217,3 +222,22 @@ def test_a_finding_fails_its_case_once(tmp_path: Path) -> None:
     assert "SinkProtocolError" in seen_after["message"]
     # the first: its call failed, no teardown error more; the second: its call passed, its teardown failed
     assert reported(out) == {"failed": 1, "passed": 1, "error": 1}, out[-3000:]
+
+
+def test_a_new_database_on_a_failed_pipeline_fails_at_once_naming_the_cause() -> None:
+    stack = EmbeddedStack.start(axes.cell("mysql", "mysql", "local"))
+    try:
+        database = stack.create_database("poisoned")
+        stack.upstream.query(f"CREATE TABLE {database}.t (id INT PRIMARY KEY, v INT)")
+        stack.progress.wait_past(stack.progress.mark(), time.monotonic() + 30)
+        stack.downstream.query(f"ALTER TABLE {database}.t ADD CONSTRAINT small CHECK (v < 100)")
+        stack.upstream.query(f"INSERT INTO {database}.t VALUES (1, 500)")
+        assert not stack.progress.wait_past(stack.progress.mark(), time.monotonic() + 30)
+        began = time.monotonic()
+        with pytest.raises(StackError) as failed:
+            stack.create_database("next")
+        assert time.monotonic() - began < 5
+        assert "the CDC pipeline failed before CREATE DATABASE" in str(failed.value)
+        assert "ApplyError: downstream rejected" in str(failed.value) and "within" not in str(failed.value)
+    finally:
+        stack.close()
