@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stack.keeper import NOT_RUN
+
 # the assertions a case fails with when the pipeline delivered something else than the upstream holds
 _PIPELINE = frozenset({"CheckFailed", "WaitTimeout", "SinkProtocolError"})
 _BEHAVIOUR = re.compile(r"CDC behaviour: (.+?)(?:\n|$)")
@@ -29,7 +31,7 @@ def blame(exception: str, message: str, finding_kinds: tuple[str, ...] = ()) -> 
     """Whose fault a failure with this exception type, message and finding kinds is."""
     if behaviour := _BEHAVIOUR.search(message):
         return Blame("CDC behaviour", f"documented, not a defect of the framework: {behaviour.group(1)}")
-    if message.startswith("not run: the CDC died in"):
+    if message.startswith(NOT_RUN):
         return Blame("not run", "an earlier case on this cell left its CDC dead: see that case")
     if set(finding_kinds) & _OURS_FINDINGS:
         return Blame("framework", "a decoder failed on a record: a bug of the framework (or of a plug-in), "
