@@ -102,6 +102,11 @@ class WaitTimeout(_KeyedFailure):
     """The sink did not reflect the change in time; names the keys still missing or different."""
 
 
+class PipelineFailed(WaitTimeout):
+    """The CDC pipeline failed while the case waited (its CDC died, its view broke): the message is
+    the failure's own cause, not a timeout."""
+
+
 class SinkProtocolError(AssertionError):
     """What the sink emitted violates its protocol; each finding names topic, partition, offset, field."""
 

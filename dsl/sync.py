@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from dsl import compare, diffs, limits, statements
-from dsl.errors import CheckFailed, SinkProtocolError, WaitTimeout
+from dsl.errors import CheckFailed, PipelineFailed, SinkProtocolError
 from dsl.identifiers import quote, quote_for_format
 from dsl.limits import LeftOut
 from dsl.schema import introspect
@@ -67,7 +67,7 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
         caught_up = _quiet(progress, deadline) and caught_up
     while True:
         if failure := progress.failure():
-            raise WaitTimeout(f"the CDC pipeline failed: {failure}")
+            raise PipelineFailed(f"the CDC pipeline failed: {failure}")
         seen = progress.current()
         found = compare_database(helper)  # also decides which tables a limit leaves out
         if findings := helper.findings():

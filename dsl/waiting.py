@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from dsl import diffs
-from dsl.errors import CheckFailed, SinkProtocolError, WaitTimeout
+from dsl.errors import CheckFailed, PipelineFailed, SinkProtocolError, WaitTimeout
 from dsl.verify import Expected, KeyOutcome, Verdict
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
             raise SinkProtocolError(findings)
         failure = progress.failure()
         if failure:
-            raise WaitTimeout(f"the CDC pipeline failed: {failure}")
+            raise PipelineFailed(f"the CDC pipeline failed: {failure}")
         seen = progress.current()
         verdict = helper.verifier.verify(expectations)
         looks += 1

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from stack.keeper import NOT_RUN
 
 # the assertions a case fails with when the pipeline delivered something else than the upstream holds
-_PIPELINE = frozenset({"CheckFailed", "WaitTimeout", "SinkProtocolError"})
+_PIPELINE = frozenset({"CheckFailed", "WaitTimeout", "PipelineFailed", "SinkProtocolError"})
 _BEHAVIOUR = re.compile(r"CDC behaviour: (.+?)(?:\n|$)")
 _OURS_FINDINGS = frozenset({"decoder-error"})
 

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.framework
 
 @pytest.mark.parametrize(("exception", "message", "kinds", "party"), [
     ("CheckFailed", "database <db>: 1 difference(s) …\n  table t key (id=1): missing in the sink", (), "CDC"),
-    ("WaitTimeout", "the CDC pipeline failed: connector stopped", (), "CDC"),
+    ("PipelineFailed", "the CDC pipeline failed: connector stopped", (), "CDC"),
     ("SinkProtocolError", "the sink emitted 1 protocol violation(s)", ("type-mismatch",), "CDC"),
     ("CheckFailed", "table t key (id=1): t: expected None, actual 1970-01-01 00:00:00\n"
                     "  CDC behaviour: JsonConverter writes the default for a NULL — option "
