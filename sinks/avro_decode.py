@@ -66,7 +66,8 @@ LIMITS: dict[str, str] = {
     "to ', so such members come back altered.",
     "json": "JSON is text: TiDB sends its normalised form, the reference encoder the upstream's text.",
     "defaults": "TiCDC gives each field the column's DEFAULT (a nullable column with a non-null "
-    "DEFAULT becomes [T, \"null\"]); the reference encoder knows no defaults: null for nullable columns.",
+    "DEFAULT becomes [T, \"null\"]); a DEFAULT that is an expression (CURRENT_TIMESTAMP) is not "
+    "checked against the upstream's.",
 }
 
 Part = Literal["key", "value"]
