@@ -26,6 +26,7 @@ class SchemaJournal:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._versions: dict[tuple[str, str], list[TableSchema]] = {}
+        self.generation = 0  # moves on with every version recorded: a reader's cue to look again
 
     def record(self, schema: TableSchema) -> None:
         with self._lock:
@@ -36,6 +37,7 @@ class SchemaJournal:
                 versions.remove(schema)
             versions.append(schema)
             del versions[:-_MAX_VERSIONS]
+            self.generation += 1
 
     def versions(self, database: str, table: str) -> tuple[TableSchema, ...]:
         with self._lock:

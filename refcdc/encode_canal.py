@@ -4,11 +4,11 @@ Followed from pingcap/tiflow: pkg/sink/codec/canal/canal_json_row_event_encoder.
 hand with easyjson's writer: field order, `old` before `data`, `_tidb` last), canal_json_message.go
 (DDL and watermark messages marshalled from structs: `data` before `old`), canal_entry.go
 (formatValue, getJavaSQLType, convertDdlEventType), cdc/entry/schema_storage.go (buildRenameEvents: a
-RENAME of several tables is one DDL message per table, formats.canal_ddl.per_table), pkg/sink/codec/internal/java.go
-(MySQLType2JavaType), pkg/sink/codec/utils (GetMySQLType) and cdc/entry/mounter.go (formatColVal:
-the Go value each column type carries, which decides its text). JSON text follows TiDB's
-BinaryJSON.String (pkg/types/json_binary.go), spelled in formats.go_text. The contract's rules
-(type names, spellings) live in formats.canal_json.
+RENAME of several tables is one DDL message per table, formats.canal_ddl.per_table),
+pkg/sink/codec/internal/java.go (MySQLType2JavaType), pkg/sink/codec/utils (GetMySQLType) and
+cdc/entry/mounter.go (formatColVal: the Go value each column type carries, which decides its text).
+JSON text follows TiDB's BinaryJSON.String (pkg/types/json_binary.go), spelled in formats.go_text.
+The contract's rules (type names, spellings) live in formats.canal_json.
 """
 
 from __future__ import annotations
