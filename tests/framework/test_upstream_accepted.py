@@ -76,3 +76,21 @@ def test_the_mysql_sink_runs_a_ddl_under_the_sql_mode_the_binlog_recorded(ctx):
     up.exec_driver_sql("set session sql_mode = default")
     up.exec_driver_sql("insert into quoted (id) values (1)")
     ctx.sql.sync()
+
+
+def test_rows_read_after_a_lossy_modify_keep_the_type_they_were_written_with(ctx):
+    """The CDC reads the rows only after the ALTER: it must describe them by the type they were
+    written under (the binlog's metadata), not by the table's present one."""
+    up = ctx.upstream
+    up.exec_driver_sql("set session sql_mode = ''")
+    up.exec_driver_sql("create table late (id int primary key, n int, d decimal(10,4), t datetime(6))")
+    ctx.sql.sync()
+    ctx.cdc.pause()
+    try:
+        up.exec_driver_sql("insert into late values (1, -5, 123456.7891, '2024-01-02 03:04:05.123456')")
+        up.exec_driver_sql("alter table late modify n int unsigned, modify d decimal(6,1), "
+                           "modify t datetime(2)")
+        up.exec_driver_sql("insert into late values (2, 7, 12.3, '2024-01-02 03:04:05.12')")
+    finally:
+        ctx.cdc.resume()
+    ctx.sql.sync()
