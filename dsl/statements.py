@@ -1,6 +1,7 @@
 """SQL the DSL runs: built once per statement shape with SQLAlchemy Core, then executed on the driver.
 
-Statements are compiled by the MySQL dialect (identifiers quoted by it) and cached by shape, so a
+Statements are compiled by the MySQL dialect, every identifier quoted (its reserved-word list is
+MySQL's: MariaDB reserves more, e.g. `offset`, which it would leave bare), and cached by shape, so a
 hot loop of `send()`s pays for a dict lookup, not for compilation. A shape is compiled once for
 every database (each test has its own): with a stand-in database name, replaced by the real one
 rendered as the dialect renders it. Key sets render as ranges
@@ -18,11 +19,25 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
+from sqlalchemy.dialects.mysql.base import MySQLIdentifierPreparer
+from sqlalchemy.dialects.mysql.mysqldb import MySQLDialect_mysqldb
 
-from dsl.identifiers import quote_for_format
+from dsl.identifiers import quote, quote_for_format
 from model.schema import TableSchema
 
-DIALECT = mysql.mysqldb.dialect()
+
+class _QuoteEverything(MySQLIdentifierPreparer):
+    """Quotes every identifier: no server's reserved words can then break a statement."""
+
+    def _requires_quotes(self, value: str) -> bool:
+        return True
+
+
+class _Dialect(MySQLDialect_mysqldb):
+    preparer = _QuoteEverything
+
+
+DIALECT = _Dialect()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +94,8 @@ def _insert(table: str, columns: tuple[str, ...], upsert: bool, update: tuple[st
     stmt = mysql.insert(t).values({c: sa.bindparam(c) for c in columns})
     if upsert:
         targets = update or columns
-        stmt = stmt.on_duplicate_key_update({c: stmt.inserted[c] for c in targets})
+        # VALUES(`c`) written here: SQLAlchemy's own %-escapes a % in the name twice
+        stmt = stmt.on_duplicate_key_update({c: sa.literal_column(f"VALUES({quote(c)})") for c in targets})
     return _compile(stmt)
 
 

@@ -22,7 +22,7 @@ import structlog
 
 from dsl import compare, diffs, limits, statements
 from dsl.errors import CheckFailed, PipelineFailed, SinkProtocolError
-from dsl.identifiers import quote, quote_for_format
+from dsl.identifiers import quote_for_format
 from dsl.limits import LeftOut
 from dsl.schema import introspect
 from dsl.verify import DATABASE_ERRORS, identity
@@ -133,7 +133,9 @@ def compare_database(helper: SQLHelper) -> Comparison:
         found.tables += 1
         schema = schemas[name]
         if name not in theirs:
-            count = _scalar(up, f"SELECT COUNT(*) FROM {quote(helper.database)}.{quote(name)}")
+            # _fetch always formats: a % in a name is doubled
+            target = f"{quote_for_format(helper.database)}.{quote_for_format(name)}"
+            count = _scalar(up, f"SELECT COUNT(*) FROM {target}")
             found.rows += count
             if count == 0 and not helper.carries_ddl:
                 continue  # the protocol carries no DDL: an empty table has nothing to send

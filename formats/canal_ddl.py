@@ -10,6 +10,7 @@ QUERY before.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from formats.ddl import IDENT, classify
 from formats.releases import TICDC_CURRENT, Release
@@ -40,6 +41,9 @@ _ALTER_SPECS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^ALTER\s+(?:INDEX|KEY)\s+\S+\s+(?:NOT\s+)?(?:VISIBLE|INVISIBLE|IGNORED)\b", "VISIBILITY"),
     )
 )
+# RENAME TABLE's list of renames: `old TO new`, either side optionally qualified by a database.
+_RENAME_HEAD = re.compile(r"^RENAME\s+TABLES?\s+", re.IGNORECASE)
+_RENAME_PAIR = re.compile(rf"{_NAME}\s+TO\s+{_NAME}\s*(,\s*|;?\s*$)", re.IGNORECASE | re.DOTALL)
 _QUOTED = re.compile(r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"|\([^()]*\)")
 
 
@@ -79,3 +83,41 @@ def ddl_event(change: DdlChange, release: Release = TICDC_CURRENT) -> tuple[str,
                     return spec_kind, database, table
         return kind, database, table
     return "QUERY", statement.database or change.schema, None
+
+
+def _quoted(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def per_table(change: DdlChange) -> tuple[DdlChange, ...]:
+    """The DDL events TiCDC makes of one statement: a RENAME TABLE of several tables is one event per
+    table, each `RENAME TABLE `old_db`.`old` TO `new_db`.`new`` about the renamed table
+    (pingcap/tiflow cdc/entry/schema_storage.go buildRenameEvents; cdc/model/sink.go
+    FromJobWithArgs, ActionRenameTables). TiCDC prints the names between backticks as they are; a
+    backtick inside a name is doubled here, so the statement stays one a server can run. Every
+    other statement is one event, as it is."""
+    text = re.sub(r"^(?:\s+|/\*(?!!).*?\*/|--[^\n]*\n|#[^\n]*\n)*", "", change.query, flags=re.DOTALL)
+    head = _RENAME_HEAD.match(text)
+    if head is None:
+        return (change,)
+    pairs, at = [], head.end()
+    while at < len(text):
+        pair = _RENAME_PAIR.match(text, at)
+        if pair is None:
+            return (change,)  # not a list this parser knows: carried as it is
+        old_db, old = _target_of(pair.group(1), pair.group(2), change.schema)
+        new_db, new = _target_of(pair.group(3), pair.group(4), change.schema)
+        pairs.append((old_db, old, new_db, new))
+        at = pair.end()
+        if not pair.group(5).startswith(","):
+            break
+    if len(pairs) < 2:
+        return (change,)
+    return tuple(
+        replace(change, schema=new_db, query=f"RENAME TABLE {_quoted(old_db)}.{_quoted(old)} TO "
+                                             f"{_quoted(new_db)}.{_quoted(new)}")
+        for old_db, old, new_db, new in pairs)
+
+
+def _target_of(first: str, second: str | None, default: str) -> tuple[str, str]:
+    return (_unquote(first), _unquote(second)) if second else (default, _unquote(first))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import decimal
 import functools
 import json
+import re
 import struct
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -153,15 +154,62 @@ def avro_type(column: Column, options: AvroOptions) -> dict[str, Any]:
     return {"type": kind, "connect.parameters": params}
 
 
+_NO_DEFAULT = object()  # the column's DEFAULT is unknown here, or no value TiCDC would write
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?")
+
+
+def default_value(column: Column, options: AvroOptions) -> Any:
+    """The column's DEFAULT as avro.go columnToAvroData writes it for a field's `default` (None for
+    DEFAULT NULL); _NO_DEFAULT where there is none, or it is an expression (CURRENT_TIMESTAMP, ...)
+    whose value no schema can hold. `column.default` is information_schema's COLUMN_DEFAULT, which
+    MariaDB writes as a quoted literal, a bare number or NULL."""
+    text = column.default
+    if text is None:
+        return _NO_DEFAULT
+    if text.upper() == "NULL":
+        return None
+    if len(text) >= 2 and text[0] == text[-1] == "'":
+        value = text[1:-1].replace("''", "'").replace("\\\\", "\\")
+    elif _NUMBER.fullmatch(text):
+        value = text
+    else:
+        return _NO_DEFAULT
+    tt = tidb_type(column)
+    base = tt.removesuffix(" UNSIGNED")
+    try:
+        if base in ("INT", "YEAR") or (base == "BIGINT" and not (
+                column.unsigned and options.bigint_unsigned_mode == "string")):
+            number = int(decimal.Decimal(value))
+            return number - 2**64 if base == "BIGINT" and number >= 2**63 else number
+        if base in ("FLOAT", "DOUBLE"):
+            return float(value)
+    except (ArithmeticError, ValueError):
+        return _NO_DEFAULT
+    if base == "BIT" or (base == "DECIMAL" and options.decimal_mode == "precise"):
+        return _NO_DEFAULT  # a logical type (goavro cannot give it a default), or bits as text
+    if base == "BLOB":
+        return value if value.isascii() else _NO_DEFAULT  # Avro's JSON default of bytes: code points
+    return value
+
+
 def field_schema(column: Column, options: AvroOptions) -> dict[str, Any]:
-    """avro.go columns2AvroSchema: a nullable column is a union with null first, defaulting to null.
+    """avro.go columns2AvroSchema: a field's `default` is the column's DEFAULT. A nullable column is a
+    union with null first defaulting to null, or with null last when its DEFAULT is a value; a NOT NULL
+    column with a DEFAULT carries it. A logical type (DECIMAL in precise mode) gets no default value
+    (goavro cannot write one): null first, defaulting to null, or no default at all.
 
     Keys in Go's order (json.Marshal sorts a map's keys), so the text matches byte for byte.
     """
     name = sanitize_name(column.name)
+    type_ = avro_type(column, options)
+    default = default_value(column, options)
     if column.nullable:
-        return {"default": None, "name": name, "type": ["null", avro_type(column, options)]}
-    return {"name": name, "type": avro_type(column, options)}
+        if default is _NO_DEFAULT or default is None or "logicalType" in type_:
+            return {"default": None, "name": name, "type": ["null", type_]}
+        return {"default": default, "name": name, "type": [type_, "null"]}
+    if default is _NO_DEFAULT or "logicalType" in type_:
+        return {"name": name, "type": type_}
+    return {"default": default, "name": name, "type": type_}
 
 
 def record_schema(

@@ -62,6 +62,9 @@ class DdlChange:
     schema: str
     query: str
     kind: str  # CREATE / ALTER / DROP / TRUNCATE / RENAME / QUERY (anything else)
+    # The session's sql_mode upstream, as the binlog's query event records it (a bitmask); None
+    # where the transport does not carry it (Kafka formats).
+    sql_mode: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

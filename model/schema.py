@@ -22,6 +22,9 @@ class Column:
     scale: int | None = None  # NUMERIC_SCALE
     fsp: int | None = None  # DATETIME_PRECISION (fractional seconds digits)
     members: tuple[str, ...] = ()  # ENUM / SET members in definition order
+    # COLUMN_DEFAULT as information_schema spells it (MariaDB: a quoted literal, a bare number, NULL,
+    # or an expression); None where unknown or without a DEFAULT. Not part of a column's identity.
+    default: str | None = field(default=None, compare=False)
 
     @property
     def bits(self) -> int | None:

@@ -30,6 +30,7 @@ class SchemaJournal:
         self._lock = threading.Lock()
         self._versions: dict[tuple[str, str], list[TableSchema]] = {}
         self._ddl: dict[str, list[str]] = {}  # per database: the DDL statements run, in order
+        self.generation = 0  # moves on with every version recorded: a reader's cue to look again
 
     def record(self, schema: TableSchema) -> None:
         with self._lock:
@@ -40,6 +41,7 @@ class SchemaJournal:
                 versions.remove(schema)
             versions.append(schema)
             del versions[:-_MAX_VERSIONS]
+            self.generation += 1
 
     def versions(self, database: str, table: str) -> tuple[TableSchema, ...]:
         with self._lock:

@@ -170,7 +170,10 @@ class BinlogReader:
             runs_in = default if self.config.captures(default) else target
             if statement.database_level:
                 runs_in = target
-            txn.changes.append(DdlChange(schema=runs_in, query=event.query, kind=statement.kind))
+            # the session's sql_mode upstream (Q_SQL_MODE_CODE): a MySQL sink runs the DDL under it
+            mode = getattr(event, "sql_mode", None)
+            txn.changes.append(DdlChange(schema=runs_in, query=event.query, kind=statement.kind,
+                                         sql_mode=mode if isinstance(mode, int) else None))
             log.info("ddl", kind=statement.kind, schema=runs_in, position=str(self.position))
         # Schemas seen by later rows may have changed; RENAME can move tables across databases.
         self.schemas.forget(None if statement.kind == "RENAME" else target)

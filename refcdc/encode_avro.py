@@ -8,9 +8,9 @@ fields), `confluent_schema_registry.go` (wire header, one registration per schem
 A message's key is the handle key columns (a record of the same name as the value), its value all
 columns; a delete is the key with a null value (a tombstone). DDL and watermarks carry nothing: TiCDC
 sends them over Avro only in a testing mode (`avro-enable-watermark`) this encoder does not offer.
-TIMESTAMP text is UTC, the changefeed time zone this assumes. TiCDC's field defaults come from the
-column's DEFAULT, which `TableSchema` does not hold: nullable fields default to null, NOT NULL fields
-carry no default (exact for columns without an explicit DEFAULT).
+TIMESTAMP text is UTC, the changefeed time zone this assumes. A field's default is the column's
+DEFAULT (formats.ticdc_avro.field_schema), so a column added with `NOT NULL DEFAULT 'x'` gives a schema
+the registry's BACKWARD compatibility accepts, as TiCDC's does.
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@
 Followed from pingcap/tiflow: pkg/sink/codec/canal/canal_json_row_event_encoder.go (DML written by
 hand with easyjson's writer: field order, `old` before `data`, `_tidb` last), canal_json_message.go
 (DDL and watermark messages marshalled from structs: `data` before `old`), canal_entry.go
-(formatValue, getJavaSQLType, convertDdlEventType), pkg/sink/codec/internal/java.go
-(MySQLType2JavaType), pkg/sink/codec/utils (GetMySQLType) and cdc/entry/mounter.go (formatColVal:
-the Go value each column type carries, which decides its text). JSON text follows TiDB's
-BinaryJSON.String (pkg/types/json_binary.go), spelled in formats.go_text. The contract's rules
-(type names, spellings) live in formats.canal_json.
+(formatValue, getJavaSQLType, convertDdlEventType), cdc/entry/schema_storage.go (buildRenameEvents: a
+RENAME of several tables is one DDL message per table, formats.canal_ddl.per_table),
+pkg/sink/codec/internal/java.go (MySQLType2JavaType), pkg/sink/codec/utils (GetMySQLType) and
+cdc/entry/mounter.go (formatColVal: the Go value each column type carries, which decides its text).
+JSON text follows TiDB's BinaryJSON.String (pkg/types/json_binary.go), spelled in formats.go_text.
+The contract's rules (type names, spellings) live in formats.canal_json.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from formats.canal_ddl import ddl_event
+from formats.canal_ddl import ddl_event, per_table
 from formats.canal_json import (
     INTEGERS,
     ROW_TYPES,
@@ -86,11 +87,13 @@ class CanalJsonEncoder:
 
     def encode(self, txn: Transaction, commit_ts: int) -> list[Encoded]:
         changes = txn.changes if self.output_raw_change_event else split_key_updates(txn.changes)
-        return [
-            self._ddl(change, commit_ts) if isinstance(change, DdlChange)
-            else self._row(change, commit_ts)
-            for change in changes
-        ]
+        out = []
+        for change in changes:
+            if isinstance(change, DdlChange):  # a RENAME of several tables: one event per table
+                out += [self._ddl(event, commit_ts) for event in per_table(change)]
+            else:
+                out.append(self._row(change, commit_ts))
+        return out
 
     def watermark(self, schema: str, table: str, commit_ts: int) -> list[Encoded]:
         if not self.enable_tidb_extension:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import MySQLdb
@@ -48,9 +49,11 @@ def _binlog_column(column: Any) -> Column:
         kind = _TYPE_NAMES.get(column.type, "unknown")
     precision, scale = getattr(column, "precision", None), getattr(column, "decimals", None)
     decimal = kind == "decimal" and precision is not None
+    unsigned = bool(getattr(column, "unsigned", False))
+    column_type = f"decimal({precision},{scale or 0})" if decimal else kind
     return Column(
-        name=column.name, type=kind, column_type=f"decimal({precision},{scale or 0})" if decimal else kind,
-        unsigned=bool(getattr(column, "unsigned", False)), precision=precision if decimal else None,
+        name=column.name, type=kind, column_type=column_type + (" unsigned" if unsigned else ""),
+        unsigned=unsigned, precision=precision if decimal else None,
         scale=(scale or 0) if decimal else None, fsp=getattr(column, "fsp", None),
         members=tuple(getattr(column, "enum_values", None) or [""])[1:]
         or tuple(getattr(column, "set_values", None) or ()),
@@ -62,13 +65,26 @@ _TEXT_KINDS = {"char", "varchar", "text", "binary", "varbinary", "blob", "unknow
 
 def _fits(known: Column | None, column: Any) -> Column | None:
     """The introspected column, if it is still the type the binlog wrote the row with (a MODIFY
-    COLUMN since would describe the row by the later type)."""
+    COLUMN since would describe the row by the later type): the same type, and where the binlog's
+    metadata tells them, the same signedness, DECIMAL precision and scale, and fractional digits
+    (an INT made UNSIGNED, a DECIMAL(10,4) made (6,1) keep their type name)."""
     if known is None:
         return None
-    kind = _binlog_column(column).type
-    if kind in _TEXT_KINDS or kind == known.type:
+    binlog = _binlog_column(column)
+    if binlog.type in _TEXT_KINDS:
         return known
-    return None
+    if binlog.type != known.type:
+        return None
+    decimal = binlog.type == "decimal" and binlog.precision is not None
+    if binlog.unsigned == known.unsigned and not (
+            decimal and (binlog.precision, binlog.scale) != (known.precision, known.scale)) and not (
+            binlog.fsp is not None and known.fsp is not None and binlog.fsp != known.fsp):
+        return known
+    # the same type as written, what else the introspected column says (nullability, DEFAULT)
+    return replace(known, column_type=binlog.column_type, unsigned=binlog.unsigned,
+                   precision=binlog.precision if decimal else known.precision,
+                   scale=binlog.scale if decimal else known.scale,
+                   fsp=binlog.fsp if binlog.fsp is not None else known.fsp)
 
 
 def _key(known: TableSchema | None, names: tuple[str, ...],

@@ -10,6 +10,12 @@ process; so the parsed attributes are kept by those bytes and set again when the
 `install()` wraps `TableMapEvent.__init__` in this process (the CDC's reader installs it); if the
 library no longer offers what this needs (the packet's data and read position), it leaves the
 library's own parsing in place and says so once.
+
+It also reads the optional metadata's column names and ENUM/SET member strings right: the server
+prefixes each with a packed length (net_store_length: one byte below 251, then 0xFC + 2 bytes, ...;
+MariaDB sql/log_event_server.cc Table_map_log_event::init_column_name_field, init_set_str_value_field),
+which the library reads as a 7-bit varint, so a name or member of 128 bytes or more (43 CJK
+characters) derailed the whole event ("Result length not requested length").
 """
 
 from __future__ import annotations
@@ -27,21 +33,56 @@ MAX_ENTRIES = 4096  # distinct table maps kept; past that the cache starts over
 _PER_EVENT = frozenset({"packet", "table_map", "_ctl_connection", "timestamp", "event_size"})
 
 _parse = TableMapEvent.__init__
+_library_column_names = TableMapEvent._read_column_names
+_library_type_values = TableMapEvent._read_type_values
 _cache: dict[bytes, dict[str, Any]] = {}
 _stats = {"hits": 0, "misses": 0}
 _lock = threading.Lock()
 
 
 def install() -> None:
-    """Serve repeated table maps from the cache (idempotent)."""
+    """Serve repeated table maps from the cache, and read long names right (idempotent)."""
     with _lock:
         TableMapEvent.__init__ = _cached_init
+        TableMapEvent._read_column_names = _read_column_names
+        TableMapEvent._read_type_values = _read_type_values
+
+
+def _packed_string(packet: Any) -> bytes:
+    return bytes(packet.read(packet.read_length_coded_binary()))
+
+
+def _read_column_names(self: TableMapEvent, length: int) -> list[str]:
+    packet, names = self.packet, []
+    end = packet.read_bytes + length
+    while packet.read_bytes < end:
+        names.append(_packed_string(packet).decode())
+    return names
+
+
+def _read_type_values(self: TableMapEvent, length: int) -> list[list[str]] | None:
+    packet, columns = self.packet, []
+    end = packet.read_bytes + length
+    if packet.read_bytes >= end:
+        return None
+    while packet.read_bytes < end:
+        members = []
+        for _ in range(packet.read_length_coded_binary()):
+            raw = _packed_string(packet)
+            try:
+                members.append(raw.decode())
+            except UnicodeDecodeError:  # as the library does: a member not in UTF-8 reads as ''
+                members.append("")
+        columns.append(members)
+    return columns
 
 
 def uninstall() -> None:
     """Back to the library's own parsing, and forget what was kept."""
     with _lock:
         TableMapEvent.__init__ = _parse
+        TableMapEvent._read_column_names = _library_column_names
+        TableMapEvent._read_type_values = _library_type_values
         _cache.clear()
 
 
@@ -83,4 +124,6 @@ def _cached_init(self: TableMapEvent, from_packet: Any, event_size: int, table_m
 def _give_up() -> None:
     log.warning("table map cache off: this python-mysql-replication does not expose the packet's "
                 "data and position; every table map is parsed")
-    uninstall()
+    with _lock:
+        TableMapEvent.__init__ = _parse
+        _cache.clear()

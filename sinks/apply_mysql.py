@@ -6,6 +6,13 @@ key-changing update deletes the old key first), deletes delete by key, so replay
 older checkpoint converges. Consecutive row changes of one table and kind go to the server as
 one multi-row statement. Tables without a key are matched on all columns, NULL-safely, one row
 at a time; those are not replay-safe.
+
+Nothing the upstream stored may be refused by this side's own strictness: rows are written under a
+lax sql_mode (`ROW_SQL_MODE`: an ENUM's '' or a value stored before a lossy MODIFY COLUMN fits as it
+did upstream), and a DDL runs under the sql_mode it ran under upstream where the binlog recorded it
+(a MariaDB replica does the same with its master's Q_SQL_MODE_CODE), else under the lax mode, so a
+lossy ALTER converts the rows here as it did there. DDL runs with autocommit on: MariaDB's ALTER
+TABLE ... EXCHANGE PARTITION waits on its own connection's locks with autocommit off (error 1205).
 """
 
 from __future__ import annotations
@@ -43,6 +50,9 @@ class ApplyError(RuntimeError):
 _ALREADY_DONE = frozenset({1007, 1008, 1050, 1051, 1054, 1060, 1061, 1068, 1091, 1146, 1176})
 _MAX_STATEMENT = 4 * 1024 * 1024
 _DELETE_CHUNK = 1000
+# The rows' sql_mode: no strictness, and an explicit 0 in an AUTO_INCREMENT column stays 0, as
+# upstream stored it. Never NO_BACKSLASH_ESCAPES: the driver escapes values with backslashes.
+ROW_SQL_MODE = "NO_AUTO_VALUE_ON_ZERO"
 
 
 def _qualified(table: TableSchema) -> str:
@@ -88,11 +98,8 @@ class MysqlApplier:
         )
         self._cursor = self._conn.cursor()
         self._cursor.max_stmt_length = _MAX_STATEMENT
-        self._cursor.execute(
-            "SET time_zone = '+00:00', foreign_key_checks = 0, "
-            # an explicit 0 in an AUTO_INCREMENT column must stay 0, as upstream stored it
-            "sql_mode = CONCAT(@@sql_mode, ',NO_AUTO_VALUE_ON_ZERO')"
-        )
+        self._cursor.execute("SET time_zone = '+00:00', foreign_key_checks = 0, sql_mode = %s",
+                             (ROW_SQL_MODE,))
         self._replaying = resumed is not None
         self._statements: dict[tuple[Any, ...], str] = {}
         # The pending group: consecutive row images of one table going into one statement.
@@ -235,9 +242,17 @@ class MysqlApplier:
         statement = ddl.classify(change.query)
         try:
             self._conn.commit()
-            if change.schema and not statement.database_level:
-                self._cursor.execute(f"USE {quote(change.schema)}")
-            self._cursor.execute(change.query)
+            self._conn.autocommit(True)
+            moded = False
+            try:
+                moded = self._ddl_mode(change)
+                if change.schema and not statement.database_level:
+                    self._cursor.execute(f"USE {quote(change.schema)}")
+                self._cursor.execute(change.query)
+            finally:
+                if moded:
+                    self._cursor.execute("SET SESSION sql_mode = %s", (ROW_SQL_MODE,))
+                self._conn.autocommit(False)
         except MySQLdb.MySQLError as exc:
             code = exc.args[0] if exc.args else None
             if self._replaying and code in _ALREADY_DONE:
@@ -246,6 +261,20 @@ class MysqlApplier:
                 return
             raise ApplyError(self._where(), change.query, exc) from exc
         log.info("ddl applied", schema=change.schema, kind=change.kind)
+
+    def _ddl_mode(self, change: DdlChange) -> bool:
+        """Take the upstream's sql_mode for this DDL, if it is known and not the rows' own; whether
+        the session's mode changed. The binlog's bitmask is the server's own sql_mode bits, which a
+        MariaDB of the same line takes as a number; a server that refuses it keeps the lax mode."""
+        if change.sql_mode is None:
+            return False
+        try:
+            self._cursor.execute("SET SESSION sql_mode = %s", (int(change.sql_mode),))
+        except MySQLdb.MySQLError as exc:
+            log.warning("upstream sql_mode not taken; the ddl runs under the lax mode",
+                        sql_mode=change.sql_mode, error=str(exc))
+            return False
+        return True
 
     # -- execution
 

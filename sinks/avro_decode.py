@@ -67,7 +67,8 @@ LIMITS: dict[str, str] = {
     "to ', so such members come back altered.",
     "json": "JSON is text: TiDB sends its normalised form, the reference encoder the upstream's text.",
     "defaults": "TiCDC gives each field the column's DEFAULT (a nullable column with a non-null "
-    "DEFAULT becomes [T, \"null\"]); the reference encoder knows no defaults: null for nullable columns.",
+    "DEFAULT becomes [T, \"null\"]); a DEFAULT that is an expression (CURRENT_TIMESTAMP) is not "
+    "checked against the upstream's.",
 }
 
 Part = Literal["key", "value"]
@@ -245,6 +246,7 @@ class AvroDecoder:
         self._plans: dict[tuple[int, int], tuple[TableSchema | None, _Plan]] = {}
         self._checked: set[tuple[Any, ...]] = set()
         self._seen: dict[tuple[str, int], dict[tuple[Any, ...], _Seen]] = {}
+        self._named: dict[tuple[int, str | None, str | None], list[str]] = {}
 
     def decode(self, record: Record) -> Decoded:
         at = _At(record)
@@ -263,7 +265,8 @@ class AvroDecoder:
             raise _Problem("missing-key", "key", "a tombstone without a key names no row")
         key = self._read(record, "key", at) if record.key is not None else None
         value = self._read(record, "value", at) if record.value is not None else None
-        names = [c["name"] for c in value[0].columns] if value else None
+        self._resolve(at)
+        names = self._column_names(value[0], at) if value else None
         upstream = self._lookup(at.database or "", at.table or "", names=names) if self._lookup else None
         if self._lookup and upstream is None:
             at.add("bad-naming", "name", f"no upstream table {at.database}.{at.table}")
@@ -305,6 +308,32 @@ class AvroDecoder:
         self._remember(record, at, commit_ts)
         table = self._table(value_plan, key_plan, at)
         return RowChange(kind, table, key_image if kind == "update" else None, after)
+
+    def _resolve(self, at: _At) -> None:
+        """The upstream table the record's sanitised names stand for (TiCDC's Avro names only allow
+        [A-Za-z0-9_]: helper.go SanitizeName makes `中文` `__`), when the lookup can tell: the one
+        upstream table whose database and name sanitise to the record's namespace and name."""
+        resolve = getattr(self._lookup, "resolve", None)
+        if resolve is None or at.database is None or at.table is None:
+            return
+        found = resolve(at.database, at.table, wire.sanitize_name)
+        if len(found) == 1:
+            at.database, at.table = found[0]
+        elif found:
+            named = ", ".join(f"{d}.{t}" for d, t in found)
+            raise _Problem("bad-naming", "name", f"upstream tables {named} all sanitise to "
+                           f"{at.database}.{at.table}: the record cannot say which it is")
+
+    def _column_names(self, schema: _Schema, at: _At) -> list[str]:
+        """The value's fields as the upstream names its columns (a field's name is sanitised)."""
+        slot = (schema.schema_id, at.database, at.table)
+        names = self._named.get(slot)
+        if names is None:
+            fields = [c["name"] for c in schema.columns]
+            newest = self._lookup(at.database or "", at.table or "") if self._lookup else None
+            real = {wire.sanitize_name(c.name): c.name for c in newest.columns} if newest else {}
+            names = self._named[slot] = [real.get(f, f) for f in fields]
+        return names
 
     def _read(self, record: Record, part: Part, at: _At) -> tuple[_Schema, dict[str, Any]]:
         data = (record.key if part == "key" else record.value) or b""

@@ -271,15 +271,21 @@ class CanalJsonDecoder:
             return Decoded(findings=check.findings)
         kind, data, old, ts = frame
         upstream = self.lookup(msg["database"], msg["table"], names=list(data)) if self.lookup else None
-        columns, table = self._resolve(msg, data, upstream, check)
+
+        def judged(version: TableSchema | None) -> tuple[list[Column], TableSchema, Any]:
+            # the values too: a lossy MODIFY keeps the column's type name (DECIMAL(10,4) to (6,1))
+            columns, table = self._resolve(msg, data, version, check)
+            return columns, table, None if check.findings else self._values(columns, data, "data", check)
+
+        columns, table, values = judged(upstream)
         if check.findings and upstream is not None:  # written under an older version of the table?
             other = judged_by_versions(self.lookup, msg["database"], msg["table"], list(data), upstream,
-                                       check.findings, 0, lambda v: self._resolve(msg, data, v, check))
+                                       check.findings, 0, judged)
             if other is not None:
-                columns, table = other[1]
+                columns, table, values = other[1]
         if check.findings:
             return Decoded(findings=check.findings)
-        after, sql_types = self._values(columns, data, "data", check)
+        after, sql_types = values
         before = None
         if old is not None and kind == "update":  # content-compatible: unchanged columns are data's
             before = {**after, **self._values(columns, old, "old", check, partial=True)[0]}

@@ -7,14 +7,15 @@ writers (model.schema_journal) — and a lookup that names the message's columns
 version with exactly those columns; only when none has them is the upstream asked again (at most
 every few milliseconds per table, so a CDC that really drops a column costs little). `versions`
 lists every version with those columns, newest first: a decoder that finds a problem under the
-newest tries the older ones (a MODIFY COLUMN keeps the names and changes a type).
+newest tries the older ones (a MODIFY COLUMN keeps the names and changes a type). `resolve` maps a
+name a producer sanitised (TiCDC's Avro: `中文` is `__`) back to the upstream tables it may stand for.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from sqlalchemy import create_engine
@@ -27,6 +28,8 @@ from model.schema_journal import journal
 
 _FRESH_FOR = 0.5  # seconds the newest version is trusted by lookups that name no columns
 _ASK_EVERY = 0.05  # seconds between upstream queries for one column set no version has
+_SCHEMATA = "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA"
+_TABLES = "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = %s"
 
 
 class UpstreamSchemas:
@@ -42,6 +45,7 @@ class UpstreamSchemas:
         self._asked: dict[tuple[str, str], float] = {}
         self._missed: dict[tuple[tuple[str, str], frozenset[str]], float] = {}
         self._retried: dict[tuple[tuple[str, str], frozenset[str]], float] = {}
+        self._resolved: dict[tuple[str, str, Any], tuple[float, list[tuple[str, str]]]] = {}
 
     def ddl(self, database: str) -> tuple[str, ...]:
         """The DDL statements the framework ran in `database` (model.schema_journal), in order."""
@@ -70,7 +74,23 @@ class UpstreamSchemas:
             self._missed[missed] = time.monotonic()
             return self._ask(key, versions)
 
-    __call__ = lookup  # a SchemaLookup that also offers `versions`
+    __call__ = lookup  # a SchemaLookup that also offers `versions` and `resolve`
+
+    def resolve(self, database: str, table: str, sanitize: Callable[[str], str]) -> list[tuple[str, str]]:
+        """The upstream tables a producer that sanitises names with `sanitize` (TiCDC's Avro record
+        names: formats.ticdc_avro.sanitize_name) names `database`.`table`: one, none, or several when
+        the rule makes one name of many. Asked again at most every few hundred milliseconds."""
+        slot = (database, table, sanitize)
+        with self._lock:
+            hit = self._resolved.get(slot)
+            if hit is not None and time.monotonic() - hit[0] < _FRESH_FOR:
+                return hit[1]
+            conn = self._connection()
+            schemas = [r[0] for r in conn.exec_driver_sql(_SCHEMATA).all() if sanitize(r[0]) == database]
+            found = [(schema, name) for schema in schemas
+                     for (name,) in conn.exec_driver_sql(_TABLES, (schema,)).all() if sanitize(name) == table]
+            self._resolved[slot] = (time.monotonic(), found)
+            return found
 
     def versions(self, database: str, table: str, names: Collection[str]) -> list[TableSchema]:
         """Every version known with exactly the columns `names`, newest first, the upstream's present

@@ -4,10 +4,13 @@ Rows go through the reference CDC's MySQL applier (safe mode: replace by key), s
 holds what a correct sink would show. A record whose changes the view cannot apply becomes a
 Finding on its own, located exactly; the rest of its batch still applies.
 
-Formats without DDL (Avro) never say when a table appears or changes: the view then creates a
-table from the upstream's SHOW CREATE TABLE the first time a change names it, and when a change
-carries another column set, adds its new columns (as the upstream defines them) and drops the
-columns the upstream no longer has.
+Formats without DDL (Avro, Debezium) never say when a table appears or changes: the view then
+creates a table as the upstream's version the first change was written under, and steps it through
+the later versions in order as changes of those versions come (sinks.view_versions); the upstream's
+present version comes from its SHOW CREATE TABLE, older ones from the schema journal. Where no known
+version fits a change, the view falls back to the upstream's present definition: it adds the
+change's new columns (as the upstream defines them) and drops the columns the upstream no longer has.
+Rows and DDL apply under a lax sql_mode (sinks.apply_mysql): what the upstream stored fits.
 """
 
 from __future__ import annotations
@@ -22,12 +25,16 @@ import MySQLdb
 import pymysql
 import structlog
 
+from dsl.errors import UnknownTable
 from dsl.identifiers import quote
+from dsl.schema import introspect
 from formats import ddl
 from model.changes import DdlChange, Position, RowChange, Transaction
 from model.schema import TableSchema
+from model.schema_journal import journal
 from sinks.apply_mysql import ApplyError, MysqlApplier
 from sinks.base import Finding, Record
+from sinks.view_versions import alterations, create_statement, definition, newest_fitting
 
 if TYPE_CHECKING:
     from model.servers import DatabaseServer
@@ -80,6 +87,9 @@ class ViewWriter:
         self._shaped: dict[int, TableSchema | None] = {}
         self._run: list[tuple[Record, tuple[RowChange, ...]]] = []
         self._findings: list[Finding] = []
+        self._journal = journal(int(self._upstream_args["port"]))
+        self._generation = self._journal.generation
+        self._at: dict[tuple[str, str], TableSchema] = {}  # the version each view table is at
 
     # -- public
 
@@ -95,6 +105,10 @@ class ViewWriter:
     def write(self, items: Sequence[Item]) -> list[Finding]:
         """Apply the items in order and commit; returns the findings of records that did not apply."""
         self._findings = []
+        if not self.carries_ddl and self._journal.generation != self._generation:
+            # a DDL ran upstream: the tables shaped so far may have a later version to step to
+            self._generation = self._journal.generation
+            self._shaped.clear()
         for item in items:
             for change in item.changes:
                 if isinstance(change, DdlChange):
@@ -226,17 +240,59 @@ class ViewWriter:
                     cur.execute(f"ALTER TABLE {quote(database)}.{quote(table)} {', '.join(demoted)}")
 
     def _shape(self, table: TableSchema) -> TableSchema | None:
-        """Make the view's table carry the change's columns (formats without DDL). A change written
-        under an older version of its table (the partitions of a topic are applied in no common
-        order) may carry a column the upstream has dropped since: that column is left out of the
-        view (the returned table: the columns to apply), so a late old change never brings it back."""
+        """Make the view's table fit the change (formats without DDL): created as the version the
+        change was written under, stepped through the later versions up to it. A change of an older
+        version than the view's (the partitions of a topic are applied in no common order) applies
+        under the view's, without the columns dropped since (the returned table: the columns to
+        apply), so a late old change never brings them back."""
         view_types = self._view_columns(table)
+        upstream = self._upstream_definitions(table)
+        present = upstream[2] if upstream else None
+        versions = list(self._journal.versions(table.database, table.name))
+        if present is not None and (not versions or versions[-1] != present):
+            versions.append(present)
+        index = newest_fitting(table, versions)
+        slot = (table.database, table.name)
+        held = self._at.get(slot)
+        if index is None or (view_types and held not in versions):
+            self._at.pop(slot, None)
+            return self._shape_by_names(table, view_types, upstream)
+        name = f"{quote(table.database)}.{quote(table.name)}"
+        if not view_types:
+            version = versions[index]
+            as_present = upstream is not None and version == present
+            self._schema_ddl(table, upstream[1] if upstream and as_present else create_statement(version),
+                             "CREATE")
+            log.info("view table created", database=table.database, table=table.name,
+                     version=f"{index + 1} of {len(versions)}")
+            held = self._at[slot] = version
+        else:
+            assert held is not None
+            at = versions.index(held)
+            for step in range(at + 1, index + 1):
+                exact = upstream[0] if upstream and versions[step] == present else None
+                specs = alterations(versions[step - 1], versions[step], exact)
+                if specs:
+                    self._schema_ddl(table, f"ALTER TABLE {name} {', '.join(specs)}", "ALTER")
+                    log.info("view table altered", database=table.database, table=table.name, changes=specs)
+            if index > at:
+                held = self._at[slot] = versions[index]
+                self._shaped.clear()  # the versions shaped before may not fit the table any more
+        gone = {c.name for c in table.columns if c.name not in held.by_name and c.name not in table.key}
+        if not gone:
+            return None
+        return replace(table, columns=tuple(c for c in table.columns if c.name not in gone), by_name={})
+
+    def _shape_by_names(self, table: TableSchema, view_types: dict[str, str],
+                        upstream: tuple[dict[str, str], str, TableSchema | None] | None
+                        ) -> TableSchema | None:
+        """`_shape` where no known version fits the change: the view follows the upstream's present
+        definition, by column names."""
         have = list(view_types)
         want = [c.name for c in table.columns]
         retyped = [c.name for c in table.columns if c.name in view_types and view_types[c.name] != c.type]
         if have and set(have) == set(want) and not retyped:
             return None
-        upstream = self._upstream_definitions(table)
         projected = None
         if upstream is not None:
             gone = {c for c in want if c not in have and c not in upstream[0] and c not in table.key}
@@ -247,16 +303,14 @@ class ViewWriter:
                 retyped = [c for c in retyped if c not in gone]
         name = f"{quote(table.database)}.{quote(table.name)}"
         if not have:
-            create = upstream[1] if upstream else _create_from(table)
-            statement = create if upstream else f"CREATE TABLE {name} {create}"
-            self._schema_ddl(table, statement, "CREATE")
+            self._schema_ddl(table, upstream[1] if upstream else create_statement(table), "CREATE")
             log.info("view table created", database=table.database, table=table.name,
                      source="upstream" if upstream else "decoded schema")
             if upstream is None:
                 return projected
             have = list(self._view_columns(table))
         definitions = upstream[0] if upstream else {}
-        alters = [f"ADD COLUMN {definitions.get(c.name) or _column_from(table, c.name)}"
+        alters = [f"ADD COLUMN {definitions.get(c.name) or definition(c)}"
                   for c in table.columns if c.name not in have]
         alters += [f"DROP COLUMN {quote(c)}" for c in have
                    if c not in want and upstream and c not in definitions]
@@ -279,13 +333,19 @@ class ViewWriter:
                         (table.database, table.name))
             return {row[0]: str(row[1]).lower() for row in cur.fetchall()}
 
-    def _upstream_definitions(self, table: TableSchema) -> tuple[dict[str, str], str] | None:
-        """The upstream's column definitions and CREATE TABLE statement, None if it has no such table."""
+    def _upstream_definitions(self, table: TableSchema
+                              ) -> tuple[dict[str, str], str, TableSchema | None] | None:
+        """The upstream's column definitions, CREATE TABLE statement and present version (None if
+        information_schema lost it meanwhile); None if it has no such table."""
         conn = self._connect(self._upstream_args)
         try:
             with conn.cursor() as cur:
                 cur.execute(f"SHOW CREATE TABLE {quote(table.database)}.{quote(table.name)}")
                 create = str(cur.fetchone()[1])
+            try:
+                present: TableSchema | None = introspect(conn, table.database, table.name)
+            except UnknownTable:  # dropped in between
+                present = None
         except pymysql.MySQLError:
             return None
         finally:
@@ -294,7 +354,7 @@ class ViewWriter:
         for line in create.splitlines()[1:]:
             if m := _COLUMN_LINE.match(line):
                 columns[_unquote(m.group(1))] = line.strip().rstrip(",")
-        return columns, create
+        return columns, create, present
 
     @staticmethod
     def _connect(args: dict[str, Any]) -> pymysql.Connection:
@@ -323,17 +383,3 @@ def change_location(change: RowChange | DdlChange) -> tuple[str, str | None, tup
     image = change.after if change.after is not None else change.before
     key = change.key_of(image) if image is not None and change.table.key else None
     return change.table.database, change.table.name, key
-
-
-def _column_from(table: TableSchema, name: str) -> str:
-    column = table.column(name)
-    return f"{quote(name)} {column.column_type} {'NULL' if column.nullable else 'NOT NULL'}"
-
-
-def _create_from(table: TableSchema) -> str:
-    """Column definitions from a decoded schema, for a table the upstream no longer has."""
-    parts = [_column_from(table, c.name) for c in table.columns]
-    if table.key:
-        parts.append(f"PRIMARY KEY ({', '.join(quote(k) for k in table.key)})")
-    return f"({', '.join(parts)})"
-

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from dsl.identifiers import quote
 from sinks.base import SinkAdapter, SinkView
 from stack import mariadb
 from stack.compose_project import ComposeProject
@@ -100,8 +101,8 @@ def local_build(project: ComposeProject, build: Path | None, *, service: str) ->
 def probe_pipeline(stack: ComposeStack, timeout: float = _PROBE_TIMEOUT) -> None:
     """A row written upstream and acknowledged by the sink: the pipeline streams end to end."""
     name = stack.create_database("probe")
-    stack.upstream.execute(f"CREATE TABLE `{name}`.probe (id INT PRIMARY KEY)",
-                           f"INSERT INTO `{name}`.probe VALUES (1)")
+    stack.upstream.execute(f"CREATE TABLE {quote(name)}.`probe` (`id` INT PRIMARY KEY)",
+                           f"INSERT INTO {quote(name)}.`probe` VALUES (1)")
     mark = stack.progress.mark()
     if not stack.progress.wait_past(mark, time.monotonic() + timeout):
         raise StackError(f"probe row not delivered within {timeout:g}s ({stack.progress.describe()})")

@@ -1,0 +1,85 @@
+"""How the view of a format without DDL (Avro, Debezium) follows its upstream table through versions.
+
+Such a format never says when a table changed; its records only show the columns (and coarse types)
+they were written with. The upstream's versions of a table are known (model.schema_journal, recorded
+before each DDL the framework runs, and the upstream's present one), so the view creates a table as
+the version a record was written under, and when a record of a later version comes, steps the table
+through every version in between, in order, under the lax sql_mode of sinks.apply_mysql: a lossy
+MODIFY COLUMN (a VARCHAR shrunk, an INT made UNSIGNED) converts the rows the view holds as the
+upstream's ALTER converted its own. A record's version is the newest that fits it (its column names,
+and its types as far as the format tells them: a VARCHAR(10) and a VARCHAR(5) both travel as text);
+the view never steps back for an older record, which then applies under the later version, as the
+upstream's ALTER had converted it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from dsl.identifiers import quote
+from model.schema import Column, TableSchema
+
+# Types a format cannot tell apart travel as one family (Avro: tidb_type INT is TINYINT..INT).
+_FAMILIES = {
+    **dict.fromkeys(("tinyint", "smallint", "mediumint", "int", "integer"), "int"),
+    **dict.fromkeys(("double", "real"), "double"),
+    **dict.fromkeys(("decimal", "numeric"), "decimal"),
+    **dict.fromkeys(("char", "varchar", "tinytext", "text", "mediumtext", "longtext"), "text"),
+    **dict.fromkeys(("binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"), "blob"),
+}
+
+
+def _family(column: Column) -> tuple[str, bool]:
+    return ("json" if column.is_json else _FAMILIES.get(column.type, column.type)), column.unsigned
+
+
+def fits(record: TableSchema, version: TableSchema) -> bool:
+    """Whether a record decoded as `record` may have been written under `version`."""
+    if len(record.columns) != len(version.columns):
+        return False
+    for column in record.columns:
+        other = version.by_name.get(column.name)
+        if other is None or _family(column) != _family(other):
+            return False
+    return True
+
+
+def newest_fitting(record: TableSchema, versions: Sequence[TableSchema]) -> int | None:
+    """The index of the newest version the record fits, None if none does."""
+    for index in range(len(versions) - 1, -1, -1):
+        if fits(record, versions[index]):
+            return index
+    return None
+
+
+def definition(column: Column) -> str:
+    """A column definition from what information_schema said of it (no charset: the view's own)."""
+    parts = [quote(column.name), column.column_type, "NULL" if column.nullable else "NOT NULL"]
+    if column.default is not None and not (column.default.upper() == "NULL" and not column.nullable):
+        parts += ["DEFAULT", column.default]
+    return " ".join(parts)
+
+
+def create_statement(version: TableSchema) -> str:
+    """CREATE TABLE for a version the upstream no longer has (its present one comes from SHOW CREATE)."""
+    parts = [definition(c) for c in version.columns]
+    if version.key:
+        parts.append(f"PRIMARY KEY ({', '.join(quote(k) for k in version.key)})")
+    return f"CREATE TABLE {quote(version.database)}.{quote(version.name)} ({', '.join(parts)})"
+
+
+def alterations(old: TableSchema, new: TableSchema, exact: dict[str, str] | None = None) -> list[str]:
+    """The ALTER TABLE specifications that make a table of version `old` one of version `new`:
+    columns added, dropped and modified (key columns are never dropped). `exact`: the upstream's own
+    definitions of `new`'s columns (SHOW CREATE TABLE), where `new` is its present version."""
+    exact = exact or {}
+    specs = [f"ADD COLUMN {exact.get(c.name) or definition(c)}" for c in new.columns
+             if c.name not in old.by_name]
+    specs += [f"DROP COLUMN {quote(c.name)}" for c in old.columns
+              if c.name not in new.by_name and c.name not in old.key]
+    for column in new.columns:
+        before = old.by_name.get(column.name)
+        if before is not None and (before.column_type, before.nullable, before.default) != (
+                column.column_type, column.nullable, column.default):
+            specs.append(f"MODIFY COLUMN {exact.get(column.name) or definition(column)}")
+    return specs
