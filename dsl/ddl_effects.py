@@ -1,5 +1,6 @@
 """What a DDL statement does to which tables, as far as a sink's limits care: renamed, truncated,
-dropped, or rows moved or removed by partition DDL without row events.
+dropped, rows moved or removed by partition DDL without row events, or exchanged (a partition swapped
+with another table: one statement about two tables).
 
 Read from the statement's text with a small tokenizer (quoted and bare identifiers, strings,
 comments); a statement it cannot read has no effects. Names qualified by another database than the
@@ -18,7 +19,7 @@ _COMMENT = re.compile(r"/\*(?!!).*?\*/|--[ \t][^\n]*|#[^\n]*", re.DOTALL)
 # partition operations that move or remove rows without writing a row event for them
 _ROWS_WITHOUT_EVENTS = frozenset({"TRUNCATE", "DROP", "EXCHANGE"})
 
-Effect = str  # "renamed" | "truncated" | "dropped" | "partition-rows"
+Effect = str  # "renamed" | "truncated" | "dropped" | "partition-rows" | "exchanged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,23 @@ def effects(sql: str, database: str) -> list[Touched]:
     return []
 
 
+def subject(sql: str, database: str) -> str | None:
+    """The (first) table of `database` a table-level DDL statement is about, None for other statements."""
+    words = _TOKEN.findall(_COMMENT.sub(" ", sql))
+    upper = [w.upper() if w[:1] not in "`'\"" else "" for w in words]
+    reader = _Names(words, upper, database)
+    if upper[:1] in (["CREATE"], ["ALTER"], ["DROP"], ["RENAME"], ["TRUNCATE"]):
+        for i, word in enumerate(upper[:6]):
+            if word == "TABLE" or (word == "ON" and "INDEX" in upper[:i]):
+                at = i + 1
+                while _at(upper, at) in ("IF", "NOT", "EXISTS"):
+                    at += 1
+                return reader.name(at)[0]
+        if upper[0] == "TRUNCATE":
+            return reader.name(1)[0]
+    return None
+
+
 def _alter(reader: _Names, at: int) -> list[Touched]:
     upper = reader.upper
     if _at(upper, at) == "IF" and _at(upper, at + 1) == "EXISTS":
@@ -67,13 +85,14 @@ def _alter(reader: _Names, at: int) -> list[Touched]:
             found += [Touched(table, "renamed")] + ([Touched(new, "renamed")] if new else [])
         elif word == "PARTITION" and _at(upper, i - 1) in _ROWS_WITHOUT_EVENTS:
             found.append(Touched(table, "partition-rows"))
-            if upper[i - 1] == "EXCHANGE":
+            if upper[i - 1] == "EXCHANGE":  # one statement about two tables
+                found.append(Touched(table, "exchanged"))
                 with_table = next((j for j in range(i + 1, len(upper) - 1)
                                    if upper[j] == "WITH" and upper[j + 1] == "TABLE"), None)
                 if with_table is not None:
                     other, _ = reader.name(with_table + 2)
                     if other:
-                        found.append(Touched(other, "partition-rows"))
+                        found += [Touched(other, "partition-rows"), Touched(other, "exchanged")]
     return found
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from dsl import ddl_effects
 
 _SAID = {"renamed": "renamed", "truncated": "truncated", "dropped": "dropped",
-         "partition-rows": "given or stripped of rows by partition DDL (no row events)"}
+         "partition-rows": "given or stripped of rows by partition DDL (no row events)",
+         "exchanged": "swapped a partition with another table (one DDL about two tables)"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ def _effects(which: Collection[str]) -> Callable[[TableFacts], str | None]:
 DETECTORS: dict[str, Callable[[TableFacts], str | None]] = {
     "keyless-tables": _keyless,
     "ddl": _effects(("renamed", "truncated", "dropped", "partition-rows")),
-    "ddl-across-topics": _effects(("renamed",)),
+    "ddl-across-topics": _effects(("renamed", "exchanged")),
 }
 
 

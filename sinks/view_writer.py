@@ -25,6 +25,7 @@ import MySQLdb
 import pymysql
 import structlog
 
+from dsl import ddl_effects
 from dsl.errors import UnknownTable
 from dsl.identifiers import quote
 from dsl.schema import introspect
@@ -378,8 +379,8 @@ def _only(row: dict[str, Any] | None, table: TableSchema) -> dict[str, Any] | No
 
 def change_location(change: RowChange | DdlChange) -> tuple[str, str | None, tuple[Any, ...] | None]:
     """The database, table and row key a change is about, for findings."""
-    if isinstance(change, DdlChange):
-        return change.schema, None, None
+    if isinstance(change, DdlChange):  # the table a table-level statement is about
+        return change.schema, ddl_effects.subject(change.query, change.schema), None
     image = change.after if change.after is not None else change.before
     key = change.key_of(image) if image is not None and change.table.key else None
     return change.table.database, change.table.name, key

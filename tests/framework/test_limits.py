@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dsl import CheckFailed, limits, workload
-from dsl.ddl_effects import Touched, effects
+from dsl.ddl_effects import Touched, effects, subject
 
 pytestmark = pytest.mark.framework
 
@@ -28,7 +28,8 @@ DB = "sm_x"
     ("DROP TEMPORARY TABLE tmp", [("tmp", "dropped")]),
     ("ALTER TABLE p TRUNCATE PARTITION p0", [("p", "partition-rows")]),
     ("ALTER TABLE p DROP PARTITION p0, p1", [("p", "partition-rows")]),
-    ("ALTER TABLE p EXCHANGE PARTITION p1 WITH TABLE q", [("p", "partition-rows"), ("q", "partition-rows")]),
+    ("ALTER TABLE p EXCHANGE PARTITION p1 WITH TABLE q",
+     [("p", "partition-rows"), ("p", "exchanged"), ("q", "partition-rows"), ("q", "exchanged")]),
     ("ALTER TABLE p REORGANIZE PARTITION p0 INTO (PARTITION a VALUES LESS THAN (5))", []),
     ("ALTER TABLE p ADD PARTITION (PARTITION p9 VALUES LESS THAN (90))", []),
     ("/* why */ ALTER TABLE `o``k` DROP COLUMN x", []),
@@ -37,6 +38,16 @@ DB = "sm_x"
 ])
 def test_ddl_effects_name_the_tables_a_statement_renames_truncates_drops_or_moves_rows_of(sql, expected):
     assert effects(sql, DB) == [Touched(t, e) for t, e in expected]
+
+
+@pytest.mark.parametrize(("sql", "table"), [
+    ("CREATE TABLE IF NOT EXISTS `t 1` (id INT)", "t 1"), ("ALTER TABLE sm_x.t ADD COLUMN c INT", "t"),
+    ("DROP TABLE IF EXISTS a, b", "a"), ("RENAME TABLE a TO b", "a"), ("TRUNCATE TABLE t", "t"),
+    ("TRUNCATE t", "t"), ("CREATE UNIQUE INDEX i ON t (c)", "t"), ("DROP INDEX i ON t", "t"),
+    ("CREATE DATABASE d", None), ("ALTER TABLE other.t ADD c INT", None), ("INSERT INTO t VALUES (1)", None),
+])
+def test_a_ddl_statement_names_the_table_it_is_about(sql, table):
+    assert subject(sql, DB) == table
 
 
 LIMITS = {"keyless-tables": "no key, no order", "ddl": "no DDL", "order": "no clock"}
