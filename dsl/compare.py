@@ -166,6 +166,9 @@ _DATETIME = re.compile(
     r"(?:[ T][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})?)?"
 )
 _ZERO = re.compile(r"0000-00-00(?:[ T]00:00:00(?:\.0+)?)?")
+# A date with a zero year, month or day (what a lax sql_mode stores): no calendar date, kept as its text.
+_ZERO_IN_DATE = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,6})?)?")
 
 
 def _check_fsp(column: Column, micros: int) -> None:
@@ -174,12 +177,16 @@ def _check_fsp(column: Column, micros: int) -> None:
 
 
 def _temporal(value: Any, what: str) -> Any:
-    """A date or datetime as given or parsed from text, or ZERO_DATE."""
-    if value is ZERO_DATE or isinstance(value, date):
+    """A date or datetime as given or parsed from text, ZERO_DATE, or a sentinel holding the text of
+    a zero-in-date value ('2020-00-05', '0000-00-00 00:00:01': no calendar date, yet a value)."""
+    if isinstance(value, _Sentinel | date):
         return value
     text = _text(value, what)
     if _ZERO.fullmatch(text):
         return ZERO_DATE
+    if (m := _ZERO_IN_DATE.fullmatch(text)) and "0000" in (m[1], m[2] + "00", m[3] + "00"):
+        fraction = (m[5] or "").rstrip("0").rstrip(".")
+        return _Sentinel(f"{m[1]}-{m[2]}-{m[3]}" + (f" {m[4]}{fraction}" if m[4] else ""))
     if not _DATETIME.fullmatch(text):
         raise ValueError("not 'YYYY-MM-DD[ HH:MM:SS[.ffffff]]'")
     return datetime.fromisoformat(text)  # its ValueError names the bad field (month 13, ...)
@@ -188,7 +195,7 @@ def _temporal(value: Any, what: str) -> Any:
 @_family("datetime", "timestamp")
 def _datetime(column: Column, value: Any) -> Any:
     moment = _temporal(value, "a date and time")
-    if moment is ZERO_DATE:
+    if isinstance(moment, _Sentinel):
         return moment
     if not isinstance(moment, datetime):
         moment = datetime(moment.year, moment.month, moment.day)
@@ -199,6 +206,8 @@ def _datetime(column: Column, value: Any) -> Any:
 @_family("date")
 def _date(column: Column, value: Any) -> Any:
     day = _temporal(value, "a date")
+    if isinstance(day, _Sentinel):
+        return day
     if isinstance(day, datetime):
         if day.tzinfo is not None or day.time() != time(0):
             raise ValueError("a DATE has no time of day")

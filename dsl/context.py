@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
 from dsl.ddl_journal import watch
+from dsl.driver import connect_args
 from dsl.helper import SQLHelper
 from model.cells import Cell
 from model.schema_journal import journal
@@ -46,10 +47,11 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
     structlog.contextvars.bind_contextvars(cell=cell.id, database=database)
     view = stack.view
     up_url = stack.upstream_url(database)
-    up = create_engine(up_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    up = create_engine(up_url, isolation_level="AUTOCOMMIT", poolclass=NullPool, connect_args=connect_args())
     versions = journal(up_url.port)
     watch(up, versions, database)  # the decoders judge a message by the version it was written under
-    down = create_engine(view.url(view.database(database)), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    down = create_engine(view.url(view.database(database)), isolation_level="AUTOCOMMIT", poolclass=NullPool,
+                         connect_args=connect_args())
     timeouts = {k: v for k, v in (("request_timeout", request_timeout), ("batch_timeout", batch_timeout))
                 if v is not None}
     try:

@@ -14,7 +14,8 @@ was checked against what a SELECT returns:
   wrong sign and the whole seconds are one too many → corrected.
 - MySQL's binary JSON arrives parsed → JSON text (MariaDB's JSON is longtext and already text).
 TIMESTAMP arrives as naive UTC (utcfromtimestamp), independent of the local zone, as wanted.
-Zero dates ('0000-00-00') cannot be represented and arrive as None (or 1970-01-01 for TIMESTAMP).
+Zero dates ('0000-00-00') and zero-in-date values arrive as their text (refcdc.zero_dates); a zero
+TIMESTAMP arrives as 1970-01-01 00:00:00.
 """
 
 from __future__ import annotations

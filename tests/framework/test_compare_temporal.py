@@ -92,7 +92,7 @@ def test_zero_date_equals_only_itself(column, a, b, same):
     ("column", "value", "reason"),
     [
         (DATETIME0, "2024-02-30 00:00:00", "day is out of range"),
-        (DATETIME0, "2024-01-00 00:00:00", "day is out of range"),
+        (DATETIME0, "2024-13-01 00:00:00", "month must be in 1..12"),
         (DATETIME0, "20240102", "not 'YYYY-MM-DD"),
         (DATETIME0, 1704164645, "int is not a date and time"),
         (DATE, "2024-01-02 10:00:00", "no time of day"),
@@ -145,3 +145,18 @@ def test_year_compares_int_and_text(a, b, same):
 def test_year_rejects_values_outside_1901_to_2155(value):
     with pytest.raises(ValueError):
         canonical(YEAR, value)
+
+
+@pytest.mark.parametrize("text", ["2020-00-05", "0000-01-01", "2020-05-00"])
+def test_a_zero_in_date_is_a_value_of_its_own_not_null_and_not_another_date(text):
+    column = DATE
+    assert canonical(column, text) == canonical(column, text.encode())
+    assert canonical(column, text) not in (None, ZERO_DATE)
+    assert canonical(column, text) != canonical(column, "2020-01-05")
+
+
+def test_a_zero_datetime_with_a_time_keeps_its_time():
+    column = DATETIME6
+    assert canonical(column, "0000-00-00 00:00:01") == canonical(column, "0000-00-00 00:00:01.000000")
+    assert canonical(column, "0000-00-00 00:00:01") != canonical(column, "0000-00-00 00:00:00")
+    assert canonical(column, "0000-00-00 00:00:00") is ZERO_DATE

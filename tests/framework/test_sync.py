@@ -83,3 +83,16 @@ def test_one_row_wrong_among_thousands_is_found_by_key_ranges(ctx):
     assert "v: expected 37035, actual -1" in message
     found = compare_database(ctx.sql)
     assert 0 < found.fetched <= 2 * 2000  # only the range around the key was read row by row
+
+
+@pytest.mark.no_final_check
+@pytest.mark.sinks("mysql", "canal-json", "avro")
+def test_sync_tells_a_zero_in_date_from_null(ctx):
+    ctx.upstream.exec_driver_sql("set sql_mode = ''")
+    ctx.upstream.exec_driver_sql("create table z (id int primary key, d date, t datetime)")
+    ctx.upstream.exec_driver_sql("insert into z values (1, '2020-00-05', '0000-00-00 00:00:01'), "
+                                 "(2, NULL, NULL)")
+    assert ctx.sql.sync().problems == []
+    ctx.downstream.exec_driver_sql("update z set d = NULL where id = 1")  # what a CDC may write for it
+    message = _failure(ctx)
+    assert "key (id=1)" in message and "d: expected '2020-00-05', actual NULL" in message, message
