@@ -171,6 +171,11 @@ _ZERO_IN_DATE = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[ T]([0-9]{2}:[0-9]{2}:[0-9]{2})(\.[0-9]{1,6})?)?")
 
 
+def no_calendar_date(value: Any) -> bool:
+    """Whether a canonical temporal value is MySQL's zero date or a zero-in-date value."""
+    return isinstance(value, _Sentinel) and value is not MISSING
+
+
 def _check_fsp(column: Column, micros: int) -> None:
     if column.fsp is not None and micros % 10 ** (6 - min(column.fsp, 6)):
         raise ValueError(f"more fractional-second digits than the column's {column.fsp}")

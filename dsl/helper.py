@@ -41,6 +41,7 @@ class SQLHelper:
         self.sink_name, self.limits = sink_name, dict(limits or {})  # its adapter's limits (dsl.limits)
         self.ddl = ddl  # the DDL statements run in the test's database so far
         self.left_out: dict[str, LeftOut] = {}  # tables a detected limit concerns (the last sync's)
+        self.excused: list[LeftOut] = []  # values a declared limit explains (the last sync's)
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0

@@ -3,7 +3,9 @@
 An adapter declares what its protocol cannot carry (`SinkAdapter.limits`: name -> why). Where the
 framework can tell which tables a limit concerns — a table without a key, a table renamed, truncated,
 dropped or whose rows partition DDL moved — the whole-database check leaves just those tables out,
-with the reason (the report names them), and still checks every other table of the case. A limit
+with the reason (the report names them), and still checks every other table of the case. Where a
+limit concerns single values (a zero date a format cannot carry), just those values are excused, and
+counted in the report the same way. A limit
 the framework cannot detect is declared by a workload's header comment (dsl.workload) and skips it.
 """
 
@@ -11,8 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from dsl import ddl_effects
+from dsl import compare, ddl_effects
+from model.schema import Column
 
 _SAID = {"renamed": "renamed", "truncated": "truncated", "dropped": "dropped",
          "partition-rows": "given or stripped of rows by partition DDL (no row events)",
@@ -39,6 +44,33 @@ def _effects(which: Collection[str]) -> Callable[[TableFacts], str | None]:
     return detect
 
 
+def _zero_date_lost(column: Column, expected: Any, actual: Any) -> bool:
+    """A zero or zero-in-date value the sink wrote as NULL or as the epoch (no calendar date to carry)."""
+    if column.type not in ("date", "datetime", "timestamp"):
+        return False
+    try:
+        if not compare.no_calendar_date(compare.canonical(column, expected)):
+            return False
+        got = compare.canonical(column, actual)
+    except ValueError:
+        return False
+    return got is None or got in (_EPOCH, _EPOCH.date())
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+# limit name -> whether one column value that differs is that limit's consequence
+VALUE_RULES: dict[str, Callable[[Column, Any, Any], bool]] = {
+    "zero-dates": _zero_date_lost,
+}
+
+
+def excused(limits: Mapping[str, str], column: Column, expected: Any, actual: Any) -> str | None:
+    """The declared limit a differing value is the consequence of, or None."""
+    return next((name for name, rule in VALUE_RULES.items()
+                 if name in limits and rule(column, expected, actual)), None)
+
+
 # limit name -> what makes a table concerned by it (a description of what was seen), or None
 DETECTORS: dict[str, Callable[[TableFacts], str | None]] = {
     "keyless-tables": _keyless,
@@ -59,6 +91,13 @@ class LeftOut:
 
     def __str__(self) -> str:
         return f"{self.table} {self.seen}: {self.sink} limit {self.limit} ({self.why})"
+
+
+def values_left_out(counts: Mapping[tuple[str, str, str], int], sink: str,
+                    limits: Mapping[str, str]) -> list[LeftOut]:
+    """Lines for the values a limit excused: `counts` by (table, column, limit)."""
+    return [LeftOut(f"{table}.{column}", sink, limit, f"had {n} value(s) the sink could not carry",
+                    limits[limit]) for (table, column, limit), n in sorted(counts.items())]
 
 
 def detected(limits: Mapping[str, str]) -> list[str]:

@@ -49,7 +49,8 @@ class Comparison:
     fetched: int = 0  # rows read to diff, where checksums differed
     problems: list[str] = field(default_factory=list)
     keys: list[tuple[str, str, tuple[Any, ...]]] = field(default_factory=list)
-    left_out: list[LeftOut] = field(default_factory=list)  # tables a declared limit concerns
+    left_out: list[LeftOut] = field(default_factory=list)  # tables (and values) a declared limit concerns
+    excused: Counter[tuple[str, str, str]] = field(default_factory=Counter)  # (table, column, limit): n
 
 
 def sync(helper: SQLHelper, timeout: float) -> Comparison:
@@ -143,6 +144,8 @@ def compare_database(helper: SQLHelper) -> Comparison:
                                   f"({count} row(s) upstream)")
             continue
         _compare_table(helper, schema, found)
+    helper.excused = limits.values_left_out(found.excused, helper.sink_name, helper.limits)
+    found.left_out += helper.excused
     return found
 
 
@@ -268,11 +271,23 @@ class Table:
                 found.problems.append(f"table {schema.qualified} key ({_key_text(schema, key)}): in the sink "
                                       f"but not upstream ({_row_text(schema, got)})")
             else:
-                changed = compare.diff_row(schema, row, got)
+                changed = self._unexcused(compare.diff_row(schema, row, got), found)
                 if not changed:
                     continue
                 found.problems.append(diffs.format_mismatch(schema, key, changed))
             found.keys.append((schema.database, schema.name, tuple(key.values())))
+
+    def _unexcused(self, changed: list[compare.ColumnDiff], found: Comparison) -> list[compare.ColumnDiff]:
+        """The differing values no declared limit of the sink explains (the others are counted)."""
+        kept = []
+        for diff in changed:
+            column = compare.column_of(self.schema, diff.column)
+            limit = limits.excused(self.helper.limits, column, diff.expected, diff.actual)
+            if limit is None:
+                kept.append(diff)
+            else:
+                found.excused[(self.schema.name, diff.column, limit)] += 1
+        return kept
 
     def diff_multiset(self, found: Comparison) -> None:
         """A table without a key: rows as a multiset (each row's canonical values, counted)."""

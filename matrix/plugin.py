@@ -218,9 +218,10 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     item.stash.setdefault(_OUTCOMES, {})[report.when] = report.outcome
-    left_out = getattr(getattr(getattr(item, "funcargs", {}).get("ctx"), "sql", None), "left_out", None)
-    if report.when == "call" and left_out:  # tables a declared limit left out of the case's check
-        report.user_properties.append(("left_out", [str(t) for t in left_out.values()]))
+    helper = getattr(getattr(item, "funcargs", {}).get("ctx"), "sql", None)
+    left_out = [*getattr(helper, "left_out", {}).values(), *getattr(helper, "excused", ())]
+    if report.when == "call" and left_out:  # tables and values a declared limit left out of the check
+        report.user_properties.append(("left_out", [str(t) for t in left_out]))
     running = getattr(item, "funcargs", {}).get("stack")
     if report.failed and running is not None and hasattr(running, "failures"):
         running.failures += 1  # --keep-on-failure keeps a compose stack that saw a failure

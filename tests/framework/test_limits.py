@@ -9,6 +9,7 @@ import pytest
 
 from dsl import CheckFailed, limits, workload
 from dsl.ddl_effects import Touched, effects, subject
+from model.schema import Column
 
 pytestmark = pytest.mark.framework
 
@@ -112,3 +113,15 @@ def test_a_workload_with_a_keyless_table_passes_on_avro_naming_the_table_left_ou
     found = workload.run(ctx, load, timeout=30)
     assert [t.table for t in found.left_out] == ["log_lines"]
     assert found.tables == 1 and found.rows == 2
+
+
+@pytest.mark.parametrize(("expected", "actual", "limit"), [
+    ("0000-00-00 00:00:00", None, "zero-dates"), ("2020-00-05 00:00:00", None, "zero-dates"),
+    ("0000-00-00 00:00:01", "1970-01-01 00:00:00", "zero-dates"),
+    ("2020-01-05 00:00:00", None, None),  # a calendar date lost is a loss
+    ("0000-00-00 00:00:00", "2020-01-01 00:00:00", None),  # a zero date turned into another date
+])
+def test_a_zero_date_a_sink_cannot_carry_is_excused_only_where_it_declares_so(expected, actual, limit):
+    column = Column(name="t", type="datetime", column_type="datetime")
+    assert limits.excused({"zero-dates": "no calendar date"}, column, expected, actual) == limit
+    assert limits.excused({}, column, expected, actual) is None

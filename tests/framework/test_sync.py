@@ -96,3 +96,17 @@ def test_sync_tells_a_zero_in_date_from_null(ctx):
     ctx.downstream.exec_driver_sql("update z set d = NULL where id = 1")  # what a CDC may write for it
     message = _failure(ctx)
     assert "key (id=1)" in message and "d: expected '2020-00-05', actual NULL" in message, message
+
+
+@pytest.mark.no_final_check
+@pytest.mark.sinks("debezium-json")
+def test_sync_excuses_zero_dates_on_a_sink_that_declares_it_cannot_carry_them(ctx):
+    ctx.upstream.exec_driver_sql("set sql_mode = ''")
+    ctx.upstream.exec_driver_sql("create table z (id int primary key, d date, t datetime, v int)")
+    ctx.upstream.exec_driver_sql("insert into z values (1, '2020-00-05', '0000-00-00 00:00:00', 1), "
+                                 "(2, '2020-01-05', NULL, 2)")
+    found = ctx.sql.sync()  # Debezium writes null for a date without a calendar value
+    assert found.problems == []
+    assert sorted(str(t).split(" had ")[0] for t in found.left_out) == ["z.d", "z.t"]
+    ctx.downstream.exec_driver_sql("update z set d = NULL where id = 2")  # a calendar date lost
+    assert "key (id=2)" in _failure(ctx)
