@@ -20,7 +20,9 @@ TAIL_LINES = 200
 
 
 def slug(nodeid: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", nodeid.split("::", 1)[-1])[:120]
+    """The bundle's folder name: the whole node id (every workload's case is `test_workload[<cell>]`,
+    told apart only by its folder), its end kept where it is long."""
+    return re.sub(r"[^A-Za-z0-9_.+-]+", "_", nodeid.replace("::", "-"))[-120:].lstrip("_.-")
 
 
 def tail(path: Path, lines: int = TAIL_LINES) -> list[str]:

@@ -35,3 +35,11 @@ def test_every_difference_is_in_the_bundle_though_the_message_shows_ten(tmp_path
     assert len(lines) == 25, lines
     assert all("missing in the sink" in line for line in lines)
     assert {line.split("key (id=")[1].split(")")[0] for line in lines} == {str(i) for i in range(25)}
+
+
+def test_two_workloads_of_one_cell_get_bundles_of_their_own() -> None:
+    from reports.bundle import slug
+
+    a = slug("tests/workloads/big_transaction/workload.sql::test_workload[avro-kafka-local]")
+    b = slug("tests/workloads/charsets/workload.sql::test_workload[avro-kafka-local]")
+    assert a != b and "big_transaction" in a and "charsets" in b
