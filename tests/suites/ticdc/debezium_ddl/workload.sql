@@ -5,8 +5,9 @@
 --   that project, adapted to run on MariaDB 10.11 in one fresh database (see tests/suites/README.md).
 -- Changes:
 --   - one database: `CREATE DATABASE foo; USE foo;`, `DROP DATABASE foo` left out; `foo.`/`test.` dropped
---       from names; foo's own `t1` (a second table of that name) is `foo_t1`; `ALTER DATABASE foo` became
---       `ALTER DATABASE` (the current database).
+--       from names; foo's own `t1` (a second table of that name) is `foo_t1`; `ALTER DATABASE foo ...` is
+--       left out (a first adaptation to the nameless `ALTER DATABASE CHARACTER SET ...`, legal MySQL,
+--       stopped Debezium 3.6.3's DDL parser: see TRIAGE.md).
 --   - MySQL 8's INVISIBLE/VISIBLE indexes are not MariaDB 10.11 syntax: the keyword is left out of the
 --       index definitions and the two ALTER INDEX ... VISIBLE/INVISIBLE statements are commented out.
 --   - MariaDB 10.11 has no functional (expression) indexes: the five statements on them are commented out.
@@ -55,7 +56,8 @@ ALTER TABLE bar COMMENT = 'New table comment';
 ALTER TABLE bar CHARACTER SET = utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 /* Modify DATABASE charset */
-ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+-- adapted: ALTER DATABASE foo CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci; left out (foo was a
+-- second database; the nameless form, legal MySQL, stops Debezium 3.6's DDL parser)
 
 CREATE TABLE foo_t1 (
   PK INT PRIMARY KEY,
