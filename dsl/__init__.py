@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         NoKey,
         NotSent,
         NotWaited,
+        PipelineFailed,
         SinkProtocolError,
         UnknownColumn,
         UnknownTable,
@@ -37,7 +38,7 @@ _HOMES = {
     "All": "dsl.batch",
     **dict.fromkeys(
         ("BadValue", "CheckFailed", "DslError", "ForeignTargetError", "MissingKey", "NoKey", "NotSent",
-         "NotWaited", "SinkProtocolError", "UnknownColumn", "UnknownTable", "WaitTimeout"),
+         "NotWaited", "PipelineFailed", "SinkProtocolError", "UnknownColumn", "UnknownTable", "WaitTimeout"),
         "dsl.errors",
     ),
     "SQLHelper": "dsl.helper",
@@ -46,8 +47,8 @@ _HOMES = {
 }
 __all__ = [
     "All", "Awaitable", "BadValue", "CheckFailed", "Checkable", "DslError", "ForeignTargetError",
-    "MissingKey", "NoKey", "NotSent", "NotWaited", "Request", "SQLHelper", "SinkProtocolError", "Table",
-    "UnknownColumn", "UnknownTable", "WaitTimeout",
+    "MissingKey", "NoKey", "NotSent", "NotWaited", "PipelineFailed", "Request", "SQLHelper",
+    "SinkProtocolError", "Table", "UnknownColumn", "UnknownTable", "WaitTimeout",
 ]
 
 

@@ -57,7 +57,9 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
             helper = SQLHelper(upstream, downstream, database=database,
                                sink_database=view.database(database), progress=view.progress,
                                findings=lambda: view.findings(database),
-                               carries_ddl=getattr(view, "carries_ddl", True), **timeouts)
+                               carries_ddl=getattr(view, "carries_ddl", True), sink_name=cell.sink,
+                               limits=getattr(stack, "limits", {}), ddl=lambda: versions.ddl(database),
+                               **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None))
             finally:

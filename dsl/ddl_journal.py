@@ -32,6 +32,7 @@ def before(dbapi_connection: Any, sql: str, journal: SchemaJournal, database: st
     """If `sql` is DDL: record the versions the database's tables have now, before it runs."""
     if not is_ddl(sql):
         return
+    journal.note_ddl(database, sql)
     with dbapi_connection.cursor() as cursor:
         cursor.execute(_BASE_TABLES, (database,))
         names = [r[0].decode() if isinstance(r[0], bytes) else r[0] for r in cursor.fetchall()]

@@ -84,11 +84,14 @@ class NotWaited(DslError):
 
 
 class _KeyedFailure(AssertionError):
-    """A failure about particular rows: `keys` holds (database, table, key values) of each."""
+    """A failure about particular rows: `keys` holds (database, table, key values) of each; `details`
+    every difference, where the message shows the first few (the failure bundle keeps them all)."""
 
-    def __init__(self, message: str, keys: Sequence[tuple[str, str, tuple[Any, ...]]] = ()) -> None:
+    def __init__(self, message: str, keys: Sequence[tuple[str, str, tuple[Any, ...]]] = (),
+                 details: Sequence[str] = ()) -> None:
         super().__init__(message)
         self.keys = list(keys)
+        self.details = list(details)
 
 
 class CheckFailed(_KeyedFailure):
@@ -97,6 +100,11 @@ class CheckFailed(_KeyedFailure):
 
 class WaitTimeout(_KeyedFailure):
     """The sink did not reflect the change in time; names the keys still missing or different."""
+
+
+class PipelineFailed(WaitTimeout):
+    """The CDC pipeline failed while the case waited (its CDC died, its view broke): the message is
+    the failure's own cause, not a timeout."""
 
 
 class SinkProtocolError(AssertionError):

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from dsl import compare, diffs, statements
-from dsl.errors import CheckFailed, SinkProtocolError, WaitTimeout
+from dsl import compare, diffs, limits, statements
+from dsl.errors import CheckFailed, PipelineFailed, SinkProtocolError
 from dsl.identifiers import quote, quote_for_format
+from dsl.limits import LeftOut
 from dsl.schema import introspect
 from dsl.verify import DATABASE_ERRORS, identity
 from model.schema import TableSchema
@@ -48,6 +49,7 @@ class Comparison:
     fetched: int = 0  # rows read to diff, where checksums differed
     problems: list[str] = field(default_factory=list)
     keys: list[tuple[str, str, tuple[Any, ...]]] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)  # tables a declared limit concerns
 
 
 def sync(helper: SQLHelper, timeout: float) -> Comparison:
@@ -64,12 +66,12 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
     if not progress.exact:
         caught_up = _quiet(progress, deadline) and caught_up
     while True:
+        if failure := progress.failure():
+            raise PipelineFailed(f"the CDC pipeline failed: {failure}")
+        seen = progress.current()
+        found = compare_database(helper)  # also decides which tables a limit leaves out
         if findings := helper.findings():
             raise SinkProtocolError(findings)
-        if failure := progress.failure():
-            raise WaitTimeout(f"the CDC pipeline failed: {failure}")
-        seen = progress.current()
-        found = compare_database(helper)
         if not found.problems:
             log.debug("sync done", tables=found.tables, rows=found.rows, fetched=found.fetched,
                       ms=round((time.monotonic() - started) * 1000, 2))
@@ -78,7 +80,7 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
             break
         progress.wait_change(seen, deadline)  # not exact: what came since may settle it
         caught_up = _quiet(progress, deadline)
-    raise CheckFailed(_message(helper, found, caught_up, timeout), found.keys)
+    raise CheckFailed(_message(helper, found, caught_up, timeout), found.keys, details=found.problems)
 
 
 def _quiet(progress: Any, deadline: float) -> bool:
@@ -106,7 +108,8 @@ def _message(helper: SQLHelper, found: Comparison, caught_up: bool, timeout: flo
             f"the sink over {found.tables} table(s), {found.rows} row(s); {how}:")
     shown = [f"  {line}" for p in found.problems[:_SHOW] for line in p.splitlines()]
     more = [f"  … and {len(found.problems) - _SHOW} more"] if len(found.problems) > _SHOW else []
-    return "\n".join([head, *shown, *more])
+    left = [f"  left out: {t}" for t in found.left_out]
+    return "\n".join([head, *shown, *more, *left])
 
 
 # -- the comparison ---------------------------------------------------------------------------------
@@ -119,11 +122,16 @@ def compare_database(helper: SQLHelper) -> Comparison:
     found = Comparison()
     ours = _tables(up, helper.database)
     theirs = set(_tables(sink, verifier.sink_database))
-    for name in sorted(theirs - set(ours)):
+    schemas = {name: introspect(up, helper.database, name) for name in ours}
+    left = _left_out(helper, schemas, theirs)
+    found.left_out = list(left.values())
+    for name in sorted(theirs - set(ours) - set(left)):
         found.problems.append(f"table {helper.database}.{name} is in the sink but not upstream")
     for name in ours:
+        if name in left:
+            continue
         found.tables += 1
-        schema = introspect(up, helper.database, name)
+        schema = schemas[name]
         if name not in theirs:
             count = _scalar(up, f"SELECT COUNT(*) FROM {quote(helper.database)}.{quote(name)}")
             found.rows += count
@@ -134,6 +142,20 @@ def compare_database(helper: SQLHelper) -> Comparison:
             continue
         _compare_table(helper, schema, found)
     return found
+
+
+def _left_out(helper: SQLHelper, schemas: dict[str, TableSchema], theirs: set[str]) -> dict[str, LeftOut]:
+    """The tables a limit the sink's adapter declares concerns (dsl.limits), logged when first seen;
+    the helper keeps them, so findings about them do not fail the case either."""
+    detected = limits.detected(helper.limits)
+    if not detected:
+        return {}
+    tables = limits.facts(helper.database, {n: s.key for n, s in schemas.items()}, theirs, helper.ddl())
+    left = limits.left_out(tables, helper.sink_name, helper.limits)
+    for name in left.keys() - helper.left_out.keys():
+        log.info("table left out of the check", table=name, reason=str(left[name]))
+    helper.left_out = left
+    return left
 
 
 def _compare_table(helper: SQLHelper, schema: TableSchema, found: Comparison) -> None:

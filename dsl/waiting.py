@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from dsl import diffs
-from dsl.errors import CheckFailed, SinkProtocolError, WaitTimeout
+from dsl.errors import CheckFailed, PipelineFailed, SinkProtocolError, WaitTimeout
 from dsl.verify import Expected, KeyOutcome, Verdict
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
             raise SinkProtocolError(findings)
         failure = progress.failure()
         if failure:
-            raise WaitTimeout(f"the CDC pipeline failed: {failure}")
+            raise PipelineFailed(f"the CDC pipeline failed: {failure}")
         seen = progress.current()
         verdict = helper.verifier.verify(expectations)
         looks += 1
@@ -101,7 +101,9 @@ def raise_if_bad(verdict: Verdict, what: str = "") -> None:
         lines.append(f"{len(bad)} of {verdict.checked} rows {wrong} in the sink")
     if len(bad) > _SHOW:
         parts.append(f"… and {len(bad) - _SHOW} more keys")
-    raise CheckFailed("\n".join(lines + parts), _keys(different + missing))
+    every = [diffs.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)), list(o.diffs))
+             for o in different] + [_describe(o) for o in missing]
+    raise CheckFailed("\n".join(lines + parts), _keys(different + missing), details=every)
 
 
 def _keys(outcomes: Sequence[KeyOutcome]) -> list[tuple[str, str, tuple[Any, ...]]]:

@@ -5,13 +5,17 @@ own database (a `SET` holds for what follows), `prepare.sql` first, then `worklo
 ends with the whole-database check (`ctx.sql.sync()`). A statement that fails upstream fails the
 case with the file, the line and the server's error.
 
-A workload a sink cannot carry says so in a header comment, naming the adapter limit it meets
+Limits the framework detects (dsl.limits: keyless tables, tables renamed, truncated, dropped or
+changed by partition DDL) need no declaration: the whole-database check leaves just the tables they
+concern out, with the reason, and checks the rest. A workload a sink cannot carry for a reason the
+framework cannot see says so in a header comment, naming the adapter limit it meets
 (`sinks.<adapter>.limits`):
 
-    -- sinkmatrix: limit avro keyless-tables
+    -- sinkmatrix: limit avro schema-evolution
 
 On a cell of that sink the case is skipped with the limit's text as the reason; an unknown sink or
-limit name fails the case, so a declaration cannot go stale silently.
+limit name fails the case, so a declaration cannot go stale silently. A header naming a limit the
+framework detects skips nothing: that limit still applies per table.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dsl import ddl_journal, sqlfile
+from dsl import ddl_journal, limits, sqlfile
 from dsl.sqlfile import Statement
 from model.schema_journal import journal
 
@@ -51,19 +55,35 @@ class Workload:
                 out += [(path, s) for s in sqlfile.read(path)]
         return out
 
+    def describe(self) -> str:
+        """The workload's header: its leading comment lines (what it is, where it comes from)."""
+        lines = []
+        for line in (self.folder / "workload.sql").read_text(encoding="utf-8").splitlines():
+            if not line.startswith("--"):
+                break
+            if not _DIRECTIVE.match(line):
+                lines.append(line[2:].strip())
+        return "\n".join(lines) or f"SQL-file workload {self.name}"
+
     def __str__(self) -> str:
         return self.name
 
 
+def load(folder: Path) -> Workload:
+    """The workload in `folder` (WorkloadError if it holds no workload.sql)."""
+    script = folder / "workload.sql"
+    if not script.is_file():
+        raise WorkloadError(f"{folder}: no workload.sql; a workload is a folder holding workload.sql "
+                            "(and optionally prepare.sql)")
+    declared: dict[str, list[str]] = {}
+    for sink, limit in _DIRECTIVE.findall(script.read_text(encoding="utf-8")):
+        declared.setdefault(sink, []).append(limit)
+    return Workload(folder.name, folder, declared)
+
+
 def discover(root: Path) -> list[Workload]:
-    """Every folder under `root` with a workload.sql, by name."""
-    found = []
-    for script in sorted(root.glob("*/workload.sql")):
-        limits: dict[str, list[str]] = {}
-        for sink, limit in _DIRECTIVE.findall(script.read_text(encoding="utf-8")):
-            limits.setdefault(sink, []).append(limit)
-        found.append(Workload(script.parent.name, script.parent, limits))
-    return found
+    """Every folder at or under `root` with a workload.sql, in path order."""
+    return [load(script.parent) for script in sorted(root.rglob("workload.sql"))]
 
 
 def limit_met(workload: Workload, sink: str, known: dict[str, str]) -> str | None:
@@ -76,7 +96,10 @@ def limit_met(workload: Workload, sink: str, known: dict[str, str]) -> str | Non
         if name not in known:
             raise WorkloadError(f"{workload.folder / 'workload.sql'}: the {sink} adapter declares no limit "
                                 f"{name!r}; its limits: {', '.join(sorted(known)) or 'none'}")
-    return "; ".join(f"{sink} cannot carry it ({name}: {known[name]})" for name in names)
+    whole = [name for name in names if name not in limits.DETECTORS]  # the others apply per table
+    if not whole:
+        return None
+    return "; ".join(f"{sink} cannot carry it ({name}: {known[name]})" for name in whole)
 
 
 def run(ctx: Any, workload: Workload, timeout: float | None = None) -> Any:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the DSL (and its database drivers) loads where cases run, n
     from dsl.context import Ctx
 
 RUN_ID_KEY = "sinkmatrix_run_id"
+pytest_plugins = ("matrix.workload_items",)  # SQL-file workloads as cases
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -217,9 +218,15 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     report = yield
     item.stash.setdefault(_OUTCOMES, {})[report.when] = report.outcome
+    left_out = getattr(getattr(getattr(item, "funcargs", {}).get("ctx"), "sql", None), "left_out", None)
+    if report.when == "call" and left_out:  # tables a declared limit left out of the case's check
+        report.user_properties.append(("left_out", [str(t) for t in left_out.values()]))
     running = getattr(item, "funcargs", {}).get("stack")
     if report.failed and running is not None and hasattr(running, "failures"):
         running.failures += 1  # --keep-on-failure keeps a compose stack that saw a failure
+    if report.when == "call" and report.failed and running is not None and hasattr(running, "failure") \
+            and (cause := running.failure()) and cause not in str(report.longrepr):
+        report.sections.append(("the cell's pipeline broke during this case", cause))  # printed with it
     if report.failed and "ctx" in getattr(item, "fixturenames", ()):
         details = _failure_details(item, call, report)
         details.pop("sink_history", None)  # in the bundle only: too big for junit properties
@@ -234,6 +241,8 @@ def _failure_details(item: pytest.Item, call: pytest.CallInfo[None],
     stack, context = funcargs.get("stack"), funcargs.get("ctx")
     phase = structlog.contextvars.get_contextvars().get("phase")
     findings = stack.view.findings(context.database) if stack is not None and context is not None else []
+    if report.when == "call":
+        item.stash[_REPORTED] = findings
     details: dict[str, Any] = {
         "phase": phase,
         "when": report.when,
@@ -248,24 +257,51 @@ def _failure_details(item: pytest.Item, call: pytest.CallInfo[None],
         diagnostics = stack.diagnostics()
         run_dir = item.config.stash[_RUN][1]
         worker = getattr(item.config, "workerinput", {}).get("workerid", "main")
+        error = call.excinfo.value if call.excinfo else None
+        every = [*getattr(error, "details", ()), *(str(f) for f in getattr(error, "findings", ()))]
         details["bundle"] = bundle.write(
-            run_dir, item.nodeid, failure=str(report.longrepr),
+            run_dir, item.nodeid, failure=str(report.longrepr), differences=every,
             context={**details, "cell": stack.cell.id, "diagnostics": diagnostics},
             logs=diagnostics.get("logs", {}), worker_log=run_dir / "logs" / f"{worker}.jsonl")
     return details
 
 
 @pytest.fixture(scope="session")
-def stack(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The running stack for a cell, shared by that cell's cases on this worker. A cell that cannot
-    run here (its CDC's runtime is missing; on compose: no engine, images not present) is skipped
-    with the reason."""
+def cell_stacks(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The keeper of the cell's stack on this worker (stack.keeper): one stack shared by the cell's
+    cases, replaced when a case broke its pipeline. A cell that cannot run here (its CDC's runtime is
+    missing; on compose: no engine, images not present) is skipped with the reason."""
     from model import cdc as cdcs
+    from stack.keeper import CellKeeper
 
     if cell.profile is not None and (why := cdcs.get(cell.profile.cdc).unavailable(cell)):
         pytest.skip(f"cell {cell.id} cannot run here: {why}")
+    keeper = CellKeeper(cell.id, lambda: _started(cell, request.config))
+    try:
+        yield keeper
+    finally:
+        keeper.close()
+
+
+@pytest.fixture
+def stack(cell_stacks: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The cell's running stack, its pipeline alive when the case starts. A case during which the
+    pipeline broke fails with the cause (if nothing else failed it), and the next case gets a new
+    stack; when none can be started, the cell's later cases fail at once, naming the cause."""
+    case = request.node.nodeid
+    running = cell_stacks.live(case)
+    yield running
+    cause = cell_stacks.check(case)
+    if cause and request.node.stash.get(_OUTCOMES, {}).get("call") == "passed":
+        from stack.keeper import PipelineBroke
+
+        raise PipelineBroke(cause)
+
+
+def _started(cell: Cell, config: pytest.Config) -> Any:
+    """A new stack for the cell, with the run's faults (--fault) installed."""
     if cell.backend == "compose":
-        running = _compose_stack(cell, request.config)
+        running = _compose_stack(cell, config)
     else:
         from stack.embedded import EmbeddedStack
 
@@ -273,11 +309,12 @@ def stack(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
     try:
         from stack.embedded import DATABASE_PREFIX
 
-        for fault in request.config.stash[_FAULTS]:  # every test database of the run
+        for fault in config.stash[_FAULTS]:  # every test database of the run
             _inject(running, replace(fault, databases=f"{DATABASE_PREFIX}*"))
-        yield running
-    finally:
+    except BaseException:
         running.close()
+        raise
+    return running
 
 
 def _inject(running: Any, fault: FaultSpec) -> None:
@@ -323,7 +360,9 @@ def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]
                     stack.clear_faults(context.database)
     finally:
         structlog.contextvars.unbind_contextvars("test")
-    findings = stack.view.findings(context.database)
+    reported = request.node.stash.get(_REPORTED, [])  # a failed call's report named these already
+    # and those about tables a declared limit leaves out do not count
+    findings = [f for f in context.sql.findings() if f not in reported]
     if findings:  # seen after the test's last wait: the test still owns them
         raise SinkProtocolError(findings)
     if request.node.stash.get(_OUTCOMES, {}).get("call") == "passed":
@@ -349,3 +388,4 @@ _FAULTS = pytest.StashKey[list[FaultSpec]]()
 _CELLS = pytest.StashKey[list[Cell]]()
 _SHARD = pytest.StashKey[tuple[int, int] | None]()
 _OUTCOMES = pytest.StashKey[dict[str, str]]()
+_REPORTED = pytest.StashKey[list[Any]]()  # the findings a failed call's report carries

@@ -7,6 +7,9 @@ whoever runs DDL upstream through the framework (a case's `ctx.upstream`, a work
 versions of the affected database's tables just before the statement, here, and the decoders'
 lookup (sinks.upstream_schema) takes them as versions the upstream had.
 
+The journal also keeps the DDL statements themselves, per database: what they did to which tables
+decides which tables a sink's declared limit concerns (dsl.limits).
+
 One journal per upstream server (its port on 127.0.0.1), shared by the writers and the views of one
 process; versions are kept in the order they were seen.
 """
@@ -26,6 +29,7 @@ class SchemaJournal:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._versions: dict[tuple[str, str], list[TableSchema]] = {}
+        self._ddl: dict[str, list[str]] = {}  # per database: the DDL statements run, in order
 
     def record(self, schema: TableSchema) -> None:
         with self._lock:
@@ -41,9 +45,19 @@ class SchemaJournal:
         with self._lock:
             return tuple(self._versions.get((database, table), ()))
 
-    def forget(self, database: str) -> None:
-        """Drop a database's versions (it was dropped, or its test is over)."""
+    def note_ddl(self, database: str, statement: str) -> None:
+        """Keep a DDL statement run in `database` (what it did to which tables: dsl.ddl_effects)."""
         with self._lock:
+            self._ddl.setdefault(database, []).append(statement)
+
+    def ddl(self, database: str) -> tuple[str, ...]:
+        with self._lock:
+            return tuple(self._ddl.get(database, ()))
+
+    def forget(self, database: str) -> None:
+        """Drop a database's versions and DDL (it was dropped, or its test is over)."""
+        with self._lock:
+            self._ddl.pop(database, None)
             for key in [k for k in self._versions if k[0] == database]:
                 del self._versions[key]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from reports import reliability, rundir, triage
+from reports import left_out, reliability, rundir, triage
 from reports.bundle import tail
 
 OUTCOMES = ("passed", "failed", "error", "skipped")
@@ -45,6 +45,7 @@ def render(run_dir: Path) -> Path:
         _triage(groups, anchors),
         _grid(tests, anchors),
         _failures(run_dir, tests, anchors, records, groups[0].example.nodeid if groups else None),
+        left_out.html_section(tests),
         reliability.html_section(run_dir),
     ]
     page = (f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -127,7 +128,9 @@ def _triage(groups: Sequence[triage.Group], anchors: dict[str, str]) -> str:
         kinds = "".join(f'<span class="kind">{esc(k)}</span>' for k in sig.finding_kinds)
         rows.append(
             f'<tr><td class="count">{g.count}×</td><td class="cells">{esc(cells)}</td>'
-            f'<td><b>{esc(sig.exception)}</b> {where} {kinds}<pre class="sig">{esc(sig.message)}</pre></td>'
+            f'<td><b>{esc(sig.exception)}</b> {where} {kinds}<p class="blame">whose fault: '
+            f'<b>{esc(g.blame.party)}</b> — {esc(g.blame.why)}</p>'
+            f'<pre class="sig">{esc(sig.message)}</pre></td>'
             f'<td><a href="#{anchors.get(g.example.nodeid, "")}">{esc(_short(g.example.nodeid))}</a>'
             "</td></tr>")
     title = f"{triage.counted(total, 'failure')} in {triage.counted(len(groups), 'group')}"

@@ -3,7 +3,9 @@
 summary.json = {"run": id, "totals": {outcome: n}, "cells": {cell: {outcome: n}},
                 "tests": {nodeid: {"case", "cell", "outcome" (passed|failed|error|skipped), "duration",
                                    and for failures "message", "longrepr", "phase", "when",
-                                   "exception", "findings" [Finding as dict], "bundle" (dir under the run)}}}
+                                   "exception", "findings" [Finding as dict], "bundle" (dir under the run),
+                                   "not_run" (true: an error because the cell's CDC had died, see
+                                   stack.keeper)}}}
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from reports import html
+from reports import html, left_out
+from stack.keeper import NOT_RUN
 
 # failure details the plugin attaches to a report (see matrix.plugin._failure_details)
 _DETAILS = ("phase", "when", "exception", "findings", "bundle")
@@ -39,11 +42,15 @@ class RunSummary:
             "case": report.nodeid.split("[", 1)[0], "cell": properties.get("cell", "-"),
             "worker": _worker(report), "outcome": "passed", "duration": 0.0})
         entry["duration"] += report.duration
+        if "left_out" in properties:
+            entry["left_out"] = properties["left_out"]
         if report.failed and entry["outcome"] in ("passed", "skipped"):  # the first failure tells
             entry["outcome"] = "error" if report.when != "call" else "failed"
             entry["message"] = _headline(report)
             entry["longrepr"] = str(report.longrepr)
             entry.update({k: properties[k] for k in _DETAILS if k in properties})
+            if NOT_RUN in entry["message"]:
+                entry["not_run"] = True
         elif report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
             entry["message"] = _headline(report)
@@ -69,9 +76,13 @@ class RunSummary:
         page = html.render(self.run_dir)
         tr = terminalreporter
         tr.section("sinkmatrix report")
+        not_run = Counter(e["cell"] for e in summary["tests"].values() if e.get("not_run"))
         for cell, counts in summary["cells"].items():
             name = "(no cell)" if cell == "-" else cell
-            tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+            dead = f"  ({not_run[cell]} not run: the CDC died)" if not_run[cell] else ""
+            tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())) + dead)
+        if line := left_out.terminal_line(summary["tests"]):
+            tr.line(line)
         tr.line(f"report: {page}  (summary.json, junit.xml, rerun.txt, logs/, failures/)")
         if summary["totals"].get("failed") or summary["totals"].get("error"):
             tr.line(f"triage: python -m reports.triage {self.run_dir}")

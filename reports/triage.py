@@ -5,6 +5,10 @@ database names, numbers, hex ids, addresses, paths, timestamps, binlog positions
 failed in and the kinds of sink findings. Failures with one signature are most likely one bug, so
 "five failures in one group" reads as one bug in five cells.
 
+Cases not run because their cell's CDC died in an earlier case and no new stack could be started
+(stack.keeper.CellDead) are no bugs of their own: they group by the death and are listed after
+the failures, naming the case whose failure to look at.
+
     python -m reports.triage [RUN_DIR ...]     # default: reports/latest; exit 1 if anything failed
 """
 
@@ -14,6 +18,7 @@ import json
 import re
 import shutil
 import sys
+import textwrap
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from reports import rundir
+from reports.blame import Blame, blame
+from stack.keeper import NOT_RUN
 
 FAILED = ("failed", "error")
 LOG_CONTEXT = 20  # records kept per example: enough to see the steps and waits before the failure
@@ -83,6 +90,11 @@ class Failure:
         return Signature(self.exception, "\n".join(list(lines)[:_MESSAGE_LINES]),
                          normalise(self.phase), self.finding_kinds)
 
+    @property
+    def not_run(self) -> bool:
+        """Not run: its cell's CDC died in an earlier case and no new stack could be started."""
+        return self.message.startswith(NOT_RUN)
+
 
 @dataclass(frozen=True)
 class Example:
@@ -106,6 +118,12 @@ class Group:
     cases: tuple[str, ...]
     example: Example
     nodeids: tuple[str, ...]
+    not_run: bool = False  # cases not run after their cell's CDC died (the death's case failed)
+
+    @property
+    def blame(self) -> Blame:
+        """Whose fault the group's failures are (reports.blame)."""
+        return blame(self.signature.exception, self.example.message, self.signature.finding_kinds)
 
 
 def load_summary(run_dir: Path) -> dict[str, Any]:
@@ -127,7 +145,8 @@ def exception_text(entry: dict[str, Any], exception: str) -> str:
                 blocks.append([])
             blocks[-1].append(re.sub(r"^E {0,7}", "", line))
         previous_was_e = is_e
-    text = "\n".join(blocks[-1]) if blocks else str(entry.get("message") or "")
+    # the E lines keep the source's indentation: take it off, or the type prefix below is not found
+    text = textwrap.dedent("\n".join(blocks[-1])) if blocks else str(entry.get("message") or "")
     if exception:  # "dsl.errors.CheckFailed: ..." → "..."; the type is part of the signature already
         text = re.sub(rf"^(?:[\w.]+\.)?{re.escape(exception)}: ?", "", text)
     return text.strip()
@@ -204,8 +223,8 @@ def group(found: Sequence[Failure]) -> list[Group]:
             signature=signature, count=len(members),
             cells=tuple(sorted({m.cell for m in members})), cases=tuple(sorted({m.case for m in members})),
             example=Example(first.run_dir, first.nodeid, first.cell, first.message, first.bundle, ()),
-            nodeids=tuple(m.nodeid for m in members)))
-    return sorted(groups, key=lambda g: (-g.count, -len(g.cells), g.signature))
+            nodeids=tuple(m.nodeid for m in members), not_run=first.not_run))
+    return sorted(groups, key=lambda g: (g.not_run, -g.count, -len(g.cells), g.signature))
 
 
 def triage(run_dirs: list[Path]) -> list[Group]:
@@ -249,11 +268,15 @@ def report(groups: Sequence[Group], width: int = 120, log_lines: int = 4) -> str
     total = sum(g.count for g in groups)
     if not total:
         return "no failures"
-    out = [f"{counted(total, 'failure')} in {counted(len(groups), 'group')}", ""]
+    not_run = sum(g.count for g in groups if g.not_run)
+    after = f" ({not_run} of them not run: their cell's CDC had died)" if not_run else ""
+    out = [f"{counted(total, 'failure')} in {counted(len(groups), 'group')}{after}", ""]
     for rank, g in enumerate(groups, 1):
         cells = ", ".join("(no cell)" if c == "-" else c for c in g.cells)
-        out.append(f"#{rank}  {g.count}x  in {counted(len(g.cells), 'cell')}: {cells}")
+        what = "not run in" if g.not_run else "in"
+        out.append(f"#{rank}  {g.count}x  {what} {counted(len(g.cells), 'cell')}: {cells}")
         out.append(f"    {g.signature}")
+        out.append(f"    whose fault: {g.blame}")
         cases = ", ".join(c.rsplit("::", 1)[-1] for c in g.cases)
         out.append(f"    cases: {cases}")
         out.append(f"    e.g. {g.example.nodeid}")

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
+from dsl import ddl_effects
 from formats import releases
 from formats.canal_ddl import ddl_event
 from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, full_mysql_type, java_type, mysql_type
@@ -186,6 +187,9 @@ class CanalJsonDecoder:
         if check.findings:
             return Decoded(findings=check.findings)
         change = DdlChange(msg["database"], msg["sql"], classify(msg["sql"]).kind)
+        emptied = {(msg["database"], t.table) for t in ddl_effects.effects(msg["sql"], msg["database"])}
+        if emptied:  # their keys may be written again: new rows, not replays
+            self._order.forget(lambda slot: slot[:2] in emptied)  # type: ignore[index]
         return Decoded(changes=[change], findings=check.findings)
 
     def _watermark(self, msg: dict[str, Any], check: Check) -> Decoded:

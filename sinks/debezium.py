@@ -40,11 +40,13 @@ class _DebeziumSink:
     protocols: ClassVar[tuple[str, ...]] = ("kafka",)
     needs: ClassVar[tuple[str, ...]] = ("kafka",)
     limits: ClassVar[dict[str, str]] = dict(dbz.LIMITS)  # per variant: limits_of(variant)
+    format_limits: ClassVar[tuple[str, ...]] = ("ddl", "keyless-tables")  # whatever the modes
 
     def __init__(self, variant: str = "") -> None:
         self.variant = variant
         self.modes = dbz.VARIANT_MODES[variant]
-        self.limits = limits_of(variant)  # type: ignore[misc]
+        self.limits = {**limits_of(variant),  # type: ignore[misc]
+                       **{name: dbz.LIMITS[name] for name in self.format_limits}}
 
     def _parser(self, env: SinkEnvironment) -> Any:
         raise NotImplementedError
@@ -77,6 +79,7 @@ class DebeziumAvroSink(_DebeziumSink):
     name: ClassVar[str] = "debezium-avro"
     variants: ClassVar[tuple[str, ...]] = ("", "alt")
     needs: ClassVar[tuple[str, ...]] = ("kafka", "schema-registry")
+    format_limits: ClassVar[tuple[str, ...]] = (*_DebeziumSink.format_limits, "schema-evolution")
 
     def _parser(self, env: SinkEnvironment) -> Any:
         from sinks.debezium_avro import WriterSchemas, avro_parser

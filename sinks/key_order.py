@@ -11,7 +11,7 @@ largest cost of a bulk load).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Literal
 
 Verdict = Literal["ok", "out-of-order", "duplicate"]
@@ -32,6 +32,12 @@ class KeyOrder:
 
     def __init__(self) -> None:
         self.last: dict[Hashable, _State] = {}
+
+    def forget(self, which: Callable[[Hashable], bool]) -> None:
+        """Forget the keys `which` picks: their rows were removed by DDL (TRUNCATE, DROP, partition
+        DDL), so a key written again afterwards is a new row, not a replay or a step back."""
+        for key in [k for k in self.last if which(k)]:
+            del self.last[key]
 
     def last_ts(self, key: Hashable) -> int | None:
         state = self.last.get(key)

@@ -43,6 +43,10 @@ class UpstreamSchemas:
         self._missed: dict[tuple[tuple[str, str], frozenset[str]], float] = {}
         self._retried: dict[tuple[tuple[str, str], frozenset[str]], float] = {}
 
+    def ddl(self, database: str) -> tuple[str, ...]:
+        """The DDL statements the framework ran in `database` (model.schema_journal), in order."""
+        return self._journal.ddl(database)
+
     def lookup(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
         key = (database, table)
         with self._lock:

@@ -113,6 +113,7 @@ class ComposeStack(EmbeddedStack):
                     parts.progress, time.perf_counter() - began)
         stack.services, stack.project, stack.options = parts.services, project, options
         stack.flavour = flavour
+        stack.limits = dict(adapter.limits)
         try:
             flavour.probe(stack)
         except BaseException:

@@ -82,6 +82,7 @@ class EmbeddedStack:
         self.view, self.progress = view, progress
         self.started_in = started_in
         self.services: dict[str, Any] = {}  # "kafka", "schema-registry": started for the adapter
+        self.limits: dict[str, str] = {}  # what the sink's adapter declares it cannot carry
 
     @classmethod
     def start(cls, cell: Cell, *, workdir: Path | None = None) -> EmbeddedStack:
@@ -114,6 +115,7 @@ class EmbeddedStack:
         stack = cls(cell, root, lease, upstream, downstream, cdc, view, cdc.progress,
                     time.perf_counter() - began)
         stack.services = services
+        stack.limits = dict(adapter.limits)
         log.info("stack ready", cell=cell.id, seconds=round(stack.started_in, 3))
         return stack
 
@@ -124,10 +126,25 @@ class EmbeddedStack:
         name = f"{DATABASE_PREFIX}{slug}_{Lease.token()}"
         self.upstream.query(f"CREATE DATABASE {quote(name)}")
         if not self.progress.wait_past(self.progress.mark(), time.monotonic() + _READY_TIMEOUT):
+            if cause := self.failure():  # the wait ended at once: say why, not that time ran out
+                raise StackError(f"the CDC pipeline failed before CREATE DATABASE {name} reached the "
+                                 f"sink: {cause}; see {self.cdc_log_hint()}")
             raise StackError(f"the CDC did not replicate CREATE DATABASE {name} within "
                              f"{_READY_TIMEOUT:g}s ({self.progress.describe()}); "
                              f"see {self.cdc_log_hint()}")
         return name
+
+    def failure(self) -> str | None:
+        """Why this stack's pipeline cannot carry another case, in the words of what broke (the CDC's
+        own error, or the view's), or None while it can. A CDC left stopped counts as broken too."""
+        if cause := self.view.progress.failure():  # the view's failure, else the CDC's
+            return cause
+        state = getattr(self.cdc, "state", None)
+        if state == "failed":
+            return f"the CDC failed ({self.cdc.describe()})"
+        if state == "stopped":
+            return "the CDC was stopped and not started again"
+        return None
 
     def cdc_log_hint(self) -> str:
         return ", ".join(str(path) for path in self.cdc.logs().values())

@@ -35,6 +35,21 @@ from cdcs.debezium.feed import BEAT, READY, STATUS, WARM
 _DELIVERY_TIMEOUT = 30.0
 
 
+def _root_cause(error: Any) -> str:
+    """The innermost cause of a Java exception, as '<class>: <message>': the engine wraps what stopped
+    the connector (a ParsingException, say) in ConnectExceptions whose messages say only that it stopped.
+    Two lines at most: a parser's message goes on with every token it expected. (debezium/debezium,
+    io/debezium/text/MultipleParsingExceptions.java: the parser's errors are in getErrors().)"""
+    for _ in range(32):  # Java's getCause() is never the exception itself, but a chain may loop
+        if (cause := error.getCause()) is None:
+            break
+        error = cause
+    if hasattr(error, "getErrors") and not error.getErrors().isEmpty():  # MultipleParsingExceptions:
+        error = error.getErrors().iterator().next()  # its message is only "Multiple parsing errors"
+    lines = str(error.getMessage() or "").strip().splitlines()
+    return f"{error.getClass().getName()}: {' '.join(lines[:2])[:600]}"
+
+
 class Handoff:
     """Produces each batch the engine hands over, then reports where the sink holds everything."""
 
@@ -154,7 +169,7 @@ class Handoff:
                 self.state = "stopped"
             else:
                 self.state = "failed"
-                cause = f" ({error.getClass().getName()}: {error.getMessage()})" if error is not None else ""
+                cause = f" ({_root_cause(error)})" if error is not None else ""
                 self.error = f"Debezium stopped: {message}{cause}"
         self.report()
         self.done.set()

@@ -11,7 +11,9 @@ import fastavro
 import pytest
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
+from model.schema import TableSchema
 from refcdc.encode_avro import frame
+from sinks.avro_decode import AvroDecoder
 from sinks.base import Finding, Record
 from tests.framework.avro_support import TOPIC, TS, at, col, decoder, encoder, insert, registry, table, txn
 
@@ -191,7 +193,6 @@ def test_a_lookup_that_fails_is_a_decoder_error_not_an_exception() -> None:
     def lookup(database: str, name: str, names: Any = None) -> Any:
         raise RuntimeError("lookup broke")
 
-    from sinks.avro_decode import AvroDecoder
 
     decoded = AvroDecoder(reg, lookup=lookup).decode(at(*valid(reg)))
     finding = only(decoded.findings, "decoder-error", None)
@@ -210,3 +211,27 @@ def test_float_as_double_is_right_for_the_releases_that_wrote_it(release: str, k
     decoded = decoder(reg, t, release=Release.parse(release)).decode(
         at(key_of(reg), value_of(reg, {"id": 1, "f": 1.5}, ID_FIELD, as_double)))
     assert [f.kind for f in decoded.findings] == kinds, decoded.findings
+
+
+class _Journaled:
+    """A lookup that also lists the DDL the upstream ran (sinks.upstream_schema.UpstreamSchemas.ddl)."""
+
+    def __init__(self, upstream: TableSchema, ddl: list[str]) -> None:
+        self.upstream, self.statements = upstream, ddl
+
+    def __call__(self, database: str, table: str, names: Any = None) -> TableSchema | None:
+        return self.upstream if (database, table) == (self.upstream.database, self.upstream.name) else None
+
+    def ddl(self, database: str) -> tuple[str, ...]:
+        return tuple(self.statements)
+
+
+def test_an_exact_repeat_after_a_truncate_the_format_cannot_carry_is_no_duplicate() -> None:
+    reg = registry()
+    ddl: list[str] = []
+    dec = AvroDecoder(reg, lookup=_Journaled(T, ddl))
+    record = valid(reg, {"id": 1, "v": 1})
+    assert dec.decode(at(*record, offset=4)).findings == []
+    only(dec.decode(at(*record, offset=5)).findings, "duplicate", None)  # nothing explains the repeat
+    ddl.append("TRUNCATE TABLE t1")  # Avro carries no DDL: the upstream's journal tells
+    assert dec.decode(at(*record, offset=6)).findings == []

@@ -253,6 +253,7 @@ def test_triage_cli_answers_in_one_screen_and_exits_1_on_failures(failing_run: P
     assert out.startswith("2 failures in 1 group\n")
     assert "#1  2x  in 2 cells: avro-kafka-local, mysql-mysql-local" in out
     assert "v: expected 1, actual 2" in out and "wait done" in out
+    assert "    whose fault: CDC: the sink does not hold what the upstream holds" in out
     assert len(out.splitlines()) <= 25
 
 

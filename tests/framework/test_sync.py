@@ -60,6 +60,7 @@ def test_sync_names_a_table_the_sink_never_got(synced):
 
 
 @pytest.mark.no_final_check
+@pytest.mark.sinks("mysql", "canal-json")  # elsewhere keyless tables are a declared limit: left out
 def test_sync_names_a_keyless_tables_duplicate_row(ctx):
     ctx.upstream.exec_driver_sql("create table k (a int, b varchar(10))")
     ctx.upstream.exec_driver_sql("insert into k values (1, 'x'), (1, 'x'), (2, 'y')")

@@ -32,7 +32,7 @@ def test_a_dropped_change_fails_the_workload_naming_table_and_key(ctx, tmp_path:
 
 def test_a_run_with_fault_drop_fails_a_workload_naming_table_and_key(tmp_path: Path) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/workloads/test_workloads.py", "-k", "key_combinations",
+        [sys.executable, "-m", "pytest", "tests/workloads/key_combinations",
          "--sink", "mysql", "--fault", "drop", "-p", "no:cacheprovider", "-q"],
         cwd=REPO, capture_output=True, text=True, timeout=300, check=False,
         env={**os.environ, "SINKMATRIX_REPORTS": str(tmp_path / "reports")})

@@ -1,0 +1,129 @@
+"""What a DDL statement does to which tables, as far as a sink's limits care: renamed, truncated,
+dropped, or rows moved or removed by partition DDL without row events.
+
+Read from the statement's text with a small tokenizer (quoted and bare identifiers, strings,
+comments); a statement it cannot read has no effects. Names qualified by another database than the
+test's are left out: a limit only ever leaves out tables of the test's own database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# one token: a quoted identifier, a string, a bare word, or any other character
+_TOKEN = re.compile(r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"|[^\s`'\",.;()]+|[,.;()]",
+                    re.DOTALL)
+_COMMENT = re.compile(r"/\*(?!!).*?\*/|--[ \t][^\n]*|#[^\n]*", re.DOTALL)
+# partition operations that move or remove rows without writing a row event for them
+_ROWS_WITHOUT_EVENTS = frozenset({"TRUNCATE", "DROP", "EXCHANGE"})
+
+Effect = str  # "renamed" | "truncated" | "dropped" | "partition-rows"
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    table: str
+    effect: Effect
+
+
+def effects(sql: str, database: str) -> list[Touched]:
+    """The tables of `database` the statement renames, truncates, drops or moves rows of."""
+    words = [t for t in _TOKEN.findall(_COMMENT.sub(" ", sql))]
+    upper = [w.upper() if w[:1] not in "`'\"" else "" for w in words]
+    if not words:
+        return []
+    reader = _Names(words, upper, database)
+    head = upper[0]
+    if head == "RENAME" and _at(upper, 1) == "TABLE":
+        return _rename_list(reader, 2)
+    if head == "TRUNCATE":
+        at = 2 if _at(upper, 1) == "TABLE" else 1
+        name = reader.name(at)[0]
+        return [Touched(name, "truncated")] if name else []
+    if head == "DROP" and "TABLE" in upper[1:3]:
+        at = upper.index("TABLE") + 1
+        if _at(upper, at) == "IF" and _at(upper, at + 1) == "EXISTS":
+            at += 2
+        return [Touched(n, "dropped") for n in reader.name_list(at)]
+    if head == "ALTER" and "TABLE" in upper[1:4]:
+        return _alter(reader, upper.index("TABLE") + 1)
+    return []
+
+
+def _alter(reader: _Names, at: int) -> list[Touched]:
+    upper = reader.upper
+    if _at(upper, at) == "IF" and _at(upper, at + 1) == "EXISTS":
+        at += 2
+    table, at = reader.name(at)
+    if not table:
+        return []
+    found: list[Touched] = []
+    for i in range(at, len(upper)):
+        word = upper[i]
+        if word == "RENAME" and _at(upper, i + 1) not in ("COLUMN", "INDEX", "KEY"):
+            target = i + 2 if _at(upper, i + 1) in ("TO", "AS") else i + 1
+            new, _ = reader.name(target)
+            found += [Touched(table, "renamed")] + ([Touched(new, "renamed")] if new else [])
+        elif word == "PARTITION" and _at(upper, i - 1) in _ROWS_WITHOUT_EVENTS:
+            found.append(Touched(table, "partition-rows"))
+            if upper[i - 1] == "EXCHANGE":
+                with_table = next((j for j in range(i + 1, len(upper) - 1)
+                                   if upper[j] == "WITH" and upper[j + 1] == "TABLE"), None)
+                if with_table is not None:
+                    other, _ = reader.name(with_table + 2)
+                    if other:
+                        found.append(Touched(other, "partition-rows"))
+    return found
+
+
+def _rename_list(reader: _Names, at: int) -> list[Touched]:
+    found: list[Touched] = []
+    while at < len(reader.words):
+        old, at = reader.name(at)
+        if _at(reader.upper, at) != "TO":
+            break
+        new, at = reader.name(at + 1)
+        found += [Touched(n, "renamed") for n in (old, new) if n]
+        if _at(reader.words, at) != ",":
+            break
+        at += 1
+    return found
+
+
+def _at(items: list[str], i: int) -> str:
+    return items[i] if 0 <= i < len(items) else ""
+
+
+class _Names:
+    """Reads (optionally database-qualified) table names from the token list."""
+
+    def __init__(self, words: list[str], upper: list[str], database: str) -> None:
+        self.words, self.upper, self.database = words, upper, database
+
+    def name(self, at: int) -> tuple[str | None, int]:
+        """The table named at `at` (None if another database's, or no name), and the index after it."""
+        first = _ident(_at(self.words, at))
+        if first is None:
+            return None, at
+        if _at(self.words, at + 1) == "." and (second := _ident(_at(self.words, at + 2))) is not None:
+            return (second if first == self.database else None), at + 3
+        return first, at + 1
+
+    def name_list(self, at: int) -> list[str]:
+        names = []
+        while True:
+            name, at = self.name(at)
+            if name:
+                names.append(name)
+            if _at(self.words, at) != ",":
+                return names
+            at += 1
+
+
+def _ident(token: str) -> str | None:
+    if token.startswith("`"):
+        return token[1:-1].replace("``", "`")
+    if not token or token in ",.;()" or token[0] in "'\"":
+        return None
+    return token

@@ -1,0 +1,89 @@
+"""Adapter limits, applied to the tables they concern.
+
+An adapter declares what its protocol cannot carry (`SinkAdapter.limits`: name -> why). Where the
+framework can tell which tables a limit concerns — a table without a key, a table renamed, truncated,
+dropped or whose rows partition DDL moved — the whole-database check leaves just those tables out,
+with the reason (the report names them), and still checks every other table of the case. A limit
+the framework cannot detect is declared by a workload's header comment (dsl.workload) and skips it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from dsl import ddl_effects
+
+_SAID = {"renamed": "renamed", "truncated": "truncated", "dropped": "dropped",
+         "partition-rows": "given or stripped of rows by partition DDL (no row events)"}
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """What the framework knows of one table of a test's database."""
+
+    name: str
+    key: tuple[str, ...] | None  # the upstream's key now; None: the upstream has no such table now
+    effects: frozenset[str] = field(default_factory=frozenset)  # dsl.ddl_effects: renamed, truncated, ...
+
+
+def _keyless(table: TableFacts) -> str | None:
+    return "has no primary key and no NOT NULL unique key" if table.key == () else None
+
+
+def _effects(which: Collection[str]) -> Callable[[TableFacts], str | None]:
+    def detect(table: TableFacts) -> str | None:
+        hit = sorted(table.effects & set(which))
+        return f"was {' and '.join(_SAID[e] for e in hit)}" if hit else None
+    return detect
+
+
+# limit name -> what makes a table concerned by it (a description of what was seen), or None
+DETECTORS: dict[str, Callable[[TableFacts], str | None]] = {
+    "keyless-tables": _keyless,
+    "ddl": _effects(("renamed", "truncated", "dropped", "partition-rows")),
+    "ddl-across-topics": _effects(("renamed",)),
+}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A table left out of the comparison: which limit of which sink, and what made it concerned."""
+
+    table: str
+    sink: str
+    limit: str
+    seen: str  # what the framework saw of the table
+    why: str  # the adapter's words for the limit
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.seen}: {self.sink} limit {self.limit} ({self.why})"
+
+
+def detected(limits: Mapping[str, str]) -> list[str]:
+    """The limits of an adapter the framework applies per table by itself."""
+    return [name for name in limits if name in DETECTORS]
+
+
+def facts(database: str, keys: Mapping[str, tuple[str, ...]], also: Iterable[str],
+          statements: Iterable[str]) -> list[TableFacts]:
+    """Facts of the tables the upstream has now (`keys`: name -> key), of `also` (tables the sink has)
+    and of the tables the DDL `statements` run in `database` touched."""
+    effects: dict[str, set[str]] = {}
+    for sql in statements:
+        for touched in ddl_effects.effects(sql, database):
+            effects.setdefault(touched.table, set()).add(touched.effect)
+    names = sorted({*keys, *also, *effects})
+    return [TableFacts(n, keys.get(n), frozenset(effects.get(n, ()))) for n in names]
+
+
+def left_out(tables: Iterable[TableFacts], sink: str, limits: Mapping[str, str]) -> dict[str, LeftOut]:
+    """The tables a detected limit of `sink` concerns, each with the first limit that does."""
+    out: dict[str, LeftOut] = {}
+    for table in tables:
+        for name in detected(limits):
+            seen = DETECTORS[name](table)
+            if seen:
+                out[table.name] = LeftOut(table.name, sink, name, seen, limits[name])
+                break
+    return out

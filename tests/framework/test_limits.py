@@ -1,0 +1,103 @@
+"""Declared sink limits apply to the tables they concern, detected by the framework; the rest of a case
+is still checked, and a real loss on another table is still caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dsl import CheckFailed, limits, workload
+from dsl.ddl_effects import Touched, effects
+
+pytestmark = pytest.mark.framework
+
+DB = "sm_x"
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("RENAME TABLE a TO b, `c d` TO e",
+     [("a", "renamed"), ("b", "renamed"), ("c d", "renamed"), ("e", "renamed")]),
+    ("rename table sm_x.a to other.b", [("a", "renamed")]),
+    ("ALTER TABLE t RENAME TO u", [("t", "renamed"), ("u", "renamed")]),
+    ("ALTER TABLE t RENAME COLUMN a TO b", []),
+    ("ALTER TABLE t RENAME INDEX a TO b, ADD COLUMN x INT", []),
+    ("TRUNCATE t", [("t", "truncated")]),
+    ("truncate table `sm_x`.`t`", [("t", "truncated")]),
+    ("DROP TABLE IF EXISTS a, b", [("a", "dropped"), ("b", "dropped")]),
+    ("DROP TEMPORARY TABLE tmp", [("tmp", "dropped")]),
+    ("ALTER TABLE p TRUNCATE PARTITION p0", [("p", "partition-rows")]),
+    ("ALTER TABLE p DROP PARTITION p0, p1", [("p", "partition-rows")]),
+    ("ALTER TABLE p EXCHANGE PARTITION p1 WITH TABLE q", [("p", "partition-rows"), ("q", "partition-rows")]),
+    ("ALTER TABLE p REORGANIZE PARTITION p0 INTO (PARTITION a VALUES LESS THAN (5))", []),
+    ("ALTER TABLE p ADD PARTITION (PARTITION p9 VALUES LESS THAN (90))", []),
+    ("/* why */ ALTER TABLE `o``k` DROP COLUMN x", []),
+    ("INSERT INTO t VALUES (1)", []),
+    ("CREATE TABLE t (id INT)", []),
+])
+def test_ddl_effects_name_the_tables_a_statement_renames_truncates_drops_or_moves_rows_of(sql, expected):
+    assert effects(sql, DB) == [Touched(t, e) for t, e in expected]
+
+
+LIMITS = {"keyless-tables": "no key, no order", "ddl": "no DDL", "order": "no clock"}
+
+
+def test_only_the_tables_a_detected_limit_concerns_are_left_out():
+    tables = limits.facts(DB, {"keyless": (), "keyed": ("id",), "renamed_to": ("id",)}, {"old_name"},
+                          ["RENAME TABLE old_name TO renamed_to", "ALTER TABLE keyed ADD COLUMN w INT"])
+    left = limits.left_out(tables, "avro", LIMITS)
+    assert sorted(left) == ["keyless", "old_name", "renamed_to"]
+    assert str(left["keyless"]) == ("keyless has no primary key and no NOT NULL unique key: avro limit "
+                                    "keyless-tables (no key, no order)")
+    assert str(left["old_name"]).startswith("old_name was renamed: avro limit ddl")
+
+
+def test_a_limit_the_framework_cannot_detect_leaves_no_table_out():
+    tables = limits.facts(DB, {"keyless": ()}, set(), [])
+    assert limits.left_out(tables, "mysql", {"order": "no clock"}) == {}
+
+
+def test_a_header_naming_a_detected_limit_skips_nothing_and_an_undetected_one_skips(tmp_path: Path):
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "workload.sql").write_text(
+        "-- sinkmatrix: limit avro keyless-tables\n-- sinkmatrix: limit canal-json order\nSELECT 1;\n")
+    [load] = workload.discover(tmp_path)
+    assert workload.limit_met(load, "avro", LIMITS) is None
+    assert workload.limit_met(load, "canal-json", {"order": "no clock"}) == \
+        "canal-json cannot carry it (order: no clock)"
+
+
+# the keyed table's rows come first: `--fault drop` loses the first row change
+KEYLESS_BESIDE_A_LOSS = """\
+CREATE TABLE t (id INT PRIMARY KEY, v INT);
+INSERT INTO t VALUES (1, 1), (2, 2);
+CREATE TABLE log_lines (at INT, message VARCHAR(16));
+INSERT INTO log_lines VALUES (1, 'a'), (1, 'a');
+"""
+
+
+@pytest.mark.sinks("avro")
+@pytest.mark.fault("drop")
+@pytest.mark.no_final_check  # the dropped change stays missing
+def test_a_keyless_table_left_out_does_not_hide_a_lost_change_on_another_table(ctx, tmp_path: Path):
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "workload.sql").write_text(KEYLESS_BESIDE_A_LOSS)
+    [load] = workload.discover(tmp_path)
+    with pytest.raises(CheckFailed) as failure:
+        workload.run(ctx, load, timeout=15)
+    message = str(failure.value)
+    assert f"table {ctx.database}.t key (id=" in message and "missing in the sink" in message
+    assert "left out: log_lines has no primary key and no NOT NULL unique key: avro limit keyless-tables" \
+        in message
+    assert list(ctx.sql.left_out) == ["log_lines"]
+
+
+@pytest.mark.sinks("avro")
+def test_a_workload_with_a_keyless_table_passes_on_avro_naming_the_table_left_out(ctx, tmp_path: Path):
+    (tmp_path / "w").mkdir()
+    update = "UPDATE t SET v = 20 WHERE id = 2;\n"
+    (tmp_path / "w" / "workload.sql").write_text(KEYLESS_BESIDE_A_LOSS + update)
+    [load] = workload.discover(tmp_path)
+    found = workload.run(ctx, load, timeout=30)
+    assert [t.table for t in found.left_out] == ["log_lines"]
+    assert found.tables == 1 and found.rows == 2

@@ -1,0 +1,53 @@
+"""`--workloads PATH` runs workload folders from anywhere (a CDC's own repository, a peer's suite) over the
+matrix like tests/workloads: found at any depth, one case per folder and cell, named by its path."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.framework
+
+
+def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+                          cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "SINKMATRIX_REPORTS": str(cwd / "reports")})
+
+
+def _suite(root: Path) -> Path:
+    suite = root / "peer-suite"
+    for name, sql in {"basic/rows": "CREATE TABLE t (id INT PRIMARY KEY, v INT);\n"
+                                    "INSERT INTO t VALUES (1, 1);\n",
+                      "ddl/add_column": "CREATE TABLE u (id INT PRIMARY KEY);\nINSERT INTO u VALUES (1);\n"
+                                        "ALTER TABLE u ADD COLUMN w INT NOT NULL DEFAULT 7;\n"}.items():
+        (suite / name).mkdir(parents=True)
+        (suite / name / "workload.sql").write_text(f"-- {name}: from a peer project's suite\n{sql}")
+    return suite
+
+
+def test_workloads_from_a_folder_outside_the_repository_run_on_the_cells(tmp_path: Path) -> None:
+    suite = _suite(tmp_path / "elsewhere")
+    (tmp_path / "run").mkdir()
+    listed = _pytest(tmp_path / "run", "--workloads", str(suite), "--sink", "mysql", "--collect-only")
+    out = listed.stdout + listed.stderr
+    assert listed.returncode == 0, out[-3000:]
+    assert "basic/rows/workload.sql::test_workload[mysql-mysql-local]" in out, out[-3000:]
+    assert "ddl/add_column/workload.sql::test_workload[mysql-mysql-local]" in out, out[-3000:]
+    ran = _pytest(tmp_path / "run", "--workloads", str(suite), "--sink", "mysql", "-k", "add_column")
+    out = ran.stdout + ran.stderr
+    assert ran.returncode == 0, out[-3000:]
+    assert "1 passed" in out, out[-3000:]
+
+
+def test_a_workloads_path_without_workloads_says_what_a_workload_is(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    ran = _pytest(tmp_path, "--workloads", str(tmp_path / "empty"), "--sink", "mysql")
+    assert ran.returncode == 4, ran.stdout + ran.stderr
+    assert "no workload.sql under it; a workload is a folder holding workload.sql" in ran.stderr
+    missing = _pytest(tmp_path, "--workloads", str(tmp_path / "nowhere"), "--sink", "mysql")
+    assert missing.returncode == 4 and "no such file or directory" in missing.stderr
