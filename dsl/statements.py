@@ -137,9 +137,12 @@ def _select_rows_head(table: str, qualified: bool, columns: tuple[str, ...]) -> 
 @lru_cache(maxsize=1024)
 def _checksum_head(table: str, qualified: bool, columns: tuple[str, ...]) -> str:
     # QUOTE() renders NULL as the bare word NULL and every value unambiguously, so a row's text,
-    # and so its CRC, changes with any column; XOR and SUM of the CRCs fold the set order-free.
+    # and so its CRC, changes with any column; XOR and SUM of the CRCs fold the set order-free. Each
+    # value as its bytes: text columns of different character sets (gbk beside big5) cannot be
+    # concatenated as text (error 1271).
     separator: sa.ColumnElement[str] = sa.literal_column("','")
-    row = sa.func.crc32(sa.func.concat_ws(separator, *(sa.func.quote(sa.column(c)) for c in columns)))
+    row = sa.func.crc32(sa.func.concat_ws(
+        separator, *(sa.func.quote(sa.cast(sa.column(c), mysql.BINARY())) for c in columns)))
     return _select_head(table, qualified, [sa.func.count(), sa.func.bit_xor(row), sa.func.sum(row)])
 
 
