@@ -1,6 +1,7 @@
 """What a DDL statement does to which tables, as far as a sink's limits care: renamed, truncated,
-dropped, rows moved or removed by partition DDL without row events, or exchanged (a partition swapped
-with another table: one statement about two tables).
+dropped, rows moved or removed by partition DDL without row events, exchanged (a partition swapped
+with another table) or copied (CREATE TABLE ... LIKE another): the last two are statements about two
+tables.
 
 Read from the statement's text with a small tokenizer (quoted and bare identifiers, strings,
 comments); a statement it cannot read has no effects. Names qualified by another database than the
@@ -19,7 +20,7 @@ _COMMENT = re.compile(r"/\*(?!!).*?\*/|--[ \t][^\n]*|#[^\n]*", re.DOTALL)
 # partition operations that move or remove rows without writing a row event for them
 _ROWS_WITHOUT_EVENTS = frozenset({"TRUNCATE", "DROP", "EXCHANGE"})
 
-Effect = str  # "renamed" | "truncated" | "dropped" | "partition-rows" | "exchanged"
+Effect = str  # "renamed" | "truncated" | "dropped" | "partition-rows" | "exchanged" | "copied"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,13 @@ def effects(sql: str, database: str) -> list[Touched]:
         return [Touched(n, "dropped") for n in reader.name_list(at)]
     if head == "ALTER" and "TABLE" in upper[1:4]:
         return _alter(reader, upper.index("TABLE") + 1)
+    if head == "CREATE" and "TABLE" in upper[1:3] and "LIKE" in upper:
+        # a table made from another's definition: one statement about two tables
+        at = upper.index("TABLE") + 1
+        while _at(upper, at) in ("IF", "NOT", "EXISTS"):
+            at += 1
+        name = reader.name(at)[0]
+        return [Touched(name, "copied")] if name else []
     return []
 
 

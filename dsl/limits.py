@@ -21,7 +21,8 @@ from model.schema import Column
 
 _SAID = {"renamed": "renamed", "truncated": "truncated", "dropped": "dropped",
          "partition-rows": "given or stripped of rows by partition DDL (no row events)",
-         "exchanged": "swapped a partition with another table (one DDL about two tables)"}
+         "exchanged": "swapped a partition with another table (one DDL about two tables)",
+         "copied": "created LIKE another table (one DDL about two tables)"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def excused(limits: Mapping[str, str], column: Column, expected: Any, actual: An
 DETECTORS: dict[str, Callable[[TableFacts], str | None]] = {
     "keyless-tables": _keyless,
     "ddl": _effects(("renamed", "truncated", "dropped", "partition-rows")),
-    "ddl-across-topics": _effects(("renamed", "exchanged")),
+    "ddl-across-topics": _effects(("renamed", "exchanged", "copied")),
 }
 
 

@@ -36,6 +36,7 @@ DB = "sm_x"
     ("/* why */ ALTER TABLE `o``k` DROP COLUMN x", []),
     ("INSERT INTO t VALUES (1)", []),
     ("CREATE TABLE t (id INT)", []),
+    ("CREATE TABLE IF NOT EXISTS t2 LIKE t", [("t2", "copied")]),
 ])
 def test_ddl_effects_name_the_tables_a_statement_renames_truncates_drops_or_moves_rows_of(sql, expected):
     assert effects(sql, DB) == [Touched(t, e) for t, e in expected]
