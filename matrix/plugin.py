@@ -13,7 +13,8 @@ import pytest
 import structlog
 
 from dsl.errors import SinkProtocolError
-from matrix import selection, shards
+from matrix import axes, selection, shards
+from model import cdc as cdcs
 from model.cells import Cell
 from model.faults import FaultError, FaultSpec
 from reports import bundle, logs, rundir
@@ -38,7 +39,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--profile", dest="sm_version", action="append", default=[], metavar="NAME",
                     help="run only these version profiles (the matrix's version axis)")
     group.addoption("--cdc", action="append", default=[], metavar="NAME",
-                    help="run only cells whose version profile runs these CDCs (refcdc, debezium, ticdc)")
+                    help="run only cells whose version profile runs these CDCs (registered: "
+                         f"{', '.join(sorted(cdcs.available())) or 'none'})")
+    group.addoption("--axes", action="append", default=[], metavar="FILE",
+                    help="version profiles and sinks of your own, over the packaged ones (default: "
+                         "[tool.sinkmatrix] in the repository's pyproject.toml, or its sinkmatrix.toml)")
     group.addoption("--backend", action="append", default=[], metavar="NAME",
                     help="run cells on these backends: embedded (default), compose, or all")
     group.addoption("--keep-on-failure", action="store_true",
@@ -85,6 +90,10 @@ def pytest_configure(config: pytest.Config) -> None:
     else:
         run_id, worker = os.environ.get(rundir.RUN_ID_ENV) or rundir.new_run_id(), "main"
         os.environ[rundir.RUN_ID_ENV] = run_id
+    try:
+        axes.use(axes.user_files(config.rootpath, config.getoption("axes")))
+    except axes.AxesError as exc:
+        raise pytest.UsageError(str(exc)) from None
     config.stash[_CELLS] = selection.select(config)  # bad names stop the run here, in one line
     shard = config.getoption("shard")
     try:

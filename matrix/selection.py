@@ -7,6 +7,7 @@ from difflib import get_close_matches
 import pytest
 
 from matrix import axes
+from model import cdc as cdcs
 from model.cells import BACKENDS, DEFAULT_BACKEND, Cell
 from sinks import registry
 
@@ -27,9 +28,12 @@ def select(config: pytest.Config) -> list[Cell]:
     """Cells for this run; --sink names a sink with all its variants, or one as `sink+variant`;
     --cdc keeps the profiles of the named CDCs (the others' plug-ins never load)."""
     only = _names(config.getoption("cdc"))
-    if only:
-        _check("CDC", only, {p.cdc for p in axes.versions().values()})
-    cells = axes.cells(registry.supported(), only_cdcs=only or None)
+    try:
+        if only:
+            _check_cdcs(only, {p.cdc for p in axes.versions().values()})
+        cells = axes.cells(registry.supported(), only_cdcs=only or None)
+    except axes.AxesError as exc:
+        raise pytest.UsageError(str(exc)) from None
     wanted = {
         "sink": _names(config.getoption("sink")),
         "protocol": _names(config.getoption("protocol")),
@@ -45,6 +49,16 @@ def select(config: pytest.Config) -> list[Cell]:
         if names:
             cells = [c for c in cells if getattr(c, kind) in names]
     return cells
+
+
+def _check_cdcs(wanted: list[str], profiled: set[str]) -> None:
+    """A CDC --cdc names must be registered, and a profile must name it (its cells come from those)."""
+    registered = cdcs.available()
+    for name in wanted:
+        if name not in registered:
+            raise pytest.UsageError(str(cdcs.UnknownCdc(name, sorted(registered))))
+        if name not in profiled:
+            raise pytest.UsageError(axes.profile_hint(name))
 
 
 def _sink_variant(cell: Cell) -> str:

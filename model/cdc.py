@@ -1,6 +1,6 @@
 """The CDC under test as a plug-in: what it needs from a stack, how it starts, what it can emit,
-the progress waits block on, and its lifecycle. Plug-ins register by name (`BUILTIN` here, or the
-`sinkmatrix.cdcs` entry-point group); a version profile's `cdc` names one.
+the progress waits block on, and its lifecycle. Plug-ins register by name in the `sinkmatrix.cdcs`
+entry-point group — ours as anyone's — and a version profile's `cdc` names one.
 
 Nothing here imports a plug-in: each loads by its 'module:Class' name when a cell needs it, so a
 run of Debezium cells never loads the reference CDC, and the reverse.
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from model.progress import Progress
 
 ENTRY_POINT_GROUP = "sinkmatrix.cdcs"
-BUILTIN = {
-    "refcdc": "refcdc.plugin:ReferenceCdc",
-    "debezium": "cdcs.debezium.plugin:Debezium",
-    "ticdc": "cdcs.ticdc.plugin:TiCdc",
-}
 
 
 @dataclass
@@ -124,17 +119,25 @@ class Cdc(Protocol):
     def compose_flavour(self) -> Any:
         """How it runs on the compose backend (stack.compose_flavours.Flavour), or None."""
 
+    def default_profile(self) -> dict[str, Any] | None:
+        """A version profile of its own, as a profile table of axes.toml reads ("name", "backends",
+        component versions...), used while no axes file names a profile for it; None: none."""
+        return None
+
 
 class UnknownCdc(LookupError):
     def __init__(self, name: str, known: list[str]) -> None:
         close = get_close_matches(name, known, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        super().__init__(f"unknown CDC {name!r}{hint}; known CDCs: {', '.join(known)}")
+        super().__init__(f"unknown CDC {name!r}{hint}; registered CDCs: {', '.join(known) or 'none'} "
+                         f"(a plug-in registers in the {ENTRY_POINT_GROUP!r} entry-point group of its "
+                         "package, e.g. [project.entry-points.\"sinkmatrix.cdcs\"] "
+                         "mycdc = \"mycdc.plugin:MyCdc\", then is installed: pip install -e .)")
 
 
 def available() -> dict[str, str]:
-    """CDC name -> 'module:Class', third-party entry points after (and never over) the built-ins."""
-    found = dict(BUILTIN)
+    """CDC name -> 'module:Class', from the installed packages' entry points (the first of a name)."""
+    found: dict[str, str] = {}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         found.setdefault(ep.name, ep.value)
     return found

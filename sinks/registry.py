@@ -1,4 +1,4 @@
-"""The sink registry: built-in adapters plus third-party ones from the `sinkmatrix.sinks` entry points."""
+"""The sink registry: the adapters of the `sinkmatrix.sinks` entry-point group, ours as anyone's."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ from importlib.metadata import entry_points
 from sinks.base import SinkAdapter
 
 ENTRY_POINT_GROUP = "sinkmatrix.sinks"
-BUILTIN = {
-    "mysql": "sinks.mysql:MysqlSink",
-    "canal-json": "sinks.canal_json:CanalJsonSink",
-    "avro": "sinks.avro:AvroSink",
-    "debezium-json": "sinks.debezium:DebeziumJsonSink",
-    "debezium-avro": "sinks.debezium:DebeziumAvroSink",
-}
 
 
 class UnknownSink(LookupError):
@@ -31,8 +24,8 @@ def _load(target: str) -> type[SinkAdapter]:
 
 
 def available() -> dict[str, str]:
-    """Sink name -> 'module:Class', third-party entry points after (and never over) the built-ins."""
-    found = dict(BUILTIN)
+    """Sink name -> 'module:Class', from the installed packages' entry points (the first of a name)."""
+    found: dict[str, str] = {}
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         found.setdefault(ep.name, ep.value)
     return found
