@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         NotSent,
         NotWaited,
         PipelineFailed,
+        ProgressNeverMoved,
         SinkProtocolError,
         UnknownColumn,
         UnknownTable,
@@ -38,7 +39,8 @@ _HOMES = {
     "All": "dsl.batch",
     **dict.fromkeys(
         ("BadValue", "CheckFailed", "DslError", "ForeignTargetError", "MissingKey", "NoKey", "NotSent",
-         "NotWaited", "PipelineFailed", "SinkProtocolError", "UnknownColumn", "UnknownTable", "WaitTimeout"),
+         "NotWaited", "PipelineFailed", "ProgressNeverMoved", "SinkProtocolError", "UnknownColumn",
+         "UnknownTable", "WaitTimeout"),
         "dsl.errors",
     ),
     "SQLHelper": "dsl.helper",
@@ -47,8 +49,8 @@ _HOMES = {
 }
 __all__ = [
     "All", "Awaitable", "BadValue", "CheckFailed", "Checkable", "DslError", "ForeignTargetError",
-    "MissingKey", "NoKey", "NotSent", "NotWaited", "PipelineFailed", "Request", "SQLHelper",
-    "SinkProtocolError", "Table", "UnknownColumn", "UnknownTable", "WaitTimeout",
+    "MissingKey", "NoKey", "NotSent", "NotWaited", "PipelineFailed", "ProgressNeverMoved", "Request",
+    "SQLHelper", "SinkProtocolError", "Table", "UnknownColumn", "UnknownTable", "WaitTimeout",
 ]
 
 

@@ -41,7 +41,7 @@ class Ctx:
 
 @contextmanager
 def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None = None,
-           batch_timeout: float | None = None) -> Iterator[Ctx]:
+           batch_timeout: float | None = None, strict_progress: bool = False) -> Iterator[Ctx]:
     """A context on a fresh database of `stack` (what the `ctx` fixture yields); the database stays."""
     database = stack.create_database(name)
     structlog.contextvars.bind_contextvars(cell=cell.id, database=database)
@@ -61,7 +61,7 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
                                findings=lambda: view.findings(database),
                                carries_ddl=getattr(view, "carries_ddl", True), sink_name=cell.sink,
                                limits=getattr(stack, "limits", {}), ddl=lambda: versions.ddl(database),
-                               **timeouts)
+                               strict_progress=strict_progress, **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None))
             finally:

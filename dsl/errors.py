@@ -107,6 +107,11 @@ class PipelineFailed(WaitTimeout):
     the failure's own cause, not a timeout."""
 
 
+class ProgressNeverMoved(AssertionError):
+    """Under --strict-progress: a wait ended at its deadline, not because the sink's progress passed
+    its mark (the rows were right): the CDC's progress signal is broken, or far too slow."""
+
+
 class SinkProtocolError(AssertionError):
     """What the sink emitted violates its protocol; each finding names topic, partition, offset, field."""
 

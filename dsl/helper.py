@@ -9,7 +9,7 @@ import structlog
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
-from dsl.errors import DslError, ForeignTargetError
+from dsl.errors import DslError, ForeignTargetError, ProgressNeverMoved
 from dsl.limits import LeftOut
 from dsl.requests import Awaitable
 from dsl.schema import introspect
@@ -32,7 +32,7 @@ class SQLHelper:
                  progress: Progress, request_timeout: float = 15.0, batch_timeout: float = 120.0,
                  findings: Callable[[], Sequence[Any]] = tuple, carries_ddl: bool = True,
                  sink_name: str = "", limits: Mapping[str, str] | None = None,
-                 ddl: Callable[[], Sequence[str]] = tuple) -> None:
+                 ddl: Callable[[], Sequence[str]] = tuple, strict_progress: bool = False) -> None:
         self.upstream = upstream
         self.carries_ddl = carries_ddl  # False: a table only reaches the sink with its first row
         self.database = database
@@ -42,6 +42,8 @@ class SQLHelper:
         self.ddl = ddl  # the DDL statements run in the test's database so far
         self.left_out: dict[str, LeftOut] = {}  # tables a detected limit concerns (the last sync's)
         self.excused: list[LeftOut] = []  # values a declared limit explains (the last sync's)
+        self.strict_progress = strict_progress  # a wait ended by its deadline fails the case
+        self.progress_misses: list[str] = []  # waits that ended at their deadline, not by progress
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0
@@ -54,6 +56,18 @@ class SQLHelper:
         self._latest: dict[str, dict[KeyId, Expected]] = {}  # every key written, its last request
         self._synced = False  # the last whole-database check passed, and nothing was written since
         event.listen(upstream, "before_cursor_execute", self._before_sql)
+
+    def progress_missed(self, what: str, seconds: float) -> None:
+        """`what` ended at its deadline, not because the sink's progress passed its mark, though the
+        rows were right: reported with the case (a broken progress signal passes slowly), and under
+        --strict-progress a failure."""
+        line = (f"{what} ended at its deadline after {seconds:.1f}s, not by the sink's progress "
+                f"({self.progress.describe()}); the rows were right")
+        self.progress_misses.append(line)
+        log.warning("wait ended at its deadline, not by progress", what=what, seconds=round(seconds, 3))
+        if self.strict_progress:
+            raise ProgressNeverMoved(f"{line}: the CDC's progress signal never passed the mark "
+                                     "(--strict-progress)")
 
     def findings(self) -> list[Any]:
         """The sink's protocol violations for the test's database, but those about a table a

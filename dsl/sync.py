@@ -74,6 +74,8 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
         if findings := helper.findings():
             raise SinkProtocolError(findings)
         if not found.problems:
+            if not caught_up:
+                helper.progress_missed("the whole-database check", time.monotonic() - started)
             log.debug("sync done", tables=found.tables, rows=found.rows, fetched=found.fetched,
                       ms=round((time.monotonic() - started) * 1000, 2))
             return found

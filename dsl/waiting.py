@@ -50,6 +50,8 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
                                and (caught_up or time.monotonic() >= deadline)):
             log.debug("wait done", keys=verdict.checked, looks=looks, mismatched=len(verdict.bad),
                       ms=round((time.monotonic() - started) * 1000, 2))
+            if not caught_up:
+                helper.progress_missed(f"a wait for {verdict.checked} key(s)", time.monotonic() - started)
             return verdict
         if caught_up and progress.exact:
             raise WaitTimeout(_timeout_message(verdict, None, progress.describe(), None),

@@ -52,6 +52,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="compose: run the CDC from this local binary or build context instead of its image")
     group.addoption("--wait-timeout", type=float, default=None, metavar="SECONDS",
                     help="default timeout of a single request's wait() (batches get 8x)")
+    group.addoption("--strict-progress", action="store_true",
+                    help="fail a case whose wait ended at its deadline instead of by the sink's progress "
+                         "(a broken progress signal otherwise only passes slowly, and is reported)")
     group.addoption("--fault", action="append", default=[], metavar="KIND[:k=v,...]",
                     help="make the CDC (or its output's path) misbehave in every case of the run "
                          "(model.faults: drop, duplicate, reorder, corrupt:family=..., stall, "
@@ -231,6 +234,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     left_out = [*getattr(helper, "left_out", {}).values(), *getattr(helper, "excused", ())]
     if report.when == "call" and left_out:  # tables and values a declared limit left out of the check
         report.user_properties.append(("left_out", [str(t) for t in left_out]))
+    if report.when == "call" and getattr(helper, "progress_misses", None):
+        report.user_properties.append(("progress_misses", list(helper.progress_misses)))
     running = getattr(item, "funcargs", {}).get("stack")
     if report.failed and running is not None and hasattr(running, "failures"):
         running.failures += 1  # --keep-on-failure keeps a compose stack that saw a failure
@@ -360,7 +365,8 @@ def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]
     marker = request.node.get_closest_marker("fault")
     try:
         with opened(stack, cell, request.node.name, request_timeout=timeout,
-                    batch_timeout=timeout * 8 if timeout else None) as context:
+                    batch_timeout=timeout * 8 if timeout else None,
+                    strict_progress=request.config.getoption("strict_progress")) as context:
             if marker is not None:
                 _inject(stack, _marked_fault(marker, context.database))
             try:

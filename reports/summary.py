@@ -42,8 +42,9 @@ class RunSummary:
             "case": report.nodeid.split("[", 1)[0], "cell": properties.get("cell", "-"),
             "worker": _worker(report), "outcome": "passed", "duration": 0.0})
         entry["duration"] += report.duration
-        if "left_out" in properties:
-            entry["left_out"] = properties["left_out"]
+        for noted in ("left_out", "progress_misses"):  # kept whatever the outcome
+            if noted in properties:
+                entry[noted] = properties[noted]
         if report.failed and entry["outcome"] in ("passed", "skipped"):  # the first failure tells
             entry["outcome"] = "error" if report.when != "call" else "failed"
             entry["message"] = _headline(report)
@@ -83,6 +84,9 @@ class RunSummary:
             tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())) + dead)
         if line := left_out.terminal_line(summary["tests"]):
             tr.line(line)
+        if misses := sum(len(e.get("progress_misses", ())) for e in summary["tests"].values()):
+            tr.line(f"{misses} wait(s) ended at their deadline, not by the sink's progress: a CDC progress "
+                    "signal is broken or slow (summary.json: progress_misses; --strict-progress fails them)")
         tr.line(f"report: {page}  (summary.json, junit.xml, rerun.txt, logs/, failures/)")
         if summary["totals"].get("failed") or summary["totals"].get("error"):
             tr.line(f"triage: python -m reports.triage {self.run_dir}")

@@ -32,8 +32,9 @@ def _collect(repo: Path, *args: str, site: Path | None = None) -> subprocess.Com
     env = {**os.environ, "SINKMATRIX_REPORTS": str(repo / "reports")}
     if site is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")]))
-    return subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                           *args], cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    command = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args]
+    return subprocess.run(command, cwd=repo, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
 def _repo(tmp_path: Path, pyproject: str = "") -> Path:
@@ -49,7 +50,8 @@ def _registered(tmp_path: Path, extra: str = "") -> Path:
     site = tmp_path / "site"
     (site / "mycdc-0.1.dist-info").mkdir(parents=True)
     (site / "mycdc_plugin.py").write_text(PLUGIN.format(extra=extra))
-    (site / "mycdc-0.1.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: mycdc\nVersion: 0.1\n")
+    metadata = "Metadata-Version: 2.1\nName: mycdc\nVersion: 0.1\n"
+    (site / "mycdc-0.1.dist-info" / "METADATA").write_text(metadata)
     (site / "mycdc-0.1.dist-info" / "entry_points.txt").write_text(
         "[sinkmatrix.cdcs]\nmycdc = mycdc_plugin:MyCdc\n")
     return site
