@@ -91,3 +91,25 @@ def test_an_unknown_table_in_the_settings_says_which_are_known(tmp_path: Path) -
     done = _collect(_repo(tmp_path, '[tool.sinkmatrix.version.mine]\ncdc = "refcdc"\n'))
     assert done.returncode == 4
     assert "unknown table 'version' under the sinkmatrix settings; known: sinks, versions" in done.stderr
+
+
+def _doctor(repo: Path, site: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ)
+    if site is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(site), env.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", "sinkmatrix", "doctor", "--root", str(repo)], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_doctor_lists_the_cdcs_their_profiles_and_cells(tmp_path: Path) -> None:
+    done = _doctor(_repo(tmp_path, '[tool.sinkmatrix.versions.mine]\ncdc = "refcdc"\n'))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "  refcdc (refcdc.plugin:ReferenceCdc): " in done.stdout and "profiles: local, mine" in done.stdout
+    assert "      mysql-mysql-mine\n" in done.stdout and done.stdout.endswith("no problems\n")
+
+
+def test_doctor_says_why_a_registered_cdc_has_no_cells(tmp_path: Path) -> None:
+    done = _doctor(_repo(tmp_path), site=_registered(tmp_path))
+    assert done.returncode == 1
+    assert "  mycdc (mycdc_plugin:MyCdc): NO CELLS; profiles: none" in done.stdout
+    assert "    problem: no version profile names CDC 'mycdc'" in done.stdout
