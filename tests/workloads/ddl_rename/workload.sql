@@ -2,8 +2,6 @@
 -- another topic), one table renamed twice, and a swap through a third name.
 -- sinkmatrix: limit canal-json ddl-across-topics
 -- sinkmatrix: limit avro ddl
--- sinkmatrix: limit debezium-json ddl
--- sinkmatrix: limit debezium-avro ddl
 CREATE TABLE first_name (id INT PRIMARY KEY, v INT);
 INSERT INTO first_name VALUES (1, 1), (2, 2);
 RENAME TABLE first_name TO second_name;

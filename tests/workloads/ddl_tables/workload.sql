@@ -1,7 +1,5 @@
 -- Table-level DDL between writes: truncate, drop and create again (RENAME: ddl_rename).
 -- sinkmatrix: limit avro ddl
--- sinkmatrix: limit debezium-json ddl
--- sinkmatrix: limit debezium-avro ddl
 CREATE TABLE emptied (id INT PRIMARY KEY, v INT);
 INSERT INTO emptied VALUES (1, 1), (2, 2), (3, 3);
 TRUNCATE TABLE emptied;

@@ -1,7 +1,5 @@
 -- Tables without any key: duplicate rows, updates and deletes that touch several identical rows.
 -- sinkmatrix: limit avro keyless-tables
--- sinkmatrix: limit debezium-json keyless-tables
--- sinkmatrix: limit debezium-avro keyless-tables
 CREATE TABLE log_lines (at DATETIME, level VARCHAR(8), message VARCHAR(64));
 INSERT INTO log_lines VALUES ('2024-01-01 00:00:00', 'info', 'started'), ('2024-01-01 00:00:00', 'info', 'started'),
   ('2024-01-01 00:00:01', 'warn', 'slow'), ('2024-01-01 00:00:02', 'info', NULL);
