@@ -57,6 +57,7 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
             helper = SQLHelper(upstream, downstream, database=database,
                                sink_database=view.database(database), progress=view.progress,
                                findings=lambda: view.findings(database),
+                               explain=getattr(view, "explain", None),
                                carries_ddl=getattr(view, "carries_ddl", True), **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None))

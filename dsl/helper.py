@@ -29,12 +29,16 @@ class SQLHelper:
 
     def __init__(self, upstream: Connection, sink: Connection, *, database: str, sink_database: str,
                  progress: Progress, request_timeout: float = 15.0, batch_timeout: float = 120.0,
-                 findings: Callable[[], Sequence[object]] = tuple, carries_ddl: bool = True) -> None:
+                 findings: Callable[[], Sequence[object]] = tuple, carries_ddl: bool = True,
+                 explain: Callable[[str, str, str, Any, Any], str | None] | None = None) -> None:
         self.upstream = upstream
         self.carries_ddl = carries_ddl  # False: a table only reaches the sink with its first row
         self.database = database
         self.progress = progress
         self.findings = findings  # the sink's protocol violations for this database, so far
+        # the view's optional explain(database, table, column, upstream value, sink value): the documented
+        # CDC behaviour a difference shows, if it knows one
+        self.explain = explain
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0

@@ -247,7 +247,8 @@ class Table:
                 changed = compare.diff_row(schema, row, got)
                 if not changed:
                     continue
-                found.problems.append(diffs.format_mismatch(schema, key, changed))
+                notes = _explained(self.helper, schema, changed)
+                found.problems.append(diffs.format_mismatch(schema, key, changed) + notes)
             found.keys.append((schema.database, schema.name, tuple(key.values())))
 
     def diff_multiset(self, found: Comparison) -> None:
@@ -271,6 +272,14 @@ class Table:
                 text = _row_text(self.schema, dict(zip(self.columns, samples[row], strict=True)))
                 found.problems.append(f"table {self.schema.qualified} (no key): the row {text} is upstream "
                                       f"{mine[row]}×, in the sink {there[row]}×")
+
+
+def _explained(helper: SQLHelper, schema: TableSchema, changed: Sequence[Any]) -> str:
+    """The documented CDC behaviours the sink's view says these differences show (its `explain`)."""
+    explain = getattr(helper, "explain", None)
+    notes = {note for d in changed if explain is not None
+             and (note := explain(schema.database, schema.name, d.column, d.expected, d.actual))}
+    return "".join(f"\n    {note}" for note in sorted(notes))
 
 
 def _fetch(conn: Any, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -36,7 +36,7 @@ from sinks.canal_frame import (
 )
 from sinks.canal_values import Reader, column_from_type, reader
 from sinks.kafka_view import KafkaView
-from sinks.key_order import KeyOrder
+from sinks.key_order import KeyOrder, row_removals
 from sinks.upstream_schema import UpstreamSchemas
 
 # What Canal-JSON (as TiCDC writes it) cannot carry faithfully; the adapter declares these.
@@ -186,6 +186,8 @@ class CanalJsonDecoder:
         if check.findings:
             return Decoded(findings=check.findings)
         change = DdlChange(msg["database"], msg["sql"], classify(msg["sql"]).kind)
+        for database, table in row_removals(msg["sql"], msg["database"]):  # a key written again is new
+            self._order.forget(database, table)
         return Decoded(changes=[change], findings=check.findings)
 
     def _watermark(self, msg: dict[str, Any], check: Check) -> Decoded:

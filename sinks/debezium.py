@@ -80,7 +80,8 @@ class _DebeziumSink:
         def relevant(topic: str, scope: str) -> bool:  # the schema-change topic and the scope's tables
             return topic == prefix or topic.startswith(sanitized_topic(f"{prefix}.{scope}."))
 
-        view = KafkaView(
+        view = DebeziumView(
+            history, self.profile, self.avro,
             bootstrap=env.settings["bootstrap"],
             decoder_factory=lambda: DebeziumDecoder(parser=parser, modes=self.modes, topic_prefix=prefix,
                                                     lookup=schemas, version=version, producer=producer,
@@ -91,6 +92,26 @@ class _DebeziumSink:
             relevant=relevant if producer.prefixed_topics else None)
         view.on_close(schemas.close)
         return view
+
+
+class DebeziumView(KafkaView):
+    """The Kafka view of Debezium's events, which knows the documented behaviours a difference shows."""
+
+    def __init__(self, history: DebeziumHistory, profile: Profile, avro: bool, **view: Any) -> None:
+        super().__init__(**view)
+        self._tables, self._profile, self._avro = history, profile, avro
+
+    def explain(self, database: str, table: str, column: str, upstream: Any, sink: Any) -> str | None:
+        """An upstream NULL that arrived as the column's default, where the converter writes defaults
+        for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter)."""
+        if upstream is not None or sink is None or not (self._profile.replace_null_with_default or self._avro):
+            return None
+        version = self._tables.latest(database, table)
+        described = version.columns.get(column) if version is not None else None
+        default = described.get("defaultValueExpression") if described is not None else None
+        if default is None:
+            return None
+        return f"{column}: {BEHAVIOURS['null-as-default'].label()}; Debezium's default for it: {default!r}"
 
 
 class DebeziumJsonSink(_DebeziumSink):

@@ -7,12 +7,21 @@ one transaction is three real changes), which is why the key's last row image is
 The state of a key is a tuple of integers: the garbage collector stops tracking such tuples, so a
 view holding millions of keys costs its full collections nothing (objects per key made them the
 largest cost of a bulk load).
+
+A DDL that removes rows without row events (TRUNCATE, DROP TABLE, a partition truncated, dropped or
+exchanged) ends what is known of the table's keys: a key written again afterwards, even with the
+same values within the same clock tick (a commit time in seconds or milliseconds), is a new change,
+not a replay. A decoder that sees such DDL in order with its rows calls `forget` (`row_removals`
+names the tables); a clock that is exact (Debezium's binlog position) needs no reset.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping
 from typing import Any, Literal
+
+from formats.ddl import IDENT
 
 Verdict = Literal["ok", "out-of-order", "duplicate"]
 
@@ -20,6 +29,39 @@ Verdict = Literal["ok", "out-of-order", "duplicate"]
 # tuple while few — the usual one or two — then a set, as one key changed often in one transaction)
 _State = tuple[int, int | None, tuple[int, ...] | set[int]]
 _FEW = 16
+
+
+_NAME = rf"({IDENT})(?:\s*\.\s*({IDENT}))?"
+_TRUNCATE = re.compile(rf"^\s*TRUNCATE\s+(?:TABLE\s+)?{_NAME}", re.IGNORECASE)
+_DROP = re.compile(rf"^\s*DROP\s+(?:TEMPORARY\s+)?TABLES?\s+(?:IF\s+EXISTS\s+)?(.*)$", re.IGNORECASE | re.DOTALL)
+_PARTITION = re.compile(rf"^\s*ALTER\s+(?:ONLINE\s+|IGNORE\s+)*TABLE\s+{_NAME}\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_REMOVES = re.compile(r"\b(?:TRUNCATE|DROP|EXCHANGE)\s+PARTITION\b", re.IGNORECASE)
+_WITH = re.compile(rf"\bWITH\s+TABLE\s+{_NAME}", re.IGNORECASE)
+_EACH = re.compile(_NAME)
+_COMMENT = re.compile(r"/\*.*?\*/|--[^\n]*|#[^\n]*", re.DOTALL)
+
+
+def _table(match: re.Match[str], first: int, database: str) -> tuple[str, str]:
+    one, two = match.group(first), match.group(first + 1)
+    unquote = (lambda i: i[1:-1].replace("``", "`") if i.startswith("`") else i)  # noqa: E731
+    return (unquote(one), unquote(two)) if two else (database, unquote(one))
+
+
+def row_removals(query: str, database: str) -> list[tuple[str, str]]:
+    """The tables (database, table) whose rows a DDL statement removes or replaces without row events
+    (`database`: the statement's default database)."""
+    query = _COMMENT.sub(" ", query)  # (quoted names with comment marks in them: not worth a parser)
+    if m := _TRUNCATE.match(query):
+        return [_table(m, 1, database)]
+    if m := _DROP.match(query):
+        return [_table(t, 1, database) for t in _EACH.finditer(m.group(1).split(";")[0])
+                if t.group(1).upper() not in ("RESTRICT", "CASCADE")]
+    if (m := _PARTITION.match(query)) and _REMOVES.search(m.group(3)):
+        found = [_table(m, 1, database)]
+        if other := _WITH.search(m.group(3)):
+            found.append(_table(other, 1, database))
+        return found
+    return []
 
 
 def image_hash(image: Mapping[str, Any] | None) -> int | None:
@@ -32,6 +74,11 @@ class KeyOrder:
 
     def __init__(self) -> None:
         self.last: dict[Hashable, _State] = {}
+
+    def forget(self, database: str, table: str) -> None:
+        """Drop what is known of a table's keys (keys are (database, table, ...) tuples)."""
+        for key in [k for k in self.last if isinstance(k, tuple) and k[:2] == (database, table)]:
+            del self.last[key]
 
     def last_ts(self, key: Hashable) -> int | None:
         state = self.last.get(key)
