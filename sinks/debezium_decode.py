@@ -334,8 +334,8 @@ class DebeziumDecoder:
             check("wrong-type", "source.commit_ts", f"{describe(commit_ts)}, expected a TSO")
 
     def _column_schemas(
-        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], real: dict[str, str] | None,
-        check: Check,
+        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
+        real: dict[str, str] | None, check: Check,
     ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
         """`_field_schemas`, remembered for a schema object the parser hands out again (a table's
         records share one) with a table version and column list that gave no finding."""
@@ -352,8 +352,8 @@ class DebeziumDecoder:
         return found
 
     def _field_schemas(
-        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], real: dict[str, str] | None,
-        check: Check,
+        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
+        real: dict[str, str] | None, check: Check,
     ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
         """Each column's schemas: the one the event declares (checked against what Debezium gives
         that column), or for schemaless JSON every one Debezium may give it (the value chooses)."""

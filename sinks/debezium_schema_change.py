@@ -15,6 +15,7 @@ CDC restart): reported as a duplicate, not applied again.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from formats import debezium_keys as keys
@@ -28,6 +29,7 @@ from sinks.clock_order import Clock, ClockedDecoded
 from sinks.debezium_history import DebeziumHistory, TableVersion
 
 _APPLIED = ("CREATE", "ALTER", "DROP", "TRUNCATE", "RENAME")
+_CUT_CREATE = re.compile(r"^\s*UNIQUE\s+(?:INDEX|KEY)\b", re.IGNORECASE)
 
 
 class SchemaChanges:
@@ -68,6 +70,12 @@ class SchemaChanges:
             return ClockedDecoded(findings=check.findings, clock=clock, scope=database)
         for n, change in enumerate(changes):
             self._table_change(n, change, ddl, clock, check)
+        if _CUT_CREATE.match(ddl):
+            check("bad-value", "ddl", f"{ddl[:60]!r} is not the statement the upstream ran (CREATE UNIQUE "
+                  "INDEX): Debezium 3.6's parser writes the text of its createIndex rule, which leaves "
+                  "CREATE out (debezium-ddl-parser AntlrDdlParser.signalCreateIndex, called by "
+                  "debezium-connector-mysql CreateUniqueIndexParserListener); a consumer cannot apply it")
+            return ClockedDecoded(findings=check.findings, clock=clock, scope=database)
         statement = classify(ddl)
         if statement.role != "ddl" or statement.kind not in _APPLIED:
             return ClockedDecoded(findings=check.findings, clock=clock, scope=database)
@@ -130,9 +138,10 @@ class SchemaChanges:
                 if column.name not in described:
                     check("missing-field", f"{at}.table.columns.{column.name}",
                           "a column of the upstream table that the event does not describe")
-            for column in described:
-                if column not in upstream.by_name:
-                    check("extra-field", f"{at}.table.columns.{column}", "the upstream table has no such column")
+            for extra in described:
+                if extra not in upstream.by_name:
+                    check("extra-field", f"{at}.table.columns.{extra}",
+                          "the upstream table has no such column")
             return
         best: list[Finding] | None = None
         for version in versions:

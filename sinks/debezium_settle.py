@@ -52,8 +52,9 @@ def settle_row(row: Row, version: TableVersion | None, fallback_key: tuple[str, 
     table = row.table
     if not expected:
         if row.key is not None:
-            check("bad-shape", "key", f"has {list(row.key)}; Debezium keys {table.qualified} by no column "
-                  "(its DDL parser found neither a primary key nor a unique key it takes), so the key is null")
+            check("bad-shape", "key", f"has {list(row.key)}; Debezium keys {table.qualified} by no "
+                  "column (its DDL parser found neither a primary key nor a unique key it takes): the key "
+                  "is null")
         return
     if row.key is None:
         check("missing-key", "key", f"Debezium keys every change of {table.qualified} by {list(expected)}")
@@ -66,7 +67,8 @@ def settle_row(row: Row, version: TableVersion | None, fallback_key: tuple[str, 
     if row.key_schema is not None:
         declared = [f.get("field") for f in row.key_schema.get("fields", [])]
         if declared != fields or row.key_schema.get("optional") is not False:
-            check("bad-shape", "key.schema", f"fields {declared}; expected the non-optional struct of {fields}")
+            check("bad-shape", "key.schema",
+                  f"fields {declared}; expected the non-optional struct of {fields}")
         wanted = naming.schema(row.database, table.name, "Key")
         if row.key_schema.get("name") != wanted:
             check("bad-naming", "key.schema.name", f"{row.key_schema.get('name')!r}, expected {wanted!r}")
@@ -94,7 +96,8 @@ def _key_values(row: Row, naming: Naming, read: Reader, check: Check) -> None:
             except (dbz.BadValue, ValueError, KeyError):
                 value = object()
         if value != row.image.get(column.name):
-            check("key-value-disagree", f"key.{field}", f"{raw!r} is not the row's {row.image.get(column.name)!r}")
+            check("key-value-disagree", f"key.{field}",
+                  f"{raw!r} is not the row's {row.image.get(column.name)!r}")
 
 
 def _booleans(row: Row, version: TableVersion, check: Check) -> None:

@@ -209,7 +209,7 @@ class KafkaView:
         self._applying.put(None)
         self._writer_thread.join(timeout=10)
         # an admin client left for the garbage collector keeps reconnecting to the stopped brokers
-        self._admin = None  # type: ignore[assignment]
+        self._admin = None
         self._consumer.close()
         self._writer.close()
         for release in self._on_close:
@@ -393,7 +393,8 @@ class KafkaView:
         self._push(ready, findings)
 
     @staticmethod
-    def _released(released: list[Any], ready: list[tuple[_Partition, Record, Decoded, bool]]) -> list[Finding]:
+    def _released(released: list[Any],
+                  ready: list[tuple[_Partition, Record, Decoded, bool]]) -> list[Finding]:
         """Records the clock order let go, queued to be applied; the findings their settling added."""
         late: list[Finding] = []
         for part, record, decoded, found in released:
@@ -469,7 +470,8 @@ class KafkaView:
         for change in decoded.changes:
             if isinstance(change, DdlChange):  # a DDL delivered again is found by its database
                 slot = (change.schema, "", ())
-                event = (record.topic, record.partition, record.offset, change.kind, record.timestamp_ms, None)
+                event: tuple[Any, ...] = (record.topic, record.partition, record.offset, change.kind,
+                                          record.timestamp_ms, None)
                 self._history[slot] = (*self._history.get(slot, ())[1 - _HISTORY_PER_KEY:], event)
                 continue
             if not isinstance(change, RowChange) or not change.table.key:

@@ -33,8 +33,10 @@ _FEW = 16
 
 _NAME = rf"({IDENT})(?:\s*\.\s*({IDENT}))?"
 _TRUNCATE = re.compile(rf"^\s*TRUNCATE\s+(?:TABLE\s+)?{_NAME}", re.IGNORECASE)
-_DROP = re.compile(rf"^\s*DROP\s+(?:TEMPORARY\s+)?TABLES?\s+(?:IF\s+EXISTS\s+)?(.*)$", re.IGNORECASE | re.DOTALL)
-_PARTITION = re.compile(rf"^\s*ALTER\s+(?:ONLINE\s+|IGNORE\s+)*TABLE\s+{_NAME}\s+(.*)$", re.IGNORECASE | re.DOTALL)
+_DROP = re.compile(r"^\s*DROP\s+(?:TEMPORARY\s+)?TABLES?\s+(?:IF\s+EXISTS\s+)?(.*)$",
+                   re.IGNORECASE | re.DOTALL)
+_PARTITION = re.compile(rf"^\s*ALTER\s+(?:ONLINE\s+|IGNORE\s+)*TABLE\s+{_NAME}\s+(.*)$",
+                        re.IGNORECASE | re.DOTALL)
 _REMOVES = re.compile(r"\b(?:TRUNCATE|DROP|EXCHANGE)\s+PARTITION\b", re.IGNORECASE)
 _WITH = re.compile(rf"\bWITH\s+TABLE\s+{_NAME}", re.IGNORECASE)
 _EACH = re.compile(_NAME)

@@ -115,8 +115,8 @@ class Handoff:
         if self.faults.exit_after == "crash":
             os._exit(CRASH_EXIT)  # produced, not yet handed back: the engine will send it again
 
-    def _deliver(self, outgoing: list[Outgoing], ends: tuple[tuple[str, int] | None, tuple[str, int, int] | None],
-                 count: int) -> None:
+    def _deliver(self, outgoing: list[Outgoing],
+                 ends: tuple[tuple[str, int] | None, tuple[str, int, int] | None], count: int) -> None:
         end, clock = ends
         for n, message in enumerate(outgoing, 1):
             self.producer.produce(message.topic, message.value, message.key, on_delivery=self._delivered)

@@ -18,8 +18,8 @@ from formats import debezium as dbz
 from model.changes import RowChange
 from model.schema import Column, TableSchema
 from sinks.base import Decoded, Record
-from sinks.debezium_avro import WriterSchemas, avro_parser
 from sinks.clock_order import settle
+from sinks.debezium_avro import WriterSchemas, avro_parser
 from sinks.debezium_decode import DebeziumDecoder
 from sinks.debezium_history import DebeziumHistory
 from sinks.debezium_json import json_parser
@@ -116,7 +116,8 @@ def test_debeziums_events_decode_to_the_rows_mariadb_held(path: Path) -> None:
     decoded = decode_all(vector, records(vector))
     findings = [f for _, d in decoded for f in d.findings]
     assert findings == [], "\n".join(map(str, findings))
-    changes = [(record, change) for record, d in decoded for change in d.changes if isinstance(change, RowChange)]
+    changes = [(record, change) for record, d in decoded for change in d.changes
+               if isinstance(change, RowChange)]
     changes.sort(key=lambda rc: (rc[0].partition != rc[0].partition, _clock(rc[0], vector)))
     assert [c.kind for _, c in changes] == [k for k, _, _ in expected_changes(vector)]
     limited = LIMITED.get(vector["variant"], {})
