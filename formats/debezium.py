@@ -59,9 +59,7 @@ SNAPSHOT_VALUES = (
     "incremental",
 )
 CONNECTOR = "mysql"
-# schema-change events (include.schema.changes) on the topic named by topic.prefix
-SCHEMA_CHANGE_FIELDS = ("source", "ts_ms", "databaseName", "schemaName", "ddl", "tableChanges")
-MARIADB_DUMMY_DDL = "# Dum"  # what a MariaDB server writes where MySQL would write a GTID event
+# schema-change events (include.schema.changes): formats.debezium_tables; names: formats.debezium_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,18 +87,6 @@ PRODUCERS = {
                                                                    "db", "table", "commit_ts"),
                       "commit_ts", False, "2.4.0"),
 }
-
-
-def value_schema_name(prefix: str, database: str, table: str) -> str:
-    return f"{prefix}.{database}.{table}.Value"
-
-
-def key_schema_name(prefix: str, database: str, table: str) -> str:
-    return f"{prefix}.{database}.{table}.Key"
-
-
-def envelope_name(prefix: str, database: str, table: str) -> str:
-    return f"{prefix}.{database}.{table}.Envelope"
 
 
 def clock_of(source: dict[str, Any]) -> tuple[int, int, int] | None:

@@ -22,11 +22,12 @@ from dsl.identifiers import quote
 from formats import debezium as dbz
 from formats.debezium_names import Naming
 from model.changes import DdlChange, RowChange, RowKind
-from model.schema import Column, TableSchema
+from model.schema import TableSchema
 from sinks.base import Record, SchemaLookup, judged_by_versions
 from sinks.canal_frame import Check, describe
 from sinks.clock_order import Clock, ClockedDecoded
 from sinks.debezium_history import DebeziumHistory
+from sinks.debezium_images import Images, renamed
 from sinks.debezium_schema_change import SchemaChanges
 from sinks.debezium_settle import Row, settle_row
 from sinks.key_order import KeyOrder
@@ -96,8 +97,7 @@ class DebeziumDecoder:
         self._order = KeyOrder()
         self._last: Clock | None = None  # this partition's last clock
         self._tombstone_due: dict[tuple[str, Any], int] = {}  # (topic, a delete's key) -> its offset
-        self._readers: dict[tuple[int, str, dbz.FieldSchema], Callable[[Any], Any]] = {}
-        self._judged_schemas: dict[tuple[int, int, tuple[str, ...]], tuple[Any, TableSchema, Any]] = {}
+        self._images = Images(modes)
 
     def decode(self, record: Record) -> ClockedDecoded:
         check = Check(record)
@@ -207,7 +207,7 @@ class DebeziumDecoder:
         if check.findings:
             return self._out(check, clock=clock)
         real = self._real_names(where)
-        before, after = _renamed(before, real), _renamed(after, real)
+        before, after = renamed(before, real), renamed(after, real)
         names = list(after if type(after) is dict else before or {})
         table = self.lookup(where[0], where[1], names)
         if table is None:
@@ -217,8 +217,9 @@ class DebeziumDecoder:
 
         def judged(version: TableSchema) -> dict[str, dict[str, Any] | None]:
             used.clear()
-            schemas = self._column_schemas(parsed.value_schema, version, names, real, check)
-            return {name: None if image is None else self._image(version, image, schemas, name, used, check)
+            images = self._images
+            schemas = images.column_schemas(parsed.value_schema, version, names, real, check)
+            return {name: None if image is None else images.image(version, image, schemas, name, used, check)
                     for name, image in (("before", before), ("after", after))}
 
         rows = judged(table)
@@ -254,7 +255,7 @@ class DebeziumDecoder:
         def settle() -> list[Any]:
             check = Check(record, database=row.database, table=row.table.name, key=key)
             version = self.history.at(row.database, row.table.name, clock) if clock is not None else None
-            settle_row(row, version, fallback, self.naming, self._reader, check)
+            settle_row(row, version, fallback, self.naming, self._images.reader, check)
             if check.findings:
                 changes.clear()  # a record with a finding is not applied
             return check.findings
@@ -333,109 +334,6 @@ class DebeziumDecoder:
         if producer.clock == "commit_ts" and (type(commit_ts) is not int or commit_ts <= 0):
             check("wrong-type", "source.commit_ts", f"{describe(commit_ts)}, expected a TSO")
 
-    def _column_schemas(
-        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
-        real: dict[str, str] | None, check: Check,
-    ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
-        """`_field_schemas`, remembered for a schema object the parser hands out again (a table's
-        records share one) with a table version and column list that gave no finding."""
-        slot = (id(schema), id(table), tuple(names))
-        known = self._judged_schemas.get(slot)
-        if known is not None and known[0] is schema and known[1] is table:
-            return known[2]
-        before = len(check.findings)
-        found = self._field_schemas(schema, table, names, real, check)
-        if len(check.findings) == before:
-            if len(self._judged_schemas) >= 256:
-                self._judged_schemas.clear()
-            self._judged_schemas[slot] = (schema, table, found)  # (holds both: their ids stay theirs)
-        return found
-
-    def _field_schemas(
-        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
-        real: dict[str, str] | None, check: Check,
-    ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
-        """Each column's schemas: the one the event declares (checked against what Debezium gives
-        that column), or for schemaless JSON every one Debezium may give it (the value chooses)."""
-        found: dict[str, tuple[dbz.FieldSchema, ...]] = {}
-        declared = _renamed(_image_fields(schema, check), real) if schema is not None else None
-        for column in table.columns:
-            allowed = dbz.field_schemas(column, self.modes)
-            if not allowed:
-                check(
-                    "type-mismatch",
-                    f"after.{column.name}",
-                    f"a {column.column_type} column: not a type "
-                    "this adapter knows Debezium's mapping of (unsupported type)",
-                )
-                continue
-            if column.name not in names:
-                check("missing-field", f"after.{column.name}", "a column of the upstream table")
-                continue
-            if declared is None:
-                found[column.name] = allowed
-                continue
-            mine = declared.get(column.name)
-            if mine is None:
-                check("missing-field", f"schema.after.{column.name}", "the event's schema lacks the column")
-            elif mine not in allowed:
-                check(
-                    "type-mismatch",
-                    f"schema.after.{column.name}",
-                    f"{mine.describe()}, but Debezium "
-                    f"gives {column.column_type} {' or '.join(a.describe() for a in allowed)} under "
-                    f"{self.modes}",
-                )
-            else:
-                found[column.name] = (mine,)
-        for name in names:
-            if name not in table.by_name:
-                check("extra-field", f"after.{name}", "the upstream table has no such column")
-        return found
-
-    def _image(
-        self,
-        table: TableSchema,
-        image: dict[str, Any],
-        schemas: dict[str, tuple[dbz.FieldSchema, ...]],
-        name: str,
-        used: dict[str, dbz.FieldSchema],
-        check: Check,
-    ) -> dict[str, Any] | None:
-        row: dict[str, Any] = {}
-        for column in table.columns:
-            choices = schemas.get(column.name)
-            if choices is None or column.name not in image:
-                return None
-            raw = image[column.name]
-            if raw is None:
-                if not column.nullable:
-                    check("bad-value", f"{name}.{column.name}", "null in a NOT NULL column")
-                row[column.name] = None
-                continue
-            schema = next((c for c in choices if dbz.json_type_fits(c, raw)), None)
-            if schema is None:
-                check(
-                    "wrong-type",
-                    f"{name}.{column.name}",
-                    f"{describe(raw)}, but its schema is {' or '.join(c.describe() for c in choices)}",
-                )
-                return None
-            used[column.name] = schema
-            try:
-                row[column.name] = self._reader(column, schema)(raw)
-            except (dbz.BadValue, ValueError, OverflowError) as exc:
-                check("bad-value", f"{name}.{column.name}", str(exc))
-                return None
-        return row
-
-    def _reader(self, column: Column, schema: dbz.FieldSchema) -> Callable[[Any], Any]:
-        slot = (id(column), column.name, schema)
-        found = self._readers.get(slot)
-        if found is None:
-            found = self._readers[slot] = dbz.reader(column, schema, self.modes)
-        return found
-
     def _ordered(self, payload: dict[str, Any], kind: RowKind, before: Any, after: Any, check: Check) -> str:
         source = payload["source"]
         if self.producer.clock == "commit_ts":
@@ -467,30 +365,5 @@ def _source_table(payload: Any, check: Check) -> tuple[str, str] | None:
     return db, table
 
 
-def _image_fields(schema: dict[str, Any], check: Check) -> dict[str, dbz.FieldSchema] | None:
-    """The columns' schemas in a value schema (the `after` struct's fields)."""
-    for field in schema.get("fields", []):
-        if type(field) is dict and field.get("field") == "after" and type(field.get("fields")) is list:
-            return {
-                f["field"]: _field_schema(f) for f in field["fields"] if isinstance(f, dict) and "field" in f
-            }
-    check("bad-shape", "schema", "the value schema has no `after` struct")
-    return None
-
-
-def _field_schema(field: dict[str, Any]) -> dbz.FieldSchema:
-    params = field.get("parameters") or {}
-    return dbz.FieldSchema(
-        str(field.get("type")), field.get("name"), tuple(sorted((str(k), str(v)) for k, v in params.items()))
-    )
-
-
 def _frozen(key: dict[str, Any]) -> Any:
     return tuple(sorted((k, repr(v)) for k, v in key.items()))
-
-
-def _renamed(image: Any, real: dict[str, str] | None) -> Any:
-    """An image (or a schema's fields) with Debezium's adjusted field names as the column names."""
-    if real is None or type(image) is not dict:
-        return image
-    return {real.get(name, name): value for name, value in image.items()}

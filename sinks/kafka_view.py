@@ -32,11 +32,12 @@ import structlog
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
 
-from model.changes import DdlChange, RowChange
+from model.changes import DdlChange
 from model.progress import Progress
 from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.clock_order import ClockedDecoded, ClockOrder, settle
+from sinks.deliveries import Deliveries
 from sinks.view_writer import Item, ViewBroken, ViewWriter
 
 if TYPE_CHECKING:
@@ -49,12 +50,9 @@ log = structlog.get_logger(__name__)
 _DISCOVER_EVERY = 0.25  # seconds between looks for new topics (a new table's rows wait for it)
 _BATCH = 1000
 _APPLY_QUEUE = 4  # batches decoded ahead of the writer
-_HISTORY_PER_KEY = 8  # records kept per key for failure bundles
-_HISTORY_KEYS = 200_000  # keys with a history, at most (a bound on memory: rows are kept)
 _POLL = 0.05
 _REQUEST_TIMEOUT = 10.0
 _OUT_OF_RANGE = (KafkaError.OFFSET_OUT_OF_RANGE, KafkaError._AUTO_OFFSET_RESET)
-_REPEATS = frozenset({"duplicate", "out-of-order"})
 OVERFLOW_HINT = ("(its partitions keep ≈5 MB): produce less per cell (smaller batches), or run this "
                  "cell on the compose backend with a real broker")
 
@@ -145,9 +143,7 @@ class KafkaView:
         self._suspects: dict[TP, tuple[int, int]] = {}  # low watermark seen, idle polls then
         self._findings: dict[str | None, list[Finding]] = {}
         self._databases: set[str] = set()  # the test databases the DSL asked for
-        # per key its last records, as a tuple of tuples of plain values: the garbage collector stops
-        # tracking those, so a bulk load's keys add nothing to its full collections (deques would)
-        self._history: dict[tuple[str, str, tuple[Any, ...]], tuple[tuple[Any, ...], ...]] = {}
+        self._deliveries = Deliveries()
         self.failure: str | None = None
         self.batches = 0
         self.replays = 0  # records tolerated as at-least-once replays after a CDC restart
@@ -381,7 +377,7 @@ class KafkaView:
                 self.replays += 1
                 decoded = Decoded()  # delivered before the CDC's restart: applied then
             findings.extend(decoded.findings)
-            self._remember(record, decoded)
+            self._deliveries.remember(record, decoded)
             if self._order is not None and isinstance(decoded, ClockedDecoded):
                 findings.extend(self._released(self._order.take(part, record, decoded), ready))
                 continue
@@ -449,54 +445,12 @@ class KafkaView:
         return max(owners, key=len) if owners else None
 
     def _replayed(self, record: Record, findings: list[Finding]) -> bool:
-        """Whether a record flagged only as a repeat (duplicate, out-of-order) is an at-least-once
-        replay: produced after a CDC restart, while what it repeats was produced before it. Real
-        regressions stay flagged: a repeat without a restart in between, or after the key moved on
-        under the restarted CDC."""
-        if record.timestamp_ms is None or any(f.kind not in _REPEATS for f in findings):
-            return False
-        restarts = [int(at * 1000) for at in self.progress.restarts()]
-        if not restarts:
-            return False
-        for finding in findings:
-            events = self._history.get((finding.database or "", finding.table or "", finding.key or ()))
-            earlier = events[-1][4] if events else None
-            if earlier is None or not any(earlier <= at < record.timestamp_ms for at in restarts):
-                return False
-        return True
-
-    def _remember(self, record: Record, decoded: Decoded) -> None:
-        """Keep the last few records of each key, for the failure bundles of the tests they concern."""
-        for change in decoded.changes:
-            if isinstance(change, DdlChange):  # a DDL delivered again is found by its database
-                slot = (change.schema, "", ())
-                event: tuple[Any, ...] = (record.topic, record.partition, record.offset, change.kind,
-                                          record.timestamp_ms, None)
-                self._history[slot] = (*self._history.get(slot, ())[1 - _HISTORY_PER_KEY:], event)
-                continue
-            if not isinstance(change, RowChange) or not change.table.key:
-                continue
-            image = change.after if change.after is not None else change.before
-            try:
-                slot = (change.table.database, change.table.name, change.key_of(image or {}))
-            except KeyError:
-                continue
-            events = self._history.get(slot)
-            if events is None and len(self._history) >= _HISTORY_KEYS:
-                continue
-            # the decoded row itself (as pairs: a tuple holding a dict stays tracked): it is rendered
-            # only if a failure asks for this key
-            event = (record.topic, record.partition, record.offset, change.kind, record.timestamp_ms,
-                     tuple(image.items()) if image is not None else None)
-            self._history[slot] = (event,) if events is None else (*events[1 - _HISTORY_PER_KEY:], event)
+        return self._deliveries.replayed(record, findings, self.progress.restarts())
 
     def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
         """What the sink delivered for one key, oldest first (the last few records)."""
         with self._cond:
-            events = list(self._history.get((database, table, tuple(key)), ()))
-        return [{"topic": topic, "partition": partition, "offset": offset, "kind": kind,
-                 "timestamp_ms": stamp, "values": {k: repr(v)[:80] for k, v in image or ()}}
-                for topic, partition, offset, kind, stamp, image in events]
+            return self._deliveries.history(database, table, key)
 
     def _decode(self, part: _Partition, record: Record) -> Decoded:
         try:
