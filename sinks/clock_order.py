@@ -80,6 +80,8 @@ class ClockOrder:
         self._lanes: dict[Any, _Lane] = {}
         self._probe: _Probe | None = None
         self._frontier: dict[str, Clock] = {}
+        self._scopes: dict[str, int] = {}  # scope -> records held
+        self._relevant_to: dict[str, tuple[int, list[tuple[str, int, Any]]]] = {}  # per partition count
         self.held = 0
 
     # -- records
@@ -93,13 +95,14 @@ class ClockOrder:
             return [self._settled(owner, record, decoded)]
         lane.held.append((record, decoded, clock))
         self.held += 1
+        self._scopes[decoded.scope] = self._scopes.get(decoded.scope, 0) + 1
         return []
 
     def step(self) -> list[Released]:
         """Learn how far each scope is known, and release what that allows, in clock order."""
         if not self.held:
             return []
-        scopes = {d.scope for lane in self._lanes.values() for _, d, _ in lane.held}
+        scopes = {scope for scope, count in self._scopes.items() if count}
         self._ask(scopes)
         for scope in scopes:
             self._frontier[scope] = max(self._frontier.get(scope, _NEVER), self._known_through(scope))
@@ -124,9 +127,7 @@ class ClockOrder:
 
     def _known_through(self, scope: str) -> Clock:
         probe, through = self._probe, None
-        for topic, partition, owner in self._partitions():
-            if not self._relevant(topic, scope):
-                continue
+        for topic, partition, owner in self._relevant_partitions(scope):
             lane = self._lanes.get(owner)
             last = lane.last if lane is not None else _NEVER
             drained = _NEVER
@@ -137,6 +138,14 @@ class ClockOrder:
             known = max(last, drained)
             through = known if through is None else min(through, known)
         return through if through is not None else _NEVER
+
+    def _relevant_partitions(self, scope: str) -> list[tuple[str, int, Any]]:
+        """The partitions that may carry a scope's records (asked again when partitions were added)."""
+        every = self._partitions()
+        known = self._relevant_to.get(scope)
+        if known is None or known[0] != len(every):
+            known = self._relevant_to[scope] = (len(every), [p for p in every if self._relevant(p[0], scope)])
+        return known[1]
 
     # -- release
 
@@ -152,6 +161,7 @@ class ClockOrder:
             lane = self._lanes[owner]
             record, decoded, _ = lane.held.popleft()
             self.held -= 1
+            self._scopes[decoded.scope] -= 1
             out.append(self._settled(owner, record, decoded))
             if lane.held and lane.held[0][2] <= self._frontier.get(lane.held[0][1].scope, _NEVER):
                 heapq.heappush(heap, (lane.held[0][2], n, owner))
