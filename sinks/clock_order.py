@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +58,8 @@ class _Probe:
 
     clock: Clock
     ends: dict[tuple[str, int], int]
+    partitions: int  # how many partitions the view read then
+    scopes: frozenset[str]  # whose partitions were asked
 
 
 # (the partition's owner object, the record, what it decoded to, the findings its settling added)
@@ -72,7 +74,7 @@ class ClockOrder:
     reads of a partition."""
 
     def __init__(self, *, relevant: Callable[[str, str], bool], acked: Callable[[], Clock | None],
-                 partitions: Callable[[], Iterable[tuple[str, int, Any]]], discover: Callable[[], None],
+                 partitions: Callable[[], Sequence[tuple[str, int, Any]]], discover: Callable[[], None],
                  watermarks: Callable[[list[tuple[str, int]]], dict[tuple[str, int], int]],
                  fetched: Callable[[Any], int]) -> None:
         self._relevant, self._acked, self._watermarks = relevant, acked, watermarks
@@ -112,32 +114,69 @@ class ClockOrder:
         """Partitions holding records."""
         return sum(1 for lane in self._lanes.values() if lane.held)
 
+    def describe(self) -> str:
+        """What is held and what it waits for (for wait-timeout messages; asked from another thread
+        than the view's, so a look that meets a change under way says so)."""
+        try:
+            return self._describe()
+        except RuntimeError:  # a deque or dict changed while we looked
+            return f"{self.held} records held for upstream order"
+
+    def _describe(self) -> str:
+        parts = []
+        for scope in sorted(s for s, n in self._scopes.items() if n):
+            first = min((lane.held[0][2] for lane in self._lanes.values()
+                         if lane.held and lane.held[0][1].scope == scope), default=None)
+            behind = [self._lag(t, p, owner) for t, p, owner in self._relevant_partitions(scope)
+                      if self._through(t, p, owner) < (first or _NEVER)]
+            parts.append(f"{self._scopes[scope]} of {scope or '(no database)'} from clock {first}, known "
+                         f"through {self._frontier.get(scope)}, waiting for {', '.join(behind[:4]) or '-'}")
+        acked = self._probe.clock if self._probe is not None else None
+        return f"held for upstream order (producer acknowledged {acked}): " + "; ".join(parts)
+
     # -- how far a scope is known
 
     def _ask(self, scopes: set[str]) -> None:
-        """Once per acknowledged clock: the ends of the partitions of the scopes held (after looking
-        for topics made since: a table's topic appears with its first record)."""
-        acked = self._acked()
-        if acked is None or (self._probe is not None and acked <= self._probe.clock):
+        """Once per acknowledged clock, and again when the last answer does not cover a scope held
+        now or a partition the view found since: the ends of the partitions of the scopes held
+        (after looking for topics made since: a table's topic appears with its first record, and
+        the view may learn of it late)."""
+        acked, probe = self._acked(), self._probe
+        if acked is None:
+            return
+        if (probe is not None and acked <= probe.clock and scopes <= probe.scopes
+                and len(self._partitions()) == probe.partitions):
             return
         self._discover()
-        wanted = [(topic, partition) for topic, partition, _ in self._partitions()
+        every = self._partitions()
+        wanted = [(topic, partition) for topic, partition, _ in every
                   if any(self._relevant(topic, scope) for scope in scopes)]
-        self._probe = _Probe(acked, self._watermarks(wanted))
+        clock = max(acked, probe.clock) if probe is not None else acked
+        self._probe = _Probe(clock, self._watermarks(wanted), len(every), frozenset(scopes))
 
     def _known_through(self, scope: str) -> Clock:
-        probe, through = self._probe, None
+        through = None
         for topic, partition, owner in self._relevant_partitions(scope):
-            lane = self._lanes.get(owner)
-            last = lane.last if lane is not None else _NEVER
-            drained = _NEVER
-            if probe is not None:
-                end = probe.ends.get((topic, partition))
-                if end is not None and self._fetched(owner) >= end:
-                    drained = probe.clock
-            known = max(last, drained)
+            known = self._through(topic, partition, owner)
             through = known if through is None else min(through, known)
         return through if through is not None else _NEVER
+
+    def _lag(self, topic: str, partition: int, owner: Any) -> str:
+        lane, probe = self._lanes.get(owner), self._probe
+        end = probe.ends.get((topic, partition)) if probe is not None else None
+        return (f"{topic}[{partition}] (read past {lane.last if lane else '-'}, to offset "
+                f"{self._fetched(owner)} of {end if end is not None else 'an end not asked yet'})")
+
+    def _through(self, topic: str, partition: int, owner: Any) -> Clock:
+        """How far a partition is known: its last record's clock, or the acknowledged clock once it
+        was read to the end the broker gave after that acknowledgement."""
+        lane, probe = self._lanes.get(owner), self._probe
+        last = lane.last if lane is not None else _NEVER
+        if probe is not None:
+            end = probe.ends.get((topic, partition))
+            if end is not None and self._fetched(owner) >= end:
+                return max(last, probe.clock)
+        return last
 
     def _relevant_partitions(self, scope: str) -> list[tuple[str, int, Any]]:
         """The partitions that may carry a scope's records (asked again when partitions were added)."""

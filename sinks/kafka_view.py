@@ -282,10 +282,12 @@ class KafkaView:
     def describe(self) -> str:
         with self._cond:
             parts = list(self._parts.values())
-            held = sum(1 for p in parts if p.held) + (self._order.holding() if self._order else 0)
+            held = sum(1 for p in parts if p.held)
+            order = self._order.describe() if self._order is not None and self._order.held else None
             return (f"view applied {self.batches} batches from {len(parts)} partitions of "
                     f"{len(self._topics)} topics '{self.topic_prefix}*'"
-                    + (f", {held} partitions held at a DDL barrier or for upstream order" if held else "")
+                    + (f", {held} partitions at a DDL barrier" if held else "")
+                    + (f", {order}" if order else "")
                     + (f", {self.replays} replayed records tolerated" if self.replays else "")
                     + (f"; failed: {self.failure}" if self.failure else ""))
 

@@ -40,13 +40,14 @@ class _Kafka:
         self.asked += 1
         return {tp: self.ends[tp[0]] for tp in tps}
 
-    def read(self, topic: str, clock: tuple[int, int, int], name: str, **clocked: Any) -> list[str]:
+    def read(self, topic: str, clock: tuple[int, int, int], name: str, scope: str = "db",
+             **clocked: Any) -> list[str]:
         """The view reads the next record of a topic (produced before: its end moves with it)."""
         part = self.parts[topic]
         record = Record(topic, 0, part.fetched, None, name.encode())
         part.fetched += 1
         self.ends[topic] = max(self.ends[topic], part.fetched)
-        return _names(self.order.take(part, record, ClockedDecoded(clock=clock, scope="db", **clocked)))
+        return _names(self.order.take(part, record, ClockedDecoded(clock=clock, scope=scope, **clocked)))
 
     def step(self) -> list[str]:
         return _names(self.order.step())
@@ -98,3 +99,12 @@ def test_once_known_a_record_goes_at_once_and_its_settling_runs_as_it_goes() -> 
     kafka.acked = (1, 10, 0)
     assert kafka.step() == ["first"] and settled == ["first"]
     assert kafka.read("p.db.a", (1, 5, 0), "replayed") == ["replayed"]  # at or below what is known
+
+
+def test_a_database_held_after_the_last_acknowledgement_is_asked_for_without_another() -> None:
+    kafka = _Kafka("schema", "p.other.b", "p.db.a", "p.db.c")  # c: a table of db with no rows
+    kafka.read("p.other.b", (1, 5, 0), "other row", scope="other")
+    kafka.acked = (1, 50, 0)
+    assert kafka.step() == ["other row"]  # the ends asked then were other's and the schema topic's
+    kafka.read("p.db.a", (1, 10, 0), "db row")
+    assert kafka.step() == ["db row"]  # db's ends are asked now, at the same acknowledgement
