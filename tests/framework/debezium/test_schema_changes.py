@@ -15,6 +15,7 @@ import pytest
 from model.changes import DdlChange
 from sinks.clock_order import ClockedDecoded
 from tests.framework.debezium.test_vectors import JSON, decode_all, load, records
+from tests.framework.message_edits import setter
 
 pytestmark = pytest.mark.framework
 
@@ -59,7 +60,7 @@ EDITS: dict[str, tuple[Callable[[dict[str, Any]], None], str, str, str]] = {
         lambda p: p["tableChanges"][0]["table"]["columns"].append({**_column(p, "extra"), "name": "ghost"}),
         "ALTER TABLE t", "extra-field", "tableChanges.0.table.columns.ghost"),
     "a key its DDL parser does not give": (
-        lambda p: p["tableChanges"][0]["table"].update(primaryKeyColumnNames=["ti"]), "ALTER TABLE t",
+        setter("tableChanges/0/table/primaryKeyColumnNames", ["ti"]), "ALTER TABLE t",
         "bad-value", "tableChanges.0.table.primaryKeyColumnNames"),
 }
 
