@@ -98,8 +98,8 @@ class DebeziumView(KafkaView):
     """The Kafka view of Debezium's events, which knows the documented behaviours a difference shows."""
 
     def __init__(self, history: DebeziumHistory, profile: Profile, avro: bool, **view: Any) -> None:
-        super().__init__(**view)
         self._tables, self._profile, self._avro = history, profile, avro
+        super().__init__(**view)
 
     def explain(self, database: str, table: str, column: str, upstream: Any, sink: Any) -> str | None:
         """An upstream NULL that arrived as the column's default, where the converter writes defaults
