@@ -4,8 +4,8 @@ with another table) or copied (CREATE TABLE ... LIKE another): the last two are 
 tables.
 
 Read from the statement's text with a small tokenizer (quoted and bare identifiers, strings,
-comments); a statement it cannot read has no effects. Names qualified by another database than the
-test's are left out: a limit only ever leaves out tables of the test's own database.
+comments); a statement it cannot read has no effects. Each table comes with its database: the one
+that qualifies its name, else the statement's default database.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ Effect = str  # "renamed" | "truncated" | "dropped" | "partition-rows" | "exchan
 class Touched:
     table: str
     effect: Effect
+    database: str = ""
 
 
 def effects(sql: str, database: str) -> list[Touched]:
-    """The tables of `database` the statement renames, truncates, drops or moves rows of."""
+    """The tables the statement renames, truncates, drops, moves rows of or copies (`database`: the
+    statement's default database)."""
     words = [t for t in _TOKEN.findall(_COMMENT.sub(" ", sql))]
     upper = [w.upper() if w[:1] not in "`'\"" else "" for w in words]
     if not words:
@@ -40,14 +42,12 @@ def effects(sql: str, database: str) -> list[Touched]:
     if head == "RENAME" and _at(upper, 1) == "TABLE":
         return _rename_list(reader, 2)
     if head == "TRUNCATE":
-        at = 2 if _at(upper, 1) == "TABLE" else 1
-        name = reader.name(at)[0]
-        return [Touched(name, "truncated")] if name else []
+        return _touched(reader.qualified(2 if _at(upper, 1) == "TABLE" else 1)[0], "truncated")
     if head == "DROP" and "TABLE" in upper[1:3]:
         at = upper.index("TABLE") + 1
         if _at(upper, at) == "IF" and _at(upper, at + 1) == "EXISTS":
             at += 2
-        return [Touched(n, "dropped") for n in reader.name_list(at)]
+        return [t for name in reader.name_list(at) for t in _touched(name, "dropped")]
     if head == "ALTER" and "TABLE" in upper[1:4]:
         return _alter(reader, upper.index("TABLE") + 1)
     if head == "CREATE" and "TABLE" in upper[1:3] and "LIKE" in upper:
@@ -55,9 +55,12 @@ def effects(sql: str, database: str) -> list[Touched]:
         at = upper.index("TABLE") + 1
         while _at(upper, at) in ("IF", "NOT", "EXISTS"):
             at += 1
-        name = reader.name(at)[0]
-        return [Touched(name, "copied")] if name else []
+        return _touched(reader.qualified(at)[0], "copied")
     return []
+
+
+def _touched(name: tuple[str, str] | None, *effects: Effect) -> list[Touched]:
+    return [Touched(name[1], effect, name[0]) for effect in effects] if name else []
 
 
 def subject(sql: str, database: str) -> str | None:
@@ -81,7 +84,7 @@ def _alter(reader: _Names, at: int) -> list[Touched]:
     upper = reader.upper
     if _at(upper, at) == "IF" and _at(upper, at + 1) == "EXISTS":
         at += 2
-    table, at = reader.name(at)
+    table, at = reader.qualified(at)
     if not table:
         return []
     found: list[Touched] = []
@@ -89,29 +92,25 @@ def _alter(reader: _Names, at: int) -> list[Touched]:
         word = upper[i]
         if word == "RENAME" and _at(upper, i + 1) not in ("COLUMN", "INDEX", "KEY"):
             target = i + 2 if _at(upper, i + 1) in ("TO", "AS") else i + 1
-            new, _ = reader.name(target)
-            found += [Touched(table, "renamed")] + ([Touched(new, "renamed")] if new else [])
+            found += _touched(table, "renamed") + _touched(reader.qualified(target)[0], "renamed")
         elif word == "PARTITION" and _at(upper, i - 1) in _ROWS_WITHOUT_EVENTS:
-            found.append(Touched(table, "partition-rows"))
-            if upper[i - 1] == "EXCHANGE":  # one statement about two tables
-                found.append(Touched(table, "exchanged"))
-                with_table = next((j for j in range(i + 1, len(upper) - 1)
-                                   if upper[j] == "WITH" and upper[j + 1] == "TABLE"), None)
-                if with_table is not None:
-                    other, _ = reader.name(with_table + 2)
-                    if other:
-                        found += [Touched(other, "partition-rows"), Touched(other, "exchanged")]
+            exchanged = ("exchanged",) if upper[i - 1] == "EXCHANGE" else ()  # a statement about two tables
+            found += _touched(table, "partition-rows", *exchanged)
+            with_table = next((j for j in range(i + 1, len(upper) - 1)
+                               if upper[j] == "WITH" and upper[j + 1] == "TABLE"), None)
+            if exchanged and with_table is not None:
+                found += _touched(reader.qualified(with_table + 2)[0], "partition-rows", *exchanged)
     return found
 
 
 def _rename_list(reader: _Names, at: int) -> list[Touched]:
     found: list[Touched] = []
     while at < len(reader.words):
-        old, at = reader.name(at)
+        old, at = reader.qualified(at)
         if _at(reader.upper, at) != "TO":
             break
-        new, at = reader.name(at + 1)
-        found += [Touched(n, "renamed") for n in (old, new) if n]
+        new, at = reader.qualified(at + 1)
+        found += _touched(old, "renamed") + _touched(new, "renamed")
         if _at(reader.words, at) != ",":
             break
         at += 1
@@ -130,17 +129,22 @@ class _Names:
 
     def name(self, at: int) -> tuple[str | None, int]:
         """The table named at `at` (None if another database's, or no name), and the index after it."""
+        found, after = self.qualified(at)
+        return (found[1] if found and found[0] == self.database else None), after
+
+    def qualified(self, at: int) -> tuple[tuple[str, str] | None, int]:
+        """(database, table) named at `at` (the default database unless qualified), and the index after."""
         first = _ident(_at(self.words, at))
         if first is None:
             return None, at
         if _at(self.words, at + 1) == "." and (second := _ident(_at(self.words, at + 2))) is not None:
-            return (second if first == self.database else None), at + 3
-        return first, at + 1
+            return (first, second), at + 3
+        return (self.database, first), at + 1
 
-    def name_list(self, at: int) -> list[str]:
+    def name_list(self, at: int) -> list[tuple[str, str]]:
         names = []
         while True:
-            name, at = self.name(at)
+            name, at = self.qualified(at)
             if name:
                 names.append(name)
             if _at(self.words, at) != ",":

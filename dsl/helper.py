@@ -32,7 +32,8 @@ class SQLHelper:
                  progress: Progress, request_timeout: float = 15.0, batch_timeout: float = 120.0,
                  findings: Callable[[], Sequence[Any]] = tuple, carries_ddl: bool = True,
                  sink_name: str = "", limits: Mapping[str, str] | None = None,
-                 ddl: Callable[[], Sequence[str]] = tuple, strict_progress: bool = False) -> None:
+                 ddl: Callable[[], Sequence[str]] = tuple, strict_progress: bool = False,
+                 explain: Callable[[str, str, str, Any, Any], str | None] | None = None) -> None:
         self.upstream = upstream
         self.carries_ddl = carries_ddl  # False: a table only reaches the sink with its first row
         self.database = database
@@ -44,6 +45,9 @@ class SQLHelper:
         self.excused: list[LeftOut] = []  # values a declared limit explains (the last sync's)
         self.strict_progress = strict_progress  # a wait ended by its deadline fails the case
         self.progress_misses: list[str] = []  # waits that ended at their deadline, not by progress
+        # the view's optional explain(database, table, column, upstream value, sink value): the documented
+        # CDC behaviour a difference shows, if it knows one
+        self.explain = explain
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0

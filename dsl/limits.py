@@ -113,6 +113,8 @@ def facts(database: str, keys: Mapping[str, tuple[str, ...]], also: Iterable[str
     effects: dict[str, set[str]] = {}
     for sql in statements:
         for touched in ddl_effects.effects(sql, database):
+            if touched.database != database:
+                continue  # a limit only leaves out tables of the test's own database
             effects.setdefault(touched.table, set()).add(touched.effect)
     names = sorted({*keys, *also, *effects})
     return [TableFacts(n, keys.get(n), frozenset(effects.get(n, ()))) for n in names]

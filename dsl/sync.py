@@ -276,7 +276,8 @@ class Table:
                 changed = self._unexcused(compare.diff_row(schema, row, got), found)
                 if not changed:
                     continue
-                found.problems.append(diffs.format_mismatch(schema, key, changed))
+                notes = _explained(self.helper, schema, changed)
+                found.problems.append(diffs.format_mismatch(schema, key, changed) + notes)
             found.keys.append((schema.database, schema.name, tuple(key.values())))
 
     def _unexcused(self, changed: list[compare.ColumnDiff], found: Comparison) -> list[compare.ColumnDiff]:
@@ -312,6 +313,18 @@ class Table:
                 text = _row_text(self.schema, dict(zip(self.columns, samples[row], strict=True)))
                 found.problems.append(f"table {self.schema.qualified} (no key): the row {text} is upstream "
                                       f"{mine[row]}×, in the sink {there[row]}×")
+
+
+def _explained(helper: SQLHelper, schema: TableSchema, changed: Sequence[Any]) -> str:
+    """The documented CDC behaviours the sink's view says these differences show (its `explain`)."""
+    explain = getattr(helper, "explain", None)
+    if explain is None:
+        return ""
+    notes: dict[str, list[str]] = {}
+    for d in changed:
+        if note := explain(schema.database, schema.name, d.column, d.expected, d.actual):
+            notes.setdefault(note, []).append(d.column)
+    return "".join(f"\n    {', '.join(columns)}: {note}" for note, columns in notes.items())
 
 
 def _fetch(conn: Any, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:

@@ -59,9 +59,7 @@ SNAPSHOT_VALUES = (
     "incremental",
 )
 CONNECTOR = "mysql"
-# schema-change events (include.schema.changes) on the topic named by topic.prefix
-SCHEMA_CHANGE_FIELDS = ("source", "ts_ms", "databaseName", "schemaName", "ddl", "tableChanges")
-MARIADB_DUMMY_DDL = "# Dum"  # what a MariaDB server writes where MySQL would write a GTID event
+# schema-change events (include.schema.changes): formats.debezium_tables; names: formats.debezium_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +89,22 @@ PRODUCERS = {
 }
 
 
-def value_schema_name(prefix: str, database: str, table: str) -> str:
-    return f"{prefix}.{database}.{table}.Value"
-
-
-def key_schema_name(prefix: str, database: str, table: str) -> str:
-    return f"{prefix}.{database}.{table}.Key"
-
-
-def envelope_name(prefix: str, database: str, table: str) -> str:
-    return f"{prefix}.{database}.{table}.Envelope"
+def clock_of(source: dict[str, Any]) -> tuple[int, int, int] | None:
+    """A change's exact place in the binlog: (file number, position of its event, row in the event).
+    Debezium writes the event's own position in `source.pos` and the row's index in `source.row`
+    (io.debezium.connector.binlog.BinlogSourceInfo.setEventPosition/setRowNumber, written by
+    BinlogSourceInfoStructMaker), so every row change has its own clock, in the binlog's order,
+    across all topics; a schema change has its query event's."""
+    file, pos, row = source.get("file"), source.get("pos"), source.get("row")
+    if not isinstance(file, str) or type(pos) is not int or type(row or 0) is not int:
+        return None
+    number = file.rsplit(".", 1)[-1]
+    return (int(number), pos, row or 0) if number.isdigit() else None
 
 
 def topic_parts(topic: str, prefix: str) -> tuple[str, str] | None:
-    """(database, table) of a data topic `<prefix>.<database>.<table>`, None if it is not one."""
+    """(database, table) as a data topic `<prefix>.<database>.<table>` names them (sanitized:
+    formats.debezium_names), None if it is not one."""
     if not topic.startswith(prefix + "."):
         return None
     database, dot, table = topic[len(prefix) + 1 :].partition(".")
@@ -229,6 +229,7 @@ VARIANT_MODES = {
     "": Modes(),
     "schemaless": Modes(),
     "alt": Modes(decimal="string", bigint_unsigned="precise", time="connect", binary="hex"),
+    "defaults": Modes(),  # and the connector's and converters' shipped defaults (formats.debezium_behaviours)
 }
 
 
@@ -395,20 +396,12 @@ LIMITS: dict[str, str] = {
     "significant digits",
     "time-beyond-day-under-connect": "time.precision.mode=connect: TIME is milliseconds of a day; values "
     "beyond 24 h or below 0 cannot be carried (Debezium writes null) and fractions below 1 ms are lost",
-    "boolean-or-tinyint": "TINYINT(1) columns arrive as int16 or as boolean depending on how the DDL spelled "
-    "them (TINYINT(1) or BOOLEAN); information_schema cannot tell which",
     "zero-dates": "zero dates and datetimes ('0000-00-00') have no calendar value; Debezium writes null "
     "(or the epoch for a NOT NULL column)",
     "json-as-written": "JSON travels as the text the upstream stored (MariaDB keeps it as written)",
     "schema-evolution": "with Avro, each new schema must read the data of the earlier ones (the "
     "registry's BACKWARD compatibility): a column made NOT NULL or given another type is refused, and "
     "the connector stops there",
-    "ddl": "table-level DDL does not show in the view: the adapter applies no schema-change event (the "
-    "view mirrors the upstream table), Debezium skips TRUNCATE by default (skipped.operations=t), so a "
-    "RENAME, TRUNCATE or DROP TABLE leaves the view's table as it was",
-    "keyless-tables": "a table without a primary key gets a null Kafka key, and the producer spreads "
-    "its changes over the topic's partitions: their order is lost, so an UPDATE may be applied "
-    "before the INSERT it changes (key such tables with message.key.columns)",
     "mariadb-as-mysql": "MariaDB is captured through the MySQL connector, the server reporting MySQL 5.7 "
     "(the connector refuses MariaDB 10.11 and loses rows at restarts with a -MariaDB version): "
     "MariaDB-only DDL (UUID, INET6 columns, CREATE OR REPLACE) stops the connector",

@@ -573,7 +573,8 @@ class AvroDecoder:
         ddl = getattr(self._lookup, "ddl", None)
         if ddl is None:
             return False
-        return any(t.table == table for sql in ddl(database) for t in ddl_effects.effects(sql, database))
+        return any((t.database, t.table) == (database, table)
+                   for sql in ddl(database) for t in ddl_effects.effects(sql, database))
 
     def _remember(self, record: Record, at: _At, commit_ts: int | None) -> None:
         """Flag exact repeats and commit timestamps going back for the record's row key."""

@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from dsl import ddl_effects
 from formats import releases
 from formats.canal_ddl import ddl_event
 from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, full_mysql_type, java_type, mysql_type
@@ -37,7 +36,7 @@ from sinks.canal_frame import (
 )
 from sinks.canal_values import Reader, column_from_type, reader
 from sinks.kafka_view import KafkaView
-from sinks.key_order import KeyOrder
+from sinks.key_order import KeyOrder, row_removals
 from sinks.upstream_schema import UpstreamSchemas
 
 # What Canal-JSON (as TiCDC writes it) cannot carry faithfully; the adapter declares these.
@@ -187,9 +186,8 @@ class CanalJsonDecoder:
         if check.findings:
             return Decoded(findings=check.findings)
         change = DdlChange(msg["database"], msg["sql"], classify(msg["sql"]).kind)
-        emptied = {(msg["database"], t.table) for t in ddl_effects.effects(msg["sql"], msg["database"])}
-        if emptied:  # their keys may be written again: new rows, not replays
-            self._order.forget(lambda slot: slot[:2] in emptied)  # type: ignore[index]
+        for database, table in row_removals(msg["sql"], msg["database"]):  # a key written again is new
+            self._order.forget(database, table)
         return Decoded(changes=[change], findings=check.findings)
 
     def _watermark(self, msg: dict[str, Any], check: Check) -> Decoded:

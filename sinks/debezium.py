@@ -1,11 +1,16 @@
 """The `debezium-json` and `debezium-avro` sinks: Debezium's change events on Kafka, decoded strictly
-from Debezium's documented format (sinks.debezium_decode, formats.debezium).
+from Debezium's documented format (sinks.debezium_decode, formats.debezium), its schema-change events
+judged and applied to the view in binlog order (sinks.debezium_schema_change, sinks.clock_order).
 
-Variants (the handling modes and converters of formats.debezium.VARIANT_MODES):
-- debezium-json "": the JSON converter with schemas (schemas.enable=true), Debezium's default modes;
-  "schemaless": the JSON converter without schemas; "alt": with schemas, the other handling modes
-  (decimal as string, BIGINT UNSIGNED precise, TIME/DATETIME in Kafka Connect's types, binary as hex);
-- debezium-avro "": Confluent's AvroConverter with the schema registry, default modes; "alt" as above.
+Variants (the handling modes of formats.debezium.VARIANT_MODES, the profile of
+formats.debezium_behaviours):
+- debezium-json "": the JSON converter with schemas (schemas.enable=true), Debezium's default modes,
+  configured as a careful user does for exact replication; "schemaless": the same without schemas;
+  "alt": with schemas, the other handling modes (decimal as string, BIGINT UNSIGNED precise,
+  TIME/DATETIME in Kafka Connect's types, binary as hex); "defaults": Debezium's and Kafka's
+  shipped defaults, whose documented consequences are its limits;
+- debezium-avro "": Confluent's AvroConverter with the schema registry, careful; "alt" as above;
+  "defaults" as above.
 """
 
 from __future__ import annotations
@@ -13,18 +18,21 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from formats import debezium as dbz
+from formats.debezium_behaviours import BEHAVIOURS, Profile, profile_of
+from formats.debezium_names import Naming, sanitized_topic
 from model.progress import Progress
 from sinks.base import SinkEnvironment
 from sinks.debezium_decode import DebeziumDecoder
+from sinks.debezium_history import DebeziumHistory
 from sinks.debezium_json import json_parser
 from sinks.kafka_view import KafkaView
 from sinks.upstream_schema import UpstreamSchemas
 
-_ALWAYS = ("boolean-or-tinyint", "zero-dates", "json-as-written", "mariadb-as-mysql")
+_ALWAYS = ("zero-dates", "json-as-written", "mariadb-as-mysql")
 
 
-def limits_of(variant: str) -> dict[str, str]:
-    """What a variant's modes cannot carry faithfully."""
+def limits_of(variant: str, avro: bool) -> dict[str, str]:
+    """What a variant's modes and profile cannot carry faithfully."""
     modes = dbz.VARIANT_MODES[variant]
     names = [*_ALWAYS]
     if modes.bigint_unsigned == "long":
@@ -33,20 +41,27 @@ def limits_of(variant: str) -> dict[str, str]:
         names.append("decimal-as-double")
     if modes.time == "connect":
         names.append("time-beyond-day-under-connect")
-    return {name: dbz.LIMITS[name] for name in names}
+    if avro:
+        names.append("schema-evolution")
+    return {**{name: dbz.LIMITS[name] for name in names}, **profile_of(variant).consequences(avro)}
+
+
+def all_limits() -> dict[str, str]:
+    """Every limit some variant declares (what a workload header may name)."""
+    return {**dbz.LIMITS, **{name: b.label() for name, b in BEHAVIOURS.items()}}
 
 
 class _DebeziumSink:
     protocols: ClassVar[tuple[str, ...]] = ("kafka",)
     needs: ClassVar[tuple[str, ...]] = ("kafka",)
-    limits: ClassVar[dict[str, str]] = dict(dbz.LIMITS)  # per variant: limits_of(variant)
-    format_limits: ClassVar[tuple[str, ...]] = ("ddl", "keyless-tables")  # whatever the modes
+    limits: ClassVar[dict[str, str]] = all_limits()  # per variant: limits_of(variant)
+    avro: ClassVar[bool] = False
 
     def __init__(self, variant: str = "") -> None:
         self.variant = variant
         self.modes = dbz.VARIANT_MODES[variant]
-        self.limits = {**limits_of(variant),  # type: ignore[misc]
-                       **{name: dbz.LIMITS[name] for name in self.format_limits}}
+        self.profile: Profile = profile_of(variant)
+        self.limits = limits_of(variant, self.avro)  # type: ignore[misc]
 
     def _parser(self, env: SinkEnvironment) -> Any:
         raise NotImplementedError
@@ -56,20 +71,53 @@ class _DebeziumSink:
         parser = self._parser(env)
         prefix, version = env.settings.get("debezium_prefix", ""), env.settings.get("debezium_version")
         producer = dbz.PRODUCERS[env.settings.get("debezium_producer", "debezium")]
-        view = KafkaView(
+        history = DebeziumHistory()  # what Debezium said of each table, shared by the view's decoders
+        # the view's databases: its topics are <prefix>.<databases...>; other databases' DDL is not its
+        databases = env.settings["topic_prefix"][len(prefix) + 1:] if prefix else ""
+        avro_names = self.avro and self.profile.avro_names
+        naming = Naming(prefix, avro_fields=avro_names, avro_schemas=avro_names)
+
+        def relevant(topic: str, scope: str) -> bool:  # the schema-change topic and the scope's tables
+            return topic == prefix or topic.startswith(sanitized_topic(f"{prefix}.{scope}."))
+
+        view = DebeziumView(
+            history, self.profile, self.avro,
             bootstrap=env.settings["bootstrap"],
             decoder_factory=lambda: DebeziumDecoder(parser=parser, modes=self.modes, topic_prefix=prefix,
-                                                    lookup=schemas, version=version,
-                                                    producer=producer),
+                                                    lookup=schemas, version=version, producer=producer,
+                                                    history=history, naming=naming, databases=databases),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
-            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False)
+            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"],
+            carries_ddl=producer.prefixed_topics, also=(prefix,) if producer.prefixed_topics else (),
+            relevant=relevant if producer.prefixed_topics else None)
         view.on_close(schemas.close)
         return view
 
 
+class DebeziumView(KafkaView):
+    """The Kafka view of Debezium's events, which knows the documented behaviours a difference shows."""
+
+    def __init__(self, history: DebeziumHistory, profile: Profile, avro: bool, **view: Any) -> None:
+        self._tables, self._profile, self._avro = history, profile, avro
+        super().__init__(**view)
+
+    def explain(self, database: str, table: str, column: str, upstream: Any, sink: Any) -> str | None:
+        """An upstream NULL that arrived as the column's default, where the converter writes defaults
+        for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter)."""
+        replaces = self._profile.replace_null_with_default or self._avro
+        if upstream is not None or sink is None or not replaces:
+            return None
+        version = self._tables.latest(database, table)
+        described = version.columns.get(column) if version is not None else None
+        default = described.get("defaultValueExpression") if described is not None else None
+        if default is None:
+            return None
+        return BEHAVIOURS["null-as-default-avro" if self._avro else "null-as-default"].label()
+
+
 class DebeziumJsonSink(_DebeziumSink):
     name: ClassVar[str] = "debezium-json"
-    variants: ClassVar[tuple[str, ...]] = ("", "schemaless", "alt")
+    variants: ClassVar[tuple[str, ...]] = ("", "schemaless", "alt", "defaults")
 
     def _parser(self, env: SinkEnvironment) -> Any:
         return json_parser(with_schemas=self.variant != "schemaless")
@@ -77,9 +125,9 @@ class DebeziumJsonSink(_DebeziumSink):
 
 class DebeziumAvroSink(_DebeziumSink):
     name: ClassVar[str] = "debezium-avro"
-    variants: ClassVar[tuple[str, ...]] = ("", "alt")
+    variants: ClassVar[tuple[str, ...]] = ("", "alt", "defaults")
     needs: ClassVar[tuple[str, ...]] = ("kafka", "schema-registry")
-    format_limits: ClassVar[tuple[str, ...]] = (*_DebeziumSink.format_limits, "schema-evolution")
+    avro: ClassVar[bool] = True
 
     def _parser(self, env: SinkEnvironment) -> Any:
         from sinks.debezium_avro import WriterSchemas, avro_parser

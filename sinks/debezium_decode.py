@@ -1,7 +1,11 @@
 """Strict decoding of Debezium's change events (MySQL connector), from Debezium's documented format
-(formats.debezium): the key and its schema, the envelope, `source`, the op and the images it needs,
-each column's Connect schema under the connector's handling modes, tombstones after deletes, and
-the order of a key's changes. Every deviation becomes a located Finding; nothing here raises.
+(formats.debezium): the envelope, `source`, the op and the images it needs, each column's Connect
+schema under the connector's handling modes, tombstones after deletes, the order of a key's changes,
+the topic and schema names Debezium derives (formats.debezium_names), and - once every schema
+change before it is known - the message key Debezium chose for that version of the table
+(sinks.debezium_settle). Schema-change events are judged and become the view's DDL
+(sinks.debezium_schema_change); a TRUNCATE (op `t`, with skipped.operations=none) empties the table
+at its place in the binlog. Every deviation becomes a located Finding; nothing here raises.
 
 The value's wire form is pluggable: JSON with the converter's schemas, JSON without them, or Avro
 (Confluent's AvroConverter: the wire frame and the Connect schema read back from the registry's
@@ -14,11 +18,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from dsl.identifiers import quote
 from formats import debezium as dbz
-from model.changes import Position, RowChange, RowKind
-from model.schema import Column, TableSchema
-from sinks.base import Decoded, Record, SchemaLookup, judged_by_versions
+from formats.debezium_names import Naming
+from model.changes import DdlChange, RowChange, RowKind
+from model.schema import TableSchema
+from sinks.base import Record, SchemaLookup, judged_by_versions
 from sinks.canal_frame import Check, describe
+from sinks.clock_order import Clock, ClockedDecoded
+from sinks.debezium_history import DebeziumHistory
+from sinks.debezium_images import Images, renamed
+from sinks.debezium_schema_change import SchemaChanges
+from sinks.debezium_settle import Row, settle_row
 from sinks.key_order import KeyOrder
 
 _KINDS: dict[str, RowKind] = {"c": "insert", "r": "insert", "u": "update", "d": "delete"}
@@ -60,7 +71,8 @@ def parser_of(read: PartReader) -> Parser:
 
 class DebeziumDecoder:
     """Decodes one partition's Debezium records. `lookup` gives the upstream table a record's columns
-    are checked against (and that schemaless JSON is read by)."""
+    are checked against (and that schemaless JSON is read by); `history` (shared by a view's
+    decoders) what Debezium's schema-change events said of each table."""
 
     def __init__(
         self,
@@ -71,83 +83,108 @@ class DebeziumDecoder:
         lookup: SchemaLookup,
         version: str | None = None,
         producer: dbz.Producer = dbz.PRODUCERS["debezium"],
+        history: DebeziumHistory | None = None,
+        naming: Naming | None = None,
+        databases: str = "",
     ) -> None:
+        """`databases`: the prefix of the databases whose DDL the view applies."""
         self.parse, self.modes, self.prefix, self.lookup = parser, modes, topic_prefix, lookup
         self.producer = producer
         self.version = version or producer.version  # the release source.version must name, if known
+        self.history = history if history is not None else DebeziumHistory()
+        self.naming = naming if naming is not None else Naming(topic_prefix)
+        self._schema_changes = SchemaChanges(self.history, lookup, databases)
         self._order = KeyOrder()
-        self._tombstone_due: dict[tuple[str, str, Any], int] = {}  # a delete's key -> its offset
-        self._readers: dict[tuple[int, str, dbz.FieldSchema], Callable[[Any], Any]] = {}
-        self._judged_schemas: dict[tuple[int, int, tuple[str, ...]], tuple[Any, TableSchema, Any]] = {}
+        self._last: Clock | None = None  # this partition's last clock
+        self._tombstone_due: dict[tuple[str, Any], int] = {}  # (topic, a delete's key) -> its offset
+        self._images = Images(modes)
 
-    def decode(self, record: Record) -> Decoded:
+    def decode(self, record: Record) -> ClockedDecoded:
         check = Check(record)
         try:
             return self._decode(record, check)
         except Exception as exc:  # the Decoder protocol promises findings, never exceptions
             check("malformed", None, f"decoder failed on this record: {type(exc).__name__}: {exc}")
-            return Decoded(findings=check.findings)
+            return self._out(check)
+
+    def _out(self, check: Check, changes: list[Any] | None = None, **clocked: Any) -> ClockedDecoded:
+        """What a record decoded to, placed at its clock (the partition's last when it has none)."""
+        clock = clocked.pop("clock", None)
+        if clock is not None:
+            self._last = max(self._last or clock, clock)
+        scope = clocked.pop("scope", None) or check.database or ""
+        return ClockedDecoded(changes=changes or [], findings=check.findings, clock=clock or self._last,
+                              scope=scope, **clocked)
 
     # -- records
 
-    def _decode(self, record: Record, check: Check) -> Decoded:
+    def _decode(self, record: Record, check: Check) -> ClockedDecoded:
         prefixed = self.producer.prefixed_topics
         if prefixed and record.topic == self.prefix:
             return self._schema_change(record, check)
-        where = dbz.topic_parts(record.topic, self.prefix) if prefixed else None
-        if prefixed and where is None:
+        guessed = dbz.topic_parts(record.topic, self.prefix) if prefixed else None
+        if prefixed and guessed is None:
             check("bad-naming", None, f"topic {record.topic!r} is not '{self.prefix}.<database>.<table>'")
-            return Decoded(findings=check.findings)
-        if where is not None:  # the topic names the table: an unreadable record is still its table's
-            check.database, check.table = where
+            return self._out(check)
+        if guessed is not None:  # an unreadable record is still its topic's table's (names sanitized)
+            check.database, check.table = guessed
         parsed = self.parse(record, check)
         if parsed is None:
-            return Decoded(findings=check.findings)
-        if where is None:  # topics routed by the producer's dispatchers: the source names the table
-            where = _source_table(parsed.value, check)
-            if where is None:
-                return Decoded(findings=check.findings)
-        check.database, check.table = where
-        if parsed.key is None:
-            upstream = self.lookup(*where)
-            if upstream is not None and not upstream.key:  # a table without a key: the key is null
-                if parsed.value is None:  # a delete's tombstone: nothing to track without a key
-                    return Decoded(findings=check.findings)
-                return self._change(record, where, parsed, check)
-            check("missing-field", "key", "Debezium keys every change of a table with a primary key")
-            return Decoded(findings=check.findings)
-        if type(parsed.key) is not dict:
+            return self._out(check)
+        if parsed.key is not None and type(parsed.key) is not dict:
             check("wrong-type", "key", f"{describe(parsed.key)}, expected an object of the key's columns")
-            return Decoded(findings=check.findings)
+            return self._out(check)
         if parsed.value is None:
-            return self._tombstone(record, where, parsed.key, check)
+            return self._tombstone(record, parsed.key, check)
+        where = _source_table(parsed.value, check)
+        if where is None:
+            return self._out(check)
+        check.database, check.table = where
+        if prefixed and self.naming.topic(*where) != record.topic:
+            check("bad-naming", "source.table", f"{where[0]}.{where[1]}: Debezium writes that table to "
+                  f"{self.naming.topic(*where)!r}, not to {record.topic!r}")
         return self._change(record, where, parsed, check)
 
-    def _tombstone(
-        self, record: Record, where: tuple[str, str], key: dict[str, Any], check: Check
-    ) -> Decoded:
-        slot = (*where, _frozen(key))
-        if self._tombstone_due.pop(slot, None) is None:
+    def _schema_change(self, record: Record, check: Check) -> ClockedDecoded:
+        parsed = self.parse(record, check)
+        if parsed is None or parsed.value is None:
+            return self._out(check)
+        source = parsed.value.get("source") if type(parsed.value) is dict else None
+        clock = dbz.clock_of(source) if type(source) is dict else None
+        decoded = self._schema_changes.decode(parsed.value, clock, check)
+        if decoded.clock is not None:
+            self._last = max(self._last or decoded.clock, decoded.clock)
+        decoded.clock = decoded.clock or self._last
+        return decoded
+
+    def _tombstone(self, record: Record, key: dict[str, Any] | None, check: Check) -> ClockedDecoded:
+        if key is None:
+            return self._out(check)  # a keyless table's delete: Debezium's tombstone has no key either
+        if self._tombstone_due.pop((record.topic, _frozen(key)), None) is None:
             check(
                 "bad-shape",
                 "value",
                 f"a tombstone for key {key} with no delete of that key before "
                 "it in this partition (Debezium writes one right after each delete)",
             )
-        return Decoded(findings=check.findings)
+        return self._out(check)
 
-    def _change(self, record: Record, where: tuple[str, str], parsed: Parsed, check: Check) -> Decoded:
+    def _change(self, record: Record, where: tuple[str, str], parsed: Parsed, check: Check) -> ClockedDecoded:
         payload = parsed.value
         if type(payload) is not dict:
             check("wrong-type", "value", f"{describe(payload)}, expected the envelope object")
-            return Decoded(findings=check.findings)
+            return self._out(check)
         self._envelope_fields(payload, check)
         op = payload.get("op")
+        source = payload.get("source")
+        clock = dbz.clock_of(source) if type(source) is dict and self.producer.clock == "binlog" else None
+        if op == "t":
+            return self._truncate(where, parsed, payload, clock, check)
         kind = _KINDS.get(op) if isinstance(op, str) else None
         if kind is None:
-            check("bad-value", "op", f"{op!r}: Debezium writes c, u, d or r for a row change")
-            return Decoded(findings=check.findings)
-        self._source(payload.get("source"), where, check)
+            check("bad-value", "op", f"{op!r}: Debezium writes c, u, d, r or t for a row change")
+            return self._out(check, clock=clock)
+        self._source(source, where, check)
         for name in ("ts_ms", "ts_us", "ts_ns"):
             if name in payload and (type(payload[name]) is not int or payload[name] <= 0):
                 check("wrong-type", name, f"{describe(payload[name])}, expected a positive integer time")
@@ -168,16 +205,21 @@ class DebeziumDecoder:
             elif not wanted and image is not None:
                 check("bad-shape", name, f"{describe(image)}; op {op!r} writes null here")
         if check.findings:
-            return Decoded(findings=check.findings)
+            return self._out(check, clock=clock)
+        real = self._real_names(where)
+        before, after = renamed(before, real), renamed(after, real)
         names = list(after if type(after) is dict else before or {})
         table = self.lookup(where[0], where[1], names)
         if table is None:
             check("type-mismatch", None, "the upstream has no such table")
-            return Decoded(findings=check.findings)
+            return self._out(check, clock=clock)
+        used: dict[str, dbz.FieldSchema] = {}
 
         def judged(version: TableSchema) -> dict[str, dict[str, Any] | None]:
-            schemas = self._column_schemas(parsed.value_schema, version, names, check)
-            return {name: None if image is None else self._image(version, image, schemas, name, check)
+            used.clear()
+            images = self._images
+            schemas = images.column_schemas(parsed.value_schema, version, names, real, check)
+            return {name: None if image is None else images.image(version, image, schemas, name, used, check)
                     for name, image in (("before", before), ("after", after))}
 
         rows = judged(table)
@@ -187,14 +229,10 @@ class DebeziumDecoder:
             if other is not None:
                 table, rows = other
         image = rows["after"] if rows["after"] is not None else rows["before"]
-        if image is None:
-            return Decoded(findings=check.findings)
+        if image is None or check.findings:
+            return self._out(check, clock=clock)
         check.key = tuple(image.get(k) for k in table.key)
-        if parsed.key is not None or table.key:
-            self._key(parsed, table, image, check)
-        if check.findings:
-            return Decoded(findings=check.findings)
-        slot = (*where, _frozen(parsed.key)) if parsed.key is not None else None
+        slot = (record.topic, _frozen(parsed.key)) if parsed.key is not None else None
         if slot is None:
             pass
         elif kind == "delete":
@@ -203,9 +241,48 @@ class DebeziumDecoder:
             check("bad-shape", "value", "a change of a key whose delete was not followed by its tombstone")
             del self._tombstone_due[slot]
         if table.key and self._ordered(payload, kind, rows["before"], rows["after"], check) == "duplicate":
-            return Decoded(findings=check.findings)
-        change = RowChange(kind, table, rows["before"], rows["after"])
-        return Decoded(changes=[change], findings=check.findings)
+            return self._out(check, clock=clock)
+        changes: list[Any] = [RowChange(kind, table, rows["before"], rows["after"])]
+        row = Row(where[0], table, image, used, parsed.key, parsed.key_schema, parsed.value_schema is None)
+        return self._out(check, changes, clock=clock, keyed=parsed.key is not None,
+                         settle=self._settler(record, row, clock, changes, check.key))
+
+    def _settler(self, record: Record, row: Row, clock: Clock | None, changes: list[Any],
+                 key: tuple[Any, ...] | None) -> Callable[[], list[Any]]:
+        """The checks that need every schema change before the record known (run at its release)."""
+        fallback = row.table.key if self.producer.name != "debezium" else None
+
+        def settle() -> list[Any]:
+            check = Check(record, database=row.database, table=row.table.name, key=key)
+            version = self.history.at(row.database, row.table.name, clock) if clock is not None else None
+            settle_row(row, version, fallback, self.naming, self._images.reader, check)
+            if check.findings:
+                changes.clear()  # a record with a finding is not applied
+            return check.findings
+
+        return settle
+
+    def _truncate(self, where: tuple[str, str], parsed: Parsed, payload: dict[str, Any], clock: Clock | None,
+                  check: Check) -> ClockedDecoded:
+        """A TRUNCATE (skipped.operations without t): no key, no images; it empties the table."""
+        self._source(payload.get("source"), where, check)
+        if parsed.key is not None:
+            check("bad-shape", "key", "a truncate event has no key")
+        for name in ("before", "after"):
+            if payload.get(name) is not None:
+                check("bad-shape", name, f"{describe(payload.get(name))}; op 't' writes null here")
+        if check.findings:
+            return self._out(check, clock=clock)
+        statement = f"TRUNCATE TABLE {quote(where[0])}.{quote(where[1])}"
+        return self._out(check, [DdlChange(where[0], statement, "TRUNCATE")], clock=clock, barrier=True,
+                         keyed=False)
+
+    def _real_names(self, where: tuple[str, str]) -> dict[str, str] | None:
+        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode=avro)."""
+        if not self.naming.avro_fields:
+            return None
+        table = self.lookup(*where)
+        return {self.naming.field(c.name): c.name for c in table.columns} if table is not None else None
 
     # -- parts of an event
 
@@ -243,12 +320,6 @@ class DebeziumDecoder:
             check(
                 "bad-value", "source.name", f"{source.get('name')!r} is not the topic prefix {self.prefix!r}"
             )
-        if (source.get("db"), source.get("table")) != where:
-            check(
-                "bad-naming",
-                "source.db",
-                f"{source.get('db')}.{source.get('table')} is not the topic's {where[0]}.{where[1]}",
-            )
         snapshot = source.get("snapshot")
         if snapshot is not None and snapshot not in dbz.SNAPSHOT_VALUES:
             check(
@@ -263,147 +334,13 @@ class DebeziumDecoder:
         if producer.clock == "commit_ts" and (type(commit_ts) is not int or commit_ts <= 0):
             check("wrong-type", "source.commit_ts", f"{describe(commit_ts)}, expected a TSO")
 
-    def _column_schemas(
-        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], check: Check
-    ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
-        """`_field_schemas`, remembered for a schema object the parser hands out again (a table's
-        records share one) with a table version and column list that gave no finding."""
-        slot = (id(schema), id(table), tuple(names))
-        known = self._judged_schemas.get(slot)
-        if known is not None and known[0] is schema and known[1] is table:
-            return known[2]
-        before = len(check.findings)
-        found = self._field_schemas(schema, table, names, check)
-        if len(check.findings) == before:
-            if len(self._judged_schemas) >= 256:
-                self._judged_schemas.clear()
-            self._judged_schemas[slot] = (schema, table, found)  # (holds both: their ids stay theirs)
-        return found
-
-    def _field_schemas(
-        self, schema: dict[str, Any] | None, table: TableSchema, names: list[str], check: Check
-    ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
-        """Each column's schemas: the one the event declares (checked against what Debezium gives
-        that column), or for schemaless JSON every one Debezium may give it (the value chooses)."""
-        found: dict[str, tuple[dbz.FieldSchema, ...]] = {}
-        declared = _image_fields(schema, check) if schema is not None else None
-        for column in table.columns:
-            allowed = dbz.field_schemas(column, self.modes)
-            if not allowed:
-                check(
-                    "type-mismatch",
-                    f"after.{column.name}",
-                    f"a {column.column_type} column: not a type "
-                    "this adapter knows Debezium's mapping of (unsupported type)",
-                )
-                continue
-            if column.name not in names:
-                check("missing-field", f"after.{column.name}", "a column of the upstream table")
-                continue
-            if declared is None:
-                found[column.name] = allowed
-                continue
-            mine = declared.get(column.name)
-            if mine is None:
-                check("missing-field", f"schema.after.{column.name}", "the event's schema lacks the column")
-            elif mine not in allowed:
-                check(
-                    "type-mismatch",
-                    f"schema.after.{column.name}",
-                    f"{mine.describe()}, but Debezium "
-                    f"gives {column.column_type} {' or '.join(a.describe() for a in allowed)} under "
-                    f"{self.modes}",
-                )
-            else:
-                found[column.name] = (mine,)
-        for name in names:
-            if name not in table.by_name:
-                check("extra-field", f"after.{name}", "the upstream table has no such column")
-        return found
-
-    def _image(
-        self,
-        table: TableSchema,
-        image: dict[str, Any],
-        schemas: dict[str, tuple[dbz.FieldSchema, ...]],
-        name: str,
-        check: Check,
-    ) -> dict[str, Any] | None:
-        row: dict[str, Any] = {}
-        for column in table.columns:
-            choices = schemas.get(column.name)
-            if choices is None or column.name not in image:
-                return None
-            raw = image[column.name]
-            if raw is None:
-                if not column.nullable:
-                    check("bad-value", f"{name}.{column.name}", "null in a NOT NULL column")
-                row[column.name] = None
-                continue
-            schema = next((c for c in choices if dbz.json_type_fits(c, raw)), None)
-            if schema is None:
-                check(
-                    "wrong-type",
-                    f"{name}.{column.name}",
-                    f"{describe(raw)}, but its schema is {' or '.join(c.describe() for c in choices)}",
-                )
-                return None
-            try:
-                row[column.name] = self._reader(column, schema)(raw)
-            except (dbz.BadValue, ValueError, OverflowError) as exc:
-                check("bad-value", f"{name}.{column.name}", str(exc))
-                return None
-        return row
-
-    def _reader(self, column: Column, schema: dbz.FieldSchema) -> Callable[[Any], Any]:
-        slot = (id(column), column.name, schema)
-        found = self._readers.get(slot)
-        if found is None:
-            found = self._readers[slot] = dbz.reader(column, schema, self.modes)
-        return found
-
-    def _key(self, parsed: Parsed, table: TableSchema, image: dict[str, Any], check: Check) -> None:
-        key = parsed.key
-        if key is None:
-            check("missing-field", "key",
-                  f"Debezium keys every change of {table.qualified} by {list(table.key)}")
-            return
-        if list(key) != list(table.key):
-            check("bad-shape", "key", f"has {list(key)}; Debezium's key is the primary key {list(table.key)}")
-            return
-        if parsed.key_schema is not None and self.producer.prefixed_topics:
-            fields = [f.get("field") for f in parsed.key_schema.get("fields", [])]
-            if fields != list(table.key) or parsed.key_schema.get("optional") is not False:
-                check(
-                    "bad-shape",
-                    "key.schema",
-                    f"fields {fields}; expected the non-optional struct of {list(table.key)}",
-                )
-            expected = dbz.key_schema_name(self.prefix, table.database, table.name)
-            if parsed.key_schema.get("name") != expected:
-                check(
-                    "bad-naming",
-                    "key.schema.name",
-                    f"{parsed.key_schema.get('name')!r}, expected {expected!r}",
-                )
-        schemas = {c.name: dbz.field_schemas(c, self.modes)[0] for c in table.columns if c.name in key}
-        for name in table.key:
-            try:
-                value = self._reader(table.column(name), schemas[name])(key[name])
-            except (dbz.BadValue, ValueError, KeyError):
-                value = object()
-            if value != image.get(name):
-                check(
-                    "key-value-disagree", f"key.{name}", f"{key[name]!r} is not the row's {image.get(name)!r}"
-                )
-
     def _ordered(self, payload: dict[str, Any], kind: RowKind, before: Any, after: Any, check: Check) -> str:
         source = payload["source"]
         if self.producer.clock == "commit_ts":
             stamp = int(source["commit_ts"])
-        else:
-            clock = Position.of(source["file"], source["pos"])
-            stamp = (clock.seq << 40 | clock.pos) * 100_000 + int(source.get("row") or 0)
+        else:  # the binlog position of the row: exact, one per row change
+            seq, pos, row = dbz.clock_of(source) or (0, 0, 0)
+            stamp = (seq << 40 | pos) * 100_000 + row
         last = self._order.last_ts((check.database, check.table, check.key))
         verdict = self._order.see((check.database, check.table, check.key), stamp, before, after)
         where = f"{source['file']}:{source['pos']} row {source.get('row')}"
@@ -418,26 +355,6 @@ class DebeziumDecoder:
             check("duplicate", "source.pos", f"this {kind} at {where} was already delivered for this key")
         return verdict
 
-    def _schema_change(self, record: Record, check: Check) -> Decoded:
-        """Schema-change events: checked for shape. They carry no row, and the view mirrors the upstream
-        table itself, as for Avro (MariaDB's dummy events, ddl '# Dum', come with each DDL here)."""
-        parsed = self.parse(record, check)
-        if parsed is None or parsed.value is None:
-            return Decoded(findings=check.findings)
-        payload = parsed.value
-        if type(payload) is not dict:
-            check("wrong-type", "value", f"{describe(payload)}, expected a schema-change event")
-            return Decoded(findings=check.findings)
-        for name in dbz.SCHEMA_CHANGE_FIELDS:
-            if name not in payload:
-                check("missing-field", name, "Debezium writes it in every schema-change event")
-        ddl = payload.get("ddl")
-        if not isinstance(ddl, str) or not ddl.strip():
-            check("bad-value", "ddl", f"{ddl!r}: a schema-change event without its statement")
-            return Decoded(findings=check.findings)
-        check.database = payload.get("databaseName") if isinstance(payload.get("databaseName"), str) else None
-        return Decoded(findings=check.findings)
-
 
 def _source_table(payload: Any, check: Check) -> tuple[str, str] | None:
     source = payload.get("source") if type(payload) is dict else None
@@ -446,24 +363,6 @@ def _source_table(payload: Any, check: Check) -> tuple[str, str] | None:
         check("missing-field", "source.db", "the event names no database and table")
         return None
     return db, table
-
-
-def _image_fields(schema: dict[str, Any], check: Check) -> dict[str, dbz.FieldSchema] | None:
-    """The columns' schemas in a value schema (the `after` struct's fields)."""
-    for field in schema.get("fields", []):
-        if type(field) is dict and field.get("field") == "after" and type(field.get("fields")) is list:
-            return {
-                f["field"]: _field_schema(f) for f in field["fields"] if isinstance(f, dict) and "field" in f
-            }
-    check("bad-shape", "schema", "the value schema has no `after` struct")
-    return None
-
-
-def _field_schema(field: dict[str, Any]) -> dbz.FieldSchema:
-    params = field.get("parameters") or {}
-    return dbz.FieldSchema(
-        str(field.get("type")), field.get("name"), tuple(sorted((str(k), str(v)) for k, v in params.items()))
-    )
 
 
 def _frozen(key: dict[str, Any]) -> Any:

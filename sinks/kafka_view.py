@@ -7,7 +7,9 @@ and applies the decoded changes to the view database (see sinks.view_writer).
 
 DDL is broadcast to every partition of a topic, so each partition holds a copy. A partition that
 reaches a DDL waits there until every partition of the topic has: the DDL is applied once, after
-the rows before it in every partition and before the rows after it in any.
+the rows before it in every partition and before the rows after it in any. A format whose records
+carry their exact upstream position, with the DDL on a topic of its own (Debezium), is ordered
+across topics by that position instead (sinks.clock_order).
 
 Progress: a wait first waits for the CDC to checkpoint past the mark (it checkpoints only after
 the brokers acknowledged), then snapshots the high watermarks and waits for the consumer to have
@@ -30,10 +32,12 @@ import structlog
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
 
-from model.changes import DdlChange, RowChange
+from model.changes import DdlChange
 from model.progress import Progress
 from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
+from sinks.clock_order import ClockedDecoded, ClockOrder, settle
+from sinks.deliveries import Deliveries
 from sinks.view_writer import Item, ViewBroken, ViewWriter
 
 if TYPE_CHECKING:
@@ -46,12 +50,9 @@ log = structlog.get_logger(__name__)
 _DISCOVER_EVERY = 0.25  # seconds between looks for new topics (a new table's rows wait for it)
 _BATCH = 1000
 _APPLY_QUEUE = 4  # batches decoded ahead of the writer
-_HISTORY_PER_KEY = 8  # records kept per key for failure bundles
-_HISTORY_KEYS = 200_000  # keys with a history, at most (a bound on memory: rows are kept)
 _POLL = 0.05
 _REQUEST_TIMEOUT = 10.0
 _OUT_OF_RANGE = (KafkaError.OFFSET_OUT_OF_RANGE, KafkaError._AUTO_OFFSET_RESET)
-_REPEATS = frozenset({"duplicate", "out-of-order"})
 OVERFLOW_HINT = ("(its partitions keep ≈5 MB): produce less per cell (smaller batches), or run this "
                  "cell on the compose backend with a real broker")
 
@@ -122,8 +123,13 @@ class KafkaView:
 
     def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder],
                  view_server: DatabaseServer, upstream: DatabaseServer, cdc_progress: Progress,
-                 topic_prefix: str, carries_ddl: bool) -> None:
-        self.bootstrap, self.topic_prefix = bootstrap, topic_prefix
+                 topic_prefix: str, carries_ddl: bool, also: tuple[str, ...] = (),
+                 relevant: Callable[[str, str], bool] | None = None) -> None:
+        """`also`: topics to read besides those named with the prefix (a CDC's schema-change topic).
+        `relevant(topic, scope)`: for decoders of clocked records (sinks.clock_order), whether a topic
+        may carry records of a scope; they are ordered by their clocks where the CDC's progress
+        reports its acknowledged clock (`acknowledged()`)."""
+        self.bootstrap, self.topic_prefix, self._also = bootstrap, topic_prefix, also
         self.carries_ddl = carries_ddl  # whether the protocol carries DDL (Avro's and Debezium's: no)
         self._on_close: list[Callable[[], None]] = []
         self.view_server = view_server
@@ -137,9 +143,7 @@ class KafkaView:
         self._suspects: dict[TP, tuple[int, int]] = {}  # low watermark seen, idle polls then
         self._findings: dict[str | None, list[Finding]] = {}
         self._databases: set[str] = set()  # the test databases the DSL asked for
-        # per key its last records, as a tuple of tuples of plain values: the garbage collector stops
-        # tracking those, so a bulk load's keys add nothing to its full collections (deques would)
-        self._history: dict[tuple[str, str, tuple[Any, ...]], tuple[tuple[Any, ...], ...]] = {}
+        self._deliveries = Deliveries()
         self.failure: str | None = None
         self.batches = 0
         self.replays = 0  # records tolerated as at-least-once replays after a CDC restart
@@ -160,6 +164,10 @@ class KafkaView:
             "error_cb": self._on_client_error,
         })
         self.progress = KafkaProgress(self, cdc_progress)
+        acked = getattr(cdc_progress, "acknowledged", None)
+        self._order = None if relevant is None or acked is None else ClockOrder(
+            relevant=relevant, acked=acked, partitions=self._partitions, discover=self.discover,
+            watermarks=self._end_offsets, fetched=lambda part: part.fetched)
         self._thread = threading.Thread(target=self._run, name="kafka-view", daemon=True)
         # Applying waits on the view database with the GIL released: a writer thread of its own
         # lets the consumer decode the next batch meanwhile. One writer, FIFO: order is kept.
@@ -197,7 +205,7 @@ class KafkaView:
         self._applying.put(None)
         self._writer_thread.join(timeout=10)
         # an admin client left for the garbage collector keeps reconnecting to the stopped brokers
-        self._admin = None  # type: ignore[assignment]
+        self._admin = None
         self._consumer.close()
         self._writer.close()
         for release in self._on_close:
@@ -210,7 +218,7 @@ class KafkaView:
         topics = self._admin.list_topics(timeout=_REQUEST_TIMEOUT).topics
         with self._cond:
             for name, meta in sorted(topics.items()):
-                if (not name.startswith(self.topic_prefix) or name in self._topics
+                if (not (name.startswith(self.topic_prefix) or name in self._also) or name in self._topics
                         or meta.error is not None or not meta.partitions):
                     continue
                 parts = [_Partition(name, p, self._decoder_factory()) for p in sorted(meta.partitions)]
@@ -225,10 +233,17 @@ class KafkaView:
         """The end offset of every partition now, after looking for new topics."""
         self.discover()
         with self._cond:
-            tps = [TopicPartition(t, p) for t, p in self._parts]
+            tps = list(self._parts)
+        return self._end_offsets(tps)
+
+    def _partitions(self) -> list[tuple[str, int, _Partition]]:
+        with self._cond:
+            return [(topic, partition, part) for (topic, partition), part in self._parts.items()]
+
+    def _end_offsets(self, tps: list[TP]) -> dict[TP, int]:
         if not tps:
             return {}
-        futures = self._admin.list_offsets({tp: OffsetSpec.latest() for tp in tps},
+        futures = self._admin.list_offsets({TopicPartition(*tp): OffsetSpec.latest() for tp in tps},
                                            request_timeout=_REQUEST_TIMEOUT)
         return {(tp.topic, tp.partition): f.result().offset for tp, f in futures.items()}
 
@@ -268,9 +283,11 @@ class KafkaView:
         with self._cond:
             parts = list(self._parts.values())
             held = sum(1 for p in parts if p.held)
+            order = self._order.describe() if self._order is not None and self._order.held else None
             return (f"view applied {self.batches} batches from {len(parts)} partitions of "
                     f"{len(self._topics)} topics '{self.topic_prefix}*'"
                     + (f", {held} partitions at a DDL barrier" if held else "")
+                    + (f", {order}" if order else "")
                     + (f", {self.replays} replayed records tolerated" if self.replays else "")
                     + (f"; failed: {self.failure}" if self.failure else ""))
 
@@ -297,8 +314,13 @@ class KafkaView:
                 first = self._consumer.poll(_POLL)
                 if first is None:
                     self._idle()
-                    continue
-                self._handle([first, *self._consumer.consume(_BATCH - 1, 0)])
+                else:
+                    self._handle([first, *self._consumer.consume(_BATCH - 1, 0)])
+                if self._order is not None and self._order.held:
+                    released = self._order.step()
+                    if released:
+                        ready: list[tuple[_Partition, Record, Decoded, bool]] = []
+                        self._push(ready, self._released(released, ready))
         except Exception as exc:  # the view is dead: every wait must say so at once
             reason = exc if isinstance(exc, ViewBroken) else f"{type(exc).__name__}: {exc}"
             log.error("kafka view consumer stopped", error=str(reason), exc_info=True)
@@ -357,11 +379,29 @@ class KafkaView:
                 self.replays += 1
                 decoded = Decoded()  # delivered before the CDC's restart: applied then
             findings.extend(decoded.findings)
-            self._remember(record, decoded)
+            self._deliveries.remember(record, decoded)
+            if self._order is not None and isinstance(decoded, ClockedDecoded):
+                findings.extend(self._released(self._order.take(part, record, decoded), ready))
+                continue
+            findings.extend(settle(decoded))  # in Kafka's order: what it needs is known as far as it can be
             if part.held:
                 part.held.append((record, decoded))
             else:
                 self._admit(part, record, decoded, ready)
+        self._push(ready, findings)
+
+    @staticmethod
+    def _released(released: list[Any],
+                  ready: list[tuple[_Partition, Record, Decoded, bool]]) -> list[Finding]:
+        """Records the clock order let go, queued to be applied; the findings their settling added."""
+        late: list[Finding] = []
+        for part, record, decoded, found in released:
+            ready.append((part, record, decoded, True))
+            late.extend(found)
+        return late
+
+    def _push(self, ready: list[tuple[_Partition, Record, Decoded, bool]], findings: list[Finding]) -> None:
+        """Hand records over to the writer thread, in order."""
         batch = _Batch([(part, record.offset) for part, record, _, _ in ready],
                        [Item(record, decoded.changes if apply else ())
                         for _, record, decoded, apply in ready], findings)
@@ -407,48 +447,12 @@ class KafkaView:
         return max(owners, key=len) if owners else None
 
     def _replayed(self, record: Record, findings: list[Finding]) -> bool:
-        """Whether a record flagged only as a repeat (duplicate, out-of-order) is an at-least-once
-        replay: produced after a CDC restart, while what it repeats was produced before it. Real
-        regressions stay flagged: a repeat without a restart in between, or after the key moved on
-        under the restarted CDC."""
-        if record.timestamp_ms is None or any(f.kind not in _REPEATS for f in findings):
-            return False
-        restarts = [int(at * 1000) for at in self.progress.restarts()]
-        if not restarts:
-            return False
-        for finding in findings:
-            events = self._history.get((finding.database or "", finding.table or "", finding.key or ()))
-            earlier = events[-1][4] if events else None
-            if earlier is None or not any(earlier <= at < record.timestamp_ms for at in restarts):
-                return False
-        return True
-
-    def _remember(self, record: Record, decoded: Decoded) -> None:
-        """Keep the last few records of each key, for the failure bundles of the tests they concern."""
-        for change in decoded.changes:
-            if not isinstance(change, RowChange) or not change.table.key:
-                continue
-            image = change.after if change.after is not None else change.before
-            try:
-                slot = (change.table.database, change.table.name, change.key_of(image or {}))
-            except KeyError:
-                continue
-            events = self._history.get(slot)
-            if events is None and len(self._history) >= _HISTORY_KEYS:
-                continue
-            # the decoded row itself (as pairs: a tuple holding a dict stays tracked): it is rendered
-            # only if a failure asks for this key
-            event = (record.topic, record.partition, record.offset, change.kind, record.timestamp_ms,
-                     tuple(image.items()) if image is not None else None)
-            self._history[slot] = (event,) if events is None else (*events[1 - _HISTORY_PER_KEY:], event)
+        return self._deliveries.replayed(record, findings, self.progress.restarts())
 
     def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
         """What the sink delivered for one key, oldest first (the last few records)."""
         with self._cond:
-            events = list(self._history.get((database, table, tuple(key)), ()))
-        return [{"topic": topic, "partition": partition, "offset": offset, "kind": kind,
-                 "timestamp_ms": stamp, "values": {k: repr(v)[:80] for k, v in image or ()}}
-                for topic, partition, offset, kind, stamp, image in events]
+            return self._deliveries.history(database, table, key)
 
     def _decode(self, part: _Partition, record: Record) -> Decoded:
         try:

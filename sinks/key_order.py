@@ -7,12 +7,20 @@ one transaction is three real changes), which is why the key's last row image is
 The state of a key is a tuple of integers: the garbage collector stops tracking such tuples, so a
 view holding millions of keys costs its full collections nothing (objects per key made them the
 largest cost of a bulk load).
+
+A DDL that removes rows without row events (TRUNCATE, DROP TABLE, a partition truncated, dropped or
+exchanged) ends what is known of the table's keys: a key written again afterwards, even with the
+same values within the same clock tick (a commit time in seconds or milliseconds), is a new change,
+not a replay. A decoder that sees such DDL in order with its rows calls `forget` (`row_removals`
+names the tables); a clock that is exact (Debezium's binlog position) needs no reset.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any, Literal
+
+from dsl import ddl_effects
 
 Verdict = Literal["ok", "out-of-order", "duplicate"]
 
@@ -20,6 +28,16 @@ Verdict = Literal["ok", "out-of-order", "duplicate"]
 # tuple while few — the usual one or two — then a set, as one key changed often in one transaction)
 _State = tuple[int, int | None, tuple[int, ...] | set[int]]
 _FEW = 16
+
+
+_REMOVES = frozenset({"truncated", "dropped", "partition-rows"})
+
+
+def row_removals(query: str, database: str) -> list[tuple[str, str]]:
+    """The tables (database, table) whose rows a DDL statement removes or replaces without row events
+    (`database`: the statement's default database), read by dsl.ddl_effects."""
+    found = [(t.database, t.table) for t in ddl_effects.effects(query, database) if t.effect in _REMOVES]
+    return list(dict.fromkeys(found))
 
 
 def image_hash(image: Mapping[str, Any] | None) -> int | None:
@@ -33,10 +51,9 @@ class KeyOrder:
     def __init__(self) -> None:
         self.last: dict[Hashable, _State] = {}
 
-    def forget(self, which: Callable[[Hashable], bool]) -> None:
-        """Forget the keys `which` picks: their rows were removed by DDL (TRUNCATE, DROP, partition
-        DDL), so a key written again afterwards is a new row, not a replay or a step back."""
-        for key in [k for k in self.last if which(k)]:
+    def forget(self, database: str, table: str) -> None:
+        """Drop what is known of a table's keys (keys are (database, table, ...) tuples)."""
+        for key in [k for k in self.last if isinstance(k, tuple) and k[:2] == (database, table)]:
             del self.last[key]
 
     def last_ts(self, key: Hashable) -> int | None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cdcs.debezium.feed import BEATS
 from formats import debezium as dbz
+from formats.debezium_behaviours import profile_of
 from model.cells import Cell
 
 TOPIC_PREFIX = "sinkmatrix"  # Debezium's topic.prefix: topics are sinkmatrix.<database>.<table>
@@ -35,7 +36,39 @@ def common(cell: Cell, *, host: str, port: int, user: str, password: str, databa
         "max.batch.size": "4096",
         "poll.interval.ms": "1",
         **dbz.properties_of(dbz.VARIANT_MODES[cell.variant]),
+        **careful(cell),
     }
+
+
+def careful(cell: Cell) -> dict[str, str]:
+    """What a careful user sets for exact replication (formats.debezium_behaviours.CAREFUL); the
+    `defaults` variant keeps Debezium's shipped defaults instead, and lives with their consequences."""
+    profile = profile_of(cell.variant)
+    props = {}
+    if profile.skipped_operations != "t":
+        # Debezium skips TRUNCATE by default (skipped.operations=t): the consumer's table would keep
+        # rows the source no longer has. "none" writes an op 't' event at the statement's place.
+        props["skipped.operations"] = profile.skipped_operations
+    if cell.sink == "debezium-avro" and profile.avro_names:
+        # Confluent's AvroConverter stops the connector on a column or table name that is not an Avro
+        # name (`p:k`: SchemaParseException); "avro" renames the field (p_k) and the schema instead.
+        props["field.name.adjustment.mode"] = "avro"
+        props["schema.name.adjustment.mode"] = "avro"
+    return props
+
+
+def converter_settings(cell: Cell) -> dict[str, str]:
+    """The converters' own settings (prefixed per backend: `converter.` or `key.converter.` and
+    `value.converter.`)."""
+    if cell.sink == "debezium-avro":
+        return {}
+    settings = {"schemas.enable": "false" if cell.variant == "schemaless" else "true"}
+    if not profile_of(cell.variant).replace_null_with_default:
+        # Kafka's JsonConverter writes a field's default in place of a null (KIP-581,
+        # replace.null.with.default=true): an upstream NULL in a column with a DEFAULT would arrive
+        # as that default (1970-01-01 00:00:00 for CURRENT_TIMESTAMP). Keep the null.
+        settings["replace.null.with.default"] = "false"
+    return settings
 
 
 def embedded(cell: Cell, root: Path, registry_url: str | None, **server: object) -> dict[str, str]:
@@ -51,8 +84,7 @@ def embedded(cell: Cell, root: Path, registry_url: str | None, **server: object)
     }
     if cell.sink == "debezium-avro":
         props["converter.schema.registry.url"] = str(registry_url)
-    else:
-        props["converter.schemas.enable"] = "false" if cell.variant == "schemaless" else "true"
+    props.update({f"converter.{k}": v for k, v in converter_settings(cell).items()})  # key and value
     return props
 
 
@@ -62,7 +94,8 @@ def kafka_connect(cell: Cell, registry_url: str, kafka: str, **server: object) -
         **common(cell, **server),  # type: ignore[arg-type]
         "tasks.max": "1",
         "schema.history.internal.kafka.bootstrap.servers": kafka,
-        "schema.history.internal.kafka.topic": f"{TOPIC_PREFIX}.schema-history",
+        # outside the view's topics (it reads every topic named TOPIC_PREFIX...)
+        "schema.history.internal.kafka.topic": f"__debezium-schema-history.{TOPIC_PREFIX}",
     }
     for part in ("key", "value"):
         if cell.sink == "debezium-avro":
@@ -70,5 +103,5 @@ def kafka_connect(cell: Cell, registry_url: str, kafka: str, **server: object) -
             props[f"{part}.converter.schema.registry.url"] = registry_url
         else:
             props[f"{part}.converter"] = JSON_CONVERTER
-            props[f"{part}.converter.schemas.enable"] = "false" if cell.variant == "schemaless" else "true"
+        props.update({f"{part}.converter.{k}": v for k, v in converter_settings(cell).items()})
     return props

@@ -9,8 +9,10 @@ A batch is handed back to the engine, which then commits its offsets, only after
 acknowledged every record of it: the offsets never pass a record that may be lost (at-least-once,
 as under Kafka Connect).
 
-Status goes to stdout, a line per batch: `sinkmatrix-status {json}`. "file"/"pos" is the restart
-position of the last record produced — everything before it in the binlog is in Kafka; "taken"
+Status goes to stdout, a line per batch: `sinkmatrix-status {json}`. "position" is the restart
+position of the last record produced — everything before it in the binlog is in Kafka; "clock" the
+binlog clock (file, position, row: its `source`) of the last record produced that has one — every
+record at or before it is in Kafka (a consumer orders topics by it: sinks.clock_order); "taken"
 how far records were taken from the engine; a connector failure ends the feed with Debezium's own
 message. Faults (cdcs.debezium.faults) are read from the file the client names, again on SIGUSR1.
 """
@@ -72,10 +74,11 @@ class Handoff:
                                     properties, _writer_schemas(properties))
         self._lose_then_exit = False
         self._late = 0  # batches in the lag line, not yet delivered
-        self._delayed: queue.Queue[tuple[float, list[Outgoing], tuple[str, int] | None, int]] = queue.Queue()
+        self._delayed: queue.Queue[tuple[float, list[Outgoing], Any, int]] = queue.Queue()
         threading.Thread(target=self._late_line, name="lagged-batches", daemon=True).start()
         self._lock = threading.Lock()
         self.position: tuple[str, int] | None = None  # restart position of the last record produced
+        self.clock: tuple[str, int, int] | None = None  # binlog clock of the last one produced with one
         self.taken: tuple[str, int] | None = None
         self.records = 0
         self.batches = 0
@@ -114,19 +117,22 @@ class Handoff:
             self.faults.tables.nudge()
             return
         end = batch[-1].position if batch else None  # (only the last record carries it)
+        clock = _last_clock(items)
         with self._lock:
             late = delay > 0 or self._late > 0
             if late:
                 self._late += 1
         if late:  # an injected lag: the batch goes out `delay` late, in order; the engine goes on
-            self._delayed.put((time.monotonic() + delay, outgoing, end, len(batch)))
+            self._delayed.put((time.monotonic() + delay, outgoing, (end, clock), len(batch)))
             self.report()  # what it took in, and the fault's count
             return
-        self._deliver(outgoing, end, len(batch))
+        self._deliver(outgoing, (end, clock), len(batch))
         if self.faults.exit_after == "crash":
             os._exit(CRASH_EXIT)  # produced, not yet handed back: the engine will send it again
 
-    def _deliver(self, outgoing: list[Outgoing], end: tuple[str, int] | None, count: int) -> None:
+    def _deliver(self, outgoing: list[Outgoing],
+                 ends: tuple[tuple[str, int] | None, tuple[str, int, int] | None], count: int) -> None:
+        end, clock = ends
         for n, message in enumerate(outgoing, 1):
             self.producer.produce(message.topic, message.value, message.key, on_delivery=self._delivered)
             if n % 512 == 0:  # serve acknowledgements now and then; flush() serves the rest
@@ -139,6 +145,8 @@ class Handoff:
         with self._lock:
             if end is not None:
                 self.position = end
+            if clock is not None:
+                self.clock = clock
             self.records += count
             self.batches += 1
             if self.state == "starting":
@@ -148,11 +156,11 @@ class Handoff:
     def _late_line(self) -> None:
         """The thread that delivers lagged batches when they are due."""
         while True:
-            due, outgoing, end, count = self._delayed.get()
+            due, outgoing, ends, count = self._delayed.get()
             while (left := due - time.monotonic()) > 0 and self.faults.lagging():
                 self.faults.wait(left)
             try:
-                self._deliver(outgoing, end, count)
+                self._deliver(outgoing, ends, count)
             except RuntimeError as exc:
                 self.finished(False, str(exc), None)
             with self._lock:
@@ -187,6 +195,7 @@ class Handoff:
                     "batches": self.batches, "faults": self.faults.version, "at": time.time(),
                     "armed": self.faults.states(),
                     "position": list(self.position) if self.position else None,
+                    "clock": list(self.clock) if self.clock else None,
                     "taken": list(self.taken) if self.taken else None}
         sys.stdout.write(STATUS + json.dumps(line) + "\n")
         sys.stdout.flush()
@@ -227,6 +236,19 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("usage: python -m cdcs.debezium [--warm json|avro] CONFIG.json")
     os.chdir(Path(args[0]).resolve().parent)  # the engine writes logs/ under the working directory
     sys.exit(run(Path(args[0]).resolve()))
+
+
+def _last_clock(items: list[Any]) -> tuple[str, int, int] | None:
+    """The `source` clock (file, pos, row) of the last record that has one (a heartbeat has none)."""
+    for record in reversed(items):
+        value = record.sourceRecord().value()
+        schema = value.schema() if value is not None and hasattr(value, "schema") else None
+        if schema is None or schema.field("source") is None:
+            continue
+        source = value.getStruct("source")
+        row = source.getInt32("row") if source.schema().field("row") is not None else None
+        return str(source.getString("file")), int(source.getInt64("pos")), int(row or 0)
+    return None
 
 
 def _position(record: Any) -> tuple[str, int]:

@@ -90,7 +90,8 @@ class Debezium(Cdc):
     backends: ClassVar[tuple[str, ...]] = ("embedded", "compose")
 
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
-        return {"debezium-json": ("", "schemaless", "alt"), "debezium-avro": ("", "alt")}
+        return {"debezium-json": ("", "schemaless", "alt", "defaults"),
+                "debezium-avro": ("", "alt", "defaults")}
 
     def unavailable(self, cell: Cell) -> str | None:
         import importlib.util

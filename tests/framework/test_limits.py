@@ -19,7 +19,7 @@ DB = "sm_x"
 @pytest.mark.parametrize(("sql", "expected"), [
     ("RENAME TABLE a TO b, `c d` TO e",
      [("a", "renamed"), ("b", "renamed"), ("c d", "renamed"), ("e", "renamed")]),
-    ("rename table sm_x.a to other.b", [("a", "renamed")]),
+    ("rename table sm_x.a to other.b", [("a", "renamed"), ("other.b", "renamed")]),
     ("ALTER TABLE t RENAME TO u", [("t", "renamed"), ("u", "renamed")]),
     ("ALTER TABLE t RENAME COLUMN a TO b", []),
     ("ALTER TABLE t RENAME INDEX a TO b, ADD COLUMN x INT", []),
@@ -39,7 +39,11 @@ DB = "sm_x"
     ("CREATE TABLE IF NOT EXISTS t2 LIKE t", [("t2", "copied")]),
 ])
 def test_ddl_effects_name_the_tables_a_statement_renames_truncates_drops_or_moves_rows_of(sql, expected):
-    assert effects(sql, DB) == [Touched(t, e) for t, e in expected]
+    def touched(name: str, effect: str) -> Touched:
+        database, _, table = name.rpartition(".")
+        return Touched(table, effect, database or DB)
+
+    assert effects(sql, DB) == [touched(t, e) for t, e in expected]
 
 
 @pytest.mark.parametrize(("sql", "table"), [

@@ -1,0 +1,77 @@
+"""How Debezium names what it writes: the topic of a table, the Connect schema names derived from it,
+and the Avro-safe spelling of a field or schema name under `*.name.adjustment.mode=avro`.
+
+Sources (debezium/debezium, v3.6.1.Final; checked against Debezium 3.6.3 here):
+- topics: `DefaultTopicNamingStrategy.dataChangeTopic` joins `topic.prefix`, the database and the
+  table with "."; `AbstractTopicNamingStrategy.sanitizedTopicName` replaces every character outside
+  `[a-zA-Z0-9._-]` with "_" and cuts the name at 249 characters (a table `中文` has the topic
+  `<prefix>.<db>.__`, while `source.table` keeps `中文`);
+- schema names: `TableSchemaBuilder.create` names the key and value structs after the (sanitized)
+  topic, `<topic>.Key` / `<topic>.Value`, and the envelope `<topic>.Envelope`, each passed through
+  the schema-name adjuster (none by default; avro: `SchemaNameAdjuster.validFullname`);
+- field names: `FieldNameSelector` passes each column name through the field-name adjuster
+  (avro: `FieldNameUnderscoreReplacementFunction`: first character `[a-zA-Z_]`, then `[a-zA-Z0-9_]`,
+  others "_", a leading digit kept after an added "_": `1x` -> `_1x`, `p:k` -> `p_k`).
+"""
+
+from __future__ import annotations
+
+_MAX_TOPIC = 249  # Kafka's limit on a topic name's length (AbstractTopicNamingStrategy.MAX_NAME_LENGTH)
+
+
+def _topic_char(c: str) -> bool:
+    return c in "._-" or ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9")
+
+
+def sanitized_topic(name: str) -> str:
+    """A topic name as Debezium sanitizes it."""
+    clean = "".join(c if _topic_char(c) else "_" for c in name)
+    if len(clean) > _MAX_TOPIC:
+        return clean[:_MAX_TOPIC]
+    return {".": "_", "..": "__"}.get(clean, clean)
+
+
+def data_topic(prefix: str, database: str, table: str) -> str:
+    """The topic Debezium writes a table's change events to."""
+    return sanitized_topic(".".join(p for p in (prefix, database, table) if p.strip()))
+
+
+def _letter(c: str) -> bool:
+    return ("a" <= c <= "z") or ("A" <= c <= "Z") or c == "_"
+
+
+def _adjusted(name: str, rest_ok: str) -> str:
+    if not name:
+        return name
+    first = name[0]
+    head = first if _letter(first) else "_" + (first if first.isdigit() and first.isascii() else "")
+    tail = "".join(c if _letter(c) or ("0" <= c <= "9") or c in rest_ok else "_" for c in name[1:])
+    return head + tail
+
+
+def avro_field_name(name: str) -> str:
+    """A column's field name under field.name.adjustment.mode=avro."""
+    return _adjusted(name, "")
+
+
+def avro_schema_name(name: str) -> str:
+    """A Connect schema name under schema.name.adjustment.mode=avro (dots separate a namespace)."""
+    return _adjusted(name, ".")
+
+
+class Naming:
+    """The names one connector configuration gives: topics, schema names and field names."""
+
+    def __init__(self, prefix: str, *, avro_fields: bool = False, avro_schemas: bool = False) -> None:
+        self.prefix, self.avro_fields, self.avro_schemas = prefix, avro_fields, avro_schemas
+
+    def topic(self, database: str, table: str) -> str:
+        return data_topic(self.prefix, database, table)
+
+    def field(self, column: str) -> str:
+        return avro_field_name(column) if self.avro_fields else column
+
+    def schema(self, database: str, table: str, part: str) -> str:
+        """`part`: Key, Value or Envelope."""
+        name = f"{self.topic(database, table)}.{part}"
+        return avro_schema_name(name) if self.avro_schemas else name
