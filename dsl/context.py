@@ -62,6 +62,7 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
                                carries_ddl=getattr(view, "carries_ddl", True), sink_name=cell.sink,
                                limits=getattr(stack, "limits", {}), ddl=lambda: versions.ddl(database),
                                explain=getattr(view, "explain", None),
+                               excusable=getattr(view, "excusable", ()),
                                strict_progress=strict_progress, **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -33,7 +33,8 @@ class SQLHelper:
                  findings: Callable[[], Sequence[Any]] = tuple, carries_ddl: bool = True,
                  sink_name: str = "", limits: Mapping[str, str] | None = None,
                  ddl: Callable[[], Sequence[str]] = tuple, strict_progress: bool = False,
-                 explain: Callable[[str, str, str, Any, Any], str | None] | None = None) -> None:
+                 explain: Callable[[str, str, str, Any, Any], str | None] | None = None,
+                 excusable: Collection[str] = ()) -> None:
         self.upstream = upstream
         self.carries_ddl = carries_ddl  # False: a table only reaches the sink with its first row
         self.database = database
@@ -48,6 +49,7 @@ class SQLHelper:
         # the view's optional explain(database, table, column, upstream value, sink value): the documented
         # CDC behaviour a difference shows, if it knows one
         self.explain = explain
+        self.excusable = frozenset(excusable)  # explanations the sink lives with: counted, not failed
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0

@@ -101,6 +101,13 @@ class DebeziumView(KafkaView):
         self._tables, self._profile, self._avro = history, profile, avro
         super().__init__(**view)
 
+    @property
+    def excusable(self) -> frozenset[str]:
+        """The labels of behaviours no setting changes (a careful user lives with them): a difference
+        one of them explains is counted under its declared limit, not failed."""
+        return frozenset(BEHAVIOURS[n].label() for n in self._profile.consequences(self._avro)
+                         if not BEHAVIOURS[n].avoidable)
+
     def explain(self, database: str, table: str, column: str, upstream: Any, sink: Any) -> str | None:
         """An upstream NULL that arrived as the column's default, where the converter writes defaults
         for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter)."""

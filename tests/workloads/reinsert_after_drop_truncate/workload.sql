@@ -1,6 +1,6 @@
 -- The same keys written again with the same values after DDL removed the rows (TRUNCATE, DROP and
 -- CREATE, TRUNCATE PARTITION): each write is a new change, never a duplicate of the earlier one.
--- sinkmatrix: limit avro ddl
+-- sinkmatrix: limit avro schema-evolution
 CREATE TABLE emptied (id INT PRIMARY KEY, v VARCHAR(10));
 INSERT INTO emptied VALUES (1, 'a'), (2, 'b');
 TRUNCATE TABLE emptied;
