@@ -22,7 +22,7 @@ from datetime import date, datetime, timedelta
 from decimal import Context, Decimal
 from typing import Any
 
-from dsl.compare import ZERO_DATE
+from dsl.compare import ZERO_DATE, no_calendar_date
 from formats.go_text import go_float, tidb_json
 from formats.releases import TICDC_CURRENT, Release, canal_delete_keeps_old
 from model.changes import RowKind
@@ -145,6 +145,8 @@ def format_value(column: Column, value: Any) -> str | None:
         return format(number, "f")
     if value is ZERO_DATE and name in TEMPORAL:
         return _time_text(column, _ZERO_DAY, zero=True)
+    if no_calendar_date(value) and name in TEMPORAL:  # '2020-00-05', '0000-00-00 14:02:10'
+        return _zero_in_date_text(column, str(value))
     if isinstance(value, datetime | date) and name in TEMPORAL:
         return _time_text(column, value)
     if isinstance(value, timedelta):
@@ -170,6 +172,15 @@ def _time_text(column: Column, value: date, zero: bool = False) -> str:
         return text
     clock = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
     return f"{text} {clock}{_fraction(column, value.microsecond)}"
+
+
+def _zero_in_date_text(column: Column, text: str) -> str:
+    # types.Time.String of a zero-in-date value: its fields as stored, exactly fsp fractional digits
+    day, _, rest = text.partition(" ")
+    if column.type == "date":
+        return day
+    clock, _, fraction = (rest or "00:00:00").partition(".")
+    return f"{day} {clock}{_fraction(column, int(fraction.ljust(6, '0')) if fraction else 0)}"
 
 
 def _duration_text(column: Column, span: timedelta) -> str:

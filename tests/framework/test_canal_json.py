@@ -266,3 +266,18 @@ def test_content_compatible_types_must_be_the_upstream_full_types() -> None:
     assert [(f.kind, f.field) for f in decoded.findings] == [("type-mismatch", "mysqlType.d")]
     why = decoded.findings[0].why
     assert "content-compatible=true" in why and "'decimal(5,2)'" in why
+
+
+@pytest.mark.parametrize(("column_type", "fsp", "stored", "text"), [
+    ("datetime(2)", 2, "0000-00-00 14:02:10.00", "0000-00-00 14:02:10.00"),
+    ("datetime(2)", 2, "0001-00-00 00:00:00.5", "0001-00-00 00:00:00.50"),
+    ("datetime", None, "2020-00-05 01:02:03", "2020-00-05 01:02:03"),
+    ("date", None, "2020-00-05", "2020-00-05"),
+])
+def test_a_zero_in_date_value_is_spelled_with_the_columns_fraction_digits(column_type, fsp, stored, text):
+    from dsl.compare import canonical
+    from formats.canal_json import format_value
+    from model.schema import Column
+
+    column = Column(name="c", type=column_type.split("(")[0], column_type=column_type, fsp=fsp)
+    assert format_value(column, canonical(column, stored)) == text
