@@ -103,10 +103,14 @@ def limit_met(workload: Workload, sink: str, known: dict[str, str]) -> str | Non
 
 
 def run(ctx: Any, workload: Workload, timeout: float | None = None) -> Any:
-    """Run the workload's statements upstream in one session, then the whole-database check."""
+    """Run the workload's statements upstream in one session of their own (what they SET — a time
+    zone, an sql_mode — stays theirs: the checks read through sessions of their own), then the
+    whole-database check."""
     ctx.sql.freeze_all()  # expectations of DSL requests still in flight read back first
     ctx.sql.verifier.wrote()
-    session = ctx.upstream.connection.dbapi_connection
+    own = ctx.upstream.engine.raw_connection()
+    session = own.dbapi_connection
+    session.autocommit(True)  # as a client's session: each statement commits unless in a transaction
     versions = journal(ctx.upstream.engine.url.port)
     cursor = session.cursor()
     try:
@@ -124,4 +128,5 @@ def run(ctx: Any, workload: Workload, timeout: float | None = None) -> Any:
                 raise WorkloadFailed(f"{where}: the upstream refused `{head}`: {exc}") from None
     finally:
         cursor.close()
+        own.close()
     return ctx.sql.sync(timeout)

@@ -130,3 +130,4 @@ def test_a_zero_date_a_sink_cannot_carry_is_excused_only_where_it_declares_so(ex
     column = Column(name="t", type="datetime", column_type="datetime")
     assert limits.excused({"zero-dates": "no calendar date"}, column, expected, actual) == limit
     assert limits.excused({}, column, expected, actual) is None
+

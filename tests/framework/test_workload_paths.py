@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from dsl import workload
+
 pytestmark = pytest.mark.framework
 
 
@@ -51,3 +53,15 @@ def test_a_workloads_path_without_workloads_says_what_a_workload_is(tmp_path: Pa
     assert "no workload.sql under it; a workload is a folder holding workload.sql" in ran.stderr
     missing = _pytest(tmp_path, "--workloads", str(tmp_path / "nowhere"), "--sink", "mysql")
     assert missing.returncode == 4 and "no such file or directory" in missing.stderr
+
+
+@pytest.mark.sinks("mysql")
+def test_what_a_workload_sets_stays_in_its_own_session(ctx, tmp_path: Path):
+    (tmp_path / "w").mkdir()
+    (tmp_path / "w" / "workload.sql").write_text(
+        "SET time_zone = '+06:00';\nCREATE TABLE t (id INT PRIMARY KEY, at TIMESTAMP NULL);\n"
+        "INSERT INTO t VALUES (1, '2023-11-16 12:34:56');\n")
+    [load] = workload.discover(tmp_path)
+    assert workload.run(ctx, load, timeout=30).problems == []  # both sides read in one time zone
+    zone = ctx.upstream.exec_driver_sql("SELECT @@session.time_zone").scalar()
+    assert zone != "+06:00"
