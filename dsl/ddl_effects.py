@@ -63,6 +63,14 @@ def _touched(name: tuple[str, str] | None, *effects: Effect) -> list[Touched]:
     return [Touched(name[1], effect, name[0]) for effect in effects] if name else []
 
 
+def about_a_view(sql: str) -> bool:
+    """Whether the statement creates, alters or drops a view (CREATE OR REPLACE ALGORITHM=... VIEW v)."""
+    words = [w.upper() for w in _TOKEN.findall(_COMMENT.sub(" ", sql))[:12]]
+    if words[:1] not in (["CREATE"], ["ALTER"], ["DROP"]) or "VIEW" not in words:
+        return False
+    return "TABLE" not in words[:words.index("VIEW")]
+
+
 def subject(sql: str, database: str) -> str | None:
     """The (first) table of `database` a table-level DDL statement is about, None for other statements."""
     words = _TOKEN.findall(_COMMENT.sub(" ", sql))

@@ -16,7 +16,9 @@ from formats.ddl import IDENT, classify
 from formats.releases import TICDC_CURRENT, Release
 from model.changes import DdlChange
 
-_NAME = rf"({IDENT})(?:\s*\.\s*({IDENT}))?"
+# a name may also be "quoted": the upstream only accepts that as a name under ANSI_QUOTES
+_ANSI_IDENT = r'"(?:[^"]|"")+"'
+_NAME = rf"({IDENT}|{_ANSI_IDENT})(?:\s*\.\s*({IDENT}|{_ANSI_IDENT}))?"
 _EXISTS = r"(?:IF\s+(?:NOT\s+)?EXISTS\s+)?"
 # (pattern, canal event type, which group names the table: "new" for renames)
 _DDL_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -48,7 +50,9 @@ _QUOTED = re.compile(r"`(?:[^`]|``)*`|'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.)*\"|
 
 
 def _unquote(ident: str) -> str:
-    return ident[1:-1].replace("``", "`") if ident.startswith("`") else ident
+    if ident[:1] in ('"', "`"):
+        return ident[1:-1].replace(ident[0] * 2, ident[0])
+    return ident
 
 
 def _target(match: re.Match[str], default: str) -> tuple[str, str]:

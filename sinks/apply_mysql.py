@@ -268,8 +268,9 @@ class MysqlApplier:
         MariaDB of the same line takes as a number; a server that refuses it keeps the lax mode."""
         if change.sql_mode is None:
             return False
+        mode = int(change.sql_mode) if str(change.sql_mode).isdigit() else change.sql_mode  # bits, or names
         try:
-            self._cursor.execute("SET SESSION sql_mode = %s", (int(change.sql_mode),))
+            self._cursor.execute("SET SESSION sql_mode = %s", (mode,))
         except MySQLdb.MySQLError as exc:
             log.warning("upstream sql_mode not taken; the ddl runs under the lax mode",
                         sql_mode=change.sql_mode, error=str(exc))
