@@ -32,10 +32,20 @@ class TableFacts:
     name: str
     key: tuple[str, ...] | None  # the upstream's key now; None: the upstream has no such table now
     effects: frozenset[str] = field(default_factory=frozenset)  # dsl.ddl_effects: renamed, truncated, ...
+    types: frozenset[str] = field(default_factory=frozenset)  # its columns' types (information_schema)
 
 
 def _keyless(table: TableFacts) -> str | None:
     return "has no primary key and no NOT NULL unique key" if table.key == () else None
+
+
+_SPATIAL = frozenset({"geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
+                      "multipolygon", "geometrycollection"})
+
+
+def _spatial(table: TableFacts) -> str | None:
+    found = sorted(table.types & _SPATIAL)
+    return f"has {', '.join(found).upper()} columns" if found else None
 
 
 def _effects(which: Collection[str]) -> Callable[[TableFacts], str | None]:
@@ -77,6 +87,7 @@ DETECTORS: dict[str, Callable[[TableFacts], str | None]] = {
     "keyless-tables": _keyless,
     "ddl": _effects(("renamed", "truncated", "dropped", "partition-rows")),
     "ddl-across-topics": _effects(("renamed", "exchanged", "copied")),
+    "spatial-types": _spatial,
 }
 
 
@@ -107,9 +118,10 @@ def detected(limits: Mapping[str, str]) -> list[str]:
 
 
 def facts(database: str, keys: Mapping[str, tuple[str, ...]], also: Iterable[str],
-          statements: Iterable[str]) -> list[TableFacts]:
-    """Facts of the tables the upstream has now (`keys`: name -> key), of `also` (tables the sink has)
-    and of the tables the DDL `statements` run in `database` touched."""
+          statements: Iterable[str], types: Mapping[str, Collection[str]] | None = None) -> list[TableFacts]:
+    """Facts of the tables the upstream has now (`keys`: name -> key; `types`: name -> its columns'
+    types), of `also` (tables the sink has) and of the tables the DDL `statements` run in `database`
+    touched."""
     effects: dict[str, set[str]] = {}
     for sql in statements:
         for touched in ddl_effects.effects(sql, database):
@@ -117,7 +129,8 @@ def facts(database: str, keys: Mapping[str, tuple[str, ...]], also: Iterable[str
                 continue  # a limit only leaves out tables of the test's own database
             effects.setdefault(touched.table, set()).add(touched.effect)
     names = sorted({*keys, *also, *effects})
-    return [TableFacts(n, keys.get(n), frozenset(effects.get(n, ()))) for n in names]
+    return [TableFacts(n, keys.get(n), frozenset(effects.get(n, ())), frozenset((types or {}).get(n, ())))
+            for n in names]
 
 
 def left_out(tables: Iterable[TableFacts], sink: str, limits: Mapping[str, str]) -> dict[str, LeftOut]:

@@ -98,3 +98,9 @@ def has_row_checksum(release: Release) -> bool:
 def has_vector(release: Release) -> bool:
     """TiDB VECTOR columns in TiCDC's codecs (tiflow 021fd64217, #11620): v8.4.0 on."""
     return release.at_least("8.4.0")
+
+
+# TiDB has no spatial types (pingcap/tidb parser: GEOMETRY and its kinds are not column types TiDB
+# accepts), so no TiCDC release writes such a column in any protocol.
+SPATIAL_LIMIT = ("TiDB has no spatial types (GEOMETRY, POINT, POLYGON, ...): no TiCDC release writes "
+                 "such a column, so a table holding one has no message contract to judge")

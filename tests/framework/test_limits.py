@@ -131,3 +131,10 @@ def test_a_zero_date_a_sink_cannot_carry_is_excused_only_where_it_declares_so(ex
     assert limits.excused({"zero-dates": "no calendar date"}, column, expected, actual) == limit
     assert limits.excused({}, column, expected, actual) is None
 
+
+
+def test_a_table_with_a_spatial_column_is_left_out_where_the_format_has_no_spatial_types():
+    tables = limits.facts(DB, {"gis": ("id",), "plain": ("id",)}, set(), [],
+                          {"gis": {"int", "geometry"}, "plain": {"int"}})
+    left = limits.left_out(tables, "canal-json", {"spatial-types": "TiDB has none"})
+    assert list(left) == ["gis"] and str(left["gis"]).startswith("gis has GEOMETRY columns")
