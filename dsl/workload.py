@@ -16,10 +16,19 @@ framework cannot see says so in a header comment, naming the adapter limit it me
 On a cell of that sink the case is skipped with the limit's text as the reason; an unknown sink or
 limit name fails the case, so a declaration cannot go stale silently. A header naming a limit the
 framework detects skips nothing: that limit still applies per table.
+
+A workload that shows a real defect or a documented behaviour of a CDC declares the catch:
+
+    -- sinkmatrix: catches debezium-* "ParsingException" DBZ-2291: ANSI_QUOTES DDL stops the parser
+
+On the cells the glob matches the case must fail, with a failure that says the quoted text: it is then
+an expected failure (xfail) naming the catch; a pass fails the case (the catch went away: a fixed CDC,
+so narrow the declaration), and any other failure stands as it is.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +40,9 @@ from model.schema_journal import journal
 
 FILES = ("prepare.sql", "workload.sql")
 _DIRECTIVE = re.compile(r"^--\s*sinkmatrix:\s*limit\s+(\S+)\s+(\S+)\s*$", re.MULTILINE)
+# -- sinkmatrix: catches <cell glob> "<text the failure contains>" <why, with its source>
+_CATCH = re.compile(r'^--\s*sinkmatrix:\s*catches\s+(\S+)\s+"((?:[^"\\]|\\.)+)"\s+(.+?)\s*$', re.MULTILINE)
+_CATCH_LINE = re.compile(r"^--\s*sinkmatrix:\s*catches\b", re.MULTILINE)
 
 
 class WorkloadFailed(AssertionError):
@@ -42,10 +54,28 @@ class WorkloadError(ValueError):
 
 
 @dataclass(frozen=True)
+class Catch:
+    """A real defect or documented behaviour of a CDC the workload shows on some cells: there the case
+    must fail, with a failure that says `match` (a strict expected failure)."""
+
+    cells: str  # an fnmatch pattern over cell ids
+    match: str
+    why: str
+
+    def applies(self, cell_id: str) -> bool:
+        return fnmatch.fnmatchcase(cell_id, self.cells)
+
+
+@dataclass(frozen=True)
 class Workload:
     name: str
     folder: Path
     limits: dict[str, list[str]] = field(default_factory=dict)  # sink -> adapter limits it meets
+    catches: tuple[Catch, ...] = ()
+
+    def catch_on(self, cell_id: str) -> Catch | None:
+        """The catch declared for this cell, if any."""
+        return next((c for c in self.catches if c.applies(cell_id)), None)
 
     def statements(self) -> list[tuple[Path, Statement]]:
         out = []
@@ -61,7 +91,7 @@ class Workload:
         for line in (self.folder / "workload.sql").read_text(encoding="utf-8").splitlines():
             if not line.startswith("--"):
                 break
-            if not _DIRECTIVE.match(line):
+            if not (_DIRECTIVE.match(line) or _CATCH_LINE.match(line)):
                 lines.append(line[2:].strip())
         return "\n".join(lines) or f"SQL-file workload {self.name}"
 
@@ -75,10 +105,16 @@ def load(folder: Path) -> Workload:
     if not script.is_file():
         raise WorkloadError(f"{folder}: no workload.sql; a workload is a folder holding workload.sql "
                             "(and optionally prepare.sql)")
+    text = script.read_text(encoding="utf-8")
     declared: dict[str, list[str]] = {}
-    for sink, limit in _DIRECTIVE.findall(script.read_text(encoding="utf-8")):
+    for sink, limit in _DIRECTIVE.findall(text):
         declared.setdefault(sink, []).append(limit)
-    return Workload(folder.name, folder, declared)
+    catches = tuple(Catch(cells, match.replace('\\"', '"'), why)
+                    for cells, match, why in _CATCH.findall(text))
+    if len(catches) != len(_CATCH_LINE.findall(text)):
+        raise WorkloadError(f"{script}: a catch is declared as "
+                            '-- sinkmatrix: catches <cell glob> "<text the failure contains>" <why>')
+    return Workload(folder.name, folder, declared, catches)
 
 
 def discover(root: Path) -> list[Workload]:

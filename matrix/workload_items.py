@@ -60,7 +60,18 @@ class WorkloadModule(pytest.Module):
             why = workload.limit_met(load, cell.sink, ctx.sql.limits)
             if why:
                 pytest.skip(f"adapter limit: {why}")
-            workload.run(ctx, load)
+            catch = load.catch_on(cell.id)
+            if catch is None:
+                workload.run(ctx, load)
+                return
+            try:
+                workload.run(ctx, load)
+            except Exception as exc:  # the catch, or a failure of its own (which stands)
+                if catch.match not in f"{type(exc).__name__}: {exc}":
+                    raise
+                pytest.xfail(f"catch: {catch.why}")
+            pytest.fail(f"the catch declared for {cell.id} did not happen ({catch.why}); the CDC no longer "
+                        f"shows it: narrow or remove the declaration in {self.path}", pytrace=False)
 
         test_workload.__doc__ = load.describe()
         test_workload.__module__ = module.__name__

@@ -65,3 +65,40 @@ def test_what_a_workload_sets_stays_in_its_own_session(ctx, tmp_path: Path):
     assert workload.run(ctx, load, timeout=30).problems == []  # both sides read in one time zone
     zone = ctx.upstream.exec_driver_sql("SELECT @@session.time_zone").scalar()
     assert zone != "+06:00"
+
+
+LOSES_ROW_1 = "CREATE TABLE t (id INT PRIMARY KEY, v INT);\nINSERT INTO t VALUES (1, 1), (2, 2);\n"
+
+
+def _caught(tmp_path: Path, header: str, *args: str) -> subprocess.CompletedProcess[str]:
+    (tmp_path / "suite" / "lost").mkdir(parents=True)
+    (tmp_path / "suite" / "lost" / "workload.sql").write_text(header + LOSES_ROW_1)
+    return _pytest(tmp_path, "--workloads", str(tmp_path / "suite"), "--sink", "mysql", "-rxXf", *args)
+
+
+def test_a_declared_catch_is_an_expected_failure_naming_it(tmp_path: Path) -> None:
+    header = '-- sinkmatrix: catches mysql-* "missing in the sink" a CDC that loses the first row\n'
+    done = _caught(tmp_path, header, "--fault", "drop")
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out[-3000:]
+    assert "1 xfailed" in out and "catch: a CDC that loses the first row" in out, out[-3000:]
+
+
+def test_a_declared_catch_that_does_not_happen_fails_the_case(tmp_path: Path) -> None:
+    header = '-- sinkmatrix: catches mysql-* "missing in the sink" a CDC that loses the first row\n'
+    done = _caught(tmp_path, header)
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "the catch declared for mysql-mysql-local did not happen" in out, out[-3000:]
+
+
+def test_another_failure_than_the_declared_catch_stands(tmp_path: Path) -> None:
+    header = '-- sinkmatrix: catches mysql-* "ParsingException" a parser that stops\n'
+    done = _caught(tmp_path, header, "--fault", "drop")
+    out = done.stdout + done.stderr
+    assert done.returncode == 1 and "missing in the sink" in out and "xfailed" not in out, out[-3000:]
+
+
+def test_a_malformed_catch_says_how_to_declare_one(tmp_path: Path) -> None:
+    done = _caught(tmp_path, "-- sinkmatrix: catches mysql-* without quotes\n")
+    assert done.returncode != 0
+    assert '-- sinkmatrix: catches <cell glob> "<text the failure contains>" <why>' in done.stdout + done.stderr
