@@ -33,6 +33,7 @@ class TableFacts:
     key: tuple[str, ...] | None  # the upstream's key now; None: the upstream has no such table now
     effects: frozenset[str] = field(default_factory=frozenset)  # dsl.ddl_effects: renamed, truncated, ...
     types: frozenset[str] = field(default_factory=frozenset)  # its columns' types (information_schema)
+    charsets: frozenset[str] = field(default_factory=frozenset)  # its text columns' character sets
 
 
 def _keyless(table: TableFacts) -> str | None:
@@ -46,6 +47,15 @@ _SPATIAL = frozenset({"geometry", "point", "linestring", "polygon", "multipoint"
 def _spatial(table: TableFacts) -> str | None:
     found = sorted(table.types & _SPATIAL)
     return f"has {', '.join(found).upper()} columns" if found else None
+
+
+# the character sets TiDB has (pingcap/tidb pkg/parser/charset: utf8, utf8mb4, ascii, latin1, binary, gbk)
+_TIDB_CHARSETS = frozenset({"utf8", "utf8mb3", "utf8mb4", "ascii", "latin1", "binary", "gbk"})
+
+
+def _other_charsets(table: TableFacts) -> str | None:
+    found = sorted(table.charsets - _TIDB_CHARSETS)
+    return f"has text columns in {', '.join(found)}" if found else None
 
 
 def _effects(which: Collection[str]) -> Callable[[TableFacts], str | None]:
@@ -88,6 +98,7 @@ DETECTORS: dict[str, Callable[[TableFacts], str | None]] = {
     "ddl": _effects(("renamed", "truncated", "dropped", "partition-rows")),
     "ddl-across-topics": _effects(("renamed", "exchanged", "copied")),
     "spatial-types": _spatial,
+    "tidb-charsets": _other_charsets,
 }
 
 
@@ -118,10 +129,11 @@ def detected(limits: Mapping[str, str]) -> list[str]:
 
 
 def facts(database: str, keys: Mapping[str, tuple[str, ...]], also: Iterable[str],
-          statements: Iterable[str], types: Mapping[str, Collection[str]] | None = None) -> list[TableFacts]:
-    """Facts of the tables the upstream has now (`keys`: name -> key; `types`: name -> its columns'
-    types), of `also` (tables the sink has) and of the tables the DDL `statements` run in `database`
-    touched."""
+          statements: Iterable[str], types: Mapping[str, Collection[str]] | None = None,
+          charsets: Mapping[str, Collection[str]] | None = None) -> list[TableFacts]:
+    """Facts of the tables the upstream has now (`keys`: name -> key; `types`, `charsets`: name -> its
+    columns' types and character sets), of `also` (tables the sink has) and of the tables the DDL
+    `statements` run in `database` touched."""
     effects: dict[str, set[str]] = {}
     for sql in statements:
         for touched in ddl_effects.effects(sql, database):
@@ -129,8 +141,8 @@ def facts(database: str, keys: Mapping[str, tuple[str, ...]], also: Iterable[str
                 continue  # a limit only leaves out tables of the test's own database
             effects.setdefault(touched.table, set()).add(touched.effect)
     names = sorted({*keys, *also, *effects})
-    return [TableFacts(n, keys.get(n), frozenset(effects.get(n, ())), frozenset((types or {}).get(n, ())))
-            for n in names]
+    return [TableFacts(n, keys.get(n), frozenset(effects.get(n, ())), frozenset((types or {}).get(n, ())),
+                       frozenset((charsets or {}).get(n, ()))) for n in names]
 
 
 def left_out(tables: Iterable[TableFacts], sink: str, limits: Mapping[str, str]) -> dict[str, LeftOut]:

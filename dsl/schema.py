@@ -15,7 +15,7 @@ _COLUMNS_SQL = (
     """
     SELECT c.COLUMN_NAME, c.DATA_TYPE, c.COLUMN_TYPE, c.IS_NULLABLE, c.EXTRA,
            c.NUMERIC_PRECISION, c.NUMERIC_SCALE, c.DATETIME_PRECISION, c.CHARACTER_MAXIMUM_LENGTH,
-           c.COLUMN_DEFAULT
+           c.COLUMN_DEFAULT, c.CHARACTER_SET_NAME
     FROM information_schema.COLUMNS c
     WHERE c.TABLE_SCHEMA = %(db)s AND c.TABLE_NAME = %(tbl)s
     ORDER BY c.ORDINAL_POSITION
@@ -57,7 +57,7 @@ def introspect(conn: Any, database: str, table: str) -> TableSchema:
     longtext = any(str(row[1]).lower() == "longtext" for row in rows)  # what a MariaDB JSON is
     checks = {r[0] for r in _rows(conn, _CHECKS_SQL, params)} if longtext else set()
     columns = []
-    for name, dtype, ctype, nullable, extra, prec, scale, fsp, charlen, default in rows:
+    for name, dtype, ctype, nullable, extra, prec, scale, fsp, charlen, default, charset in rows:
         dtype = dtype.lower()
         ctype = ctype.decode() if isinstance(ctype, bytes) else ctype
         columns.append(
@@ -76,6 +76,7 @@ def introspect(conn: Any, database: str, table: str) -> TableSchema:
                 if dtype in ("enum", "set")
                 else (),
                 default=default.decode() if isinstance(default, bytes) else default,
+                charset=(charset.decode() if isinstance(charset, bytes) else charset) or None,
             )
         )
     return TableSchema(database, table, tuple(columns), _choose_key(conn, database, table))

@@ -158,7 +158,8 @@ def _left_out(helper: SQLHelper, schemas: dict[str, TableSchema], theirs: set[st
     if not detected:
         return {}
     tables = limits.facts(helper.database, {n: s.key for n, s in schemas.items()}, theirs, helper.ddl(),
-                          {n: {c.type for c in s.columns} for n, s in schemas.items()})
+                          {n: {c.type for c in s.columns} for n, s in schemas.items()},
+                          {n: {c.charset for c in s.columns if c.charset} for n, s in schemas.items()})
     left = limits.left_out(tables, helper.sink_name, helper.limits)
     for name in left.keys() - helper.left_out.keys():
         log.info("table left out of the check", table=name, reason=str(left[name]))

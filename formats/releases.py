@@ -104,3 +104,7 @@ def has_vector(release: Release) -> bool:
 # accepts), so no TiCDC release writes such a column in any protocol.
 SPATIAL_LIMIT = ("TiDB has no spatial types (GEOMETRY, POINT, POLYGON, ...): no TiCDC release writes "
                  "such a column, so a table holding one has no message contract to judge")
+# TiDB's character sets are utf8, utf8mb4, ascii, latin1, binary and gbk (pingcap/tidb
+# pkg/parser/charset): a text column in another (ucs2, utf16, big5, sjis, ...) has no TiCDC contract.
+CHARSET_LIMIT = ("TiDB has only the utf8, utf8mb4, ascii, latin1, binary and gbk character sets: no TiCDC "
+                 "release writes a text column in another one (ucs2, utf16, big5, sjis, ...)")

@@ -25,6 +25,7 @@ class Column:
     # COLUMN_DEFAULT as information_schema spells it (MariaDB: a quoted literal, a bare number, NULL,
     # or an expression); None where unknown or without a DEFAULT. Not part of a column's identity.
     default: str | None = field(default=None, compare=False)
+    charset: str | None = field(default=None, compare=False)  # CHARACTER_SET_NAME of a text column
 
     @property
     def bits(self) -> int | None:

@@ -34,7 +34,7 @@ from dsl import ddl_effects
 from dsl.compare import canonical
 from formats import ticdc_avro as wire
 from formats.numbers import float32
-from formats.releases import SPATIAL_LIMIT, TICDC_CURRENT, Release
+from formats.releases import CHARSET_LIMIT, SPATIAL_LIMIT, TICDC_CURRENT, Release
 from model.changes import RowChange, RowKind
 from model.schema import Column, TableSchema
 from model.tso import physical_ms
@@ -67,6 +67,7 @@ LIMITS: dict[str, str] = {
     "to ', so such members come back altered.",
     "json": "JSON is text: TiDB sends its normalised form, the reference encoder the upstream's text.",
     "spatial-types": SPATIAL_LIMIT,
+    "tidb-charsets": CHARSET_LIMIT,
     "defaults": "TiCDC gives each field the column's DEFAULT (a nullable column with a non-null "
     "DEFAULT becomes [T, \"null\"]); a DEFAULT that is an expression (CURRENT_TIMESTAMP) is not "
     "checked against the upstream's.",

@@ -16,7 +16,7 @@ from formats import releases
 from formats.canal_ddl import ddl_event
 from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, full_mysql_type, java_type, mysql_type
 from formats.ddl import classify
-from formats.releases import SPATIAL_LIMIT, TICDC_CURRENT, Release, canal_delete_keeps_old
+from formats.releases import CHARSET_LIMIT, SPATIAL_LIMIT, TICDC_CURRENT, Release, canal_delete_keeps_old
 from model.changes import DdlChange, RowChange, RowKind
 from model.progress import Progress
 from model.schema import Column, TableSchema
@@ -66,6 +66,7 @@ LIMITS: dict[str, str] = {
     "large-messages": "a row over max-message-bytes arrives as its key only (handle-key-only) or "
     "as a claim-check reference; this decoder needs whole rows and reports such messages",
     "spatial-types": SPATIAL_LIMIT,
+    "tidb-charsets": CHARSET_LIMIT,
 }
 
 _KINDS: dict[str, RowKind] = {text: kind for kind, text in ROW_TYPES.items()}

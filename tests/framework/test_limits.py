@@ -138,3 +138,10 @@ def test_a_table_with_a_spatial_column_is_left_out_where_the_format_has_no_spati
                           {"gis": {"int", "geometry"}, "plain": {"int"}})
     left = limits.left_out(tables, "canal-json", {"spatial-types": "TiDB has none"})
     assert list(left) == ["gis"] and str(left["gis"]).startswith("gis has GEOMETRY columns")
+
+
+def test_a_table_with_text_in_a_character_set_tidb_lacks_is_left_out_on_the_ticdc_formats():
+    tables = limits.facts(DB, {"u": ("id",), "g": ("id",)}, set(), [], None,
+                          {"u": {"ucs2", "utf8mb4"}, "g": {"gbk", "latin1"}})
+    left = limits.left_out(tables, "canal-json", {"tidb-charsets": "TiDB lacks it"})
+    assert list(left) == ["u"] and str(left["u"]).startswith("u has text columns in ucs2")
