@@ -107,6 +107,23 @@ def test_generated_columns_are_left_to_the_downstream(stack: Stack) -> None:
     assert stack.assert_same("rc_gen.nokey") == [(7, 8)]
 
 
+def test_text_of_every_character_set_round_trips(stack: Stack) -> None:
+    # python-mysql-replication decodes by the column's charset name: ucs2 and utf16le have no Python
+    # codec (the raw bytes came through), utf16 and utf32 decode as the machine's byte order (MariaDB
+    # stores them big-endian, without a BOM)
+    text = "∆˚ø¨´ ƒ¬ß∂µ≤ 😀"
+    stack.sql(stack.up, "CREATE DATABASE rc_charsets",
+              "CREATE TABLE rc_charsets.t (id INT PRIMARY KEY, u2 TEXT CHARACTER SET ucs2, "
+              "u16 VARCHAR(40) CHARACTER SET utf16, u16le TEXT CHARACTER SET utf16le, "
+              "u32 CHAR(20) CHARACTER SET utf32, big5 VARCHAR(20) CHARACTER SET big5, "
+              "ujis VARCHAR(20) CHARACTER SET ujis, ms VARCHAR(20) CHARACTER SET eucjpms, "
+              "sj VARCHAR(20) CHARACTER SET sjis, l1 VARCHAR(20) CHARACTER SET latin1)",
+              f"INSERT INTO rc_charsets.t VALUES (1, '{text[:-2]}', '{text}', '{text}', '{text}', '中文', "
+              "'日本語', '日本語', '日本語', 'déjà vu')",
+              "INSERT INTO rc_charsets.t (id, u2, u16) VALUES (2, 'a', '')")
+    assert len(stack.assert_same("rc_charsets.t")) == 2
+
+
 TYPES_TABLE = """CREATE TABLE rc_types.t (id INT PRIMARY KEY,
  ti TINYINT, tu TINYINT UNSIGNED, bi BIGINT, bu BIGINT UNSIGNED, mu MEDIUMINT UNSIGNED,
  de DECIMAL(20,6), d0 DECIMAL(5,0), fl FLOAT, db DOUBLE,
