@@ -9,7 +9,8 @@ MODIFY COLUMN (a VARCHAR shrunk, an INT made UNSIGNED) converts the rows the vie
 upstream's ALTER converted its own. A record's version is the newest that fits it (its column names,
 and its types as far as the format tells them: a VARCHAR(10) and a VARCHAR(5) both travel as text);
 the view never steps back for an older record, which then applies under the later version, as the
-upstream's ALTER had converted it.
+upstream's ALTER had converted it. A column the upstream still has unchanged is added as the upstream
+defines it now (a generated column then computes its values for the rows the view holds).
 """
 
 from __future__ import annotations
@@ -68,18 +69,37 @@ def create_statement(version: TableSchema) -> str:
     return f"CREATE TABLE {quote(version.database)}.{quote(version.name)} ({', '.join(parts)})"
 
 
-def alterations(old: TableSchema, new: TableSchema, exact: dict[str, str] | None = None) -> list[str]:
+def alterations(old: TableSchema, new: TableSchema, exact: dict[str, str] | None = None,
+                present: TableSchema | None = None) -> list[str]:
     """The ALTER TABLE specifications that make a table of version `old` one of version `new`:
-    columns added, dropped and modified (key columns are never dropped). `exact`: the upstream's own
-    definitions of `new`'s columns (SHOW CREATE TABLE), where `new` is its present version."""
+    columns added, dropped, modified and renamed (key columns are never dropped). `exact`: the
+    upstream's own definitions of its present version's columns (SHOW CREATE TABLE: a generated
+    column's expression, a collation, which information_schema's column type leaves out), used for
+    each column of `new` that is still the same in `present` (the present version; None: `new` is it).
+
+    Column names match case-insensitively, as MariaDB's do: a CHANGE that only changed a name's case
+    is the same column, changed in place (an ENUM made INT converts each value to its index, where a
+    DROP and an ADD would give every row the DEFAULT)."""
     exact = exact or {}
-    specs = [f"ADD COLUMN {exact.get(c.name) or definition(c)}" for c in new.columns
-             if c.name not in old.by_name]
+
+    def spelled(column: Column) -> str:
+        same = column if present is None else present.by_name.get(column.name)
+        if same is not None and same == column and same.default == column.default and column.name in exact:
+            return exact[column.name]
+        return definition(column)
+
+    before = {c.name.lower(): c for c in old.columns}
+    after = {c.name.lower() for c in new.columns}
+    specs = [f"ADD COLUMN {spelled(c)}" for c in new.columns if c.name.lower() not in before]
     specs += [f"DROP COLUMN {quote(c.name)}" for c in old.columns
-              if c.name not in new.by_name and c.name not in old.key]
+              if c.name.lower() not in after and c.name not in old.key]
     for column in new.columns:
-        before = old.by_name.get(column.name)
-        if before is not None and (before.column_type, before.nullable, before.default) != (
-                column.column_type, column.nullable, column.default):
-            specs.append(f"MODIFY COLUMN {exact.get(column.name) or definition(column)}")
+        was = before.get(column.name.lower())
+        if was is None:
+            continue
+        if was.name != column.name:
+            specs.append(f"CHANGE COLUMN {quote(was.name)} {spelled(column)}")
+        elif (was.column_type, was.nullable, was.default) != (column.column_type, column.nullable,
+                                                               column.default):
+            specs.append(f"MODIFY COLUMN {spelled(column)}")
     return specs

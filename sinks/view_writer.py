@@ -288,8 +288,8 @@ class ViewWriter:
             assert held is not None
             at = versions.index(held)
             for step in range(at + 1, index + 1):
-                exact = upstream[0] if upstream and versions[step] == present else None
-                specs = alterations(versions[step - 1], versions[step], exact)
+                specs = alterations(versions[step - 1], versions[step], upstream[0] if upstream else None,
+                                    present)
                 if specs:
                     self._schema_ddl(table, f"ALTER TABLE {name} {', '.join(specs)}", "ALTER")
                     log.info("view table altered", database=table.database, table=table.name, changes=specs)
