@@ -5,19 +5,22 @@ framework can tell which tables a limit concerns — a table without a key, a ta
 dropped or whose rows partition DDL moved — the whole-database check leaves just those tables out,
 with the reason (the report names them), and still checks every other table of the case. Where a
 limit concerns single values (a zero date a format cannot carry), just those values are excused, and
-counted in the report the same way. A limit
-the framework cannot detect is declared by a workload's header comment (dsl.workload) and skips it.
+counted in the report the same way. Where it concerns columns — a format without DDL never carries an
+ALTER run after a table's last row change (`stale_columns`) — just those columns are left out of the
+table's comparison. A limit the framework cannot detect is declared by a workload's header comment
+(dsl.workload) and skips it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from dsl import compare, ddl_effects
-from model.schema import Column
+from model.schema import Column, TableSchema
+from model.schema_journal import DdlStep
 
 _SAID = {"renamed": "renamed", "truncated": "truncated", "dropped": "dropped",
          "partition-rows": "given or stripped of rows by partition DDL (no row events)",
@@ -143,3 +146,55 @@ def left_out(tables: Iterable[TableFacts], sink: str, limits: Mapping[str, str])
                 out[table.name] = LeftOut(table.name, sink, name, seen, limits[name])
                 break
     return out
+
+
+def _shape(columns: Iterable[Column]) -> frozenset[tuple[str, str, bool]]:
+    return frozenset((c.name.lower(), c.column_type.lower(), c.nullable) for c in columns)
+
+
+def stale_columns(steps: Sequence[DdlStep], present: TableSchema, present_rows: Callable[[], str | None],
+                  sink: TableSchema) -> dict[str, str]:
+    """The columns of a table that DDL run after its last row change changed (name -> what it did:
+    added, dropped, changed), where the sink's table is the version the table had before that DDL: a
+    format without DDL carries a schema change only with the table's next row, so the sink cannot have
+    it (the adapter's `ddl` limit). Told from the table's DDL steps (model.schema_journal): the rows
+    are the same right after its last DDL as now (`present_rows`), and the same between every two of
+    the DDL statements from the one the sink's version preceded on (`present_rows()`: asked only where
+    the sink's table is not the present version); otherwise a row was written under
+    a later version, and the sink holding an earlier one is a real loss ({})."""
+    held = _shape(sink.columns)
+    if not steps or held == _shape(present.columns) or steps[-1].rows_after is None \
+            or steps[-1].rows_after != present_rows():
+        return {}
+    for k in range(len(steps) - 1, -1, -1):
+        step = steps[k]
+        if step.before is None or step.rows_before is None:
+            return {}
+        if _shape(step.before.columns) == held:
+            return _changed(step.before, present)
+        if k == 0 or steps[k - 1].rows_after != step.rows_before:
+            return {}  # rows were written under step.before: the sink should hold it or a later one
+    return {}
+
+
+def _changed(old: TableSchema, new: TableSchema) -> dict[str, str]:
+    was = {c.name.lower(): c for c in old.columns}
+    now = {c.name.lower(): c for c in new.columns}
+    found = {c.name: "dropped" for key, c in was.items() if key not in now}
+    for key, column in now.items():
+        before = was.get(key)
+        if before is None:
+            found[column.name] = "added"
+        elif (before.name, before.column_type.lower(), before.nullable) != (
+                column.name, column.column_type.lower(), column.nullable):
+            found[column.name] = "changed"
+    return found
+
+
+def stale_left_out(table: str, changed: Mapping[str, str], steps: Sequence[DdlStep], sink: str,
+                   limits: Mapping[str, str]) -> list[LeftOut]:
+    """Report lines for the columns `stale_columns` found."""
+    last = " ".join(steps[-1].statement.split())[:80] if steps else ""
+    return [LeftOut(f"{table}.{column}", sink, "ddl",
+                    f"was {what} by DDL after the table's last row change (last: {last})", limits["ddl"])
+            for column, what in sorted(changed.items())]

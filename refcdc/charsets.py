@@ -33,8 +33,8 @@ def encoding(name: str) -> str:
 
 def install() -> None:
     """Decode the character sets above right in this process (idempotent)."""
-    RowsEvent.charset_to_encoding = staticmethod(encoding)  # type: ignore[assignment]
+    RowsEvent.charset_to_encoding = staticmethod(encoding)
 
 
 def uninstall() -> None:
-    RowsEvent.charset_to_encoding = staticmethod(_library)  # type: ignore[assignment]
+    RowsEvent.charset_to_encoding = staticmethod(_library)

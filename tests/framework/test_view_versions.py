@@ -48,7 +48,8 @@ def test_a_name_changed_only_in_case_is_the_same_column_changed_in_place():
 def test_a_column_still_the_same_upstream_is_added_as_the_upstream_defines_it_now():
     generated = Column("g", "int", "int(11)")
     present = _table(generated, Column("later", "int", "int(11)"))
-    exact = {"g": "`g` int(11) GENERATED ALWAYS AS (`id` + 1) VIRTUAL", "later": "`later` int(11) DEFAULT NULL"}
+    exact = {"g": "`g` int(11) GENERATED ALWAYS AS (`id` + 1) VIRTUAL",
+             "later": "`later` int(11) DEFAULT NULL"}
     assert alterations(_table(), _table(generated), exact, present) == [f"ADD COLUMN {exact['g']}"]
     # changed since (another type, or another DEFAULT): the upstream's line no longer describes it
     assert alterations(_table(), _table(Column("g", "bigint", "bigint(20)")), exact, present) == [

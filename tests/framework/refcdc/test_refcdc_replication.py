@@ -234,7 +234,8 @@ def test_a_row_read_after_a_later_alter_keeps_the_column_it_was_written_with(sta
               "CREATE TABLE rc_later.t (id INT PRIMARY KEY, KIND ENUM('b2c','b2b') NOT NULL DEFAULT 'b2c', "
               "n INT NOT NULL, s VARCHAR(5) NOT NULL)",
               "INSERT INTO rc_later.t VALUES (1, 'b2b', 7, 'x')",
-              "ALTER TABLE rc_later.t CHANGE kind kind INT DEFAULT 42, MODIFY n INT NULL, MODIFY s VARCHAR(9)",
+              "ALTER TABLE rc_later.t CHANGE kind kind INT DEFAULT 42, MODIFY n INT NULL, "
+              "MODIFY s VARCHAR(9)",
               "INSERT INTO rc_later.t VALUES (2, 3, NULL, NULL)")
     first, second = _rows_read(stack, "rc_later", start, 2)
     written = {c.name: c for c in first.table.columns}
