@@ -69,7 +69,7 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
         caught_up = _quiet(progress, deadline) and caught_up
     while True:
         if failure := progress.failure():
-            raise PipelineFailed(f"the CDC pipeline failed: {failure}")
+            raise _failed(helper, failure)
         seen = progress.current()
         found = compare_database(helper)  # also decides which tables a limit leaves out
         if findings := helper.findings():
@@ -85,6 +85,21 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
         progress.wait_change(seen, deadline)  # not exact: what came since may settle it
         caught_up = _quiet(progress, deadline)
     raise CheckFailed(_message(helper, found, caught_up, timeout), found.keys, details=found.problems)
+
+
+def _failed(helper: SQLHelper, failure: str) -> Exception:
+    """The pipeline's failure; or, where a declared limit whose consequence stops the CDC explains it
+    (dsl.limits.stopped_by: the registry refused a table the upstream's DDL gave such a schema), that
+    limit met."""
+    if any(name in helper.limits for name in limits.STOPS):
+        history = journal(helper.upstream.engine.url.port)
+        tables = limits.version_facts(helper.verifier.upstream, helper.database, history,
+                                      _tables(helper.verifier.upstream, helper.database))
+        met = limits.stopped_by(failure, tables, helper.sink_name, helper.limits)
+        if met is not None:
+            log.info("the CDC stopped as a declared limit says", reason=str(met))
+            return limits.LimitMet(met, failure)
+    return PipelineFailed(f"the CDC pipeline failed: {failure}")
 
 
 def _quiet(progress: Any, deadline: float) -> bool:

@@ -90,6 +90,11 @@ class SchemaJournal:
         with self._lock:
             return tuple(self._steps.get((database, table), ()))
 
+    def stepped(self, database: str) -> list[str]:
+        """The tables of `database` DDL statements were about."""
+        with self._lock:
+            return sorted(t for d, t in self._steps if d == database)
+
     def forget(self, database: str) -> None:
         """Drop a database's versions and DDL (it was dropped, or its test is over)."""
         with self._lock:
