@@ -24,11 +24,15 @@ _CODECS = {"ucs2": "utf-16-be", "utf16": "utf-16-be", "utf16le": "utf-16-le", "u
            "eucjpms": "euc_jp"}
 
 _library: Callable[[str], str] = RowsEvent.charset_to_encoding
+_known = dict(_CODECS)  # every name asked so far: it is asked once per text value read
 
 
 def encoding(name: str) -> str:
     """The Python codec that reads text the server stores in character set `name`."""
-    return _CODECS.get(name) or _library(name)
+    found = _known.get(name)
+    if found is None:
+        found = _known[name] = _library(name)
+    return found
 
 
 def install() -> None:
