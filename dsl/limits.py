@@ -5,19 +5,25 @@ framework can tell which tables a limit concerns — a table without a key, a ta
 dropped or whose rows partition DDL moved — the whole-database check leaves just those tables out,
 with the reason (the report names them), and still checks every other table of the case. Where a
 limit concerns single values (a zero date a format cannot carry), just those values are excused, and
-counted in the report the same way. A limit
-the framework cannot detect is declared by a workload's header comment (dsl.workload) and skips it.
+counted in the report the same way. Where it concerns columns — a format without DDL never carries an
+ALTER run after a table's last row change (`stale_columns`) — just those columns are left out of the
+table's comparison. A limit the framework cannot detect is declared by a workload's header comment
+(dsl.workload) and skips it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from dsl import compare, ddl_effects
-from model.schema import Column
+from dsl.errors import UnknownTable
+from dsl.schema import introspect
+from model.schema import Column, TableSchema
+from model.schema_journal import DdlStep, SchemaJournal
 
 _SAID = {"renamed": "renamed", "truncated": "truncated", "dropped": "dropped",
          "partition-rows": "given or stripped of rows by partition DDL (no row events)",
@@ -34,6 +40,7 @@ class TableFacts:
     effects: frozenset[str] = field(default_factory=frozenset)  # dsl.ddl_effects: renamed, truncated, ...
     types: frozenset[str] = field(default_factory=frozenset)  # its columns' types (information_schema)
     charsets: frozenset[str] = field(default_factory=frozenset)  # its text columns' character sets
+    versions: tuple[TableSchema, ...] = ()  # before each DDL about it, then now (model.schema_journal)
 
 
 def _keyless(table: TableFacts) -> str | None:
@@ -155,3 +162,166 @@ def left_out(tables: Iterable[TableFacts], sink: str, limits: Mapping[str, str])
                 out[table.name] = LeftOut(table.name, sink, name, seen, limits[name])
                 break
     return out
+
+
+def _shape(columns: Iterable[Column]) -> frozenset[tuple[str, str, bool]]:
+    return frozenset((c.name.lower(), c.column_type.lower(), c.nullable) for c in columns)
+
+
+def stale_columns(steps: Sequence[DdlStep], present: TableSchema, present_rows: Callable[[], str | None],
+                  sink: TableSchema) -> dict[str, str]:
+    """The columns of a table that DDL run after its last row change changed (name -> what it did:
+    added, dropped, changed), where the sink's table is the version the table had before that DDL: a
+    format without DDL carries a schema change only with the table's next row, so the sink cannot have
+    it (the adapter's `ddl` limit). Told from the table's DDL steps (model.schema_journal): the rows
+    are the same right after its last DDL as now (`present_rows`), and the same between every two of
+    the DDL statements from the one the sink's version preceded on (`present_rows()`: asked only where
+    the sink's table is not the present version); otherwise a row was written under
+    a later version, and the sink holding an earlier one is a real loss ({})."""
+    held = _shape(sink.columns)
+    if not steps or held == _shape(present.columns) or steps[-1].rows_after is None \
+            or steps[-1].rows_after != present_rows():
+        return {}
+    for k in range(len(steps) - 1, -1, -1):
+        step = steps[k]
+        if step.before is None or step.rows_before is None:
+            return {}
+        if _shape(step.before.columns) == held:
+            return _changed(step.before, present)
+        if k == 0 or steps[k - 1].rows_after != step.rows_before:
+            return {}  # rows were written under step.before: the sink should hold it or a later one
+    return {}
+
+
+def _changed(old: TableSchema, new: TableSchema) -> dict[str, str]:
+    was = {c.name.lower(): c for c in old.columns}
+    now = {c.name.lower(): c for c in new.columns}
+    found = {c.name: "dropped" for key, c in was.items() if key not in now}
+    for key, column in now.items():
+        before = was.get(key)
+        if before is None:
+            found[column.name] = "added"
+        elif (before.name, before.column_type.lower(), before.nullable) != (
+                column.name, column.column_type.lower(), column.nullable):
+            found[column.name] = "changed"
+    return found
+
+
+def stale_left_out(table: str, changed: Mapping[str, str], steps: Sequence[DdlStep], sink: str,
+                   limits: Mapping[str, str]) -> list[LeftOut]:
+    """Report lines for the columns `stale_columns` found."""
+    last = " ".join(steps[-1].statement.split())[:80] if steps else ""
+    return [LeftOut(f"{table}.{column}", sink, "ddl",
+                    f"was {what} by DDL after the table's last row change (last: {last})", limits["ddl"])
+            for column, what in sorted(changed.items())]
+
+
+# -- limits that stop the CDC as a whole ------------------------------------------------------------
+
+# The Avro type TiCDC gives a column (tiflow pkg/sink/codec/avro/avro.go columnToAvroSchema; DECIMAL is
+# bytes, or string in its string mode: either way neither reads as a number), and the promotions Avro's
+# schema resolution allows a reader (Apache Avro 1.11 specification, "Schema Resolution").
+_AVRO = {**dict.fromkeys(("tinyint", "smallint", "mediumint", "year"), "int"), "int": "int",
+         "integer": "int", "bigint": "long", "float": "float", "double": "double", "real": "double",
+         **dict.fromkeys(("decimal", "numeric", "bit", "binary", "varbinary", "tinyblob", "blob",
+                          "mediumblob", "longblob"), "bytes"),
+         **dict.fromkeys(("char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set",
+                          "json", "date", "datetime", "timestamp", "time"), "string")}
+_READS = {"int": {"long", "float", "double"}, "long": {"float", "double"}, "float": {"double"},
+          "string": {"bytes"}, "bytes": {"string"}}
+
+
+def _avro(column: Column) -> str | None:
+    kind = "string" if column.is_json else _AVRO.get(column.type)
+    return "long" if kind == "int" and column.unsigned and column.type in ("int", "integer") else kind
+
+
+def _unreadable(writer: TableSchema, reader: TableSchema) -> str | None:
+    """What makes the schema of `reader` unable to read records written with `writer`'s (BACKWARD)."""
+    was = {c.name.lower(): c for c in writer.columns}
+    for column in reader.columns:
+        old = was.get(column.name.lower())
+        if old is None:
+            # a NOT NULL column's field defaults to its DEFAULT: none, or one no field can hold
+            default = column.default
+            if not column.nullable and (default is None or _avro(column) == "bytes" or "(" in default
+                                        or default.upper().startswith("CURR")):
+                return f"had a NOT NULL column {column.name} without a DEFAULT added"
+            continue
+        before, after = _avro(old), _avro(column)
+        if before and after and before != after and after not in _READS.get(before, ()):
+            return f"had its column {column.name} changed from {old.column_type} to {column.column_type}"
+        if old.nullable and not column.nullable:
+            return f"had its column {column.name} made NOT NULL"
+    if writer.key and reader.key and {k.lower() for k in reader.key} - {k.lower() for k in writer.key}:
+        return f"had its key changed from ({', '.join(writer.key)}) to ({', '.join(reader.key)})"
+    return None
+
+
+def refused_evolution(table: TableFacts) -> str | None:
+    """What DDL did to the table that a schema registry's BACKWARD compatibility refuses for TiCDC's
+    Avro (a new schema must read every record written with the latest registered one, value and key),
+    or None. Registered are only the versions rows were written under, so every pair of its versions
+    counts: this says the registry may refuse it, and `stopped_by` takes it only with the refusal."""
+    versions = table.versions
+    for i, writer in enumerate(versions):
+        for reader in versions[i + 1:]:
+            if why := _unreadable(writer, reader):
+                return why
+    return None
+
+
+# limit name -> what makes a table concerned by it, where its consequence stops the CDC as a whole
+# (nothing after that point is carried: the case cannot be checked on, and ends as the limit met)
+STOPS: dict[str, Callable[[TableFacts], str | None]] = {
+    "schema-evolution": refused_evolution,
+}
+
+# The refusal a Confluent schema registry answers with HTTP 409 (and so does schemareg), which a CDC
+# passes on when it stops: it names the subject, `<topic>-value` or `<topic>-key`
+_REFUSED = re.compile(r"incompatible with an earlier schema for subject ['\"]([^'\"]+)['\"]")
+_NOT_NAME = re.compile(r"[^0-9a-z]+")
+
+
+def stopped_by(failure: str, tables: Iterable[TableFacts], sink: str,
+               limits: Mapping[str, str]) -> LeftOut | None:
+    """The declared limit a CDC's stop is the consequence of: the registry refused the subject of a
+    table the limit concerns (`STOPS`); None if the stop is not that (then it is a failure)."""
+    if "schema-evolution" not in limits:
+        return None
+    refused = _REFUSED.search(failure)
+    if refused is None:
+        return None
+    topic = _NOT_NAME.sub("_", refused.group(1).rsplit("-", 1)[0].lower())
+    for table in tables:
+        name = _NOT_NAME.sub("_", table.name.lower())
+        if topic != name and not topic.endswith(f"_{name}"):
+            continue
+        if seen := refused_evolution(table):
+            return LeftOut(table.name, sink, "schema-evolution", seen, limits["schema-evolution"])
+    return None
+
+
+def version_facts(conn: Any, database: str, history: SchemaJournal,
+                  present: Iterable[str]) -> list[TableFacts]:
+    """Facts of the tables `present` upstream now and of those DDL was about (`history`), each with its
+    versions: before each DDL about it (model.schema_journal), then its present one."""
+    tables = []
+    for name in sorted({*present, *history.stepped(database)}):
+        try:
+            now: TableSchema | None = introspect(conn, database, name)
+        except UnknownTable:
+            now = None
+        versions = [s.before for s in history.steps(database, name) if s.before is not None]
+        tables.append(TableFacts(name, now.key if now else None,
+                                 versions=(*versions, *([now] if now else []))))
+    return tables
+
+
+class LimitMet(Exception):
+    """The CDC stopped as a declared limit of its sink says it does, at a table the framework tells the
+    limit concerns: the case cannot be checked past it, and is that limit met, not a failure."""
+
+    def __init__(self, left_out: LeftOut, failure: str) -> None:
+        self.left_out, self.failure = left_out, failure
+        super().__init__(f"{left_out}; the CDC stopped: {failure}")

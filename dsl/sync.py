@@ -27,6 +27,7 @@ from dsl.limits import LeftOut
 from dsl.schema import introspect
 from dsl.verify import DATABASE_ERRORS, identity
 from model.schema import TableSchema
+from model.schema_journal import journal
 
 if TYPE_CHECKING:
     from dsl.helper import SQLHelper
@@ -68,7 +69,7 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
         caught_up = _quiet(progress, deadline) and caught_up
     while True:
         if failure := progress.failure():
-            raise PipelineFailed(f"the CDC pipeline failed: {failure}")
+            raise _failed(helper, failure)
         seen = progress.current()
         found = compare_database(helper)  # also decides which tables a limit leaves out
         if findings := helper.findings():
@@ -84,6 +85,21 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
         progress.wait_change(seen, deadline)  # not exact: what came since may settle it
         caught_up = _quiet(progress, deadline)
     raise CheckFailed(_message(helper, found, caught_up, timeout), found.keys, details=found.problems)
+
+
+def _failed(helper: SQLHelper, failure: str) -> Exception:
+    """The pipeline's failure; or, where a declared limit whose consequence stops the CDC explains it
+    (dsl.limits.stopped_by: the registry refused a table the upstream's DDL gave such a schema), that
+    limit met."""
+    if any(name in helper.limits for name in limits.STOPS):
+        history = journal(helper.upstream.engine.url.port)
+        tables = limits.version_facts(helper.verifier.upstream, helper.database, history,
+                                      _tables(helper.verifier.upstream, helper.database))
+        met = limits.stopped_by(failure, tables, helper.sink_name, helper.limits)
+        if met is not None:
+            log.info("the CDC stopped as a declared limit says", reason=str(met))
+            return limits.LimitMet(met, failure)
+    return PipelineFailed(f"the CDC pipeline failed: {failure}")
 
 
 def _quiet(progress: Any, deadline: float) -> bool:
@@ -146,8 +162,10 @@ def compare_database(helper: SQLHelper) -> Comparison:
                                   f"({count} row(s) upstream)")
             continue
         _compare_table(helper, schema, found)
-    helper.excused = limits.values_left_out(found.excused, helper.sink_name, helper.limits)
-    found.left_out += helper.excused
+    columns = found.left_out[len(left):]  # columns a limit left out of their tables (`_stale`)
+    values = limits.values_left_out(found.excused, helper.sink_name, helper.limits)
+    helper.excused = [*columns, *values]  # what the report names besides the tables left out
+    found.left_out += values
     return found
 
 
@@ -171,16 +189,17 @@ def _compare_table(helper: SQLHelper, schema: TableSchema, found: Comparison) ->
     verifier = helper.verifier
     sink_db = verifier.sink_database
     theirs = introspect(verifier.sink, sink_db, schema.name)
+    stale = _stale(helper, schema, theirs, found)
     mine = [c.name for c in schema.columns]
     there = {c.name for c in theirs.columns}
     for name in mine:
-        if name not in there:
+        if name not in there and name not in stale:
             found.problems.append(f"table {schema.qualified}: column {name} is missing in the sink")
     for c in theirs.columns:
-        if c.name not in set(mine):
+        if c.name not in set(mine) and c.name not in stale:
             found.problems.append(f"table {schema.qualified}: the sink has a column {c.name} "
                                   "the upstream has not")
-    columns = tuple(n for n in mine if n in there)
+    columns = tuple(n for n in mine if n in there and n not in stale)
     if schema.key and not set(schema.key) <= set(columns):
         return  # no key to locate rows by: the column problems say it all
     table = Table(helper, schema, columns)
@@ -195,6 +214,23 @@ def _compare_table(helper: SQLHelper, schema: TableSchema, found: Comparison) ->
         table.bisect(found)
     else:
         table.diff_all(found)
+
+
+def _stale(helper: SQLHelper, schema: TableSchema, theirs: TableSchema, found: Comparison) -> dict[str, str]:
+    """The columns DDL after the table's last row change changed, where the sink's format carries no DDL
+    and its adapter declares so (dsl.limits.stale_columns): left out of the table's comparison."""
+    if helper.carries_ddl or "ddl" not in helper.limits:
+        return {}
+    steps = journal(helper.upstream.engine.url.port).steps(schema.database, schema.name)
+    target = f"{quote_for_format(schema.database)}.{quote_for_format(schema.name)}"
+
+    def rows_now() -> str | None:
+        checksum = _fetch(helper.verifier.upstream, f"CHECKSUM TABLE {target}", ())[0][1]
+        return None if checksum is None else str(checksum)
+
+    stale = limits.stale_columns(steps, schema, rows_now, theirs)
+    found.left_out += limits.stale_left_out(schema.name, stale, steps, helper.sink_name, helper.limits)
+    return stale
 
 
 class Table:

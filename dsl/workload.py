@@ -162,6 +162,7 @@ def run(ctx: Any, workload: Workload, timeout: float | None = None) -> Any:
                 head = " ".join(statement.sql.split())[:120]
                 where = f"{path}:{statement.line}"
                 raise WorkloadFailed(f"{where}: the upstream refused `{head}`: {exc}") from None
+            ddl_journal.after(session, statement.sql, versions, ctx.database)
     finally:
         cursor.close()
         own.close()

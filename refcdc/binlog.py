@@ -24,7 +24,7 @@ from pymysqlreplication.row_event import (
 
 from formats import ddl
 from model.changes import DdlChange, Position, RowChange, Transaction
-from refcdc import table_maps, zero_dates
+from refcdc import charsets, table_maps, zero_dates
 from refcdc.config import Config
 from refcdc.errors import UpstreamError
 from refcdc.schemas import SchemaCache
@@ -103,6 +103,7 @@ class BinlogReader:
         """Blocks for new events forever; raises UpstreamError if the stream breaks."""
         table_maps.install()
         zero_dates.install()
+        charsets.install()
         self._stream = stream = BinLogStreamReader(
             connection_settings=self.config.upstream.connect_args(),
             server_id=self.config.server_id,

@@ -10,7 +10,9 @@ columns; a delete is the key with a null value (a tombstone). DDL and watermarks
 sends them over Avro only in a testing mode (`avro-enable-watermark`) this encoder does not offer.
 TIMESTAMP text is UTC, the changefeed time zone this assumes. A field's default is the column's
 DEFAULT (formats.ticdc_avro.field_schema), so a column added with `NOT NULL DEFAULT 'x'` gives a schema
-the registry's BACKWARD compatibility accepts, as TiCDC's does.
+the registry's BACKWARD compatibility accepts, as TiCDC's does. A table with a column of a type TiCDC
+has no Avro type for (only types TiDB lacks: spatial ones, INET6) is left out, logged, until DDL in
+its database.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import fastavro
+import structlog
 
 from formats.ticdc_avro import (
     HEADER,
@@ -55,6 +58,8 @@ from refcdc.encoders import Encoded
 if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used
     from confluent_kafka.schema_registry import SchemaRegistryClient
 
+log = structlog.get_logger(__name__)
+
 class AvroEncodeError(Exception):
     """A row cannot be written as TiCDC's Avro (a type TiCDC has no mapping for, or a bad value)."""
 
@@ -62,6 +67,10 @@ class AvroEncodeError(Exception):
         self.table, self.column = table, column
         where = f"{table}.{column}" if column else table
         super().__init__(f"avro: {where}: {why}; keep such columns out of tables replicated as Avro")
+
+
+class AvroNoType(AvroEncodeError):
+    """A column of a type TiCDC has no Avro type for (avro.go columnToAvroSchema: ErrAvroUnknownType)."""
 
 
 class AvroRegistryError(Exception):
@@ -151,14 +160,27 @@ class AvroEncoder:
         self._topic_of = topic_of
         self._codecs: dict[tuple[str, int, bool], _Codec] = {}
         self._ids: dict[tuple[str, str], int] = {}  # (subject, schema text) -> id
+        self._untyped: set[tuple[str, str]] = set()  # tables with a column of a type without an Avro type
 
     def encode(self, txn: Transaction, commit_ts: int) -> list[Encoded]:
         out: list[Encoded] = []
         for change in txn.changes:
             if isinstance(change, DdlChange):
+                if self._untyped:  # the table may have lost the column
+                    self._untyped = {t for t in self._untyped if t[0] != change.schema}
                 continue  # Avro carries no DDL; the next row registers the table's new schema
+            if self._untyped and (change.table.database, change.table.name) in self._untyped:
+                continue
             for row in split_key_change(change):
-                out.extend(self._row(row, commit_ts))
+                try:
+                    out.extend(self._row(row, commit_ts))
+                except AvroNoType as exc:
+                    # TiCDC stops here; but only a type TiDB lacks (a spatial one, MariaDB's INET6)
+                    # meets it, in a table no TiCDC ever carries: the table is left out, the rest goes on
+                    self._untyped.add((change.table.database, change.table.name))
+                    log.warning("table left out: a column of a type TiCDC has no Avro type for",
+                                table=change.table.qualified, column=exc.column, why=str(exc))
+                    break
         return out
 
     def watermark(self, schema: str, table: str, commit_ts: int) -> list[Encoded]:
@@ -210,7 +232,7 @@ class AvroEncoder:
         except KeyError as exc:
             bad = next(c for c in columns if c.type == exc.args[0])
             why = f"TiCDC has no Avro type for {bad.column_type}"
-            raise AvroEncodeError(table.qualified, bad.name, why) from None
+            raise AvroNoType(table.qualified, bad.name, why) from None
         text = schema_text(schema)
         subject = subject_of(topic, "key" if key else "value")
         schema_id = self._ids.get((subject, text))

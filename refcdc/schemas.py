@@ -1,9 +1,10 @@
 """Table schemas for row changes: learned from the upstream, cached, reconciled with the binlog.
 
 The upstream is asked now, while a lagging reader may decode rows written before a later ALTER.
-The binlog's own column names (FULL row metadata) are the truth for what a row image holds, so
-the introspected schema is fitted to them; a table that is gone by now is described from the
-binlog alone.
+The binlog's own column names (FULL row metadata) and nullability (the table map's NULL bitmap,
+refcdc.table_maps) are the truth for what a row image holds, so the introspected schema is fitted to
+them — a column matched by name case-insensitively, as MariaDB names columns; a table that is gone by
+now is described from the binlog alone.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def _binlog_column(column: Any) -> Column:
         scale=(scale or 0) if decimal else None, fsp=getattr(column, "fsp", None),
         members=tuple(getattr(column, "enum_values", None) or [""])[1:]
         or tuple(getattr(column, "set_values", None) or ()),
+        nullable=getattr(column, "nullable", True),
     )
 
 
@@ -71,6 +73,10 @@ def _fits(known: Column | None, column: Any) -> Column | None:
     if known is None:
         return None
     binlog = _binlog_column(column)
+    if (known.name, known.nullable) != (binlog.name, binlog.nullable):
+        # the name as the row was written (a later CHANGE may have changed its case), and whether it
+        # could be NULL then (a later MODIFY may have changed that)
+        known = replace(known, name=binlog.name, nullable=binlog.nullable)
     if binlog.type in _TEXT_KINDS:
         return known
     if binlog.type != known.type:
@@ -114,8 +120,8 @@ class SchemaCache:
             return fitted
         known = self._introspect(database, name)
         key = _key(known, names, tuple(primary_key))
-        by_name = known.by_name if known is not None else {}
-        cols = tuple(_fits(by_name.get(c.name), c) or _binlog_column(c) for c in columns)
+        by_name = {c.name.lower(): c for c in known.columns} if known is not None else {}
+        cols = tuple(_fits(by_name.get(c.name.lower()), c) or _binlog_column(c) for c in columns)
         if known is not None and cols == known.columns and key == known.key:
             fitted = known
         else:

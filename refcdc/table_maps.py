@@ -16,6 +16,10 @@ prefixes each with a packed length (net_store_length: one byte below 251, then 0
 MariaDB sql/log_event_server.cc Table_map_log_event::init_column_name_field, init_set_str_value_field),
 which the library reads as a 7-bit varint, so a name or member of 128 bytes or more (43 CJK
 characters) derailed the whole event ("Result length not requested length").
+
+And it gives each column the nullability the table map's NULL bitmap says it had when the row was
+written (MariaDB sql/log_event_server.cc Table_map_log_event: m_null_bits, a bit per column that can be
+NULL), as `column.nullable`: the library reads the bitmap but keeps it on the event alone.
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ def _cached_init(self: TableMapEvent, from_packet: Any, event_size: int, table_m
     body = _body(from_packet, event_size)
     kept = _cache.get(body) if body is not None else None
     if kept is None:
-        _parse(self, from_packet, event_size, table_map, ctl_connection, **kwargs)
+        _parse_marked(self, from_packet, event_size, table_map, ctl_connection, **kwargs)
         _stats["misses"] += 1
         if body is None:
             _give_up()
@@ -121,9 +125,19 @@ def _cached_init(self: TableMapEvent, from_packet: Any, event_size: int, table_m
     table_map[self.table_id] = self.table_obj
 
 
+def _parse_marked(self: TableMapEvent, *args: Any, **kwargs: Any) -> None:
+    """The library's parse, then each column's nullability from the NULL bitmap."""
+    _parse(self, *args, **kwargs)
+    mask = getattr(self, "null_bitmask", None)
+    if not getattr(self, "_processed", True) or not isinstance(mask, bytes | bytearray):
+        return
+    for i, column in enumerate(getattr(self, "columns", ())):
+        column.nullable = bool(mask[i >> 3] & (1 << (i & 7))) if i >> 3 < len(mask) else True
+
+
 def _give_up() -> None:
     log.warning("table map cache off: this python-mysql-replication does not expose the packet's "
                 "data and position; every table map is parsed")
     with _lock:
-        TableMapEvent.__init__ = _parse
+        TableMapEvent.__init__ = _parse_marked
         _cache.clear()

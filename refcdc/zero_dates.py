@@ -17,9 +17,9 @@ from typing import Any
 
 from pymysqlreplication.row_event import RowsEvent
 
-_read_date = RowsEvent._RowsEvent__read_date  # type: ignore[attr-defined]
-_read_datetime2 = RowsEvent._RowsEvent__read_datetime2  # type: ignore[attr-defined]
-_read_fsp = RowsEvent._RowsEvent__read_fsp  # type: ignore[attr-defined]
+_read_date = RowsEvent._RowsEvent__read_date
+_read_datetime2 = RowsEvent._RowsEvent__read_datetime2
+_read_fsp = RowsEvent._RowsEvent__read_fsp
 
 
 def _date(self: Any) -> Any:
@@ -46,10 +46,10 @@ def _datetime2(self: Any, column: Any) -> Any:
 
 def install() -> None:
     """Read zero and zero-in-date DATE and DATETIME values as text in this process."""
-    RowsEvent._RowsEvent__read_date = _date  # type: ignore[attr-defined]
-    RowsEvent._RowsEvent__read_datetime2 = _datetime2  # type: ignore[attr-defined]
+    RowsEvent._RowsEvent__read_date = _date
+    RowsEvent._RowsEvent__read_datetime2 = _datetime2
 
 
 def uninstall() -> None:
-    RowsEvent._RowsEvent__read_date = _read_date  # type: ignore[attr-defined]
-    RowsEvent._RowsEvent__read_datetime2 = _read_datetime2  # type: ignore[attr-defined]
+    RowsEvent._RowsEvent__read_date = _read_date
+    RowsEvent._RowsEvent__read_datetime2 = _read_datetime2

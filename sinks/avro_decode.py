@@ -589,7 +589,7 @@ class AvroDecoder:
         seen = self._seen.setdefault((record.topic, record.partition), {})
         ident = (at.database, at.table, at.key)
         last = seen.get(ident)
-        if last and last.digest == digest and not self._rows_removed(at.database, at.table):
+        if last and last.digest == digest and not self._rows_removed(at.database or "", at.table or ""):
             at.add("duplicate", None, f"same key and value as offset {last.offset}")
         if last and commit_ts is not None and last.commit_ts is not None and commit_ts < last.commit_ts:
             at.add("out-of-order", wire.TIDB_COMMIT_TS,

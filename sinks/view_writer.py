@@ -15,9 +15,10 @@ Rows and DDL apply under a lax sql_mode (sinks.apply_mysql): what the upstream s
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -33,9 +34,9 @@ from formats import ddl
 from model.changes import DdlChange, Position, RowChange, Transaction
 from model.schema import TableSchema
 from model.schema_journal import journal
-from sinks.apply_mysql import ApplyError, MysqlApplier
+from sinks.apply_mysql import ROW_SQL_MODE, ApplyError, MysqlApplier
 from sinks.base import Finding, Record
-from sinks.view_versions import alterations, create_statement, definition, newest_fitting
+from sinks.view_versions import LateRows, alterations, create_statement, definition, newest_fitting
 
 if TYPE_CHECKING:
     from model.servers import DatabaseServer
@@ -86,8 +87,9 @@ class ViewWriter:
         self._dropped: set[str] = set()  # dropped upstream: later changes to them are moot
         self._interned: dict[TableSchema, TableSchema] = {}
         self._by_id: dict[int, tuple[TableSchema, TableSchema]] = {}  # id -> (that object, its interned)
-        # interned schemas whose columns the view table has -> the columns to apply (None: all)
-        self._shaped: dict[int, TableSchema | None] = {}
+        # interned schemas whose columns the view table has -> the columns to apply (None: all), or
+        # how to convert a late row of an older version
+        self._shaped: dict[int, TableSchema | LateRows | None] = {}
         self._run: list[tuple[Record, tuple[RowChange, ...]]] = []
         self._findings: list[Finding] = []
         self._journal = journal(int(self._upstream_args["port"]))
@@ -154,7 +156,9 @@ class ViewWriter:
                 self._settle()
                 self._shaped[id(table)] = self._shape(table)
             projected = self._shaped[id(table)]
-            if projected is not None:
+            if isinstance(projected, LateRows):
+                change = projected.convert(change)
+            elif projected is not None:
                 change = RowChange(change.kind, projected, _only(change.before, projected),
                                    _only(change.after, projected))
         return change
@@ -257,7 +261,7 @@ class ViewWriter:
                 if demoted:
                     cur.execute(f"ALTER TABLE {quote(database)}.{quote(table)} {', '.join(demoted)}")
 
-    def _shape(self, table: TableSchema) -> TableSchema | None:
+    def _shape(self, table: TableSchema) -> TableSchema | LateRows | None:
         """Make the view's table fit the change (formats without DDL): created as the version the
         change was written under, stepped through the later versions up to it. A change of an older
         version than the view's (the partitions of a topic are applied in no common order) applies
@@ -288,14 +292,18 @@ class ViewWriter:
             assert held is not None
             at = versions.index(held)
             for step in range(at + 1, index + 1):
-                exact = upstream[0] if upstream and versions[step] == present else None
-                specs = alterations(versions[step - 1], versions[step], exact)
+                specs = alterations(versions[step - 1], versions[step], upstream[0] if upstream else None,
+                                    present)
                 if specs:
                     self._schema_ddl(table, f"ALTER TABLE {name} {', '.join(specs)}", "ALTER")
                     log.info("view table altered", database=table.database, table=table.name, changes=specs)
             if index > at:
                 held = self._at[slot] = versions[index]
                 self._shaped.clear()  # the versions shaped before may not fit the table any more
+            elif index < at and LateRows.needed(versions[index:at + 1], upstream[0] if upstream else None,
+                                                present):
+                return LateRows(tuple(versions[index:at + 1]), upstream[0] if upstream else {}, present,
+                                self._lax_cursor)
         gone = {c.name for c in table.columns if c.name not in held.by_name and c.name not in table.key}
         if not gone:
             return None
@@ -342,6 +350,13 @@ class ViewWriter:
     def _schema_ddl(self, table: TableSchema, query: str, kind: str) -> None:
         self._execute_ddl(DdlChange(schema=table.database, query=query, kind=kind),
                           Position(0, 0, f"view {table.qualified}"))
+
+    @contextlib.contextmanager
+    def _lax_cursor(self) -> Iterator[Any]:
+        """A cursor of the view's own session, under the rows' lax sql_mode (sinks.apply_mysql)."""
+        with self._admin_lock, self._admin.cursor() as cur:
+            cur.execute("SET SESSION sql_mode = %s", (ROW_SQL_MODE,))
+            yield cur
 
     def _view_columns(self, table: TableSchema) -> dict[str, str]:
         """The view table's columns and their DATA_TYPE, in table order (empty: no such table)."""

@@ -98,9 +98,22 @@ def test_without_lookup_the_table_comes_from_the_connect_parameters() -> None:
 
 
 def test_a_type_ticdc_cannot_carry_is_a_typed_error() -> None:
-    t = table(col("g", "geometry"))
     with pytest.raises(AvroEncodeError, match=r"db1\.t1\.g: TiCDC has no Avro type for geometry"):
-        encoder(registry()).encode(txn(insert(t, {"id": 1, "g": b""})), TS)
+        encoder(registry())._codec("db1", table(col("g", "geometry")), key=False)
+
+
+def test_a_table_with_a_type_ticdc_cannot_carry_is_left_out_and_the_rest_carried() -> None:
+    # avro.go stops the changefeed on it (ErrAvroUnknownType); only types TiDB lacks meet it, in a
+    # table no TiCDC ever carries, so the reference CDC leaves that table out until DDL in its database
+    gis, plain = table(col("g", "geometry")), table(col("v", "int"), name="t2")
+    enc = encoder(registry())
+    sent = enc.encode(txn(insert(gis, {"id": 1, "g": b""}), insert(plain, {"id": 1, "v": 1}),
+                          insert(gis, {"id": 2, "g": b""})), TS)
+    assert [m.table for m in sent] == ["t2"]
+    without = table(name="t1")
+    sent = enc.encode(txn(DdlChange("db1", "ALTER TABLE t1 DROP COLUMN g", "ALTER"),
+                          insert(without, {"id": 3})), TS)
+    assert [m.table for m in sent] == ["t1"]
 
 
 def test_a_column_change_registers_a_new_version_under_the_same_subject() -> None:

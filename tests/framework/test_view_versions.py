@@ -37,3 +37,22 @@ def test_the_steps_between_versions_modify_add_and_drop_in_order():
     assert create_statement(V3) == ("CREATE TABLE `db`.`t` (`id` int(11) NOT NULL, `v` varchar(5) NULL, "
                                     "`n` bigint(20) NULL, `c` varchar(3) NOT NULL DEFAULT 'x', "
                                     "PRIMARY KEY (`id`))")
+
+
+def test_a_name_changed_only_in_case_is_the_same_column_changed_in_place():
+    old = _table(Column("KIND", "enum", "enum('b2c','b2b')", False, members=("b2c", "b2b"), default="'b2c'"))
+    new = _table(Column("kind", "int", "int(11)", default="42"))
+    assert alterations(old, new) == ["CHANGE COLUMN `KIND` `kind` int(11) NULL DEFAULT 42"]
+
+
+def test_a_column_still_the_same_upstream_is_added_as_the_upstream_defines_it_now():
+    generated = Column("g", "int", "int(11)")
+    present = _table(generated, Column("later", "int", "int(11)"))
+    exact = {"g": "`g` int(11) GENERATED ALWAYS AS (`id` + 1) VIRTUAL",
+             "later": "`later` int(11) DEFAULT NULL"}
+    assert alterations(_table(), _table(generated), exact, present) == [f"ADD COLUMN {exact['g']}"]
+    # changed since (another type, or another DEFAULT): the upstream's line no longer describes it
+    assert alterations(_table(), _table(Column("g", "bigint", "bigint(20)")), exact, present) == [
+        "ADD COLUMN `g` bigint(20) NULL"]
+    assert alterations(_table(), _table(Column("g", "int", "int(11)", default="7")), exact, present) == [
+        "ADD COLUMN `g` int(11) NULL DEFAULT 7"]

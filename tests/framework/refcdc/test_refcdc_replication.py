@@ -107,6 +107,23 @@ def test_generated_columns_are_left_to_the_downstream(stack: Stack) -> None:
     assert stack.assert_same("rc_gen.nokey") == [(7, 8)]
 
 
+def test_text_of_every_character_set_round_trips(stack: Stack) -> None:
+    # python-mysql-replication decodes by the column's charset name: ucs2 and utf16le have no Python
+    # codec (the raw bytes came through), utf16 and utf32 decode as the machine's byte order (MariaDB
+    # stores them big-endian, without a BOM)
+    text = "∆˚ø¨´ ƒ¬ß∂µ≤ 😀"
+    stack.sql(stack.up, "CREATE DATABASE rc_charsets",
+              "CREATE TABLE rc_charsets.t (id INT PRIMARY KEY, u2 TEXT CHARACTER SET ucs2, "
+              "u16 VARCHAR(40) CHARACTER SET utf16, u16le TEXT CHARACTER SET utf16le, "
+              "u32 CHAR(20) CHARACTER SET utf32, big5 VARCHAR(20) CHARACTER SET big5, "
+              "ujis VARCHAR(20) CHARACTER SET ujis, ms VARCHAR(20) CHARACTER SET eucjpms, "
+              "sj VARCHAR(20) CHARACTER SET sjis, l1 VARCHAR(20) CHARACTER SET latin1)",
+              f"INSERT INTO rc_charsets.t VALUES (1, '{text[:-2]}', '{text}', '{text}', '{text}', '中文', "
+              "'日本語', '日本語', '日本語', 'déjà vu')",
+              "INSERT INTO rc_charsets.t (id, u2, u16) VALUES (2, 'a', '')")
+    assert len(stack.assert_same("rc_charsets.t")) == 2
+
+
 TYPES_TABLE = """CREATE TABLE rc_types.t (id INT PRIMARY KEY,
  ti TINYINT, tu TINYINT UNSIGNED, bi BIGINT, bu BIGINT UNSIGNED, mu MEDIUMINT UNSIGNED,
  de DECIMAL(20,6), d0 DECIMAL(5,0), fl FLOAT, db DOUBLE,
@@ -148,6 +165,33 @@ def _canonical(value: Any, column: str) -> Any:
     return value
 
 
+def _reader_config(stack: Stack, database: str, start: Any) -> Config:
+    args = stack.up.connect_args()
+    return Config(
+        upstream=Endpoint(str(args["host"]), int(args["port"]), str(args["user"]),  # type: ignore[call-overload]
+                          str(args["password"])),
+        sink={}, databases=(database,), start=start, checkpoint_path=stack.root / "unused",
+        status_socket=stack.root / "unused.sock", log_path=stack.root / "unused.log",
+        server_id=4242, changefeed_id="canon",
+    )
+
+
+def _rows_read(stack: Stack, database: str, start: Any, count: int) -> list[RowChange]:
+    """The first `count` row changes of `database` a BinlogReader reads from `start`."""
+    config = _reader_config(stack, database, start)
+    schemas = SchemaCache(config.upstream)
+    seen: list[RowChange] = []
+    try:
+        for item in BinlogReader(config, start, schemas).items():
+            if isinstance(item, Transaction):
+                seen += [c for c in item.changes if isinstance(c, RowChange)]
+            if len(seen) >= count:
+                return seen
+    finally:
+        schemas.close()
+    return seen
+
+
 def test_binlog_values_are_canonical(stack: Stack) -> None:
     start = master_position(stack.up)
     stack.sql(stack.up, "CREATE DATABASE rc_canon", TYPES_TABLE.replace("rc_types", "rc_canon"),
@@ -155,27 +199,8 @@ def test_binlog_values_are_canonical(stack: Stack) -> None:
     expected = {row[0]: row for row in stack.rows(stack.up, "rc_canon.t")}
     names = [c[0] for c in stack.up.query("SELECT COLUMN_NAME FROM information_schema.COLUMNS "
                                           "WHERE TABLE_SCHEMA='rc_canon' ORDER BY ORDINAL_POSITION")]
-    args = stack.up.connect_args()
-    config = Config(
-        upstream=Endpoint(str(args["host"]), int(args["port"]), str(args["user"]),  # type: ignore[call-overload]
-                          str(args["password"])),
-        sink={}, databases=("rc_canon",), start=start, checkpoint_path=stack.root / "unused",
-        status_socket=stack.root / "unused.sock", log_path=stack.root / "unused.log",
-        server_id=4242, changefeed_id="canon",
-    )
-    schemas = SchemaCache(config.upstream)
-    seen: dict[int, dict[str, Any]] = {}
-    try:
-        for item in BinlogReader(config, start, schemas).items():
-            if isinstance(item, Transaction):
-                for change in item.changes:
-                    if isinstance(change, RowChange):
-                        assert change.after is not None
-                        seen[change.after["id"]] = change.after
-            if len(seen) == len(TYPES_ROWS):
-                break
-    finally:
-        schemas.close()
+    seen = {c.after["id"]: c.after for c in _rows_read(stack, "rc_canon", start, len(TYPES_ROWS))
+            if c.after is not None}
     for key, row in expected.items():
         got = seen[key]
         for name, value in zip(names, row, strict=True):
@@ -198,3 +223,24 @@ def test_schema_lookups_survive_the_server_dropping_their_connection(stack: Stac
         assert [c.name for c in schemas.table("rc_conn", "b", columns).columns] == ["id", "w"]
     finally:
         schemas.close()
+
+
+def test_a_row_read_after_a_later_alter_keeps_the_column_it_was_written_with(stack: Stack) -> None:
+    # The reader starts after the ALTERs ran, so the upstream it asks holds the later version; the
+    # binlog's table map is the truth for the row: its column name (MariaDB names are case-insensitive:
+    # `customer_type` is the same column) and its nullability (the table map's NULL bitmap)
+    start = master_position(stack.up)
+    stack.sql(stack.up, "CREATE DATABASE rc_later",
+              "CREATE TABLE rc_later.t (id INT PRIMARY KEY, KIND ENUM('b2c','b2b') NOT NULL DEFAULT 'b2c', "
+              "n INT NOT NULL, s VARCHAR(5) NOT NULL)",
+              "INSERT INTO rc_later.t VALUES (1, 'b2b', 7, 'x')",
+              "ALTER TABLE rc_later.t CHANGE kind kind INT DEFAULT 42, MODIFY n INT NULL, "
+              "MODIFY s VARCHAR(9)",
+              "INSERT INTO rc_later.t VALUES (2, 3, NULL, NULL)")
+    first, second = _rows_read(stack, "rc_later", start, 2)
+    written = {c.name: c for c in first.table.columns}
+    assert [c.name for c in first.table.columns] == ["id", "KIND", "n", "s"]
+    assert (written["KIND"].type, written["KIND"].nullable) == ("enum", False)
+    assert not written["n"].nullable and not written["s"].nullable
+    assert [(c.name, c.type, c.nullable) for c in second.table.columns] == [
+        ("id", "int", False), ("kind", "int", True), ("n", "int", True), ("s", "varchar", True)]
