@@ -234,8 +234,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     left_out = [*getattr(helper, "left_out", {}).values(), *getattr(helper, "excused", ())]
     if report.when == "call" and left_out:  # tables and values a declared limit left out of the check
         report.user_properties.append(("left_out", [str(t) for t in left_out]))
-    if report.when == "call" and getattr(helper, "progress_misses", None):
-        report.user_properties.append(("progress_misses", list(helper.progress_misses)))
+    if report.when == "call" and (misses := getattr(helper, "progress_misses", None)):
+        report.user_properties.append(("progress_misses", list(misses)))
     running = getattr(item, "funcargs", {}).get("stack")
     if report.failed and running is not None and hasattr(running, "failures"):
         running.failures += 1  # --keep-on-failure keeps a compose stack that saw a failure

@@ -64,7 +64,7 @@ class DdlChange:
     kind: str  # CREATE / ALTER / DROP / TRUNCATE / RENAME / QUERY (anything else)
     # The session's sql_mode upstream, as the binlog's query event records it (a bitmask); None
     # where the transport does not carry it (Kafka formats).
-    sql_mode: int | None = None
+    sql_mode: int | str | None = None  # (the view may name modes: "ANSI_QUOTES,...")
 
 
 @dataclass(frozen=True, slots=True)

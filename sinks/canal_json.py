@@ -56,7 +56,7 @@ LIMITS: dict[str, str] = {
     "milliseconds): changes of one key within a millisecond cannot be ordered or told from replays",
     "no-transaction-boundaries": "messages carry no transaction boundary; with the TiDB extension, "
     "changes sharing a commitTs belong to one transaction",
-    "zero-dates": "zero dates ('0000-00-00') have no calendar value; they decode to a sentinel",
+    "zero-date-sentinel": "zero dates ('0000-00-00') have no calendar value; they decode to a sentinel",
     "non-utf8-text": "text in a character set other than UTF-8 travels as its raw bytes in a JSON "
     "string; TiCDC's writer turns bytes that are not UTF-8 into U+FFFD",
     "ddl-across-topics": "with a topic per table, a RENAME moves a table's changes to another topic, "
