@@ -55,6 +55,14 @@ def test_the_key_debeziums_ddl_parser_chooses(sql: str, before: tuple[str, ...] 
     assert keys.after(sql, before, NOT_NULL.get) == key
 
 
+def test_the_key_names_its_columns_as_the_table_does_whatever_case_the_statement_used() -> None:
+    columns = ("id", "u", "v")
+    sql = "CREATE TABLE `T` (`id` INT NOT NULL AUTO_INCREMENT, v INT, PRIMARY KEY (`ID`))"
+    assert keys.after(sql, None, NOT_NULL.get, columns) == ("id",)
+    assert keys.after("ALTER TABLE t ADD UNIQUE KEY uu (U)", (), NOT_NULL.get, columns) == ("u",)
+    assert keys.after("ALTER TABLE t DROP COLUMN ID", ("id", "u"), NOT_NULL.get, columns) == ("u",)
+
+
 def test_topic_names_are_sanitised_and_the_table_keeps_its_name_elsewhere() -> None:
     assert data_topic("sinkmatrix", "db", "中文") == "sinkmatrix.db.__"
     assert data_topic("sinkmatrix", "db", "p:k") == "sinkmatrix.db.p_k"
