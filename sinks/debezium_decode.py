@@ -278,8 +278,8 @@ class DebeziumDecoder:
                          keyed=False)
 
     def _real_names(self, where: tuple[str, str]) -> dict[str, str] | None:
-        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode=avro)."""
-        if not self.naming.avro_fields:
+        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode)."""
+        if not self.naming.adjusts_fields:
             return None
         table = self.lookup(*where)
         return {self.naming.field(c.name): c.name for c in table.columns} if table is not None else None

@@ -2,9 +2,10 @@
 (sinks.debezium_history), once every schema change before it is known (sinks.clock_order): the
 message key is the key Debezium's DDL parser chose for that version of the table (formats.
 debezium_keys: the primary key; else the first inline UNIQUE column, nullable or not; kept after
-DROP INDEX `PRIMARY`, cleared by DROP PRIMARY KEY), its values are the row's, and a BOOL/BOOLEAN
-column travels as Connect BOOLEAN (a TINYINT(1) column as int16: information_schema cannot tell
-them apart, the schema-change event can).
+DROP INDEX `PRIMARY`, cleared by DROP PRIMARY KEY), its values are the row's, a BOOL/BOOLEAN
+column travels as Connect BOOLEAN (a TINYINT(1) column as int16) and a column declared REAL as
+FLOAT32 (a DOUBLE as FLOAT64): information_schema cannot tell these spellings apart, the
+schema-change event can.
 
 Where no schema-change event described the table (a producer without them: TiCDC's Debezium
 protocol keys by the upstream's handle key), the upstream table's key stands in.
@@ -46,6 +47,8 @@ def settle_row(row: Row, version: TableVersion | None, fallback_key: tuple[str, 
     expected = version.key if version is not None else fallback_key
     if version is not None:
         _booleans(row, version, check)
+    if not row.schemaless:  # (a JSON number without its schema is either)
+        _reals(row, version, check)
     if expected is None:
         _key_values(row, naming, read, check)
         return
@@ -114,3 +117,18 @@ def _booleans(row: Row, version: TableVersion, check: Check) -> None:
             where = f"after.{column.name}" if row.schemaless else f"schema.after.{column.name}"
             check("type-mismatch", where, f"{used.type}, but Debezium described the column as "
                   f"{described.get('typeName')} (a BOOL/BOOLEAN column is Connect boolean, TINYINT(1) int16)")
+
+
+def _reals(row: Row, version: TableVersion | None, check: Check) -> None:
+    """A DOUBLE column the statement declared REAL is Connect FLOAT32 (formats.debezium_tables.is_real),
+    any other DOUBLE column FLOAT64."""
+    for column in row.table.columns:
+        used = row.used.get(column.name)
+        if column.type not in ("double", "real") or used is None:
+            continue
+        described = version.columns.get(column.name) if version is not None else None
+        wanted = "float" if described is not None and tables.is_real(described) else "double"
+        if used.type != wanted:
+            spelled = described.get("typeName") if described is not None else column.column_type
+            check("type-mismatch", f"schema.after.{column.name}", f"{used.type}, but Debezium types a "
+                  f"column declared {spelled} {wanted} (REAL is FLOAT32, DOUBLE FLOAT64)")
