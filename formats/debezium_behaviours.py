@@ -70,6 +70,16 @@ BEHAVIOURS: dict[str, Behaviour] = {b.name: b for b in (
         "io.debezium.schema.FieldNameSelector, SchemaNameAdjuster",
     ),
     Behaviour(
+        "boolean-as-true-false",
+        "Debezium's MySQL connector types a column declared BOOL/BOOLEAN (a TINYINT(1), which holds "
+        "-128..127) as Connect BOOLEAN: any value but 0 arrives as true, a consumer writes 1",
+        "none that keeps the value: the JdbcSinkDataTypesConverter's selector.boolean (DBZ-6226) and the "
+        "TinyIntOneToBooleanConverter map it to 0/1 as well",
+        "Debezium MySQL connector documentation, data type mappings (BOOLEAN, BOOL -> BOOLEAN); "
+        "debezium/debezium BinlogTinyIntIT (debezium/dbz#2260: \"MySQL considers any nonzero value true\")",
+        avoidable=False,
+    ),
+    Behaviour(
         "zero-date-as-default",
         "Debezium wrote a NOT NULL DATE/DATETIME/TIMESTAMP column's DEFAULT for a zero date (the binlog "
         "client reads a zero date as null, and a null in a NOT NULL column becomes the column's default, "
@@ -196,7 +206,7 @@ class Profile:
 
     def consequences(self, avro: bool) -> dict[str, str]:
         """The documented behaviours this profile leaves in place, by name -> label."""
-        names = ["real-as-float32", "zero-date-as-default"]
+        names = ["real-as-float32", "boolean-as-true-false", "zero-date-as-default"]
         if avro:
             names.append("null-as-default-avro")
         elif self.replace_null_with_default:

@@ -56,12 +56,31 @@ def is_boolean(description: dict[str, Any]) -> bool:
     return base_type(str(description.get("typeName") or ""))[0] in _BOOLEAN
 
 
+def _spelled(description: dict[str, Any]) -> str:
+    words = str(description.get("typeName") or "").upper().split()
+    return " ".join(w for w in words if w not in ("UNSIGNED", "SIGNED", "ZEROFILL"))
+
+
 def is_real(description: dict[str, Any]) -> bool:
     """Whether the statement declared the column REAL, which Debezium types FLOAT32 (Types.REAL:
     debezium-connector-mysql MySqlAntlrDdlParser's data types; JdbcValueConverters.schemaBuilder)
     though the server stores a DOUBLE."""
-    words = str(description.get("typeName") or "").upper().split()
-    return [w for w in words if w not in ("UNSIGNED", "SIGNED", "ZEROFILL")] == ["REAL"]
+    return _spelled(description) == "REAL"
+
+
+def connect_float(description: dict[str, Any]) -> str | None:
+    """The Connect type ("float" or "double") Debezium gives a floating-point column as the statement
+    declared it, None for another type: REAL is FLOAT32; FLOAT without a scale and of at most 24 bits
+    of precision FLOAT32 (BinlogValueConverters.schemaBuilder), a FLOAT(p) with p > 24 or FLOAT(M,D)
+    FLOAT64 (Types.FLOAT); DOUBLE FLOAT64."""
+    spelled = _spelled(description)
+    if spelled == "REAL":
+        return "float"
+    if spelled == "FLOAT":
+        length = description.get("length")
+        small = description.get("scale") is None and (not isinstance(length, int) or length <= 24)
+        return "float" if small else "double"
+    return "double" if base_type(spelled)[0] == "DOUBLE" else None
 
 
 def mismatches(description: dict[str, Any], column: Column) -> list[tuple[str, str]]:

@@ -23,7 +23,7 @@ from dsl.compare import canonical, no_calendar_date
 from formats import debezium as dbz
 from formats.debezium_behaviours import AVRO_FIELD_NAMES, BEHAVIOURS, Profile, profile_of
 from formats.debezium_names import Naming, sanitized_topic
-from formats.debezium_tables import base_type, is_real
+from formats.debezium_tables import base_type, is_boolean, is_real
 from formats.numbers import float32
 from model.progress import Progress
 from model.schema import Column
@@ -117,12 +117,14 @@ class DebeziumView(KafkaView):
     def explain(self, database: str, table: str, column: str, upstream: Any, sink: Any) -> str | None:
         """An upstream NULL that arrived as the column's default, where the converter writes defaults
         for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter); a
-        REAL column's value narrowed to a float; a year 0-99 moved by the time adjuster
-        (formats.debezium_behaviours)."""
+        REAL column's value narrowed to a float, a BOOLEAN's -1 made true, a year 0-99 moved by the time
+        adjuster, a NOT NULL zero date's DEFAULT (formats.debezium_behaviours)."""
         version = self._tables.latest(database, table)
         described = version.columns.get(column) if version is not None else None
         if described is not None and is_real(described) and narrowed(upstream, sink):
             return BEHAVIOURS["real-as-float32"].label()
+        if described is not None and is_boolean(described) and made_boolean(upstream, sink):
+            return BEHAVIOURS["boolean-as-true-false"].label()
         if self._profile.time_adjuster and two_digit_year_moved(upstream, sink):
             return BEHAVIOURS["two-digit-years"].label()
         if described is not None and zero_date_as_default(column, described, upstream, sink):
@@ -145,6 +147,12 @@ def narrowed(upstream: Any, sink: Any) -> bool:
         return float32(float(sink)) == float32(float(upstream))
     except OverflowError:
         return False
+
+
+def made_boolean(upstream: Any, sink: Any) -> bool:
+    """Whether `sink` is the TINYINT `upstream` (other than 0 and 1) read as a boolean: 1 for true."""
+    numbers = all(isinstance(v, int) and not isinstance(v, bool) for v in (upstream, sink))
+    return numbers and upstream not in (0, 1) and sink == int(upstream != 0)
 
 
 def zero_date_as_default(name: str, described: dict[str, Any], upstream: Any, sink: Any) -> bool:

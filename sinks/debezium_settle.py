@@ -48,7 +48,7 @@ def settle_row(row: Row, version: TableVersion | None, fallback_key: tuple[str, 
     if version is not None:
         _booleans(row, version, check)
     if not row.schemaless:  # (a JSON number without its schema is either)
-        _reals(row, version, check)
+        _floats(row, version, check)
     if expected is None:
         _key_values(row, naming, read, check)
         return
@@ -119,16 +119,23 @@ def _booleans(row: Row, version: TableVersion, check: Check) -> None:
                   f"{described.get('typeName')} (a BOOL/BOOLEAN column is Connect boolean, TINYINT(1) int16)")
 
 
-def _reals(row: Row, version: TableVersion | None, check: Check) -> None:
-    """A DOUBLE column the statement declared REAL is Connect FLOAT32 (formats.debezium_tables.is_real),
-    any other DOUBLE column FLOAT64."""
+_FLOATS = ("float", "double", "real")
+
+
+def _floats(row: Row, version: TableVersion | None, check: Check) -> None:
+    """A floating-point column is Connect FLOAT32 or FLOAT64 as the statement that made the version of
+    the table the row was written under declared it (formats.debezium_tables.connect_float: REAL and a
+    small FLOAT are FLOAT32), which information_schema cannot tell (REAL is a DOUBLE there)."""
     for column in row.table.columns:
         used = row.used.get(column.name)
-        if column.type not in ("double", "real") or used is None:
+        if column.type not in _FLOATS or used is None or used.type not in ("float", "double"):
             continue
         described = version.columns.get(column.name) if version is not None else None
-        wanted = "float" if described is not None and tables.is_real(described) else "double"
-        if used.type != wanted:
+        if described is None:
+            wanted = None if column.type == "float" else "double"  # (FLOAT(p): either, by p)
+        else:
+            wanted = tables.connect_float(described)
+        if wanted is not None and used.type != wanted:
             spelled = described.get("typeName") if described is not None else column.column_type
             check("type-mismatch", f"schema.after.{column.name}", f"{used.type}, but Debezium types a "
-                  f"column declared {spelled} {wanted} (REAL is FLOAT32, DOUBLE FLOAT64)")
+                  f"column declared {spelled} {wanted} (REAL and FLOAT(p <= 24) are FLOAT32)")

@@ -97,12 +97,12 @@ def test_a_connector_stopped_by_an_avro_name_is_named_as_debeziums_behaviour() -
 
 
 def test_the_shipped_defaults_list_their_consequences_and_the_careful_profile_avoids_them() -> None:
-    unavoidable = {"real-as-float32", "zero-date-as-default"}
+    unavoidable = {"real-as-float32", "boolean-as-true-false", "zero-date-as-default"}
     assert set(SHIPPED.consequences(avro=False)) == {"null-as-default", "truncate-skipped", "two-digit-years",
                                                      *unavoidable}
     assert set(SHIPPED.consequences(avro=True)) == {"null-as-default-avro", "truncate-skipped",
                                                     "avro-illegal-name", "two-digit-years", *unavoidable}
-    # what no option avoids: REAL's FLOAT32 (only a converter naming each column), a zero date's
-    # stand-in, Avro's NULL defaults
+    # what no option avoids: REAL's FLOAT32 (only a converter naming each column), BOOLEAN's true for
+    # -1, a zero date's stand-in, Avro's NULL defaults
     assert set(CAREFUL.consequences(avro=False)) == unavoidable
     assert set(CAREFUL.consequences(avro=True)) == {"null-as-default-avro", *unavoidable}

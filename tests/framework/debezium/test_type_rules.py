@@ -19,7 +19,7 @@ from formats.debezium_names import Naming
 from model.schema import Column, TableSchema
 from sinks.base import Record
 from sinks.canal_frame import Check
-from sinks.debezium import narrowed, two_digit_year_moved, zero_date_as_default
+from sinks.debezium import made_boolean, narrowed, two_digit_year_moved, zero_date_as_default
 from sinks.debezium_history import TableVersion
 from sinks.debezium_settle import Row, settle_row
 
@@ -72,6 +72,8 @@ def _row(column: Column, used: dbz.FieldSchema) -> Row:
 @pytest.mark.parametrize(("spelled", "used", "finding"), [
     ("REAL", "float", False), ("DOUBLE", "double", False),
     ("REAL", "double", True), ("DOUBLE", "float", True),
+    # a row written while the column was FLOAT, judged after `MODIFY c DOUBLE` (ticdc/avro_basic)
+    ("FLOAT", "float", False), ("FLOAT", "double", True),
 ])
 def test_a_double_column_is_float32_exactly_where_the_statement_declared_it_real(
         spelled: str, used: str, finding: bool) -> None:
@@ -84,9 +86,19 @@ def test_a_double_column_is_float32_exactly_where_the_statement_declared_it_real
     assert [f.field for f in check.findings] == (["schema.after.r1"] if finding else [])
 
 
+def test_debeziums_float32_columns_are_real_and_float_of_at_most_24_bits_without_a_scale() -> None:
+    assert tables.connect_float({"typeName": "FLOAT"}) == "float"
+    assert tables.connect_float({"typeName": "FLOAT", "length": 24}) == "float"
+    assert tables.connect_float({"typeName": "FLOAT", "length": 25}) == "double"
+    assert tables.connect_float({"typeName": "FLOAT UNSIGNED", "length": 7, "scale": 4}) == "double"
+    assert tables.connect_float({"typeName": "DOUBLE PRECISION"}) == "double"
+    assert tables.connect_float({"typeName": "INT"}) is None
+
+
 def test_values_a_documented_behaviour_changed_are_recognised_only_as_that_change() -> None:
     assert narrowed(3.141592653589793, 3.1415927) and narrowed(2.36, 2.359999895095825)
     assert not narrowed(2.36, 2.37) and not narrowed(None, 2.36)
+    assert made_boolean(-1, 1) and made_boolean(5, 1) and not made_boolean(-1, 0) and not made_boolean(1, 0)
     assert two_digit_year_moved(dt.date(18, 4, 1), dt.date(2018, 4, 1))
     assert two_digit_year_moved(dt.datetime(78, 4, 1, 12), dt.datetime(1978, 4, 1, 12))
     assert not two_digit_year_moved(dt.date(18, 4, 1), dt.date(1918, 4, 1))
