@@ -20,6 +20,8 @@ Sources (debezium/debezium, v3.6.1.Final; checked against Debezium 3.6.3 here):
 
 from __future__ import annotations
 
+import re
+
 _MAX_TOPIC = 249  # Kafka's limit on a topic name's length (AbstractTopicNamingStrategy.MAX_NAME_LENGTH)
 
 
@@ -74,6 +76,31 @@ def avro_unicode_field_name(name: str) -> str:
     return "".join(out)
 
 
+_ESCAPED = re.compile(r"_u([0-9a-f]{3,4})")
+
+
+def avro_unicode_column(field: str) -> str:
+    """The column name a field name under avro_unicode stands for (every `_` it holds starts an escape,
+    so the name spells back exactly; `_u001` is a 0x01 escaped)."""
+    units = b"".join(int(m.group(1) if m else c.encode().hex(), 16).to_bytes(2, "big")
+                     for c, m in _units(field))
+    return units.decode("utf-16-be", errors="surrogatepass")
+
+
+def _units(field: str) -> list[tuple[str, re.Match[str] | None]]:
+    out: list[tuple[str, re.Match[str] | None]] = []
+    at = 0
+    while at < len(field):
+        m = _ESCAPED.match(field, at)
+        if m is not None and (len(m.group(1)) == 4 or int(m.group(1), 16) < 0x10):
+            out.append(("", m))
+            at = m.end()
+        else:
+            out.append((field[at], None))
+            at += 1
+    return out
+
+
 FIELD_NAMERS = {"none": lambda name: name, "avro": avro_field_name, "avro_unicode": avro_unicode_field_name}
 
 
@@ -93,6 +120,12 @@ class Naming:
     @property
     def adjusts_fields(self) -> bool:
         return self.fields != "none"
+
+    def column(self, field: str) -> str:
+        """The column name a field name most likely stands for: avro_unicode's escapes spelled back
+        (ambiguous only where a 3-digit escape, U+0100-U+0FFF, meets a hex digit after it); avro's "_"
+        may have been anything, and stays."""
+        return avro_unicode_column(field) if self.fields == "avro_unicode" else field
 
     def topic(self, database: str, table: str) -> str:
         return data_topic(self.prefix, database, table)

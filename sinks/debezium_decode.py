@@ -277,12 +277,17 @@ class DebeziumDecoder:
         return self._out(check, [DdlChange(where[0], statement, "TRUNCATE")], clock=clock, barrier=True,
                          keyed=False)
 
-    def _real_names(self, where: tuple[str, str]) -> dict[str, str] | None:
-        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode)."""
+    def _real_names(self, where: tuple[str, str]) -> Callable[[str], str] | None:
+        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode): the
+        upstream table's column whose field it is, in any case (Debezium names the field after the
+        column as a statement spelled it, `CUSTOMER_TYPE`, where the server may now say
+        `customer_type`); else the name spelled back (avro_unicode: a column renamed since)."""
         if not self.naming.adjusts_fields:
             return None
         table = self.lookup(*where)
-        return {self.naming.field(c.name): c.name for c in table.columns} if table is not None else None
+        columns = {self.naming.field(c.name).lower(): c.name for c in table.columns} if table else {}
+        back = self.naming.column
+        return lambda field: columns.get(field.lower()) or back(field)
 
     # -- parts of an event
 

@@ -82,9 +82,9 @@ def _key_values(row: Row, naming: Naming, read: Reader, check: Check) -> None:
     """Each key field's value is the row's value of its column."""
     if row.key is None:
         return
-    by_field = {naming.field(c.name): c for c in row.table.columns}
+    by_field = {naming.field(c.name).lower(): c for c in row.table.columns}  # (names: any case)
     for field, raw in row.key.items():
-        column = by_field.get(field)
+        column = by_field.get(field.lower())
         if column is None:
             check("extra-field", f"key.{field}", f"{row.table.qualified} has no such column")
             continue

@@ -87,6 +87,8 @@ def test_avro_unicode_names_each_character_it_replaces_so_no_two_columns_meet() 
     assert naming.field("p:k") == "p_u003ak" and naming.field("p_k") == "p_u005fk"
     assert naming.field("1x") == "_u0031x" and naming.field("x1") == "x1"
     assert naming.field("a😀") == "a_ud83d_ude00"  # Java's chars: a surrogate pair is two
+    for name in ("名称", "p:k", "p_k", "1x", "a😀", "CUSTOMER_TYPE", "\x01z"):
+        assert naming.column(naming.field(name)) == name
 
 
 def test_a_connector_stopped_by_an_avro_name_is_named_as_debeziums_behaviour() -> None:
