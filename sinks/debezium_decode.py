@@ -278,16 +278,18 @@ class DebeziumDecoder:
                          keyed=False)
 
     def _real_names(self, where: tuple[str, str]) -> Callable[[str], str] | None:
-        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode): the
-        upstream table's column whose field it is, in any case (Debezium names the field after the
-        column as a statement spelled it, `CUSTOMER_TYPE`, where the server may now say
-        `customer_type`); else the name spelled back (avro_unicode: a column renamed since)."""
+        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode): spelled
+        back under avro_unicode, as Debezium's model spelled the column when the record was written
+        (`CUSTOMER_TYPE`, which a later CHANGE COLUMN may have made `customer_type` upstream: the
+        record's version of the table is found by that spelling); under avro ("_" may have been
+        anything) by the upstream table's columns now."""
         if not self.naming.adjusts_fields:
             return None
+        if self.naming.fields == "avro_unicode":
+            return self.naming.column
         table = self.lookup(*where)
-        columns = {self.naming.field(c.name).lower(): c.name for c in table.columns} if table else {}
-        back = self.naming.column
-        return lambda field: columns.get(field.lower()) or back(field)
+        columns = {self.naming.field(c.name): c.name for c in table.columns} if table is not None else {}
+        return lambda field: columns.get(field, field)
 
     # -- parts of an event
 
