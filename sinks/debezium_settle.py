@@ -46,9 +46,9 @@ def settle_row(row: Row, version: TableVersion | None, fallback_key: tuple[str, 
     """Findings (into `check`) where the row disagrees with Debezium's own description of its table."""
     expected = version.key if version is not None else fallback_key
     if version is not None:
-        _booleans(row, version, check)
+        _booleans(row, version, naming, check)
     if not row.schemaless:  # (a JSON number without its schema is either)
-        _floats(row, version, check)
+        _floats(row, version, naming, check)
     if expected is None:
         _key_values(row, naming, read, check)
         return
@@ -82,7 +82,7 @@ def _key_values(row: Row, naming: Naming, read: Reader, check: Check) -> None:
     """Each key field's value is the row's value of its column."""
     if row.key is None:
         return
-    by_field = {naming.field(c.name).lower(): c for c in row.table.columns}  # (names: any case)
+    by_field = _shape(row.table, naming).by_field
     for field, raw in row.key.items():
         column = by_field.get(field.lower())
         if column is None:
@@ -103,11 +103,10 @@ def _key_values(row: Row, naming: Naming, read: Reader, check: Check) -> None:
                   f"{raw!r} is not the row's {row.image.get(column.name)!r}")
 
 
-def _booleans(row: Row, version: TableVersion, check: Check) -> None:
-    """BOOL/BOOLEAN columns are Connect BOOLEAN; TINYINT(1) columns int16."""
-    for column in row.table.columns:
-        if column.type != "tinyint":
-            continue  # (BIT(1) is boolean whatever its spelling)
+def _booleans(row: Row, version: TableVersion, naming: Naming, check: Check) -> None:
+    """BOOL/BOOLEAN columns are Connect BOOLEAN; TINYINT(1) columns int16 (BIT(1) is boolean whatever
+    its spelling)."""
+    for column in _shape(row.table, naming).tinyints:
         described = version.columns.get(column.name)
         used = row.used.get(column.name)
         if described is None or used is None or used.type not in ("boolean", "int16"):
@@ -122,13 +121,38 @@ def _booleans(row: Row, version: TableVersion, check: Check) -> None:
 _FLOATS = ("float", "double", "real")
 
 
-def _floats(row: Row, version: TableVersion | None, check: Check) -> None:
+@dataclass(frozen=True)
+class _Shape:
+    """What the settling checks look up in a table version, worked out once per version and naming."""
+
+    table: TableSchema  # (held: the cache is keyed by its id)
+    by_field: dict[str, Any]  # a key field's name, lower case -> its column (names: any case)
+    floats: tuple[Any, ...]  # the floating-point columns
+    tinyints: tuple[Any, ...]  # the TINYINT columns (BOOL/BOOLEAN or TINYINT(1) by the statement)
+
+
+_SHAPES: dict[tuple[int, str], _Shape] = {}
+
+
+def _shape(table: TableSchema, naming: Naming) -> _Shape:
+    slot = (id(table), naming.fields)
+    found = _SHAPES.get(slot)
+    if found is None or found.table is not table:
+        if len(_SHAPES) >= 512:
+            _SHAPES.clear()
+        found = _SHAPES[slot] = _Shape(table, {naming.field(c.name).lower(): c for c in table.columns},
+                                       tuple(c for c in table.columns if c.type in _FLOATS),
+                                       tuple(c for c in table.columns if c.type == "tinyint"))
+    return found
+
+
+def _floats(row: Row, version: TableVersion | None, naming: Naming, check: Check) -> None:
     """A floating-point column is Connect FLOAT32 or FLOAT64 as the statement that made the version of
     the table the row was written under declared it (formats.debezium_tables.connect_float: REAL and a
     small FLOAT are FLOAT32), which information_schema cannot tell (REAL is a DOUBLE there)."""
-    for column in row.table.columns:
+    for column in _shape(row.table, naming).floats:
         used = row.used.get(column.name)
-        if column.type not in _FLOATS or used is None or used.type not in ("float", "double"):
+        if used is None or used.type not in ("float", "double"):
             continue
         described = version.columns.get(column.name) if version is not None else None
         if described is None:
