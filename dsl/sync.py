@@ -36,6 +36,7 @@ log = structlog.get_logger("sinkmatrix.sync")
 _SHOW = 10  # problems listed before "… and N more"
 _FETCH_ROWS = 2000  # a key range this small is fetched and diffed row by row
 _FANOUT = 16  # key ranges a differing range is cut into
+_PAIRS = 1_000_000  # missing x extra rows tried for a pairing a declared limit explains
 _QUIET = 1.0  # seconds without progress that stand for "caught up" where progress is not exact
 _TABLES = ("SELECT table_name FROM information_schema.tables WHERE table_schema = %s "
            "AND table_type = 'BASE TABLE' ORDER BY table_name")
@@ -299,11 +300,17 @@ class Table:
             return {ident([r[p] for p in positions]): dict(zip(self.columns, r, strict=True)) for r in rows}
 
         mine, there = keyed(ours), keyed(theirs)
+        # a key column holding a value a declared limit lets the sink change (a zero date) moves the row
+        missing = [mine[k] for k in mine if k not in there]
+        extra = [there[k] for k in there if k not in mine]
+        paired = {id(r) for pair in self._excused_pairs(missing, extra, found) for r in pair}
         for kid in [*mine, *(k for k in there if k not in mine)]:
             row, got = mine.get(kid), there.get(kid)
             some = row if row is not None else got
             assert some is not None
             key = {k: some[k] for k in schema.key}
+            if id(some) in paired:
+                continue
             if got is None:
                 found.problems.append(f"table {schema.qualified} key ({_key_text(schema, key)}): missing in "
                                       f"the sink (expected {_row_text(schema, some)})")
@@ -321,6 +328,16 @@ class Table:
     def _unexcused(self, changed: list[compare.ColumnDiff], found: Comparison) -> list[compare.ColumnDiff]:
         """The differing values no declared limit of the sink explains (the others are counted)."""
         kept = []
+        for diff, limit in zip(changed, self._limits_of(changed), strict=True):
+            if limit is None:
+                kept.append(diff)
+            else:
+                found.excused[(self.schema.name, diff.column, limit)] += 1
+        return kept
+
+    def _limits_of(self, changed: list[compare.ColumnDiff]) -> list[str | None]:
+        """The declared limit each differing value is the consequence of, or None."""
+        out: list[str | None] = []
         explain, excusable = self.helper.explain, self.helper.excusable
         for diff in changed:
             column = compare.column_of(self.schema, diff.column)
@@ -330,11 +347,27 @@ class Table:
                                diff.actual)
                 limit = next((n for n, text in self.helper.limits.items()
                               if note in excusable and text == note), None)
-            if limit is None:
-                kept.append(diff)
-            else:
-                found.excused[(self.schema.name, diff.column, limit)] += 1
-        return kept
+            out.append(limit)
+        return out
+
+    def _excused_pairs(self, ours: list[dict[str, Any]], theirs: list[dict[str, Any]],
+                       found: Comparison) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Upstream rows the sink lacks, each paired with a sink row the upstream lacks whose every
+        difference a declared limit explains (a zero date written as the epoch, in a key or in a table
+        without one): those differences are counted, the rows are no problem."""
+        pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        left = list(theirs)
+        if not self.helper.limits or len(ours) * len(left) > _PAIRS:
+            return pairs  # (beyond _PAIRS candidates the rows stand as they differ)
+        for row in ours:
+            for got in left:
+                changed = compare.diff_row(self.schema, row, got)
+                if changed and None not in self._limits_of(changed):
+                    self._unexcused(changed, found)
+                    pairs.append((row, got))
+                    left.remove(got)
+                    break
+        return pairs
 
     def diff_multiset(self, found: Comparison) -> None:
         """A table without a key: rows as a multiset (each row's canonical values, counted)."""
@@ -352,6 +385,12 @@ class Table:
             return out
 
         mine, there = counted(ours), counted(theirs)
+        named = {row: dict(zip(self.columns, samples[row], strict=True)) for row in samples}
+        surplus = [named[r] for r in sorted(mine, key=repr) for _ in range(mine[r] - there[r])]
+        lacking = [named[r] for r in sorted(there, key=repr) for _ in range(there[r] - mine[r])]
+        for ours_row, their_row in self._excused_pairs(surplus, lacking, found):
+            for side, picked in ((mine, ours_row), (there, their_row)):
+                side[next(r for r in side if named[r] is picked)] -= 1
         for row in sorted(set(mine) | set(there), key=repr):
             if mine[row] != there[row]:
                 text = _row_text(self.schema, dict(zip(self.columns, samples[row], strict=True)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Context, Decimal
@@ -155,6 +156,11 @@ _INTEGERS = {  # (signed, unsigned) Connect types, from BinlogValueConverters.sc
     "int": ("int32", "int64"),
     "integer": ("int32", "int64"),
 }
+# spatial columns (BinlogValueConverters.schemaBuilder): a POINT column is a Point struct (x, y, wkb,
+# srid), every other spatial type a Geometry struct (wkb, srid) - io.debezium.data.geometry
+GEOMETRY, POINT = "io.debezium.data.geometry.Geometry", "io.debezium.data.geometry.Point"
+SPATIAL = frozenset({"geometry", "linestring", "polygon", "multipoint", "multilinestring", "multipolygon",
+                     "geometrycollection", "point"})
 _TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
 _BINARY = {"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob"}
 
@@ -180,7 +186,10 @@ def field_schemas(column: Column, modes: Modes) -> tuple[FieldSchema, ...]:
     if kind == "float":
         return (FieldSchema("float"), FieldSchema("double"))  # FLOAT(p) with p > 24 is a DOUBLE
     if kind in ("double", "real"):
-        return (FieldSchema("double"),)
+        # a column the DDL declared REAL is FLOAT32 (the parser's Types.REAL: JdbcValueConverters.
+        # schemaBuilder), though MySQL's REAL is a DOUBLE; information_schema cannot tell the
+        # spelling, Debezium's description of the table can (sinks.debezium_settle)
+        return (FieldSchema("double"), FieldSchema("float"))
     if kind in ("decimal", "numeric"):
         if modes.decimal == "string":
             return (FieldSchema("string"),)
@@ -195,15 +204,19 @@ def field_schemas(column: Column, modes: Modes) -> tuple[FieldSchema, ...]:
     if kind in _BINARY:
         return (FieldSchema("bytes" if modes.binary == "bytes" else "string"),)
     if kind == "enum":
-        return (FieldSchema("string", "io.debezium.data.Enum", (("allowed", ",".join(column.members)),)),)
+        return (FieldSchema("string", "io.debezium.data.Enum", (("allowed", allowed(column.members)),)),)
     if kind == "set":
-        return (FieldSchema("string", "io.debezium.data.EnumSet", (("allowed", ",".join(column.members)),)),)
+        return (FieldSchema("string", "io.debezium.data.EnumSet", (("allowed", allowed(column.members)),)),)
     if kind == "bit":
         if column.precision == 1:
             return (FieldSchema("boolean"),)
         return (FieldSchema("bytes", "io.debezium.data.Bits", (("length", str(column.precision)),)),)
     if kind == "json":
         return (FieldSchema("string", "io.debezium.data.Json"),)
+    if kind == "point":
+        return (FieldSchema("struct", POINT),)
+    if kind in SPATIAL:
+        return (FieldSchema("struct", GEOMETRY),)
     if kind == "year":
         return (FieldSchema("int32", "io.debezium.time.Year"),)
     if kind == "timestamp":
@@ -221,6 +234,16 @@ def field_schemas(column: Column, modes: Modes) -> tuple[FieldSchema, ...]:
         micro = (column.fsp or 0) > 3
         return (FieldSchema("int64", f"{_TIME}.MicroTimestamp" if micro else f"{_TIME}.Timestamp"),)
     return ()
+
+
+def allowed(members: tuple[str, ...]) -> str:
+    """An Enum/EnumSet schema's `allowed` parameter: the members joined by "," with each "," inside a
+    member escaped as "\\," (DBZ-1226; debezium-connector-mysql MySqlAntlrDdlParser.
+    escapeOption, v3.6.1.Final, called by extractEnumAndSetOptions for BinlogValueConverters'
+    Enum/EnumSet builders). escapeOption works on the statement's literal: it turns `\\'` and `''`
+    into `'` and leaves other escapes as written, so a member's backslash arrives as the `\\\\` its
+    literal must have had."""
+    return ",".join(m.replace("\\", "\\\\").replace(",", "\\,") for m in members)
 
 
 # the modes of each sink variant sinkmatrix runs Debezium in (the CDC plug-in configures them, the
@@ -258,6 +281,7 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "double": (int, float),
     "string": (str,),
     "bytes": (str, bytes, Decimal),  # JSON: base64 text; Avro: bytes, or a decimal logical type's Decimal
+    "struct": (dict,),
 }
 
 
@@ -298,6 +322,8 @@ def reader(column: Column, schema: FieldSchema, modes: Modes) -> Callable[[Any],
         return lambda v: float32(float(v))
     if schema.type == "double":
         return float
+    if name in (GEOMETRY, POINT):
+        return _geometry
     if name == "io.debezium.data.Bits":
         return lambda v: int.from_bytes(_raw_bytes(v), "little")
     if name == f"{_CONNECT}.Date":
@@ -320,9 +346,38 @@ def reader(column: Column, schema: FieldSchema, modes: Modes) -> Callable[[Any],
         return _zoned
     if kind in _BINARY:
         return _binary_reader(modes.binary)
+    if kind == "enum" and schema.type == "string":
+        return _members_reader(column)
     if schema.type in ("int8", "int16", "int32", "int64"):
         return _int
     return lambda v: v
+
+
+def _members_reader(column: Column) -> Callable[[Any], Any]:
+    """An ENUM's value as its member's text. Debezium 3.6 gives a member holding a comma with the comma
+    escaped ('a,b' arrives as 'a\\,b': its parser escaped the options it reads values from, not only
+    for the `allowed` parameter): debezium/dbz#2102, fixed by debezium/debezium commit 4fb69d47 in
+    3.7.0.Alpha1. (A SET's members hold no comma. Any other value is the comparison's to judge.)"""
+    escaped = {m.replace(",", "\\,"): m for m in column.members if "," in m}
+    if not escaped:
+        return _text
+    members = frozenset(column.members)
+
+    def read(value: Any) -> Any:
+        if value in escaped and value not in members:
+            raise BadValue(f"{value!r} is the member {escaped[value]!r} with its comma escaped. CDC defect "
+                           "(known): Debezium 3.6 escapes the commas of the ENUM options it reads values "
+                           "from — debezium/dbz#2102; fixed by debezium/debezium commit 4fb69d47, first "
+                           "released in 3.7.0.Alpha1")
+        return _text(value)
+
+    return read
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise BadValue(f"{value!r} is not text")
+    return value
 
 
 def _int(value: Any) -> int:
@@ -348,6 +403,24 @@ def _raw_bytes(value: Any) -> bytes:
         return base64.b64decode(value, validate=True)  # the JSON converter's base64
     except (ValueError, TypeError) as exc:
         raise BadValue(f"{value!r} is not base64") from exc
+
+
+def _geometry(value: Any) -> bytes:
+    """A Geometry/Point struct as the server stores the value: the SRID (4 bytes, little-endian; 0 for
+    Debezium's null) and then the WKB. Debezium splits the binlog's value the other way round
+    (io.debezium.connector.binlog.BinlogGeometry.fromBytes); a Point's x and y are its WKB's
+    (io.debezium.data.geometry.Point.createValue)."""
+    wkb, srid = value.get("wkb"), value.get("srid")
+    if wkb is None or (srid is not None and (type(srid) is not int or not 0 <= srid < 2**32)):
+        raise BadValue(f"{value!r} is not a geometry: wkb (bytes) and srid (an int32 or null)")
+    raw = _raw_bytes(wkb)
+    if "x" in value or "y" in value:
+        if len(raw) != 21:
+            raise BadValue(f"a Point's wkb of {len(raw)} bytes, not the 21 of a 2D point")
+        x, y = struct.unpack("<dd" if raw[0] else ">dd", raw[5:])
+        if (value.get("x"), value.get("y")) != (x, y):
+            raise BadValue(f"x={value.get('x')!r}, y={value.get('y')!r}, but its wkb holds ({x}, {y})")
+    return struct.pack("<I", srid or 0) + raw
 
 
 def _decimal(value: Any, scale: int) -> Decimal:
@@ -396,13 +469,15 @@ LIMITS: dict[str, str] = {
     "significant digits",
     "time-beyond-day-under-connect": "time.precision.mode=connect: TIME is milliseconds of a day; values "
     "beyond 24 h or below 0 cannot be carried (Debezium writes null) and fractions below 1 ms are lost",
-    "zero-dates": "zero dates and datetimes ('0000-00-00') have no calendar value; Debezium writes null "
-    "(or the epoch for a NOT NULL column)",
+    "zero-dates": "zero dates and datetimes ('0000-00-00', and zero-in-date values such as "
+    "'2020-00-05') have no calendar value; Debezium writes null (or, for a NOT NULL column, its default, "
+    "else the epoch)",
     "json-as-written": "JSON travels as the text the upstream stored (MariaDB keeps it as written)",
     "schema-evolution": "with Avro, each new schema must read the data of the earlier ones (the "
     "registry's BACKWARD compatibility): a column made NOT NULL or given another type is refused, and "
     "the connector stops there",
     "mariadb-as-mysql": "MariaDB is captured through the MySQL connector, the server reporting MySQL 5.7 "
     "(the connector refuses MariaDB 10.11 and loses rows at restarts with a -MariaDB version): "
-    "MariaDB-only DDL (UUID, INET6 columns, CREATE OR REPLACE) stops the connector",
+    "MariaDB-only DDL (UUID, INET6 columns, CREATE OR REPLACE, IF [NOT] EXISTS in ALTER TABLE's clauses) "
+    "stops the connector",
 }

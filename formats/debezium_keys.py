@@ -20,7 +20,11 @@ debezium-connector-mysql, package io.debezium.connector.mysql.antlr (checked aga
   column out of the key and CHANGE/RENAME COLUMN renames it there (`TableEditorImpl.removeColumn`,
   `renameColumn`);
 - `CREATE UNIQUE INDEX` (`listener.CreateUniqueIndexParserListener`): as a table's UNIQUE constraint;
-- `RENAME TABLE a TO b`: b keeps a's model.
+- `RENAME TABLE a TO b`: b keeps a's model;
+- a key names its columns as the table's columns name them, whatever the case the statement wrote
+  them in (`MySqlAntlrDdlParser.parsePrimaryIndexColumnNames`: `tableEditor.columnWithName`, which
+  `TableEditorImpl` looks up lower-cased, then `column.name()`): `PRIMARY KEY (ID)` on a column `id`
+  is the key `id`.
 
 So a table without a primary key whose first inline UNIQUE column is nullable is keyed by that
 column (its null values included), and after `DROP INDEX \\`PRIMARY\\`` the dropped key stays the
@@ -270,9 +274,20 @@ def unique_index(sql: str, key: Key, not_null: NotNull) -> Key:
     return _unique_key(columns, not_null) or key
 
 
-def after(sql: str, key: Key | None, not_null: NotNull) -> Key | None:
-    """The key Debezium holds for a table after `sql` ran on it (`key`: before; None at creation).
-    None when the rule cannot tell (a statement it does not read)."""
+def after(sql: str, key: Key | None, not_null: NotNull, columns: Sequence[str] = ()) -> Key | None:
+    """The key Debezium holds for a table after `sql` ran on it (`key`: before; None at creation),
+    its columns named as `columns` (the table's, after the statement) name them. None when the rule
+    cannot tell (a statement it does not read)."""
+    spelled = {c.lower(): c for c in columns}
+
+    def named(name: str) -> bool | None:  # MySQL's column names are case-insensitive
+        return not_null(spelled.get(name.lower(), name))
+
+    found = _after(sql, key, named)
+    return None if found is None else tuple(spelled.get(k.lower(), k) for k in found)
+
+
+def _after(sql: str, key: Key | None, not_null: NotNull) -> Key | None:
     toks = tokens(sql)
     head = [t.upper() for t in toks[:4] if not t.quoted]
     if head[:1] == ["CREATE"] and "TABLE" in head:

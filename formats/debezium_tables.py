@@ -56,6 +56,33 @@ def is_boolean(description: dict[str, Any]) -> bool:
     return base_type(str(description.get("typeName") or ""))[0] in _BOOLEAN
 
 
+def _spelled(description: dict[str, Any]) -> str:
+    words = str(description.get("typeName") or "").upper().split()
+    return " ".join(w for w in words if w not in ("UNSIGNED", "SIGNED", "ZEROFILL"))
+
+
+def is_real(description: dict[str, Any]) -> bool:
+    """Whether the statement declared the column REAL, which Debezium types FLOAT32 (Types.REAL:
+    debezium-connector-mysql MySqlAntlrDdlParser's data types; JdbcValueConverters.schemaBuilder)
+    though the server stores a DOUBLE."""
+    return _spelled(description) == "REAL"
+
+
+def connect_float(description: dict[str, Any]) -> str | None:
+    """The Connect type ("float" or "double") Debezium gives a floating-point column as the statement
+    declared it, None for another type: REAL is FLOAT32; FLOAT without a scale and of at most 24 bits
+    of precision FLOAT32 (BinlogValueConverters.schemaBuilder), a FLOAT(p) with p > 24 or FLOAT(M,D)
+    FLOAT64 (Types.FLOAT); DOUBLE FLOAT64."""
+    spelled = _spelled(description)
+    if spelled == "REAL":
+        return "float"
+    if spelled == "FLOAT":
+        length = description.get("length")
+        small = description.get("scale") is None and (not isinstance(length, int) or length <= 24)
+        return "float" if small else "double"
+    return "double" if base_type(spelled)[0] == "DOUBLE" else None
+
+
 def mismatches(description: dict[str, Any], column: Column) -> list[tuple[str, str]]:
     """(attribute, why) for each way a column's description disagrees with the upstream column."""
     found: list[tuple[str, str]] = []
@@ -103,11 +130,31 @@ def _length(name: str, column: Column) -> int | None:
     return None  # integers' display widths, text and blob sizes: not compared
 
 
+# MySQL's escape sequences in a string literal ("String Literals", MySQL 8.0 reference 11.1.1); `\\%`
+# and `\\_` keep their backslash, any other escaped character stands for itself
+_ESCAPES = {"0": "\0", "'": "'", '"': '"', "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a",
+            "\\": "\\", "%": "\\%", "_": "\\_"}
+
+
 def _unquote(value: Any) -> str:
+    """An ENUM/SET member as the statement's literal stands for it. Debezium's `enumValues` keep each
+    member's literal as the statement wrote it, quotes and escapes included (`'c,\\'d'`)."""
     text = str(value)
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return text[1:-1].replace("''", "'")
-    return text
+    if len(text) < 2 or text[0] != text[-1] or text[0] not in "'\"":
+        return text
+    quote, body, out, i = text[0], text[1:-1], [], 0
+    while i < len(body):
+        c = body[i]
+        if c == "\\" and i + 1 < len(body):
+            out.append(_ESCAPES.get(body[i + 1], body[i + 1]))
+            i += 2
+        elif c == quote and body[i + 1 : i + 2] == quote:
+            out.append(quote)
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
 
 
 def table_id(text: str) -> tuple[str, str] | None:

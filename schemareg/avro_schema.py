@@ -77,9 +77,19 @@ def _qualify(name: str, namespace: str) -> str:
 
 
 def _check_name(name: object, what: str) -> str:
-    if not isinstance(name, str) or not all(_NAME.fullmatch(part) for part in name.split(".")):
+    """A name, or a full name whose last part is one. As the registry's Avro (Java, 1.10-1.11:
+    org.apache.avro.Schema.Name) checks it: the namespace part is not checked (`a.DBZ.1834.Value`,
+    which Debezium's Avro name adjuster leaves as it is, parses)."""
+    if not isinstance(name, str) or not _NAME.fullmatch(name.rpartition(".")[2]):
         raise _invalid(f"{what} {name!r} is not a valid Avro name ([A-Za-z_][A-Za-z0-9_]*, dotted)")
     return name
+
+
+def _check_namespace(space: object) -> str:
+    """A namespace: any text (Java Avro 1.11's Schema.Name keeps it unchecked)."""
+    if not isinstance(space, str):
+        raise _invalid(f"namespace {space!r} is not a string")
+    return space
 
 
 class _Walker:
@@ -150,7 +160,7 @@ class _Walker:
         name = _check_name(node.get("name"), f"{kind} name")
         explicit = node.get("namespace")
         if explicit not in (None, ""):
-            _check_name(explicit, "namespace")
+            _check_namespace(explicit)
         space = name.rpartition(".")[0] if "." in name else (namespace if explicit is None else explicit)
         full = _qualify(name, space)
         self.defined.add(full)

@@ -15,12 +15,18 @@ formats.debezium_behaviours):
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from typing import Any, ClassVar
 
+from dsl.compare import canonical, no_calendar_date
 from formats import debezium as dbz
-from formats.debezium_behaviours import BEHAVIOURS, Profile, profile_of
+from formats.debezium_behaviours import AVRO_FIELD_NAMES, BEHAVIOURS, Profile, profile_of
 from formats.debezium_names import Naming, sanitized_topic
+from formats.debezium_tables import base_type, is_boolean, is_real
+from formats.numbers import float32
 from model.progress import Progress
+from model.schema import Column
 from sinks.base import SinkEnvironment
 from sinks.debezium_decode import DebeziumDecoder
 from sinks.debezium_history import DebeziumHistory
@@ -75,7 +81,7 @@ class _DebeziumSink:
         # the view's databases: its topics are <prefix>.<databases...>; other databases' DDL is not its
         databases = env.settings["topic_prefix"][len(prefix) + 1:] if prefix else ""
         avro_names = self.avro and self.profile.avro_names
-        naming = Naming(prefix, avro_fields=avro_names, avro_schemas=avro_names)
+        naming = Naming(prefix, fields=AVRO_FIELD_NAMES if avro_names else "none", avro_schemas=avro_names)
 
         def relevant(topic: str, scope: str) -> bool:  # the schema-change topic and the scope's tables
             return topic == prefix or topic.startswith(sanitized_topic(f"{prefix}.{scope}."))
@@ -110,16 +116,70 @@ class DebeziumView(KafkaView):
 
     def explain(self, database: str, table: str, column: str, upstream: Any, sink: Any) -> str | None:
         """An upstream NULL that arrived as the column's default, where the converter writes defaults
-        for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter)."""
+        for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter); a
+        REAL column's value narrowed to a float, a BOOLEAN's -1 made true, a year 0-99 moved by the time
+        adjuster, a NOT NULL zero date's DEFAULT (formats.debezium_behaviours)."""
+        version = self._tables.latest(database, table)
+        described = version.columns.get(column) if version is not None else None
+        if described is not None and is_real(described) and narrowed(upstream, sink):
+            return BEHAVIOURS["real-as-float32"].label()
+        if described is not None and is_boolean(described) and made_boolean(upstream, sink):
+            return BEHAVIOURS["boolean-as-true-false"].label()
+        if self._profile.time_adjuster and two_digit_year_moved(upstream, sink):
+            return BEHAVIOURS["two-digit-years"].label()
+        if described is not None and zero_date_as_default(column, described, upstream, sink):
+            return BEHAVIOURS["zero-date-as-default"].label()
         replaces = self._profile.replace_null_with_default or self._avro
         if upstream is not None or sink is None or not replaces:
             return None
-        version = self._tables.latest(database, table)
-        described = version.columns.get(column) if version is not None else None
         default = described.get("defaultValueExpression") if described is not None else None
         if default is None:
             return None
         return BEHAVIOURS["null-as-default-avro" if self._avro else "null-as-default"].label()
+
+
+def narrowed(upstream: Any, sink: Any) -> bool:
+    """Whether `sink` is the number `upstream` narrowed to a 4-byte float (read back exactly, or as the
+    float's shortest text)."""
+    if not all(isinstance(v, int | float | Decimal) and not isinstance(v, bool) for v in (upstream, sink)):
+        return False
+    try:
+        return float32(float(sink)) == float32(float(upstream))
+    except OverflowError:
+        return False
+
+
+def made_boolean(upstream: Any, sink: Any) -> bool:
+    """Whether `sink` is the TINYINT `upstream` (other than 0 and 1) read as a boolean: 1 for true."""
+    numbers = all(isinstance(v, int) and not isinstance(v, bool) for v in (upstream, sink))
+    return numbers and upstream not in (0, 1) and sink == int(upstream != 0)
+
+
+def zero_date_as_default(name: str, described: dict[str, Any], upstream: Any, sink: Any) -> bool:
+    """Whether `sink` is the DEFAULT of a NOT NULL temporal column (as Debezium described it) standing for
+    an upstream zero or zero-in-date value (JdbcValueConverters.convertValue)."""
+    kind = base_type(str(described.get("typeName") or ""))[0].lower()
+    default = described.get("defaultValueExpression")
+    if kind not in ("date", "datetime", "timestamp") or described.get("optional") is not False \
+            or default is None:
+        return False
+    column = Column(name=name, type=kind, column_type=kind, nullable=False)
+    try:
+        return no_calendar_date(canonical(column, upstream)) and \
+            canonical(column, sink) == canonical(column, default)
+    except ValueError:  # (CURRENT_TIMESTAMP: its stand-in is the epoch, which dsl.limits knows)
+        return False
+
+
+def two_digit_year_moved(upstream: Any, sink: Any) -> bool:
+    """Whether `sink` is the date `upstream` of a year 0-99 moved to 2000-2069 or 1970-1999 (Debezium's
+    BinlogValueConverters.adjustTemporal)."""
+    if not isinstance(upstream, dt.date) or type(sink) is not type(upstream) or not 0 <= upstream.year <= 99:
+        return False
+    try:
+        return sink == upstream.replace(year=upstream.year + (2000 if upstream.year <= 69 else 1900))
+    except ValueError:  # 29 February of a year that is no leap year after the move
+        return False
 
 
 class DebeziumJsonSink(_DebeziumSink):

@@ -277,12 +277,19 @@ class DebeziumDecoder:
         return self._out(check, [DdlChange(where[0], statement, "TRUNCATE")], clock=clock, barrier=True,
                          keyed=False)
 
-    def _real_names(self, where: tuple[str, str]) -> dict[str, str] | None:
-        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode=avro)."""
-        if not self.naming.avro_fields:
+    def _real_names(self, where: tuple[str, str]) -> Callable[[str], str] | None:
+        """Field name -> column name where Debezium adjusts names (field.name.adjustment.mode): spelled
+        back under avro_unicode, as Debezium's model spelled the column when the record was written
+        (`CUSTOMER_TYPE`, which a later CHANGE COLUMN may have made `customer_type` upstream: the
+        record's version of the table is found by that spelling); under avro ("_" may have been
+        anything) by the upstream table's columns now."""
+        if not self.naming.adjusts_fields:
             return None
+        if self.naming.fields == "avro_unicode":
+            return self.naming.column
         table = self.lookup(*where)
-        return {self.naming.field(c.name): c.name for c in table.columns} if table is not None else None
+        columns = {self.naming.field(c.name): c.name for c in table.columns} if table is not None else {}
+        return lambda field: columns.get(field, field)
 
     # -- parts of an event
 

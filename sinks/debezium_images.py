@@ -23,7 +23,7 @@ class Images:
 
     def column_schemas(
         self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
-        real: dict[str, str] | None, check: Check,
+        real: Callable[[str], str] | None, check: Check,
     ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
         """`_field_schemas`, remembered for a schema object the parser hands out again (a table's
         records share one) with a table version and column list that gave no finding."""
@@ -41,7 +41,7 @@ class Images:
 
     def _field_schemas(
         self, schema: dict[str, Any] | None, table: TableSchema, names: list[str],
-        real: dict[str, str] | None, check: Check,
+        real: Callable[[str], str] | None, check: Check,
     ) -> dict[str, tuple[dbz.FieldSchema, ...]]:
         """Each column's schemas: the one the event declares (checked against what Debezium gives
         that column), or for schemaless JSON every one Debezium may give it (the value chooses)."""
@@ -143,8 +143,8 @@ def _field_schema(field: dict[str, Any]) -> dbz.FieldSchema:
     )
 
 
-def renamed(image: Any, real: dict[str, str] | None) -> Any:
+def renamed(image: Any, real: Callable[[str], str] | None) -> Any:
     """An image (or a schema's fields) with Debezium's adjusted field names as the column names."""
     if real is None or type(image) is not dict:
         return image
-    return {real.get(name, name): value for name, value in image.items()}
+    return {real(name): value for name, value in image.items()}

@@ -180,7 +180,8 @@ def _problems(at: str, described: dict[str, dict[str, Any]], key: tuple[str, ...
         column = version.by_name.get(name)
         return None if column is None else not column.nullable
 
-    expected = keys.after(ddl, previous.key if previous is not None else None, not_null)
+    expected = keys.after(ddl, previous.key if previous is not None else None, not_null,
+                          [c.name for c in version.columns])
     if expected is not None and key != expected:
         note("bad-value", f"{at}.table.primaryKeyColumnNames",
              f"{list(key)}, but Debezium's DDL parser keys this table by {list(expected)} after "

@@ -2,9 +2,10 @@
 (sinks.debezium_history), once every schema change before it is known (sinks.clock_order): the
 message key is the key Debezium's DDL parser chose for that version of the table (formats.
 debezium_keys: the primary key; else the first inline UNIQUE column, nullable or not; kept after
-DROP INDEX `PRIMARY`, cleared by DROP PRIMARY KEY), its values are the row's, and a BOOL/BOOLEAN
-column travels as Connect BOOLEAN (a TINYINT(1) column as int16: information_schema cannot tell
-them apart, the schema-change event can).
+DROP INDEX `PRIMARY`, cleared by DROP PRIMARY KEY), its values are the row's, a BOOL/BOOLEAN
+column travels as Connect BOOLEAN (a TINYINT(1) column as int16) and a column declared REAL as
+FLOAT32 (a DOUBLE as FLOAT64): information_schema cannot tell these spellings apart, the
+schema-change event can.
 
 Where no schema-change event described the table (a producer without them: TiCDC's Debezium
 protocol keys by the upstream's handle key), the upstream table's key stands in.
@@ -45,7 +46,9 @@ def settle_row(row: Row, version: TableVersion | None, fallback_key: tuple[str, 
     """Findings (into `check`) where the row disagrees with Debezium's own description of its table."""
     expected = version.key if version is not None else fallback_key
     if version is not None:
-        _booleans(row, version, check)
+        _booleans(row, version, naming, check)
+    if not row.schemaless:  # (a JSON number without its schema is either)
+        _floats(row, version, naming, check)
     if expected is None:
         _key_values(row, naming, read, check)
         return
@@ -79,9 +82,9 @@ def _key_values(row: Row, naming: Naming, read: Reader, check: Check) -> None:
     """Each key field's value is the row's value of its column."""
     if row.key is None:
         return
-    by_field = {naming.field(c.name): c for c in row.table.columns}
+    by_field = _shape(row.table, naming).by_field
     for field, raw in row.key.items():
-        column = by_field.get(field)
+        column = by_field.get(field.lower())
         if column is None:
             check("extra-field", f"key.{field}", f"{row.table.qualified} has no such column")
             continue
@@ -100,11 +103,10 @@ def _key_values(row: Row, naming: Naming, read: Reader, check: Check) -> None:
                   f"{raw!r} is not the row's {row.image.get(column.name)!r}")
 
 
-def _booleans(row: Row, version: TableVersion, check: Check) -> None:
-    """BOOL/BOOLEAN columns are Connect BOOLEAN; TINYINT(1) columns int16."""
-    for column in row.table.columns:
-        if column.type != "tinyint":
-            continue  # (BIT(1) is boolean whatever its spelling)
+def _booleans(row: Row, version: TableVersion, naming: Naming, check: Check) -> None:
+    """BOOL/BOOLEAN columns are Connect BOOLEAN; TINYINT(1) columns int16 (BIT(1) is boolean whatever
+    its spelling)."""
+    for column in _shape(row.table, naming).tinyints:
         described = version.columns.get(column.name)
         used = row.used.get(column.name)
         if described is None or used is None or used.type not in ("boolean", "int16"):
@@ -114,3 +116,50 @@ def _booleans(row: Row, version: TableVersion, check: Check) -> None:
             where = f"after.{column.name}" if row.schemaless else f"schema.after.{column.name}"
             check("type-mismatch", where, f"{used.type}, but Debezium described the column as "
                   f"{described.get('typeName')} (a BOOL/BOOLEAN column is Connect boolean, TINYINT(1) int16)")
+
+
+_FLOATS = ("float", "double", "real")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What the settling checks look up in a table version, worked out once per version and naming."""
+
+    table: TableSchema  # (held: the cache is keyed by its id)
+    by_field: dict[str, Any]  # a key field's name, lower case -> its column (names: any case)
+    floats: tuple[Any, ...]  # the floating-point columns
+    tinyints: tuple[Any, ...]  # the TINYINT columns (BOOL/BOOLEAN or TINYINT(1) by the statement)
+
+
+_SHAPES: dict[tuple[int, str], _Shape] = {}
+
+
+def _shape(table: TableSchema, naming: Naming) -> _Shape:
+    slot = (id(table), naming.fields)
+    found = _SHAPES.get(slot)
+    if found is None or found.table is not table:
+        if len(_SHAPES) >= 512:
+            _SHAPES.clear()
+        found = _SHAPES[slot] = _Shape(table, {naming.field(c.name).lower(): c for c in table.columns},
+                                       tuple(c for c in table.columns if c.type in _FLOATS),
+                                       tuple(c for c in table.columns if c.type == "tinyint"))
+    return found
+
+
+def _floats(row: Row, version: TableVersion | None, naming: Naming, check: Check) -> None:
+    """A floating-point column is Connect FLOAT32 or FLOAT64 as the statement that made the version of
+    the table the row was written under declared it (formats.debezium_tables.connect_float: REAL and a
+    small FLOAT are FLOAT32), which information_schema cannot tell (REAL is a DOUBLE there)."""
+    for column in _shape(row.table, naming).floats:
+        used = row.used.get(column.name)
+        if used is None or used.type not in ("float", "double"):
+            continue
+        described = version.columns.get(column.name) if version is not None else None
+        if described is None:
+            wanted = None if column.type == "float" else "double"  # (FLOAT(p): either, by p)
+        else:
+            wanted = tables.connect_float(described)
+        if wanted is not None and used.type != wanted:
+            spelled = described.get("typeName") if described is not None else column.column_type
+            check("type-mismatch", f"schema.after.{column.name}", f"{used.type}, but Debezium types a "
+                  f"column declared {spelled} {wanted} (REAL and FLOAT(p <= 24) are FLOAT32)")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cdcs.debezium.feed import BEATS
 from formats import debezium as dbz
-from formats.debezium_behaviours import profile_of
+from formats.debezium_behaviours import AVRO_FIELD_NAMES, profile_of
 from model.cells import Cell
 
 TOPIC_PREFIX = "sinkmatrix"  # Debezium's topic.prefix: topics are sinkmatrix.<database>.<table>
@@ -49,10 +49,18 @@ def careful(cell: Cell) -> dict[str, str]:
         # Debezium skips TRUNCATE by default (skipped.operations=t): the consumer's table would keep
         # rows the source no longer has. "none" writes an op 't' event at the statement's place.
         props["skipped.operations"] = profile.skipped_operations
+    if not profile.time_adjuster:
+        # Debezium moves a DATE/DATETIME/TIMESTAMP of a year 0-99 to 1970-2069 (enable.time.adjuster,
+        # default true), though the server has already read any two-digit year it was given and stored
+        # '0018-04-01' as the year 18: the consumer would hold 2018-04-01. Leave the year as stored.
+        props["enable.time.adjuster"] = "false"
     if cell.sink == "debezium-avro" and profile.avro_names:
         # Confluent's AvroConverter stops the connector on a column or table name that is not an Avro
-        # name (`p:k`: SchemaParseException); "avro" renames the field (p_k) and the schema instead.
-        props["field.name.adjustment.mode"] = "avro"
+        # name (`p:k`: SchemaParseException); the adjusters rename the field and the schema instead.
+        # Fields by avro_unicode (p:k -> p_u003ak): "avro" makes `名称` and `城市` both `__`, and the
+        # connector stops on the duplicate field. Schema names come from the topic, which Debezium
+        # has already sanitised (two tables that meet there meet in any mode).
+        props["field.name.adjustment.mode"] = AVRO_FIELD_NAMES
         props["schema.name.adjustment.mode"] = "avro"
     return props
 

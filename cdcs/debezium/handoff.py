@@ -38,14 +38,20 @@ _DELIVERY_TIMEOUT = 30.0
 
 
 def _root_cause(error: Any) -> str:
-    """The innermost cause of a Java exception, as '<class>: <message>': the engine wraps what stopped
-    the connector (a ParsingException, say) in ConnectExceptions whose messages say only that it stopped.
-    Two lines at most: a parser's message goes on with every token it expected. (debezium/debezium,
+    """The innermost cause of a Java exception that says something, as '<class>: <message>': the
+    engine wraps what stopped the connector (a ParsingException, say) in ConnectExceptions whose
+    messages say only that it stopped, and ANTLR's InputMismatchException under a ParsingException has
+    no message at all (the ParsingException names the statement). Two lines at most: a parser's
+    message goes on with every token it expected. (debezium/debezium,
     io/debezium/text/MultipleParsingExceptions.java: the parser's errors are in getErrors().)"""
+    said = None
     for _ in range(32):  # Java's getCause() is never the exception itself, but a chain may loop
+        if str(error.getMessage() or "").strip():
+            said = error
         if (cause := error.getCause()) is None:
             break
         error = cause
+    error = said if said is not None else error
     if hasattr(error, "getErrors") and not error.getErrors().isEmpty():  # MultipleParsingExceptions:
         error = error.getErrors().iterator().next()  # its message is only "Multiple parsing errors"
     lines = str(error.getMessage() or "").strip().splitlines()

@@ -40,6 +40,16 @@ def test_invalid_schemas_are_refused(text: str) -> None:
         parse(text)
 
 
+def test_a_namespace_is_not_held_to_the_name_rule_as_javas_avro_does_not() -> None:
+    # Debezium names a table DBZ.1834's value schema <prefix>.<db>.DBZ.1834.Value; Java's Avro 1.11.3
+    # (the converter's and the registry's) parses it, and refuses a name "1Value"
+    assert parse(record("Value", ("id", "int"), namespace="sinkmatrix.db.DBZ.1834"))
+    assert parse(json.dumps({"type": "record", "name": "sinkmatrix.db.DBZ.1834.Value",
+                             "fields": [{"name": "id", "type": "int"}]}))
+    with pytest.raises(InvalidSchema):
+        parse(record("1Value", ("id", "int"), namespace="sinkmatrix.db"))
+
+
 def _enum(*symbols: str, default: str | None = None) -> dict[str, Any]:
     spec: dict[str, Any] = {"type": "enum", "name": "E", "symbols": list(symbols)}
     return spec if default is None else {**spec, "default": default}

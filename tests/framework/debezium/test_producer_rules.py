@@ -139,4 +139,4 @@ def test_on_shipped_defaults_an_illegal_avro_name_stops_debezium_and_the_failure
     message = str(failed.value)
     assert "SchemaParseException: Illegal character in: p:k" in message, message
     assert "CDC behaviour: Confluent's AvroConverter stopped the connector" in message
-    assert "option field.name.adjustment.mode=avro and schema.name.adjustment.mode=avro" in message
+    assert "option field.name.adjustment.mode=avro_unicode and schema.name.adjustment.mode=avro" in message
