@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from dsl.identifiers import quote
@@ -26,7 +27,7 @@ from model.schema import TableSchema
 from sinks.base import Record, SchemaLookup, judged_by_versions
 from sinks.canal_frame import Check, describe
 from sinks.clock_order import Clock, ClockedDecoded
-from sinks.debezium_history import DebeziumHistory
+from sinks.debezium_history import DebeziumHistory, TableVersion
 from sinks.debezium_images import Images, renamed
 from sinks.debezium_schema_change import SchemaChanges
 from sinks.debezium_settle import Row, settle_row
@@ -215,11 +216,11 @@ class DebeziumDecoder:
             return self._out(check, clock=clock)
         used: dict[str, dbz.FieldSchema] = {}
 
-        def judged(version: TableSchema) -> dict[str, dict[str, Any] | None]:
+        def judged(version: TableSchema, into: Check = check) -> dict[str, dict[str, Any] | None]:
             used.clear()
             images = self._images
-            schemas = images.column_schemas(parsed.value_schema, version, names, real, check)
-            return {name: None if image is None else images.image(version, image, schemas, name, used, check)
+            schemas = images.column_schemas(parsed.value_schema, version, names, real, into)
+            return {name: None if image is None else images.image(version, image, schemas, name, used, into)
                     for name, image in (("before", before), ("after", after))}
 
         rows = judged(table)
@@ -244,17 +245,41 @@ class DebeziumDecoder:
             return self._out(check, clock=clock)
         changes: list[Any] = [RowChange(kind, table, rows["before"], rows["after"])]
         row = Row(where[0], table, image, used, parsed.key, parsed.key_schema, parsed.value_schema is None)
+        rescale = None
+        if row.schemaless:  # a DECIMAL's scale travels in the schema only: read it as the history says
+
+            def rescale(described: TableVersion) -> RowChange | None:
+                if _scales_agree(table, described):
+                    return None
+                for other in getattr(self.lookup, "versions", lambda *_: [])(where[0], where[1], names):
+                    if other is not table and _scales_agree(other, described):
+                        quiet = Check(record)
+                        again = judged(other, quiet)
+                        if quiet.findings:
+                            return None
+                        return RowChange(kind, other, again["before"], again["after"])
+                return None
+
         return self._out(check, changes, clock=clock, keyed=parsed.key is not None,
-                         settle=self._settler(record, row, clock, changes, check.key))
+                         settle=self._settler(record, row, clock, changes, check.key, rescale))
 
     def _settler(self, record: Record, row: Row, clock: Clock | None, changes: list[Any],
-                 key: tuple[Any, ...] | None) -> Callable[[], list[Any]]:
-        """The checks that need every schema change before the record known (run at its release)."""
+                 key: tuple[Any, ...] | None,
+                 rescale: Callable[[TableVersion], RowChange | None] | None) -> Callable[[], list[Any]]:
+        """The checks that need every schema change before the record known (run at its release);
+        `rescale`: a schemaless row read again under the table version whose DECIMAL scales are the
+        ones Debezium described at the row's clock (a MODIFY that changed a scale after it)."""
         fallback = row.table.key if self.producer.name != "debezium" else None
 
         def settle() -> list[Any]:
+            nonlocal row
             check = Check(record, database=row.database, table=row.table.name, key=key)
             version = self.history.at(row.database, row.table.name, clock) if clock is not None else None
+            moved = rescale(version) if rescale is not None and version is not None else None
+            if moved is not None and changes:
+                changes[0] = moved
+                image = moved.after if moved.after is not None else moved.before
+                row = replace(row, table=moved.table, image=image or row.image)
             settle_row(row, version, fallback, self.naming, self._images.reader, check)
             if check.findings:
                 changes.clear()  # a record with a finding is not applied
@@ -370,6 +395,16 @@ def _source_table(payload: Any, check: Check) -> tuple[str, str] | None:
         check("missing-field", "source.db", "the event names no database and table")
         return None
     return db, table
+
+
+def _scales_agree(table: TableSchema, described: TableVersion) -> bool:
+    """Every DECIMAL column of `table` has the scale Debezium's schema-change event gave it."""
+    for column in table.columns:
+        if column.type == "decimal":
+            said = described.columns.get(column.name)
+            if said is not None and (said.get("scale") or 0) != (column.scale or 0):
+                return False
+    return True
 
 
 def _frozen(key: dict[str, Any]) -> Any:
