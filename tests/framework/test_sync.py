@@ -115,9 +115,10 @@ def test_sync_excuses_zero_dates_on_a_sink_that_declares_it_cannot_carry_them(ct
 @pytest.mark.no_final_check
 @pytest.mark.sinks("mysql", "canal-json")
 def test_sync_compares_a_table_whose_columns_have_different_character_sets(ctx):
+    # (character sets a TiDB has too: a canal-json+tidb cell leaves big5 or ujis tables out)
     ctx.upstream.exec_driver_sql("create table cs (id int primary key, g varchar(8) charset gbk, "
-                                 "b varchar(8) charset big5, u varchar(8) charset ujis, m varchar(8))")
-    ctx.upstream.exec_driver_sql("insert into cs values (1, '中文', '中文', 'カナ', 'x'), "
+                                 "b varchar(8) charset latin1, u varchar(8) charset ascii, m varchar(8))")
+    ctx.upstream.exec_driver_sql("insert into cs values (1, '中文', 'é', 'kana', 'x'), "
                                  "(2, NULL, 'a', 'b', 'y')")
     assert ctx.sql.sync().problems == []  # the checksum used to fail with 1271 (illegal mix)
     ctx.downstream.exec_driver_sql("update cs set b = 'c' where id = 2")
