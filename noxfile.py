@@ -101,10 +101,10 @@ def lint(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def bench(session: nox.Session) -> None:
     """Measure stack start, DSL overheads and matrix wall time into BENCHMARKS.md."""
-    run(session, cases(), "-m", "bench", *session.posargs)
+    run(session, cases(), "-m", "sinkmatrix.bench", *session.posargs)
 
 
 @nox.session(venv_backend="none")
 def images(session: nox.Session) -> None:
     """Build the compose backend's offline Docker images when missing or stale (`-- --force`: all)."""
-    run(session, cases(), "-m", "stack.images", *session.posargs)
+    run(session, cases(), "-m", "sinkmatrix.stack.images", *session.posargs)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 
 
 @dataclass(frozen=True)

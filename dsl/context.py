@@ -15,8 +15,8 @@ from sqlalchemy.pool import NullPool
 from dsl.ddl_journal import watch
 from dsl.driver import connect_args
 from dsl.helper import SQLHelper
-from model.cells import Cell
-from model.schema_journal import journal
+from sinkmatrix.model.cells import Cell
+from sinkmatrix.model.schema_journal import journal
 
 log = structlog.get_logger("sinkmatrix.case")
 
@@ -24,7 +24,7 @@ log = structlog.get_logger("sinkmatrix.case")
 @dataclass
 class Ctx:
     """A test's context. `upstream` and `downstream` are autocommit connections on its own database;
-    `cdc` is the cell's running CDC (model.cdc.CdcRun: kill, restart, pause, resume, ...)."""
+    `cdc` is the cell's running CDC (sinkmatrix.model.cdc.CdcRun: kill, restart, pause, resume, ...)."""
 
     upstream: Connection
     downstream: Connection

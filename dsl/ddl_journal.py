@@ -1,4 +1,4 @@
-"""Recording table versions before DDL the framework runs upstream (see model.schema_journal).
+"""Recording table versions before DDL the framework runs upstream (see sinkmatrix.model.schema_journal).
 
 `watch(engine, journal, database)` makes every statement of an SQLAlchemy engine's connections that
 is DDL record the versions of the database's tables first, and a fingerprint of the rows of the table
@@ -20,7 +20,7 @@ from dsl.errors import UnknownTable
 from dsl.identifiers import quote
 from dsl.schema import introspect
 from dsl.verify import DATABASE_ERRORS
-from model.schema_journal import DdlStep, SchemaJournal
+from sinkmatrix.model.schema_journal import DdlStep, SchemaJournal
 
 # A statement that may change a table's columns or key: after leading comments and blanks.
 _DDL = re.compile(r"^(?:\s+|/\*.*?\*/|--[^\n]*\n|#[^\n]*\n)*(alter|create|drop|rename|truncate)\b",

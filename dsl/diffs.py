@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from dsl import compare
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 
 
 def _format_time(span: timedelta) -> str:

@@ -17,8 +17,8 @@ from dsl.sync import Comparison, sync
 from dsl.table import Table
 from dsl.verify import Expected, KeyId, Verifier, identity
 from dsl.waiting import check_now
-from model.progress import Progress
-from model.schema import TableSchema
+from sinkmatrix.model.progress import Progress
+from sinkmatrix.model.schema import TableSchema
 
 log = structlog.get_logger("sinkmatrix.dsl")
 _READS = ("SELECT", "SHOW", "DESC", "DESCRIBE", "EXPLAIN", "SET", "USE", "WITH", "HELP")

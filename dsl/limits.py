@@ -22,8 +22,8 @@ from typing import Any
 from dsl import compare, ddl_effects
 from dsl.errors import UnknownTable
 from dsl.schema import introspect
-from model.schema import Column, TableSchema
-from model.schema_journal import DdlStep, SchemaJournal
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.model.schema_journal import DdlStep, SchemaJournal
 
 _SAID = {"renamed": "renamed", "truncated": "truncated", "dropped": "dropped",
          "partition-rows": "given or stripped of rows by partition DDL (no row events)",
@@ -40,7 +40,8 @@ class TableFacts:
     effects: frozenset[str] = field(default_factory=frozenset)  # dsl.ddl_effects: renamed, truncated, ...
     types: frozenset[str] = field(default_factory=frozenset)  # its columns' types (information_schema)
     charsets: frozenset[str] = field(default_factory=frozenset)  # its text columns' character sets
-    versions: tuple[TableSchema, ...] = ()  # before each DDL about it, then now (model.schema_journal)
+    # before each DDL about it, then now (sinkmatrix.model.schema_journal)
+    versions: tuple[TableSchema, ...] = ()
 
 
 def _keyless(table: TableFacts) -> str | None:
@@ -173,7 +174,8 @@ def stale_columns(steps: Sequence[DdlStep], present: TableSchema, present_rows: 
     """The columns of a table that DDL run after its last row change changed (name -> what it did:
     added, dropped, changed), where the sink's table is the version the table had before that DDL: a
     format without DDL carries a schema change only with the table's next row, so the sink cannot have
-    it (the adapter's `ddl` limit). Told from the table's DDL steps (model.schema_journal): the rows
+    it (the adapter's `ddl` limit). Told from the table's DDL steps (sinkmatrix.model.schema_journal): the
+    rows
     are the same right after its last DDL as now (`present_rows`), and the same between every two of
     the DDL statements from the one the sink's version preceded on (`present_rows()`: asked only where
     the sink's table is not the present version); otherwise a row was written under
@@ -305,7 +307,7 @@ def stopped_by(failure: str, tables: Iterable[TableFacts], sink: str,
 def version_facts(conn: Any, database: str, history: SchemaJournal,
                   present: Iterable[str]) -> list[TableFacts]:
     """Facts of the tables `present` upstream now and of those DDL was about (`history`), each with its
-    versions: before each DDL about it (model.schema_journal), then its present one."""
+    versions: before each DDL about it (sinkmatrix.model.schema_journal), then its present one."""
     tables = []
     for name in sorted({*present, *history.stepped(database)}):
         try:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dsl.errors import UnknownTable
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 
 _MEMBERS = re.compile(r"'((?:[^']|'')*)'")
 

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.mysql.base import MySQLIdentifierPreparer
 from sqlalchemy.dialects.mysql.mysqldb import MySQLDialect_mysqldb
 
 from dsl.identifiers import quote, quote_for_format
-from model.schema import TableSchema
+from sinkmatrix.model.schema import TableSchema
 
 
 class _QuoteEverything(MySQLIdentifierPreparer):

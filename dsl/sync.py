@@ -26,8 +26,8 @@ from dsl.identifiers import quote_for_format
 from dsl.limits import LeftOut
 from dsl.schema import introspect
 from dsl.verify import DATABASE_ERRORS, identity
-from model.schema import TableSchema
-from model.schema_journal import journal
+from sinkmatrix.model.schema import TableSchema
+from sinkmatrix.model.schema_journal import journal
 
 if TYPE_CHECKING:
     from dsl.helper import SQLHelper

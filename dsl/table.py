@@ -12,7 +12,7 @@ from dsl.identifiers import quote_for_format
 from dsl.requests import Awaitable, Request
 from dsl.values import adapter_for, row_values, server_error
 from dsl.verify import identity
-from model.schema import TableSchema
+from sinkmatrix.model.schema import TableSchema
 
 if TYPE_CHECKING:
     from dsl.helper import SQLHelper

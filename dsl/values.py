@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from dsl.errors import BadValue, DslError, UnknownColumn
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 
 _JSONABLE = (dict, list, bool, int, float, Decimal)
 # Server errors about a value; the column name appears in the message in one of these shapes.

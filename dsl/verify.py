@@ -20,7 +20,7 @@ import structlog
 
 from dsl import compare, statements
 from dsl.identifiers import quote
-from model.schema import TableSchema
+from sinkmatrix.model.schema import TableSchema
 
 log = structlog.get_logger("sinkmatrix.verify")
 DATABASE_ERRORS = (MySQLdb.Error, pymysql.Error)

@@ -33,7 +33,7 @@ def wait_for(helper: SQLHelper, expectations: Sequence[Expected], timeout: float
     started = time.monotonic()
     mark = progress.mark()
     looks = 0
-    grace = 0.0  # the time the CDC spent coming back from a crash does not count (model.progress)
+    grace = 0.0  # the time the CDC spent coming back from a crash does not count (sinkmatrix.model.progress)
     while True:
         deadline = started + timeout + grace
         caught_up = progress.wait_past(mark, deadline)

@@ -36,7 +36,7 @@ from typing import Any
 
 from dsl import ddl_journal, limits, sqlfile
 from dsl.sqlfile import Statement
-from model.schema_journal import journal
+from sinkmatrix.model.schema_journal import journal
 
 FILES = ("prepare.sql", "workload.sql")
 _DIRECTIVE = re.compile(r"^--\s*sinkmatrix:\s*limit\s+(\S+)\s+(\S+)\s*$", re.MULTILINE)

@@ -15,9 +15,9 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
-from model import cdc as cdcs
-from model.cdc import Cdc
-from model.cells import BACKENDS, DEFAULT_BACKEND, Cell, VersionProfile
+from sinkmatrix.model import cdc as cdcs
+from sinkmatrix.model.cdc import Cdc
+from sinkmatrix.model.cells import BACKENDS, DEFAULT_BACKEND, Cell, VersionProfile
 
 AXES_FILE = Path(__file__).with_name("axes.toml")
 USER_FILES_ENV = "SINKMATRIX_AXES"  # the user's axes files, os.pathsep-separated (set by the plugin)

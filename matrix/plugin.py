@@ -14,14 +14,14 @@ import structlog
 
 from dsl.errors import SinkProtocolError
 from matrix import axes, selection, shards
-from model import cdc as cdcs
-from model.cells import Cell
-from model.faults import FaultError, FaultSpec
 from reports import bundle, logs, rundir
 from reports.progress import Progress
 from reports.reliability import ReliabilityTable
 from reports.summary import RunSummary
-from stack.errors import FaultRefused
+from sinkmatrix.model import cdc as cdcs
+from sinkmatrix.model.cells import Cell
+from sinkmatrix.model.faults import FaultError, FaultSpec
+from sinkmatrix.stack.errors import FaultRefused
 
 if TYPE_CHECKING:  # the DSL (and its database drivers) loads where cases run, not in a controller
     from dsl.context import Ctx
@@ -57,7 +57,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                          "(a broken progress signal otherwise only passes slowly, and is reported)")
     group.addoption("--fault", action="append", default=[], metavar="KIND[:k=v,...]",
                     help="make the CDC (or its output's path) misbehave in every case of the run "
-                         "(model.faults: drop, duplicate, reorder, corrupt:family=..., stall, "
+                         "(sinkmatrix.model.faults: drop, duplicate, reorder, corrupt:family=..., stall, "
                          "lag:seconds=..., crash, ...)")
     group.addoption("--reliability-md", default=None, metavar="PATH",
                     help="also write the run's fault-detection table (reports.reliability) to PATH")
@@ -74,7 +74,8 @@ def pytest_configure(config: pytest.Config) -> None:
                                        "sink holds what the upstream holds (ctx.sql.sync(): the whole "
                                        "database)")
     config.addinivalue_line("markers", "fault(kind, **settings): make the cell's CDC misbehave on this "
-                                       "case's database (model.faults); cells it does not apply to skip")
+                                       "case's database (sinkmatrix.model.faults); cells it does not "
+                                       "apply to skip")
     try:
         config.stash[_FAULTS] = [FaultSpec.parse(text) for text in config.getoption("fault")]
     except FaultError as exc:
@@ -283,11 +284,11 @@ def _failure_details(item: pytest.Item, call: pytest.CallInfo[None],
 
 @pytest.fixture(scope="session")
 def cell_stacks(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The keeper of the cell's stack on this worker (stack.keeper): one stack shared by the cell's
+    """The keeper of the cell's stack on this worker (sinkmatrix.stack.keeper): one stack shared by the cell's
     cases, replaced when a case broke its pipeline. A cell that cannot run here (its CDC's runtime is
     missing; on compose: no engine, images not present) is skipped with the reason."""
-    from model import cdc as cdcs
-    from stack.keeper import CellKeeper
+    from sinkmatrix.model import cdc as cdcs
+    from sinkmatrix.stack.keeper import CellKeeper
 
     if cell.profile is not None and (why := cdcs.get(cell.profile.cdc).unavailable(cell)):
         pytest.skip(f"cell {cell.id} cannot run here: {why}")
@@ -308,7 +309,7 @@ def stack(cell_stacks: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     yield running
     cause = cell_stacks.check(case)
     if cause and request.node.stash.get(_OUTCOMES, {}).get("call") == "passed":
-        from stack.keeper import PipelineBroke
+        from sinkmatrix.stack.keeper import PipelineBroke
 
         raise PipelineBroke(cause)
 
@@ -318,11 +319,11 @@ def _started(cell: Cell, config: pytest.Config) -> Any:
     if cell.backend == "compose":
         running = _compose_stack(cell, config)
     else:
-        from stack.embedded import EmbeddedStack
+        from sinkmatrix.stack.embedded import EmbeddedStack
 
         running = EmbeddedStack.start(cell)
     try:
-        from stack.embedded import DATABASE_PREFIX
+        from sinkmatrix.stack.embedded import DATABASE_PREFIX
 
         for fault in config.stash[_FAULTS]:  # every test database of the run
             _inject(running, replace(fault, databases=f"{DATABASE_PREFIX}*"))
@@ -342,7 +343,7 @@ def _inject(running: Any, fault: FaultSpec) -> None:
 def _compose_stack(cell: Cell, config: pytest.Config) -> Any:
     from pathlib import Path
 
-    from stack.compose import ComposeOptions, ComposeStack, unavailable
+    from sinkmatrix.stack.compose import ComposeOptions, ComposeStack, unavailable
 
     reason = unavailable(cell)
     if reason:

@@ -7,8 +7,8 @@ from difflib import get_close_matches
 import pytest
 
 from matrix import axes
-from model import cdc as cdcs
-from model.cells import BACKENDS, DEFAULT_BACKEND, Cell
+from sinkmatrix.model import cdc as cdcs
+from sinkmatrix.model.cells import BACKENDS, DEFAULT_BACKEND, Cell
 from sinks import registry
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from stack.keeper import NOT_RUN
+from sinkmatrix.stack.keeper import NOT_RUN
 
 # the assertions a case fails with when the pipeline delivered something else than the upstream holds
 _PIPELINE = frozenset({"CheckFailed", "WaitTimeout", "PipelineFailed", "SinkProtocolError"})

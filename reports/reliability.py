@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from dsl.errors import CheckFailed, SinkProtocolError, WaitTimeout
-from model.faults import KINDS
+from sinkmatrix.model.faults import KINDS
 
 DIR = "reliability"
 MARKDOWN = "reliability.md"

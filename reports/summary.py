@@ -5,7 +5,7 @@ summary.json = {"run": id, "totals": {outcome: n}, "cells": {cell: {outcome: n}}
                                    and for failures "message", "longrepr", "phase", "when",
                                    "exception", "findings" [Finding as dict], "bundle" (dir under the run),
                                    "not_run" (true: an error because the cell's CDC had died, see
-                                   stack.keeper)}}}
+                                   sinkmatrix.stack.keeper)}}}
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from reports import html, left_out
-from stack.keeper import NOT_RUN
+from sinkmatrix.stack.keeper import NOT_RUN
 
 # failure details the plugin attaches to a report (see matrix.plugin._failure_details)
 _DETAILS = ("phase", "when", "exception", "findings", "bundle")

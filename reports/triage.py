@@ -6,7 +6,7 @@ failed in and the kinds of sink findings. Failures with one signature are most l
 "five failures in one group" reads as one bug in five cells.
 
 Cases not run because their cell's CDC died in an earlier case and no new stack could be started
-(stack.keeper.CellDead) are no bugs of their own: they group by the death and are listed after
+(sinkmatrix.stack.keeper.CellDead) are no bugs of their own: they group by the death and are listed after
 the failures, naming the case whose failure to look at.
 
     python -m reports.triage [RUN_DIR ...]     # default: reports/latest; exit 1 if anything failed
@@ -27,7 +27,7 @@ from typing import Any
 
 from reports import rundir
 from reports.blame import Blame, blame
-from stack.keeper import NOT_RUN
+from sinkmatrix.stack.keeper import NOT_RUN
 
 FAILED = ("failed", "error")
 LOG_CONTEXT = 20  # records kept per example: enough to see the steps and waits before the failure

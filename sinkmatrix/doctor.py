@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from matrix import axes
-from model import cdc as cdcs
-from model.cells import Cell
+from sinkmatrix.model import cdc as cdcs
+from sinkmatrix.model.cells import Cell
 from sinks import registry
 
-REQUIRED = ("name", "backends", "emits", "start")  # what every CDC plug-in must have (model.cdc.Cdc)
+# what every CDC plug-in must have (sinkmatrix.model.cdc.Cdc)
+REQUIRED = ("name", "backends", "emits", "start")
 OPTIONAL = ("unavailable", "upstream_options", "warm_up", "compose_flavour", "default_profile")
 
 
@@ -77,7 +78,8 @@ def _judge(entry: CdcEntry, profiles: dict[str, Any]) -> None:
         return
     missing = [m for m in REQUIRED if not hasattr(plugin, m)]
     if missing:
-        entry.problems.append(f"lacks {', '.join(missing)} (required of every CDC plug-in: model.cdc.Cdc)")
+        entry.problems.append(f"lacks {', '.join(missing)} "
+                              "(required of every CDC plug-in: sinkmatrix.model.cdc.Cdc)")
     entry.notes += [f"no {m}(): the default applies" for m in OPTIONAL if not hasattr(plugin, m)]
     if not entry.profiles:
         entry.problems.append(axes.profile_hint(entry.name))

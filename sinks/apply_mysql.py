@@ -27,9 +27,9 @@ import structlog
 
 from dsl.identifiers import quote
 from dsl.identifiers import quote_for_format as _ident  # statements go through %-formatting
-from formats import ddl
-from model.changes import DdlChange, Position, RowChange, Transaction
-from model.schema import TableSchema
+from sinkmatrix.formats import ddl
+from sinkmatrix.model.changes import DdlChange, Position, RowChange, Transaction
+from sinkmatrix.model.schema import TableSchema
 
 log = structlog.get_logger(__name__)
 

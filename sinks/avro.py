@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from formats import releases
-from model.progress import Progress
+from sinkmatrix.formats import releases
+from sinkmatrix.model.progress import Progress
 from sinks.avro_decode import LIMITS, AvroDecoder
 from sinks.base import SinkEnvironment
 from sinks.kafka_view import KafkaView

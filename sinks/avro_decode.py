@@ -32,12 +32,12 @@ import fastavro
 
 from dsl import ddl_effects
 from dsl.compare import canonical
-from formats import ticdc_avro as wire
-from formats.numbers import float32
-from formats.releases import CHARSET_LIMIT, SPATIAL_LIMIT, TICDC_CURRENT, Release
-from model.changes import RowChange, RowKind
-from model.schema import Column, TableSchema
-from model.tso import physical_ms
+from sinkmatrix.formats import ticdc_avro as wire
+from sinkmatrix.formats.numbers import float32
+from sinkmatrix.formats.releases import CHARSET_LIMIT, SPATIAL_LIMIT, TICDC_CURRENT, Release
+from sinkmatrix.model.changes import RowChange, RowKind
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.model.tso import physical_ms
 from sinks.base import Decoded, Finding, Record, SchemaLookup, judged_by_versions
 
 if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used
@@ -522,7 +522,7 @@ class AvroDecoder:
 
     @staticmethod
     def _value(check: Column, tt: str, raw: Any) -> Any:
-        """A canonical value (model.changes) from the Avro one; ValueError says why it is wrong."""
+        """A canonical value (sinkmatrix.model.changes) from the Avro one; ValueError says why it is wrong."""
         if raw is None:
             return None
         if type(raw) is int and tt in _PLAIN_INTEGERS:  # most values: a range check is all there is

@@ -6,9 +6,9 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
-from model.changes import DdlChange, RowChange
-from model.progress import Progress
-from model.schema import TableSchema
+from sinkmatrix.model.changes import DdlChange, RowChange
+from sinkmatrix.model.progress import Progress
+from sinkmatrix.model.schema import TableSchema
 
 if TYPE_CHECKING:  # SQLAlchemy loads where tests connect, not where sinks are only listed
     from sqlalchemy.engine import URL
@@ -108,7 +108,7 @@ class SinkEnvironment:
 
     servers: dict[str, Any] = field(default_factory=dict)  # role -> server (e.g. "downstream")
     # "bootstrap", "registry_url", "topic_prefix"; "producer_version": the release of the CDC that
-    # writes the messages ("TiCDC v7.5.6"), whose rules a decoder holds them to (formats.releases)
+    # writes the messages ("TiCDC v7.5.6"), whose rules a decoder holds them to (sinkmatrix.formats.releases)
     settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -136,7 +136,7 @@ class SinkView(Protocol):
 class SinkAdapter(Protocol):
     """A sink (a wire format): the transports it rides, its variants, the services it needs, and the
     view it materializes. Which CDC emits it, and how that CDC is configured for a variant, is the
-    CDC plug-in's business (model.cdc)."""
+    CDC plug-in's business (sinkmatrix.model.cdc)."""
 
     name: ClassVar[str]
     protocols: ClassVar[tuple[str, ...]]

@@ -1,8 +1,9 @@
 """Strict Canal-JSON decoding: each message checked against what TiCDC's canal-json encoder writes.
 
-"What TiCDC writes" is the contract in formats.canal_json and formats.canal_ddl (learned from
+"What TiCDC writes" is the contract in sinkmatrix.formats.canal_json and sinkmatrix.formats.canal_ddl
+(learned from
 pingcap/tiflow pkg/sink/codec/canal), in the form of the release that wrote the message
-(formats.releases) and, with content-compatible=true, in that form. Every deviation becomes a
+(sinkmatrix.formats.releases) and, with content-compatible=true, in that form. Every deviation becomes a
 located Finding; nothing here raises on input.
 """
 
@@ -12,15 +13,28 @@ import json
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from formats import releases
-from formats.canal_ddl import ddl_event
-from formats.canal_json import DDL_TYPES, ROW_TYPES, WATERMARK_TYPE, full_mysql_type, java_type, mysql_type
-from formats.ddl import classify
-from formats.releases import CHARSET_LIMIT, SPATIAL_LIMIT, TICDC_CURRENT, Release, canal_delete_keeps_old
-from model.changes import DdlChange, RowChange, RowKind
-from model.progress import Progress
-from model.schema import Column, TableSchema
-from model.tso import physical_ms
+from sinkmatrix.formats import releases
+from sinkmatrix.formats.canal_ddl import ddl_event
+from sinkmatrix.formats.canal_json import (
+    DDL_TYPES,
+    ROW_TYPES,
+    WATERMARK_TYPE,
+    full_mysql_type,
+    java_type,
+    mysql_type,
+)
+from sinkmatrix.formats.ddl import classify
+from sinkmatrix.formats.releases import (
+    CHARSET_LIMIT,
+    SPATIAL_LIMIT,
+    TICDC_CURRENT,
+    Release,
+    canal_delete_keeps_old,
+)
+from sinkmatrix.model.changes import DdlChange, RowChange, RowKind
+from sinkmatrix.model.progress import Progress
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.model.tso import physical_ms
 from sinks.base import Decoded, Record, SchemaLookup, SinkEnvironment, judged_by_versions
 from sinks.canal_frame import (
     EXACT,

@@ -1,7 +1,7 @@
 """Canal-JSON value text back to canonical values, and columns from a `mysqlType`.
 
 Each value must be spelled as TiCDC spells it (canal_entry.go formatValue over the Go value
-cdc/entry/mounter.go formatColVal gives each type); formats.canal_json is that spelling.
+cdc/entry/mounter.go formatColVal gives each type); sinkmatrix.formats.canal_json is that spelling.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from dsl.compare import ZERO_DATE, canonical
-from formats.canal_json import INTEGERS, JAVA_TYPES, format_value, is_binary, mysql_type
-from formats.releases import TICDC_CURRENT, Release
-from model.schema import Column
+from sinkmatrix.formats.canal_json import INTEGERS, JAVA_TYPES, format_value, is_binary, mysql_type
+from sinkmatrix.formats.releases import TICDC_CURRENT, Release
+from sinkmatrix.model.schema import Column
 
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _UINT = re.compile(r"0|[1-9][0-9]*")
@@ -88,7 +88,7 @@ def _must(pattern: re.Pattern[str], raw: str, what: str) -> str:
 def respelled(column: Column, value: Any, raw: str) -> str | None:
     """How TiCDC would spell `value` if `raw` is not that, else None. Unknown scale or fsp (a bare
     mysqlType) leaves decimals and times unchecked: their digits count is the column's. A JSON
-    document's text is no part of the contract (formats.canal_json): only its value is."""
+    document's text is no part of the contract (sinkmatrix.formats.canal_json): only its value is."""
     if value is ZERO_DATE or column.is_json or (column.type == "decimal" and column.scale is None):
         return None
     if column.type in ("datetime", "timestamp", "time") and column.fsp is None:

@@ -1,9 +1,10 @@
 """The `debezium-json` and `debezium-avro` sinks: Debezium's change events on Kafka, decoded strictly
-from Debezium's documented format (sinks.debezium_decode, formats.debezium), its schema-change events
+from Debezium's documented format (sinks.debezium_decode, sinkmatrix.formats.debezium), its schema-change
+events
 judged and applied to the view in binlog order (sinks.debezium_schema_change, sinks.clock_order).
 
-Variants (the handling modes of formats.debezium.VARIANT_MODES, the profile of
-formats.debezium_behaviours):
+Variants (the handling modes of sinkmatrix.formats.debezium.VARIANT_MODES, the profile of
+sinkmatrix.formats.debezium_behaviours):
 - debezium-json "": the JSON converter with schemas (schemas.enable=true), Debezium's default modes,
   configured as a careful user does for exact replication; "schemaless": the same without schemas;
   "alt": with schemas, the other handling modes (decimal as string, BIGINT UNSIGNED precise,
@@ -20,13 +21,13 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from dsl.compare import canonical, no_calendar_date
-from formats import debezium as dbz
-from formats.debezium_behaviours import AVRO_FIELD_NAMES, BEHAVIOURS, Profile, profile_of
-from formats.debezium_names import Naming, sanitized_topic
-from formats.debezium_tables import base_type, is_boolean, is_real
-from formats.numbers import float32
-from model.progress import Progress
-from model.schema import Column
+from sinkmatrix.formats import debezium as dbz
+from sinkmatrix.formats.debezium_behaviours import AVRO_FIELD_NAMES, BEHAVIOURS, Profile, profile_of
+from sinkmatrix.formats.debezium_names import Naming, sanitized_topic
+from sinkmatrix.formats.debezium_tables import base_type, is_boolean, is_real
+from sinkmatrix.formats.numbers import float32
+from sinkmatrix.model.progress import Progress
+from sinkmatrix.model.schema import Column
 from sinks.base import SinkEnvironment
 from sinks.debezium_decode import DebeziumDecoder
 from sinks.debezium_history import DebeziumHistory
@@ -118,7 +119,7 @@ class DebeziumView(KafkaView):
         """An upstream NULL that arrived as the column's default, where the converter writes defaults
         for nulls (the JSON converter's replace.null.with.default=true; Confluent's AvroConverter); a
         REAL column's value narrowed to a float, a BOOLEAN's -1 made true, a year 0-99 moved by the time
-        adjuster, a NOT NULL zero date's DEFAULT (formats.debezium_behaviours)."""
+        adjuster, a NOT NULL zero date's DEFAULT (sinkmatrix.formats.debezium_behaviours)."""
         version = self._tables.latest(database, table)
         described = version.columns.get(column) if version is not None else None
         if described is not None and is_real(described) and narrowed(upstream, sink):

@@ -1,7 +1,7 @@
 """Strict decoding of Debezium's change events (MySQL connector), from Debezium's documented format
-(formats.debezium): the envelope, `source`, the op and the images it needs, each column's Connect
+(sinkmatrix.formats.debezium): the envelope, `source`, the op and the images it needs, each column's Connect
 schema under the connector's handling modes, tombstones after deletes, the order of a key's changes,
-the topic and schema names Debezium derives (formats.debezium_names), and - once every schema
+the topic and schema names Debezium derives (sinkmatrix.formats.debezium_names), and - once every schema
 change before it is known - the message key Debezium chose for that version of the table
 (sinks.debezium_settle). Schema-change events are judged and become the view's DDL
 (sinks.debezium_schema_change); a TRUNCATE (op `t`, with skipped.operations=none) empties the table
@@ -20,10 +20,10 @@ from dataclasses import replace
 from typing import Any
 
 from dsl.identifiers import quote
-from formats import debezium as dbz
-from formats.debezium_names import Naming
-from model.changes import DdlChange, RowChange, RowKind
-from model.schema import TableSchema
+from sinkmatrix.formats import debezium as dbz
+from sinkmatrix.formats.debezium_names import Naming
+from sinkmatrix.model.changes import DdlChange, RowChange, RowKind
+from sinkmatrix.model.schema import TableSchema
 from sinks.base import Record, SchemaLookup, judged_by_versions
 from sinks.canal_frame import Check, describe
 from sinks.clock_order import Clock, ClockedDecoded

@@ -1,5 +1,6 @@
 """What Debezium said each table was, schema change by schema change, by binlog clock: the columns and
-the message key its DDL parser gave the table (formats.debezium_keys). Shared by a view's decoders: the
+the message key its DDL parser gave the table (sinkmatrix.formats.debezium_keys). Shared by a view's
+decoders: the
 schema-change topic's decoder records, the table topics' decoders ask what held at a record's clock.
 """
 

@@ -1,6 +1,6 @@
 """The row images of a Debezium change event: each column's Connect schema, as the event declares it,
 judged against what Debezium gives the upstream column under the connector's handling modes
-(formats.debezium.field_schemas), and each value read back as the column's value. Shared work is
+(sinkmatrix.formats.debezium.field_schemas), and each value read back as the column's value. Shared work is
 remembered: a table's records hand out one schema object, judged once per table version."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from formats import debezium as dbz
-from model.schema import Column, TableSchema
+from sinkmatrix.formats import debezium as dbz
+from sinkmatrix.model.schema import Column, TableSchema
 from sinks.canal_frame import Check, describe
 
 

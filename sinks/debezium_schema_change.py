@@ -1,7 +1,8 @@
 """Debezium's schema-change events, judged and turned into the view's DDL.
 
 Each event's `tableChanges` (the columns, types, nullability and key as Debezium's DDL parser
-understood the statement: formats.debezium_tables, formats.debezium_keys) is held against the
+understood the statement: sinkmatrix.formats.debezium_tables, sinkmatrix.formats.debezium_keys) is held
+against the
 upstream's version of the table with those columns (the lookup's versions: the schema journal and
 the upstream now); a disagreement is a finding at the event, located at the column and attribute.
 What Debezium said is recorded in the view's history (sinks.debezium_history), by the event's binlog
@@ -18,11 +19,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from formats import debezium_keys as keys
-from formats import debezium_tables as tables
-from formats.ddl import classify
-from model.changes import DdlChange
-from model.schema import TableSchema
+from sinkmatrix.formats import debezium_keys as keys
+from sinkmatrix.formats import debezium_tables as tables
+from sinkmatrix.formats.ddl import classify
+from sinkmatrix.model.changes import DdlChange
+from sinkmatrix.model.schema import TableSchema
 from sinks.base import Finding, SchemaLookup
 from sinks.canal_frame import Check, describe
 from sinks.clock_order import Clock, ClockedDecoded
@@ -185,5 +186,5 @@ def _problems(at: str, described: dict[str, dict[str, Any]], key: tuple[str, ...
     if expected is not None and key != expected:
         note("bad-value", f"{at}.table.primaryKeyColumnNames",
              f"{list(key)}, but Debezium's DDL parser keys this table by {list(expected)} after "
-             f"{ddl[:80]!r} (formats.debezium_keys)")
+             f"{ddl[:80]!r} (sinkmatrix.formats.debezium_keys)")
     return out

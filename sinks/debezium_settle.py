@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from formats import debezium as dbz
-from formats import debezium_tables as tables
-from formats.debezium_names import Naming
-from model.schema import TableSchema
+from sinkmatrix.formats import debezium as dbz
+from sinkmatrix.formats import debezium_tables as tables
+from sinkmatrix.formats.debezium_names import Naming
+from sinkmatrix.model.schema import TableSchema
 from sinks.canal_frame import Check
 from sinks.debezium_history import TableVersion
 
@@ -65,7 +65,7 @@ def settle_row(row: Row, version: TableVersion | None, fallback_key: tuple[str, 
     fields = [naming.field(k) for k in expected]
     if list(row.key) != fields:
         check("bad-shape", "key", f"has {list(row.key)}; Debezium's key for {table.qualified} is "
-              f"{fields} (formats.debezium_keys)")
+              f"{fields} (sinkmatrix.formats.debezium_keys)")
         return
     if row.key_schema is not None:
         declared = [f.get("field") for f in row.key_schema.get("fields", [])]
@@ -148,7 +148,8 @@ def _shape(table: TableSchema, naming: Naming) -> _Shape:
 
 def _floats(row: Row, version: TableVersion | None, naming: Naming, check: Check) -> None:
     """A floating-point column is Connect FLOAT32 or FLOAT64 as the statement that made the version of
-    the table the row was written under declared it (formats.debezium_tables.connect_float: REAL and a
+    the table the row was written under declared it (sinkmatrix.formats.debezium_tables.connect_float: REAL
+    and a
     small FLOAT are FLOAT32), which information_schema cannot tell (REAL is a DOUBLE there)."""
     for column in _shape(row.table, naming).floats:
         used = row.used.get(column.name)

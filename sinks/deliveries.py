@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from model.changes import DdlChange, RowChange
+from sinkmatrix.model.changes import DdlChange, RowChange
 from sinks.base import Decoded, Finding, Record
 
 _PER_KEY = 8  # records kept per key for failure bundles

@@ -32,8 +32,8 @@ import structlog
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
 
-from model.changes import DdlChange
-from model.progress import Progress
+from sinkmatrix.model.changes import DdlChange
+from sinkmatrix.model.progress import Progress
 from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.clock_order import ClockedDecoded, ClockOrder, settle
@@ -43,7 +43,7 @@ from sinks.view_writer import Item, ViewBroken, ViewWriter
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
-    from model.servers import DatabaseServer
+    from sinkmatrix.model.servers import DatabaseServer
 
 log = structlog.get_logger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from model.progress import Progress
+from sinkmatrix.model.progress import Progress
 from sinks.base import Finding, SinkEnvironment
 
 if TYPE_CHECKING:

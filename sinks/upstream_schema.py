@@ -3,7 +3,7 @@
 A message is checked against the version of its table it was written under. The upstream may have
 moved on (an ALTER after the message was produced) or the lookup may lag (a message written after
 an ALTER), so every version seen is kept per table — asked here, or recorded before a DDL by the
-writers (model.schema_journal) — and a lookup that names the message's columns gets the newest
+writers (sinkmatrix.model.schema_journal) — and a lookup that names the message's columns gets the newest
 version with exactly those columns; only when none has them is the upstream asked again (at most
 every few milliseconds per table, so a CDC that really drops a column costs little). `versions`
 lists every version with those columns, newest first: a decoder that finds a problem under the
@@ -23,8 +23,8 @@ from sqlalchemy.pool import NullPool
 
 from dsl.errors import UnknownTable
 from dsl.schema import introspect
-from model.schema import TableSchema
-from model.schema_journal import journal
+from sinkmatrix.model.schema import TableSchema
+from sinkmatrix.model.schema_journal import journal
 
 _FRESH_FOR = 0.5  # seconds the newest version is trusted by lookups that name no columns
 _ASK_EVERY = 0.05  # seconds between upstream queries for one column set no version has
@@ -48,7 +48,7 @@ class UpstreamSchemas:
         self._resolved: dict[tuple[str, str, Any], tuple[float, list[tuple[str, str]]]] = {}
 
     def ddl(self, database: str) -> tuple[str, ...]:
-        """The DDL statements the framework ran in `database` (model.schema_journal), in order."""
+        """The DDL statements the framework ran in `database` (sinkmatrix.model.schema_journal), in order."""
         return self._journal.ddl(database)
 
     def lookup(self, database: str, table: str, names: Collection[str] | None = None) -> TableSchema | None:
@@ -78,7 +78,8 @@ class UpstreamSchemas:
 
     def resolve(self, database: str, table: str, sanitize: Callable[[str], str]) -> list[tuple[str, str]]:
         """The upstream tables a producer that sanitises names with `sanitize` (TiCDC's Avro record
-        names: formats.ticdc_avro.sanitize_name) names `database`.`table`: one, none, or several when
+        names: sinkmatrix.formats.ticdc_avro.sanitize_name) names `database`.`table`: one, none, or several
+        when
         the rule makes one name of many. Asked again at most every few hundred milliseconds."""
         slot = (database, table, sanitize)
         with self._lock:

@@ -1,7 +1,8 @@
 """How the view of a format without DDL (Avro, Debezium) follows its upstream table through versions.
 
 Such a format never says when a table changed; its records only show the columns (and coarse types)
-they were written with. The upstream's versions of a table are known (model.schema_journal, recorded
+they were written with. The upstream's versions of a table are known (sinkmatrix.model.schema_journal,
+recorded
 before each DDL the framework runs, and the upstream's present one), so the view creates a table as
 the version a record was written under, and when a record of a later version comes, steps the table
 through every version in between, in order, under the lax sql_mode of sinks.apply_mysql: a lossy
@@ -24,8 +25,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from dsl.identifiers import quote, quote_for_format
-from model.changes import RowChange
-from model.schema import Column, TableSchema
+from sinkmatrix.model.changes import RowChange
+from sinkmatrix.model.schema import Column, TableSchema
 
 # Types a format cannot tell apart travel as one family (Avro: tidb_type INT is TINYINT..INT).
 _FAMILIES = {

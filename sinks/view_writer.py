@@ -30,16 +30,16 @@ from dsl import ddl_effects
 from dsl.errors import UnknownTable
 from dsl.identifiers import quote
 from dsl.schema import introspect
-from formats import ddl
-from model.changes import DdlChange, Position, RowChange, Transaction
-from model.schema import TableSchema
-from model.schema_journal import journal
+from sinkmatrix.formats import ddl
+from sinkmatrix.model.changes import DdlChange, Position, RowChange, Transaction
+from sinkmatrix.model.schema import TableSchema
+from sinkmatrix.model.schema_journal import journal
 from sinks.apply_mysql import ROW_SQL_MODE, ApplyError, MysqlApplier
 from sinks.base import Finding, Record
 from sinks.view_versions import LateRows, alterations, create_statement, definition, newest_fitting
 
 if TYPE_CHECKING:
-    from model.servers import DatabaseServer
+    from sinkmatrix.model.servers import DatabaseServer
 
 log = structlog.get_logger(__name__)
 

@@ -10,10 +10,10 @@ from typing import Any
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry._sync.mock_schema_registry_client import MockSchemaRegistryClient
 
-from model.changes import DdlChange, Position, RowChange, Transaction
-from model.schema import Column, TableSchema
-from model.tso import compose
-from refcdc.encode_avro import AvroEncoder
+from sinkmatrix.model.changes import DdlChange, Position, RowChange, Transaction
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.model.tso import compose
+from sinkmatrix.refcdc.encode_avro import AvroEncoder
 from sinks.avro_decode import AvroDecoder
 from sinks.base import Decoded, Record
 

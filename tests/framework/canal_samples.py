@@ -23,9 +23,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from model.changes import DdlChange, Position, RowChange, Transaction
-from model.schema import Column, TableSchema
-from refcdc.encode_canal import CanalJsonEncoder
+from sinkmatrix.model.changes import DdlChange, Position, RowChange, Transaction
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.refcdc.encode_canal import CanalJsonEncoder
 from sinks.base import Decoded, Record
 from sinks.canal_json import CanalJsonDecoder
 

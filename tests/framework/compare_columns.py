@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dsl.compare import equal
-from model.schema import Column
+from sinkmatrix.model.schema import Column
 
 
 def col(type_: str, column_type: str | None = None, **kw: Any) -> Column:

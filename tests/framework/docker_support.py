@@ -26,6 +26,6 @@ def unavailable(reason: str | None) -> None:
 
 def need_engine() -> None:
     """Docker, its daemon and `docker compose`, or a skip saying why."""
-    from stack.docker_engine import engine_status
+    from sinkmatrix.stack.docker_engine import engine_status
 
     unavailable(engine_status())

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from stack import leases
-from stack.compose_project import LABEL_STACK
+from sinkmatrix.stack import leases
+from sinkmatrix.stack.compose_project import LABEL_STACK
 
 REPO = Path(__file__).resolve().parents[2]
 LABEL_RUN = "org.sinkmatrix.run"
@@ -39,9 +39,9 @@ LABEL_PROJECT = "com.docker.compose.project"
 VICTIM_CONFTEST = textwrap.dedent('''
     """Progress markers for the test that kills this run (tests/framework/kill_victim.py)."""
 
-    from stack.compose import ComposeStack
-    from stack.embedded import EmbeddedStack
-    from stack.leases import Lease
+    from sinkmatrix.stack.compose import ComposeStack
+    from sinkmatrix.stack.embedded import EmbeddedStack
+    from sinkmatrix.stack.leases import Lease
 
 
     def point(name, detail=""):

@@ -49,8 +49,8 @@ def test_confluent_deserializer_reads_our_messages() -> None:
 
 @pytest.fixture(scope="module")
 def real_registry() -> Iterator[str]:
-    from stack import schema_registry as process
-    from stack.leases import Lease
+    from sinkmatrix.stack import schema_registry as process
+    from sinkmatrix.stack.leases import Lease
 
     with Lease.acquire("test-avro") as lease:
         service = process.start(lease.scratch_dir("avro-test-"), lease)

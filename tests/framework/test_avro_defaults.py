@@ -5,10 +5,10 @@ DEFAULT 'x' makes a schema the registry's BACKWARD compatibility accepts."""
 
 import pytest
 
-from formats.ticdc_avro import AvroOptions, field_schema, schema_text
-from model.schema import Column
-from schemareg.avro_schema import parse
-from schemareg.compatibility import read_problems
+from sinkmatrix.formats.ticdc_avro import AvroOptions, field_schema, schema_text
+from sinkmatrix.model.schema import Column
+from sinkmatrix.schemareg.avro_schema import parse
+from sinkmatrix.schemareg.compatibility import read_problems
 
 
 def _int(params: str = "INT") -> dict:

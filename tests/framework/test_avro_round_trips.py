@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from model.schema import Column
+from sinkmatrix.model.schema import Column
 from tests.framework.avro_support import (
     FAMILIES,
     TS,

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from formats.ticdc_avro import schema_text
-from model.changes import DdlChange, RowChange
-from model.schema import TableSchema
-from refcdc.encode_avro import AvroEncodeError
+from sinkmatrix.formats.ticdc_avro import schema_text
+from sinkmatrix.model.changes import DdlChange, RowChange
+from sinkmatrix.model.schema import TableSchema
+from sinkmatrix.refcdc.encode_avro import AvroEncodeError
 from sinks.avro_decode import LIMITS
 from sinks.base import Record
 from tests.framework.avro_support import (

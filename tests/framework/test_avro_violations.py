@@ -11,8 +11,8 @@ import fastavro
 import pytest
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 
-from model.schema import TableSchema
-from refcdc.encode_avro import frame
+from sinkmatrix.model.schema import TableSchema
+from sinkmatrix.refcdc.encode_avro import frame
 from sinks.avro_decode import AvroDecoder
 from sinks.base import Finding, Record
 from tests.framework.avro_support import TOPIC, TS, at, col, decoder, encoder, insert, registry, table, txn
@@ -202,7 +202,7 @@ def test_a_lookup_that_fails_is_a_decoder_error_not_an_exception() -> None:
 @pytest.mark.parametrize(("release", "kinds"), [("v6.4.0", []), ("v6.5.2", ["type-mismatch"]),
                                                 ("v8.5.2", ["type-mismatch"])])
 def test_float_as_double_is_right_for_the_releases_that_wrote_it(release: str, kinds: list[str]) -> None:
-    from formats.releases import Release
+    from sinkmatrix.formats.releases import Release
 
     reg = registry()
     t = table(col("f", "float"))

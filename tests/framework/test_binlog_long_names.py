@@ -1,6 +1,6 @@
 """Column names and ENUM/SET members of 128 bytes and more decode from a real MariaDB binlog: the
 server prefixes each with a packed length, which python-mysql-replication reads as a 7-bit varint
-(refcdc.table_maps installs the right reading)."""
+(sinkmatrix.refcdc.table_maps installs the right reading)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from pymysqlreplication import BinLogStreamReader
 from pymysqlreplication.row_event import RowsEvent
 
-from refcdc import table_maps
-from stack import mariadb
-from stack.leases import Lease
+from sinkmatrix.refcdc import table_maps
+from sinkmatrix.stack import mariadb
+from sinkmatrix.stack.leases import Lease
 
 LONG = "中" * 64  # 192 bytes in UTF-8
 MEMBER = "m" * 200

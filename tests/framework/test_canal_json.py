@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from dsl.compare import equal
-from formats.canal_ddl import ddl_event
-from formats.go_text import tidb_json
-from model.changes import DdlChange, RowChange, Transaction
-from model.schema import Column, TableSchema
-from refcdc.encode_canal import CanalJsonEncoder
+from sinkmatrix.formats.canal_ddl import ddl_event
+from sinkmatrix.formats.go_text import tidb_json
+from sinkmatrix.model.changes import DdlChange, RowChange, Transaction
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.refcdc.encode_canal import CanalJsonEncoder
 from sinks.canal_json import LIMITS, CanalJsonDecoder
 from tests.framework.canal_samples import (
     AT,
@@ -210,7 +210,7 @@ def test_limits_say_why() -> None:
 
 
 def test_values_canonical_forms() -> None:
-    # what the decoder hands on, per model.changes: Decimal, datetime, timedelta, bytes, int
+    # what the decoder hands on, per sinkmatrix.model.changes: Decimal, datetime, timedelta, bytes, int
     table = TableSchema(DB, TABLE, (ID, col("m", "decimal", "decimal(5,2)", scale=2, precision=5),
                                     col("d", "datetime", "datetime(6)", fsp=6),
                                     col("t", "time", "time(1)", fsp=1), col("b", "blob"),
@@ -276,8 +276,8 @@ def test_content_compatible_types_must_be_the_upstream_full_types() -> None:
 ])
 def test_a_zero_in_date_value_is_spelled_with_the_columns_fraction_digits(column_type, fsp, stored, text):
     from dsl.compare import canonical
-    from formats.canal_json import format_value
-    from model.schema import Column
+    from sinkmatrix.formats.canal_json import format_value
+    from sinkmatrix.model.schema import Column
 
     column = Column(name="c", type=column_type.split("(")[0], column_type=column_type, fsp=fsp)
     assert format_value(column, canonical(column, stored)) == text

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dsl.compare import canonical
-from formats.releases import Release
-from model.changes import DdlChange, RowChange
-from model.schema import Column, TableSchema
+from sinkmatrix.formats.releases import Release
+from sinkmatrix.model.changes import DdlChange, RowChange
+from sinkmatrix.model.schema import Column, TableSchema
 from sinks.base import Decoded
 from sinks.canal_json import CanalJsonDecoder
 from tests.framework.canal_samples import (

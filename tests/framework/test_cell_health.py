@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 from matrix import axes
-from stack.embedded import EmbeddedStack
-from stack.errors import StackError
+from sinkmatrix.stack.embedded import EmbeddedStack
+from sinkmatrix.stack.errors import StackError
 
 pytestmark = pytest.mark.framework
 

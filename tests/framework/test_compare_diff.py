@@ -9,7 +9,7 @@ import pytest
 
 from dsl.compare import MISSING, ZERO_DATE, ColumnDiff, diff_row
 from dsl.diffs import format_mismatch, render
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 from tests.framework.compare_columns import (
     BIT1,
     BIT12,

@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from cdcs.ticdc import commands as ticdc
 from matrix import axes
-from model.cells import VersionProfile
+from sinkmatrix.cdcs.ticdc import commands as ticdc
+from sinkmatrix.model.cells import VersionProfile
 from tests.framework import docker_support
 
 pytestmark = pytest.mark.framework

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from stack.compose_build import override_for
-from stack.compose_project import leftover_projects
-from stack.errors import StackError
+from sinkmatrix.stack.compose_build import override_for
+from sinkmatrix.stack.compose_project import leftover_projects
+from sinkmatrix.stack.errors import StackError
 from tests.framework import docker_support
 
 pytestmark = [pytest.mark.framework]
@@ -84,6 +84,6 @@ def test_keep_on_failure_leaves_the_stack_up_and_says_how_to_attach(tmp_path):
         assert f"docker compose -p {project} --env-file" in run.stdout
         assert project in leftover_projects(), "the failed stack was taken down"
     finally:
-        subprocess.run([sys.executable, "-m", "stack.compose_project", "down", project], cwd=REPO,
+        subprocess.run([sys.executable, "-m", "sinkmatrix.stack.compose_project", "down", project], cwd=REPO,
                        env=env, check=True, capture_output=True)
     assert project not in leftover_projects()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from model.changes import DdlChange, RowChange
-from model.schema import Column, TableSchema
+from sinkmatrix.model.changes import DdlChange, RowChange
+from sinkmatrix.model.schema import Column, TableSchema
 from sinks.base import Decoded, Finding, Record
 from sinks.deliveries import Deliveries
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from dsl.context import opened
-from model.faults import FAMILIES, KINDS, FaultSpec
 from reports import reliability
 from reports.reliability import Entry, classify, fault_text
+from sinkmatrix.model.faults import FAMILIES, KINDS, FaultSpec
 from tests.framework.detection_scenarios import SCENARIOS
 
 # The column each corrupted family lands in (detection_scenarios.TYPES_DDL)

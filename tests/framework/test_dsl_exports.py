@@ -25,8 +25,9 @@ def test_dir_lists_the_public_names():
 
 
 def test_reference_cdc_loads_neither_the_request_machinery_nor_sqlalchemy():
-    probe = ("import sys, refcdc.__main__, refcdc.binlog, refcdc.schemas, sinks.apply_mysql, "
-             "refcdc.apply_kafka, refcdc.encode_canal; "
+    probe = ("import sys, sinkmatrix.refcdc.__main__, sinkmatrix.refcdc.binlog, sinkmatrix.refcdc.schemas, "
+             "sinks.apply_mysql, "
+             "sinkmatrix.refcdc.apply_kafka, sinkmatrix.refcdc.encode_canal; "
              "print(sorted(m for m in sys.modules if m.startswith(('dsl.', 'sqlalchemy'))))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "dsl.schema" in loaded
@@ -37,7 +38,7 @@ def test_reference_cdc_loads_neither_the_request_machinery_nor_sqlalchemy():
 def test_the_registry_client_loads_only_where_an_avro_cell_uses_it():
     """Listing the sinks (every matrix process does) and the reference CDC's encoders leave out the
     schema registry client, whose HTTP stack costs ≈0.1 s a process."""
-    probe = ("import sys, sinks.registry, refcdc.encode_avro, refcdc.apply_kafka; "
+    probe = ("import sys, sinks.registry, sinkmatrix.refcdc.encode_avro, sinkmatrix.refcdc.apply_kafka; "
              "sinks.registry.supported(); "
              "print(sorted(m for m in sys.modules if m.startswith('confluent_kafka.schema_registry')))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout

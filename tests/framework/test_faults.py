@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from dsl import WaitTimeout
-from model.changes import DdlChange, Position, RowChange, Transaction
-from model.faults import BAD_SCHEMA_ID, KINDS, FaultError, FaultSpec
-from model.schema import Column, TableSchema
-from refcdc import fault_values
-from refcdc.encoders import Encoded
-from refcdc.faults import Faults
+from sinkmatrix.model.changes import DdlChange, Position, RowChange, Transaction
+from sinkmatrix.model.faults import BAD_SCHEMA_ID, KINDS, FaultError, FaultSpec
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.refcdc import fault_values
+from sinkmatrix.refcdc.encoders import Encoded
+from sinkmatrix.refcdc.faults import Faults
 
 REPO = Path(__file__).resolve().parents[2]
 TABLE = TableSchema("sm_x", "t", (

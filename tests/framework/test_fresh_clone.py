@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.setup_cost import fresh_copy, outside_environment
+from sinkmatrix.bench.setup_cost import fresh_copy, outside_environment
 
 pytestmark = [pytest.mark.framework, pytest.mark.xdist_group("fresh-clone")]
 

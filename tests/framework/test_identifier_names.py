@@ -6,7 +6,8 @@ MariaDB's own rules bound the names (verified on 10.11): characters of the Basic
 only, no trailing space, 64 characters; a table's name also becomes a file name, where a character
 outside [A-Za-z0-9_] takes up to five bytes of the 255 a name may have; column names are compared
 case-insensitively. Avro names allow only [A-Za-z0-9_]: there, names must sanitise apart (TiCDC's
-rule, formats.ticdc_avro.sanitize_name), within a table and across the test's tables, so the view can
+rule, sinkmatrix.formats.ticdc_avro.sanitize_name), within a table and across the test's tables, so the view
+can
 map them back. Examples are few and derandomized: each one is a table through a live pipeline.
 """
 
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from dsl.identifiers import quote
-from formats.ticdc_avro import sanitize_name
+from sinkmatrix.formats.ticdc_avro import sanitize_name
 
 pytestmark = [pytest.mark.framework, pytest.mark.sinks("mysql", "canal-json", "avro")]
 

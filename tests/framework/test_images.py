@@ -13,8 +13,8 @@ import pymysql
 import pytest
 from python_on_whales import Container, DockerClient
 
-from stack import docker_engine, images
-from stack.leases import Lease
+from sinkmatrix.stack import docker_engine, images
+from sinkmatrix.stack.leases import Lease
 from tests.framework import docker_support
 
 pytestmark = pytest.mark.framework
@@ -285,8 +285,8 @@ def test_mariadb_refuses_to_start_without_a_password_and_never_echoes_one(docker
 @pytest.mark.compose
 def test_refcdc_runs_its_entrypoint_and_loads_its_native_modules(docker):
     usage = run_once(images.REFCDC)
-    assert usage.returncode == 2 and "usage: python -m refcdc" in usage.stderr
-    check = "import MySQLdb, confluent_kafka, refcdc.server; print('ok')"
+    assert usage.returncode == 2 and "usage: python -m sinkmatrix.refcdc" in usage.stderr
+    check = "import MySQLdb, confluent_kafka, sinkmatrix.refcdc.server; print('ok')"
     imported = docker.run(images.REFCDC, ["-c", check], entrypoint="python", remove=True, labels=TEST_LABELS)
     assert imported.strip() == "ok"
 

@@ -9,7 +9,7 @@ from confluent_kafka import DeserializingConsumer, TopicPartition
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 
-from stack.kafka import MOCK_PARTITIONS
+from sinkmatrix.stack.kafka import MOCK_PARTITIONS
 
 ROWS = 50
 

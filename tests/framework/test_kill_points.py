@@ -31,10 +31,10 @@ from pathlib import Path
 import pytest
 
 from matrix import axes
-from stack import leases
-from stack.compose import ComposeOptions, ComposeStack
-from stack.compose_project import leftover_projects
-from stack.embedded import EmbeddedStack
+from sinkmatrix.stack import leases
+from sinkmatrix.stack.compose import ComposeOptions, ComposeStack
+from sinkmatrix.stack.compose_project import leftover_projects
+from sinkmatrix.stack.embedded import EmbeddedStack
 from tests.framework import docker_support, kill_victim
 from tests.framework.kill_victim import Inventory, Lines, Victim
 
@@ -145,7 +145,7 @@ def test_a_run_killed_at_a_point_leaves_nothing_after_the_next_start(
 CAUGHT_IN_A_LEASE_WRITE = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path
-    from stack.leases import Lease
+    from sinkmatrix.stack.leases import Lease
 
     lease = Lease.acquire("caught")
     os.replace = lambda *_: os.kill(os.getpid(), signal.SIGKILL)  # killed between write and rename

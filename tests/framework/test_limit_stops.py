@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from dsl import limits, workload
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 
 pytestmark = pytest.mark.framework
 

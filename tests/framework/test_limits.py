@@ -9,7 +9,7 @@ import pytest
 
 from dsl import CheckFailed, limits, workload
 from dsl.ddl_effects import Touched, effects, subject
-from model.schema import Column
+from sinkmatrix.model.schema import Column
 
 pytestmark = pytest.mark.framework
 

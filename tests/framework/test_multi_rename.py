@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from formats.canal_ddl import per_table
-from model.changes import DdlChange, Position, Transaction
-from refcdc.encode_canal import CanalJsonEncoder
+from sinkmatrix.formats.canal_ddl import per_table
+from sinkmatrix.model.changes import DdlChange, Position, Transaction
+from sinkmatrix.refcdc.encode_canal import CanalJsonEncoder
 
 
 def test_the_encoder_writes_one_rename_message_per_table():

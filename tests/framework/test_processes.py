@@ -4,7 +4,7 @@ import signal
 import subprocess
 import sys
 
-from stack.processes import exited
+from sinkmatrix.stack.processes import exited
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 STUBBORN = [sys.executable, "-c", "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "

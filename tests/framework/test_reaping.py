@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from stack import leases
+from sinkmatrix.stack import leases
 
 VICTIM = textwrap.dedent("""
     import subprocess, sys
-    from stack import mariadb
-    from stack.leases import Lease
+    from sinkmatrix.stack import mariadb
+    from sinkmatrix.stack.leases import Lease
 
     lease = Lease.acquire("victim")
     root = lease.scratch_dir("victim-")

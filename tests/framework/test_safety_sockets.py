@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from matrix import axes
-from stack.embedded import EmbeddedStack
+from sinkmatrix.stack.embedded import EmbeddedStack
 
 pytestmark = pytest.mark.framework
 

@@ -1,10 +1,10 @@
 """Changes are judged by the table's version they were written under, even when a fast DDL sequence
-has moved the upstream on before the CDC's first message is read (model.schema_journal)."""
+has moved the upstream on before the CDC's first message is read (sinkmatrix.model.schema_journal)."""
 
 import pytest
 
-from model.schema import Column, TableSchema
-from model.schema_journal import SchemaJournal
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.model.schema_journal import SchemaJournal
 
 
 def _version(*names: str) -> TableSchema:

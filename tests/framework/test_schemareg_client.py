@@ -11,9 +11,9 @@ from confluent_kafka.schema_registry import SchemaRegistryClient, SchemaRegistry
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-from schemareg.avro_schema import parse
-from stack.leases import Lease
-from stack.schema_registry import RegistryProcess, start
+from sinkmatrix.schemareg.avro_schema import parse
+from sinkmatrix.stack.leases import Lease
+from sinkmatrix.stack.schema_registry import RegistryProcess, start
 from tests.framework.schemareg_support import (
     CONTENT_TYPE,
     V1,

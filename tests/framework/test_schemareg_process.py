@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from confluent_kafka.schema_registry import SchemaRegistryClient
 
-from schemareg.avro_schema import parse
-from schemareg.errors import StoreError
-from schemareg.registry import Registry
-from stack.leases import Lease
-from stack.schema_registry import start
+from sinkmatrix.schemareg.avro_schema import parse
+from sinkmatrix.schemareg.errors import StoreError
+from sinkmatrix.schemareg.registry import Registry
+from sinkmatrix.stack.leases import Lease
+from sinkmatrix.stack.schema_registry import start
 from tests.framework.schemareg_support import V1, V2_WITH_DEFAULT, as_json, avro, http, record
 
 pytestmark = pytest.mark.framework
@@ -58,8 +58,8 @@ def test_store_keeps_subjects_versions_and_ids_across_a_restart(workspace: tuple
 
 def _run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": REPO}
-    return subprocess.run([sys.executable, "-m", "schemareg", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, check=False)
+    return subprocess.run([sys.executable, "-m", "sinkmatrix.schemareg", *args], capture_output=True,
+                          text=True, env=env, timeout=timeout, check=False)
 
 
 def test_refuses_to_bind_a_non_loopback_address() -> None:
@@ -79,8 +79,8 @@ def test_a_damaged_store_stops_the_start_with_what_to_do(workspace: tuple[Path, 
 def test_announces_its_url_on_one_stdout_line_and_exits_on_sigterm(
         workspace: tuple[Path, Lease]) -> None:
     env = {**os.environ, "PYTHONPATH": REPO}
-    with subprocess.Popen([sys.executable, "-m", "schemareg", "--port", "0"], stdout=subprocess.PIPE,
-                          stderr=subprocess.DEVNULL, text=True, env=env) as proc:
+    with subprocess.Popen([sys.executable, "-m", "sinkmatrix.schemareg", "--port", "0"],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as proc:
         workspace[1].add_process(proc.pid)
         deadline = threading.Timer(20, proc.kill)  # a hung start ends the read below with EOF
         deadline.start()

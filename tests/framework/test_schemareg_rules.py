@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from schemareg.avro_schema import parse
-from schemareg.compatibility import Level, check, read_problems
-from schemareg.errors import InvalidCompatibilityLevel, InvalidSchema
+from sinkmatrix.schemareg.avro_schema import parse
+from sinkmatrix.schemareg.compatibility import Level, check, read_problems
+from sinkmatrix.schemareg.errors import InvalidCompatibilityLevel, InvalidSchema
 from tests.framework.schemareg_support import V1, V2_WITH_DEFAULT, V2_WITHOUT_DEFAULT, record
 
 pytestmark = pytest.mark.framework

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from matrix import axes
-from stack import scratch
-from stack.embedded import EmbeddedStack
+from sinkmatrix.stack import scratch
+from sinkmatrix.stack.embedded import EmbeddedStack
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import os
 
-from stack import mariadb
+from sinkmatrix.stack import mariadb
 
 
 def _fake_server(path, version):

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql
 
 from dsl import identifiers, statements
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 
 DATABASES = ["sm_x", "we%ird", "select", "a`b", "Ünï", "UPPER", "sinkmatrix stand-in database"]
 TABLES = ["t", "order", "t%1", "t`1"]

@@ -9,9 +9,9 @@ import pytest
 from pymysqlreplication import BinLogStreamReader
 from pymysqlreplication.row_event import RowsEvent, TableMapEvent
 
-from refcdc import table_maps
-from stack import mariadb
-from stack.leases import Lease
+from sinkmatrix.refcdc import table_maps
+from sinkmatrix.stack import mariadb
+from sinkmatrix.stack.leases import Lease
 
 TABLE = ("CREATE TABLE tm.t (id INT UNSIGNED PRIMARY KEY, big BIGINT UNSIGNED, d DECIMAL(12,4), "
          "e ENUM('a','b','c'), s SET('x','y','z'), v VARCHAR(40) CHARACTER SET latin1, "

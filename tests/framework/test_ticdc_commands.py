@@ -15,14 +15,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
 
-from cdcs.ticdc import commands as ticdc
 from matrix import axes
-from model.cdc import CdcEnvironment
-from model.cells import Cell
-from refcdc.apply_kafka import KafkaSettings
-from refcdc.plugin import sink_target
+from sinkmatrix.cdcs.ticdc import commands as ticdc
+from sinkmatrix.model.cdc import CdcEnvironment
+from sinkmatrix.model.cells import Cell
+from sinkmatrix.refcdc.apply_kafka import KafkaSettings
+from sinkmatrix.refcdc.plugin import sink_target
+from sinkmatrix.stack import embedded
 from sinks import registry
-from stack import embedded
 
 pytestmark = pytest.mark.framework
 

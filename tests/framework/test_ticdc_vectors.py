@@ -20,16 +20,16 @@ from typing import Any
 import pytest
 
 from dsl.compare import canonical
-from formats import ticdc_avro
-from formats.canal_json import format_value, full_mysql_type, java_type, mysql_type
-from formats.releases import Release
-from model.changes import RowChange
-from model.schema import Column, TableSchema
+from sinkmatrix.formats import ticdc_avro
+from sinkmatrix.formats.canal_json import format_value, full_mysql_type, java_type, mysql_type
+from sinkmatrix.formats.releases import Release
+from sinkmatrix.model.changes import RowChange
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.stack import mariadb
+from sinkmatrix.stack.leases import Lease
 from sinks.base import Decoded, Record
 from sinks.canal_json import CanalJsonDecoder
 from sinks.upstream_schema import UpstreamSchemas
-from stack import mariadb
-from stack.leases import Lease
 from tests.framework.message_edits import drop, setter
 
 pytestmark = pytest.mark.framework

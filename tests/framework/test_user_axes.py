@@ -15,7 +15,7 @@ pytestmark = pytest.mark.framework
 
 CASE = "def test_rows(ctx):\n    pass\n"
 PLUGIN = '''
-from refcdc.plugin import ReferenceCdc
+from sinkmatrix.refcdc.plugin import ReferenceCdc
 
 
 class MyCdc(ReferenceCdc):
@@ -104,7 +104,8 @@ def _doctor(repo: Path, site: Path | None = None) -> subprocess.CompletedProcess
 def test_doctor_lists_the_cdcs_their_profiles_and_cells(tmp_path: Path) -> None:
     done = _doctor(_repo(tmp_path, '[tool.sinkmatrix.versions.mine]\ncdc = "refcdc"\n'))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "  refcdc (refcdc.plugin:ReferenceCdc): " in done.stdout and "profiles: local, mine" in done.stdout
+    assert "  refcdc (sinkmatrix.refcdc.plugin:ReferenceCdc): " in done.stdout
+    assert "profiles: local, mine" in done.stdout
     assert "      mysql-mysql-mine\n" in done.stdout and done.stdout.endswith("no problems\n")
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from model.changes import RowChange
-from model.schema import Column, TableSchema
+from sinkmatrix.model.changes import RowChange
+from sinkmatrix.model.schema import Column, TableSchema
 from sinks.apply_mysql import ROW_SQL_MODE
 from sinks.view_versions import LateRows
 

@@ -1,7 +1,7 @@
 """A view without DDL finds the version a record was written under and steps through the later ones in
 order (sinks.view_versions), so a lossy ALTER converts the view's rows as it did the upstream's."""
 
-from model.schema import Column, TableSchema
+from sinkmatrix.model.schema import Column, TableSchema
 from sinks.view_versions import alterations, create_statement, fits, newest_fitting
 
 

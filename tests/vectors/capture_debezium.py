@@ -24,7 +24,7 @@ from confluent_kafka import Consumer, TopicPartition
 
 from dsl.schema import introspect
 from matrix import axes
-from stack.embedded import EmbeddedStack
+from sinkmatrix.stack.embedded import EmbeddedStack
 from tests.vectors import typed
 
 HERE = Path(__file__).resolve().parent

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from cdcs.debezium import connector
 from matrix import axes
-from model.cells import Cell
+from sinkmatrix.cdcs.debezium import connector
+from sinkmatrix.model.cells import Cell
 from tests.framework.test_compose_files import LABELS, compose, config, stack_env  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.framework
@@ -130,7 +130,7 @@ def test_the_compose_files_resolve_with_every_service_healthy_labelled_and_on_it
 
 
 def test_the_compose_cells_skip_here_saying_why() -> None:
-    from stack.compose import unavailable
+    from sinkmatrix.stack.compose import unavailable
 
     reason = unavailable(axes.cell("debezium-json", "kafka", PROFILE, backend="compose"))
     if reason is None:

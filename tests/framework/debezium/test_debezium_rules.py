@@ -1,5 +1,7 @@
-"""Debezium's producer rules as sinkmatrix holds them (formats.debezium_keys, formats.debezium_names,
-formats.debezium_behaviours), each as its source states it; the real engine's events agree with them
+"""Debezium's producer rules as sinkmatrix holds them (sinkmatrix.formats.debezium_keys,
+sinkmatrix.formats.debezium_names,
+sinkmatrix.formats.debezium_behaviours), each as its source states it; the real engine's events agree with
+them
 (test_producer_rules runs them through Debezium 3.6.3, whose schema-change events are judged by
 these rules)."""
 
@@ -7,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from formats import debezium_keys as keys
-from formats.debezium_behaviours import CAREFUL, SHIPPED, Behaviour, explain_failure
-from formats.debezium_names import Naming, avro_field_name, data_topic, sanitized_topic
+from sinkmatrix.formats import debezium_keys as keys
+from sinkmatrix.formats.debezium_behaviours import CAREFUL, SHIPPED, Behaviour, explain_failure
+from sinkmatrix.formats.debezium_names import Naming, avro_field_name, data_topic, sanitized_topic
 
 pytestmark = pytest.mark.framework
 

@@ -15,7 +15,7 @@ import pytest
 
 from dsl.context import opened
 from matrix import axes
-from stack.embedded import EmbeddedStack
+from sinkmatrix.stack.embedded import EmbeddedStack
 
 pytestmark = [pytest.mark.framework, pytest.mark.xdist_group("debezium-module")]
 

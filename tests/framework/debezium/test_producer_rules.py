@@ -17,7 +17,7 @@ from dsl import workload
 from dsl.context import opened
 from dsl.errors import CheckFailed
 from matrix import axes
-from stack.embedded import EmbeddedStack
+from sinkmatrix.stack.embedded import EmbeddedStack
 
 pytestmark = [pytest.mark.framework, pytest.mark.xdist_group("debezium-module")]
 

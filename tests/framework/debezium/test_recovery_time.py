@@ -1,6 +1,6 @@
 """A wait does not count the time the CDC spends coming back from a crash: a row committed just
 before Debezium's hand-off crashes arrives once it streams again, and a wait whose own budget is
-shorter than that restart still sees it (model.progress.downtime)."""
+shorter than that restart still sees it (sinkmatrix.model.progress.downtime)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from dsl.context import opened
 from matrix import axes
-from model.faults import FaultSpec
+from sinkmatrix.model.faults import FaultSpec
 
 pytestmark = [pytest.mark.framework, pytest.mark.xdist_group("debezium-module")]
 

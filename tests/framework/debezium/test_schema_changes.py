@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from model.changes import DdlChange
+from sinkmatrix.model.changes import DdlChange
 from sinks.clock_order import ClockedDecoded
 from tests.framework.debezium.test_vectors import JSON, decode_all, load, records
 from tests.framework.message_edits import setter

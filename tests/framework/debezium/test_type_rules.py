@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from formats import debezium as dbz
-from formats import debezium_tables as tables
-from formats.debezium_behaviours import KnownBug, LimitMet, explain_failure
-from formats.debezium_names import Naming
-from model.schema import Column, TableSchema
+from sinkmatrix.formats import debezium as dbz
+from sinkmatrix.formats import debezium_tables as tables
+from sinkmatrix.formats.debezium_behaviours import KnownBug, LimitMet, explain_failure
+from sinkmatrix.formats.debezium_names import Naming
+from sinkmatrix.model.schema import Column, TableSchema
 from sinks.base import Record
 from sinks.canal_frame import Check
 from sinks.debezium import made_boolean, narrowed, two_digit_year_moved, zero_date_as_default

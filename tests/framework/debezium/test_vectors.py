@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from dsl.compare import diff_row
-from formats import debezium as dbz
-from model.changes import RowChange
-from model.schema import Column, TableSchema
+from sinkmatrix.formats import debezium as dbz
+from sinkmatrix.model.changes import RowChange
+from sinkmatrix.model.schema import Column, TableSchema
 from sinks.base import Decoded, Record
 from sinks.clock_order import settle
 from sinks.debezium_avro import WriterSchemas, avro_parser
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.framework
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "debezium-3.6"
 FILES = sorted(VECTORS.glob("*.json"))
-# what a variant's declared limits make of this workload (formats.debezium.LIMITS), column -> value
+# what a variant's declared limits make of this workload (sinkmatrix.formats.debezium.LIMITS), column -> value
 LIMITED = {"alt": {"time-beyond-day-under-connect": ("tm", 0)}}
 
 

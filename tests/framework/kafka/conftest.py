@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from stack import mariadb
-from stack.kafka import KafkaHost
-from stack.leases import Lease
+from sinkmatrix.stack import mariadb
+from sinkmatrix.stack.kafka import KafkaHost
+from sinkmatrix.stack.leases import Lease
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from model.changes import DdlChange, Position, RowChange, Transaction
-from model.schema import Column, TableSchema
-from refcdc.apply_kafka import KafkaApplier
-from refcdc.client import RefCdc
-from refcdc.encoders import Encoded
-from refcdc.plugin import RefCdcProgress
+from sinkmatrix.model.changes import DdlChange, Position, RowChange, Transaction
+from sinkmatrix.model.schema import Column, TableSchema
+from sinkmatrix.refcdc.apply_kafka import KafkaApplier
+from sinkmatrix.refcdc.client import RefCdc
+from sinkmatrix.refcdc.encoders import Encoded
+from sinkmatrix.refcdc.plugin import RefCdcProgress
+from sinkmatrix.stack import mariadb
+from sinkmatrix.stack.kafka import KafkaHost
+from sinkmatrix.stack.leases import Lease
 from sinks.base import Decoded, Finding, Record
 from sinks.kafka_view import KafkaView
-from stack import mariadb
-from stack.kafka import KafkaHost
-from stack.leases import Lease
 
 WAIT = 30.0
 TEST_FORMAT = "tests.framework.kafka.support:JsonTestEncoder"  # importable by the CDC too

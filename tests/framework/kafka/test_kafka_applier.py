@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 
-from model.changes import DdlChange, RowChange
-from model.schema import TableSchema
-from refcdc import apply_kafka
-from refcdc.apply_kafka import DeliveryError, KafkaApplier
-from stack.kafka import MOCK_PARTITIONS, KafkaHost
+from sinkmatrix.model.changes import DdlChange, RowChange
+from sinkmatrix.model.schema import TableSchema
+from sinkmatrix.refcdc import apply_kafka
+from sinkmatrix.refcdc.apply_kafka import DeliveryError, KafkaApplier
+from sinkmatrix.stack.kafka import MOCK_PARTITIONS, KafkaHost
 from tests.framework.kafka.support import (
     WAIT,
     applier,

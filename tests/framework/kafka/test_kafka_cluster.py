@@ -12,8 +12,8 @@ from pathlib import Path
 
 from confluent_kafka import Producer
 
-from stack import leases
-from stack.kafka import MOCK_PARTITIONS, KafkaHost
+from sinkmatrix.stack import leases
+from sinkmatrix.stack.kafka import MOCK_PARTITIONS, KafkaHost
 from tests.framework.kafka.support import WAIT, unique
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -60,8 +60,8 @@ def test_kafka_host_is_gone_after_stop(tmp_path, lease):
 OWNER = textwrap.dedent("""
     import sys, tempfile
     from pathlib import Path
-    from stack.kafka import KafkaHost
-    from stack.leases import Lease
+    from sinkmatrix.stack.kafka import KafkaHost
+    from sinkmatrix.stack.leases import Lease
 
     lease = Lease.acquire("kafka-owner")
     root = Path(tempfile.mkdtemp(prefix="kafka-owner-"))

@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 from confluent_kafka import TopicPartition
 
-from model.changes import DdlChange
-from refcdc import apply_kafka
+from sinkmatrix.model.changes import DdlChange
+from sinkmatrix.refcdc import apply_kafka
+from sinkmatrix.stack.kafka import MOCK_PARTITIONS
 from sinks.kafka_view import OVERFLOW_HINT
-from stack.kafka import MOCK_PARTITIONS
 from tests.framework.kafka.support import (
     WAIT,
     Pipeline,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from model.changes import DdlChange, RowChange
-from model.schema import Column, TableSchema
+from sinkmatrix.model.changes import DdlChange, RowChange
+from sinkmatrix.model.schema import Column, TableSchema
 from tests.framework.kafka.support import (
     applier,
     caught_up,

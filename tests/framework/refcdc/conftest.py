@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from stack.leases import Lease
+from sinkmatrix.stack.leases import Lease
 from tests.framework.refcdc.support import Stack
 
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pymysql
 
-from model.changes import Position
-from refcdc.client import RefCdc, master_position, mysql_sink
-from stack import mariadb
-from stack.leases import Lease
+from sinkmatrix.model.changes import Position
+from sinkmatrix.refcdc.client import RefCdc, master_position, mysql_sink
+from sinkmatrix.stack import mariadb
+from sinkmatrix.stack.leases import Lease
 
 WAIT = 30.0
 

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from model.changes import DdlChange, Position, Transaction
-from refcdc.client import RefCdc, master_position, mysql_sink
+from sinkmatrix.model.changes import DdlChange, Position, Transaction
+from sinkmatrix.refcdc.client import RefCdc, master_position, mysql_sink
+from sinkmatrix.stack.errors import StackError
 from sinks.apply_mysql import ApplyError, MysqlApplier
-from stack.errors import StackError
 from tests.framework.refcdc.support import WAIT, Stack, connect
 
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from model.changes import RowChange, Transaction
-from refcdc.binlog import FRAGMENT_ROWS, BinlogReader
-from refcdc.client import master_position
-from refcdc.config import Config, Endpoint
-from refcdc.schemas import SchemaCache
+from sinkmatrix.model.changes import RowChange, Transaction
+from sinkmatrix.refcdc.binlog import FRAGMENT_ROWS, BinlogReader
+from sinkmatrix.refcdc.client import master_position
+from sinkmatrix.refcdc.config import Config, Endpoint
+from sinkmatrix.refcdc.schemas import SchemaCache
 from tests.framework.refcdc.support import Stack
 
 
@@ -157,7 +157,7 @@ def test_every_type_family_round_trips(stack: Stack) -> None:
 
 
 def _canonical(value: Any, column: str) -> Any:
-    """What model.changes promises for a value PyMySQL read back with SELECT."""
+    """What sinkmatrix.model.changes promises for a value PyMySQL read back with SELECT."""
     if column.startswith("b") and column[1:].isdigit() and isinstance(value, bytes):
         return int.from_bytes(value, "big")
     if column == "fl" and value is not None:

@@ -16,9 +16,9 @@ from pathlib import Path
 from sqlalchemy import create_engine
 
 from dsl.schema import introspect
-from model.changes import Position, RowChange, Transaction
-from refcdc.client import RefCdc, master_position, mysql_sink
-from refcdc.status import Status, StatusServer
+from sinkmatrix.model.changes import Position, RowChange, Transaction
+from sinkmatrix.refcdc.client import RefCdc, master_position, mysql_sink
+from sinkmatrix.refcdc.status import Status, StatusServer
 from sinks.apply_mysql import MysqlApplier
 from tests.framework.refcdc.support import WAIT, Stack, connect
 

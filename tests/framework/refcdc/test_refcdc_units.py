@@ -6,9 +6,9 @@ import datetime
 
 import pytest
 
-from formats import ddl
-from refcdc import values
-from refcdc.config import Endpoint
+from sinkmatrix.formats import ddl
+from sinkmatrix.refcdc import values
+from sinkmatrix.refcdc.config import Endpoint
 
 
 @pytest.mark.parametrize(("query", "role", "kind", "database"), [
