@@ -24,7 +24,8 @@ log = structlog.get_logger("sinkmatrix.case")
 @dataclass
 class Ctx:
     """A test's context. `upstream` and `downstream` are autocommit connections on its own database;
-    `cdc` is the cell's running CDC (sinkmatrix.model.cdc.CdcRun: kill, restart, pause, resume, ...)."""
+    `cdc` is the cell's running CDC (sinkmatrix.model.cdc_contract.ContractedRun: kill, restart, pause,
+    resume, ...; what it cannot do skips the case)."""
 
     upstream: Connection
     downstream: Connection
@@ -32,6 +33,15 @@ class Ctx:
     cell: Cell
     database: str
     cdc: Any = None
+
+    def requires(self, *capabilities: str) -> None:
+        """Skip the case unless the cell's CDC offers these capabilities (sinkmatrix.model.cdc_contract:
+        restart, pause, progress, faults, output): ask before killing anything."""
+        from sinkmatrix.model.cdc_contract import CapabilityMissing, lacks
+
+        for capability in capabilities:
+            if self.cdc is not None and lacks(self.cdc, capability):
+                raise CapabilityMissing(getattr(self.cdc, "cdc_name", type(self.cdc).__name__), capability)
 
     def step(self, text: str) -> None:
         """Mark a Given/When/Then phase: later log records carry it as `phase`."""

@@ -14,11 +14,13 @@ import structlog
 
 from dsl.errors import SinkProtocolError
 from matrix import axes, selection, shards
+from matrix.capabilities import skip_lacking
 from reports import bundle, logs, rundir
 from reports.progress import Progress
 from reports.reliability import ReliabilityTable
 from reports.summary import RunSummary
 from sinkmatrix.model import cdc as cdcs
+from sinkmatrix.model.cdc_contract import CapabilityMissing
 from sinkmatrix.model.cells import Cell
 from sinkmatrix.model.faults import FaultError, FaultSpec
 from sinkmatrix.stack.errors import FaultRefused
@@ -27,7 +29,7 @@ if TYPE_CHECKING:  # the DSL (and its database drivers) loads where cases run, n
     from dsl.context import Ctx
 
 RUN_ID_KEY = "sinkmatrix_run_id"
-pytest_plugins = ("matrix.workload_items",)  # SQL-file workloads as cases
+pytest_plugins = ("matrix.workload_items", "matrix.capabilities")  # workloads; the CDC contract
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -336,7 +338,7 @@ def _started(cell: Cell, config: pytest.Config) -> Any:
 def _inject(running: Any, fault: FaultSpec) -> None:
     try:
         running.inject_fault(fault)
-    except FaultRefused as exc:
+    except (FaultRefused, CapabilityMissing) as exc:
         pytest.skip(f"fault {fault.kind}: {exc}")
 
 
@@ -364,6 +366,7 @@ def ctx(stack: Any, cell: Cell, request: pytest.FixtureRequest) -> Iterator[Ctx]
     timeout = request.config.getoption("wait_timeout")
     structlog.contextvars.bind_contextvars(test=request.node.nodeid)
     marker = request.node.get_closest_marker("fault")
+    skip_lacking(request.node, getattr(stack, "cdc", None))
     try:
         with opened(stack, cell, request.node.name, request_timeout=timeout,
                     batch_timeout=timeout * 8 if timeout else None,

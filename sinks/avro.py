@@ -39,7 +39,7 @@ class AvroSink:
         schemas = UpstreamSchemas(env.servers["upstream"])
         from confluent_kafka.schema_registry import SchemaRegistryClient  # an HTTP stack: loaded on use
         registry = SchemaRegistryClient({"url": env.settings["registry_url"]})
-        release = releases.ticdc(env.settings.get("producer_version"))  # whose rules the messages follow
+        release = releases.ticdc(env.output.release)  # whose rules the messages follow
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],
             decoder_factory=lambda: AvroDecoder(registry, lookup=schemas, release=release,

@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
+from sinkmatrix.model.cdc import CdcOutput
 from sinkmatrix.model.changes import DdlChange, RowChange
 from sinkmatrix.model.progress import Progress
 from sinkmatrix.model.schema import TableSchema
@@ -107,9 +108,12 @@ class SinkEnvironment:
     """What a stack offers an adapter: servers by role and their connection details."""
 
     servers: dict[str, Any] = field(default_factory=dict)  # role -> server (e.g. "downstream")
-    # "bootstrap", "registry_url", "topic_prefix"; "producer_version": the release of the CDC that
-    # writes the messages ("TiCDC v7.5.6"), whose rules a decoder holds them to (sinkmatrix.formats.releases)
+    # the transports' addresses: "bootstrap", "registry_url"; "topic_prefix": what the view's topics
+    # start with (the CDC's prefix, then the test databases')
     settings: dict[str, Any] = field(default_factory=dict)
+    # how the CDC names and writes its output: its topics, the producer and release whose rules a
+    # decoder holds its messages to (sinkmatrix.formats.releases)
+    output: CdcOutput = field(default_factory=CdcOutput)
 
 
 class SinkView(Protocol):

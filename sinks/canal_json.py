@@ -448,7 +448,7 @@ class CanalJsonSink:
 
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
         schemas = UpstreamSchemas(env.servers["upstream"])
-        release = releases.ticdc(env.settings.get("producer_version"))  # whose rules the messages follow
+        release = releases.ticdc(env.output.release)  # whose rules the messages follow
         compatible = self.variant == "compatible"
         view = KafkaView(
             bootstrap=env.settings["bootstrap"],

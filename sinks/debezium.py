@@ -76,8 +76,10 @@ class _DebeziumSink:
     def open_view(self, env: SinkEnvironment, cdc_progress: Progress) -> KafkaView:
         schemas = UpstreamSchemas(env.servers["upstream"])
         parser = self._parser(env)
-        prefix, version = env.settings.get("debezium_prefix", ""), env.settings.get("debezium_version")
-        producer = dbz.PRODUCERS[env.settings.get("debezium_producer", "debezium")]
+        output = env.output
+        prefix = output.schema_topic or ""
+        producer = dbz.PRODUCERS[output.producer or "debezium"]
+        version = output.release if producer is dbz.PRODUCERS["debezium"] else None  # a Debezium release
         history = DebeziumHistory()  # what Debezium said of each table, shared by the view's decoders
         # the view's databases: its topics are <prefix>.<databases...>; other databases' DDL is not its
         databases = env.settings["topic_prefix"][len(prefix) + 1:] if prefix else ""

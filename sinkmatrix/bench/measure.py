@@ -210,7 +210,7 @@ def wait_latency(stack: EmbeddedStack, ctx: Ctx, samples: int = 300) -> Result:
         sent = table.insert({"id": i, "value": i}).send()
         sent.wait()
         returned = time.time()
-        landed = stack.cdc.client.committed_at  # type: ignore[attr-defined]  # refcdc reports it
+        landed = stack.cdc.client.committed_at  # refcdc reports it
         if landed is not None:
             gaps.append((returned - landed) * 1000)
     median = _median(gaps)

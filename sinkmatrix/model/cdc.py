@@ -1,6 +1,7 @@
-"""The CDC under test as a plug-in: what it needs from a stack, how it starts, what it can emit,
-the progress waits block on, and its lifecycle. Plug-ins register by name in the `sinkmatrix.cdcs`
-entry-point group — ours as anyone's — and a version profile's `cdc` names one.
+"""The CDC under test as a plug-in: what it needs from a stack, how it starts, what it can emit, and
+the run it starts — a small required core and optional capabilities (sinkmatrix.model.cdc_contract
+says which a run offers, and what the framework does without each). Plug-ins register by name in
+the `sinkmatrix.cdcs` entry-point group — ours as anyone's — and a version profile's `cdc` names one.
 
 Nothing here imports a plug-in: each loads by its 'module:Class' name when a cell needs it, so a
 run of Debezium cells never loads the reference CDC, and the reverse.
@@ -34,41 +35,70 @@ class CdcEnvironment:
     root: Path  # the CDC's own scratch directory: its offsets, history and logs
     lease: Any  # the stack's lease (sinkmatrix.stack.leases.Lease): processes and directories it owns
     databases: str  # fnmatch pattern of the databases to capture (every test database)
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)  # "warm": what warm_up() returned
+
+
+@dataclass(frozen=True)
+class CdcOutput:
+    """How a CDC names and writes its output: what the sink's view must know to read it.
+
+    The default is a CDC whose topics are `<database>_<table>` (TiCDC's and the reference CDC's
+    naming) and whose messages follow the format's rules of no particular release."""
+
+    topic_prefix: str = ""  # what precedes the database in its topics' names ("dbserver1.")
+    schema_topic: str | None = None  # the topic of schema changes (Debezium's `topic.prefix`), if any
+    producer: str = ""  # who writes a format several programs write ("ticdc" for TiCDC's Debezium JSON)
+    release: str | None = None  # the producer's release ("3.6", "TiCDC v7.5.6"): the rules held to
 
 
 class CdcRun(Protocol):
-    """A CDC running for one cell."""
+    """A CDC running for one cell: the core every run has. `start()` returned it streaming.
 
-    @property
-    def progress(self) -> Progress:
-        """What waits block on."""
+    Optional capabilities (sinkmatrix.model.cdc_contract.CAPABILITIES): `restart()`; `pause()` and
+    `resume()`; `progress` (a native position, else the framework's default progress); `refuses()`,
+    `inject()`, `faults()`, `clear_faults()` (CDC-side faults); `output()` (how it names its topics).
+    Subclass sinkmatrix.model.cdc_contract.CdcRunBase to inherit their safe defaults."""
 
     @property
     def state(self) -> str:
         """starting | streaming | stopped | failed."""
 
-    def view_settings(self) -> dict[str, Any]:
-        """What the sink's view must know of this CDC's output ("topic_prefix": its topics' prefix)."""
-
     def stop(self) -> None:
-        """Stop it as an operator would (its offsets committed); `restart()` may follow."""
+        """Stop it as an operator would (its offsets committed)."""
+
+    def kill(self) -> None:
+        """SIGKILL, or the nearest to it: no warning, nothing flushed."""
 
     def close(self) -> None:
         """Stop it if it runs, and release what the run holds (the stack's teardown)."""
 
-    def kill(self) -> None:
-        """SIGKILL: no warning, nothing flushed."""
+    def logs(self) -> dict[str, Path]:
+        """Its log files by name, for failure bundles."""
 
+    def describe(self) -> str:
+        """Its state in a line (for diagnostics)."""
+
+
+class Restartable(Protocol):
     def restart(self) -> None:
         """Kill it, then start it again from its own checkpoint (replays are at-least-once)."""
 
+
+class Pausable(Protocol):
     def pause(self) -> None:
         """Freeze it (SIGSTOP or the CDC's own pause)."""
 
     def resume(self) -> None:
         """Undo `pause`."""
 
+
+class Positioned(Protocol):
+    @property
+    def progress(self) -> Progress | None:
+        """What waits block on: its own position; None: the framework's default progress."""
+
+
+class FaultInjectable(Protocol):
     def refuses(self, fault: FaultSpec) -> str | None:
         """Why this fault cannot be injected into this run, or None if it can."""
 
@@ -82,22 +112,24 @@ class CdcRun(Protocol):
     def clear_faults(self, databases: str | None = None) -> None:
         """Remove the faults installed for `databases` (all when None)."""
 
-    def logs(self) -> dict[str, Path]:
-        """Its log files by name, for failure bundles."""
 
-    def describe(self) -> str:
-        """Its state in a line (for diagnostics)."""
+class NamesItsOutput(Protocol):
+    def output(self) -> CdcOutput:
+        """How it names and writes its output (topics, producer, release)."""
 
 
 class Cdc(Protocol):
     """A CDC plug-in. A plug-in may subclass it to inherit the defaults below (nothing missing, no
-    server options, nothing to warm up)."""
+    server options, nothing to warm up, no compose flavour, no profile of its own)."""
 
     name: ClassVar[str]
     backends: ClassVar[tuple[str, ...]]  # where it can run: "embedded", "compose"
 
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
         """The sinks (wire formats) it can emit at this version, each with the variants it can write."""
+
+    def start(self, env: CdcEnvironment) -> CdcRun:
+        """Start it on the embedded backend; return once it streams (not merely runs)."""
 
     def unavailable(self, cell: Cell) -> str | None:
         """Why it cannot run this cell on this machine (a runtime not installed: say how to get it),
@@ -113,11 +145,10 @@ class Cdc(Protocol):
         env.settings["warm"]; None when nothing can."""
         return None
 
-    def start(self, env: CdcEnvironment) -> CdcRun:
-        """Start it on the embedded backend; return once it streams (not merely runs)."""
-
     def compose_flavour(self) -> Any:
-        """How it runs on the compose backend (sinkmatrix.stack.compose_flavours.Flavour), or None."""
+        """How it runs on the compose backend (sinkmatrix.stack.compose_flavours.Flavour), or None:
+        its cells run on the embedded backend only."""
+        return None
 
     def default_profile(self) -> dict[str, Any] | None:
         """A version profile of its own, as a profile table of axes.toml reads ("name", "backends",

@@ -15,10 +15,10 @@ from sinkmatrix.refcdc.client import RefCdc
 from sinkmatrix.refcdc.plugin import RefCdcRun, sink_target
 from sinkmatrix.stack.compose_flavours import Parts, env_value, local_build, probe_pipeline, server, transport
 from sinkmatrix.stack.compose_project import ComposeProject
-from sinkmatrix.stack.embedded import DATABASE_PREFIX, settings_for
+from sinkmatrix.stack.embedded import DATABASE_PREFIX, sink_environment
 from sinkmatrix.stack.errors import StackError
 from sinkmatrix.stack.leases import Lease
-from sinks.base import SinkAdapter, SinkEnvironment
+from sinks.base import SinkAdapter
 
 if TYPE_CHECKING:
     from sinkmatrix.model.cells import Cell
@@ -70,8 +70,7 @@ class RefcdcFlavour:
                               runner=lambda _cdc: ComposeCdcRunner(project, cdc_root / "status.sock", build))
         _wait_streaming(client)
         cdc = RefCdcRun(client, upstream)
-        env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
-                              settings=settings_for(services, cell, cdc))
+        env = sink_environment({"upstream": upstream, "downstream": downstream}, services, cell, cdc)
         view = adapter.open_view(env, cdc.progress)
         return Parts(upstream, downstream, cdc, view, cdc.progress, services)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pymysql
 
-from sinkmatrix.model.cdc import Cdc, CdcEnvironment
+from sinkmatrix.model.cdc import Cdc, CdcEnvironment, CdcOutput
 from sinkmatrix.model.cells import VersionProfile
 from sinkmatrix.model.changes import Position
 from sinkmatrix.model.faults import KINDS, FaultSpec
@@ -117,8 +117,8 @@ class RefCdcRun:
     def state(self) -> str:
         return self.client.state
 
-    def view_settings(self) -> dict[str, Any]:
-        return {"topic_prefix": ""}  # a table's topic is <database>_<table>: the view's own prefix holds
+    def output(self) -> CdcOutput:
+        return CdcOutput()  # a table's topic is <database>_<table>, as TiCDC names it
 
     def stop(self) -> None:
         self.client.stop()

@@ -19,6 +19,7 @@ from typing import Any
 import structlog
 
 from sinkmatrix.model import cdc as cdcs
+from sinkmatrix.model.cdc_contract import contract
 from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.stack import compose_flavours
 from sinkmatrix.stack.compose_project import (
@@ -106,6 +107,7 @@ class ComposeStack(EmbeddedStack):
             flavour = cdcs.get(profile.cdc).compose_flavour()
             adapter = registry.get(cell.sink)(cell.variant)
             parts = flavour.start(project, cell, adapter, lease, root, options)
+            cdc = contract(parts.cdc, profile.cdc, _no_default_progress)
         except BaseException as exc:
             if project is not None:
                 where = _save_logs(project, options, cell)
@@ -115,7 +117,7 @@ class ComposeStack(EmbeddedStack):
                     raise StackError(f"{exc}\n  service logs: {where}") from None
             lease.release()
             raise
-        stack = cls(cell, root, lease, parts.upstream, parts.downstream, parts.cdc, parts.view,
+        stack = cls(cell, root, lease, parts.upstream, parts.downstream, cdc, parts.view,
                     parts.progress, time.perf_counter() - began)
         stack.services, stack.project, stack.options = parts.services, project, options
         stack.flavour = flavour
@@ -192,3 +194,8 @@ def _save_logs(project: ComposeProject, options: ComposeOptions, cell: Cell) -> 
         log.warning("could not save service logs", project=project.name, error=str(exc))
         return None
     return into
+
+
+def _no_default_progress(restarts: Any) -> Any:
+    raise StackError("a compose flavour's CDC must report its own progress (its Parts.progress); the "
+                     "framework's default progress runs on the embedded backend only")

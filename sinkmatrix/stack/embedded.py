@@ -18,10 +18,12 @@ from sqlalchemy.engine import URL
 
 from dsl.identifiers import quote
 from sinkmatrix.model import cdc as cdcs
-from sinkmatrix.model.cdc import CdcEnvironment, CdcRun
+from sinkmatrix.model.cdc import CdcEnvironment, CdcOutput
+from sinkmatrix.model.cdc_contract import ContractedRun, contract
 from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.model.faults import FaultSpec
 from sinkmatrix.stack import mariadb, scratch
+from sinkmatrix.stack.default_progress import default_progress
 from sinkmatrix.stack.errors import FaultRefused, StackError
 from sinkmatrix.stack.leases import Lease, reap
 from sinks import registry
@@ -51,16 +53,24 @@ def _start_services(needs: tuple[str, ...], root: Path, lease: Lease) -> dict[st
         return {name: future.result() for name, future in futures.items()}
 
 
-def settings_for(services: dict[str, Any], cell: Cell, cdc: CdcRun) -> dict[str, Any]:
-    """What the sink's adapter is told: the transports' addresses and how the CDC names its topics."""
-    told = cdc.view_settings()
-    settings: dict[str, Any] = {**told, "topic_prefix": told.get("topic_prefix", "") + DATABASE_PREFIX,
-                                "changefeed": cell.id}
+def output_of(run: Any) -> CdcOutput:
+    """How the run names and writes its output (sinkmatrix.model.cdc.CdcOutput; the default when it
+    does not say)."""
+    told = getattr(run, "output", None)
+    return told() if callable(told) else CdcOutput()
+
+
+def sink_environment(servers: dict[str, Any], services: dict[str, Any], cell: Cell,
+                     cdc: Any) -> SinkEnvironment:
+    """What the sink's adapter is told: the servers, the transports' addresses, and how the CDC
+    names and writes its output (its topics: the CDC's prefix, then the test databases')."""
+    output = output_of(cdc)
+    settings: dict[str, Any] = {"topic_prefix": output.topic_prefix + DATABASE_PREFIX, "changefeed": cell.id}
     if "kafka" in services:
         settings["bootstrap"] = services["kafka"].bootstrap
     if "schema-registry" in services:
         settings["registry_url"] = services["schema-registry"].url
-    return settings
+    return SinkEnvironment(servers={**servers, **services}, settings=settings, output=output)
 
 
 def profile_of(cell: Cell) -> VersionProfile:
@@ -75,7 +85,7 @@ class EmbeddedStack:
     """A running embedded stack for one cell."""
 
     def __init__(self, cell: Cell, root: Path, lease: Lease, upstream: mariadb.MariaDB,
-                 downstream: mariadb.MariaDB, cdc: CdcRun, view: SinkView, progress: Any,
+                 downstream: mariadb.MariaDB, cdc: ContractedRun, view: SinkView, progress: Any,
                  started_in: float) -> None:
         self.cell, self.root, self.lease = cell, root, lease
         self.upstream, self.downstream, self.cdc = upstream, downstream, cdc
@@ -103,12 +113,16 @@ class EmbeddedStack:
             services = _start_services(adapter.needs, root, lease)  # while the servers boot
             warm = plugin.warm_up(cell, root / "cdc", lease)  # and so may the CDC's runtime
             upstream, downstream = up.ready(), down.ready()
-            cdc = plugin.start(CdcEnvironment(cell=cell, upstream=upstream, downstream=downstream,
-                                              services=services, root=root / "cdc", lease=lease,
-                                              databases=f"{DATABASE_PREFIX}*", settings={"warm": warm}))
-            env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
-                                  settings=settings_for(services, cell, cdc))
+            cdc_env = CdcEnvironment(cell=cell, upstream=upstream, downstream=downstream,
+                                     services=services, root=root / "cdc", lease=lease,
+                                     databases=f"{DATABASE_PREFIX}*", settings={"warm": warm})
+            run = plugin.start(cdc_env)
+            cdc = contract(run, plugin.name, lambda restarts: default_progress(cdc_env, restarts))
+            env = sink_environment({"upstream": upstream, "downstream": downstream}, services, cell, cdc)
             view = adapter.open_view(env, cdc.progress)
+            attach = getattr(cdc.progress, "attach", None)
+            if callable(attach):  # the default progress reads the sink through the view
+                attach(view)
         except BaseException:
             lease.release()
             raise

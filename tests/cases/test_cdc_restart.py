@@ -2,9 +2,12 @@
 change arrives, what it delivered again after the restart is tolerated as an at-least-once replay,
 and a change it lost would fail the wait naming the key."""
 
+import pytest
+
 from dsl import All
 
 
+@pytest.mark.cdc_needs("restart")
 def test_cdc_restart(ctx):
     ctx.step("Given a table and a load on its way through the CDC")
     ctx.upstream.exec_driver_sql("create table test (id int primary key, v varchar(32), n int)")

@@ -22,13 +22,14 @@ from python_on_whales.exceptions import DockerException
 
 from sinkmatrix.cdcs.debezium import connector
 from sinkmatrix.cdcs.debezium.feed import BEAT, BEATS
+from sinkmatrix.model.cdc import CdcOutput
 from sinkmatrix.model.faults import FaultSpec
 from sinkmatrix.stack.compose_flavours import Parts, env_value, local_build, probe_pipeline, server, transport
 from sinkmatrix.stack.compose_project import ComposeProject
-from sinkmatrix.stack.embedded import DATABASE_PREFIX, settings_for
+from sinkmatrix.stack.embedded import DATABASE_PREFIX, sink_environment
 from sinkmatrix.stack.errors import FaultRefused, StackError
 from sinkmatrix.stack.leases import Lease
-from sinks.base import SinkAdapter, SinkEnvironment
+from sinks.base import SinkAdapter
 
 if TYPE_CHECKING:
     from sinkmatrix.model.cells import Cell
@@ -176,9 +177,9 @@ class ConnectRun:
     def state(self) -> str:
         return "failed" if self.connect.failure() else "streaming"
 
-    def view_settings(self) -> dict[str, Any]:
-        return {"topic_prefix": f"{connector.TOPIC_PREFIX}.", "debezium_prefix": connector.TOPIC_PREFIX,
-                "debezium_version": "3.6"}
+    def output(self) -> CdcOutput:
+        return CdcOutput(topic_prefix=f"{connector.TOPIC_PREFIX}.", schema_topic=connector.TOPIC_PREFIX,
+                         producer="debezium", release="3.6")
 
     def stop(self) -> None:
         self.connect.call("PUT", f"/connectors/{self.connect.name}/stop")
@@ -240,8 +241,7 @@ class DebeziumFlavour:
         _wait_running(api)
         progress = ConnectProgress(upstream, services["kafka"].bootstrap, api)
         cdc = ConnectRun(project, api, progress)
-        env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
-                              settings=settings_for(services, cell, cdc))
+        env = sink_environment({"upstream": upstream, "downstream": downstream}, services, cell, cdc)
         return Parts(upstream, downstream, cdc, adapter.open_view(env, progress), progress, services)
 
     def probe(self, stack: ComposeStack) -> None:
@@ -250,7 +250,7 @@ class DebeziumFlavour:
     def local_logs(self, stack: ComposeStack) -> dict[str, Path]:
         path = stack.root / "connector-status.json"
         try:
-            path.write_text(json.dumps(stack.cdc.connect.status(), indent=1))  # type: ignore[attr-defined]
+            path.write_text(json.dumps(stack.cdc.connect.status(), indent=1))
         except (StackError, DockerException):
             return {}
         return {"connector-status": path}

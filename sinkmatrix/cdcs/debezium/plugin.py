@@ -23,7 +23,7 @@ from sinkmatrix.cdcs.debezium import connector
 from sinkmatrix.cdcs.debezium.connector import TOPIC_PREFIX
 from sinkmatrix.cdcs.debezium.feed import BEATS
 from sinkmatrix.cdcs.debezium.run import DebeziumRun, WarmStart
-from sinkmatrix.model.cdc import Cdc, CdcEnvironment
+from sinkmatrix.model.cdc import Cdc, CdcEnvironment, CdcOutput
 from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.model.faults import FaultSpec
 
@@ -41,9 +41,9 @@ class DebeziumCdc:
     def state(self) -> str:
         return self.run.state
 
-    def view_settings(self) -> dict[str, Any]:
-        return {"topic_prefix": f"{TOPIC_PREFIX}.", "debezium_prefix": TOPIC_PREFIX,
-                "debezium_version": VERSION}
+    def output(self) -> CdcOutput:
+        return CdcOutput(topic_prefix=f"{TOPIC_PREFIX}.", schema_topic=TOPIC_PREFIX, producer="debezium",
+                         release=VERSION)
 
     def stop(self) -> None:
         self.run.stop()

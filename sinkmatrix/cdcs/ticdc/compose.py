@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING
 from python_on_whales.exceptions import DockerException
 
 from sinkmatrix.cdcs.ticdc import commands as ticdc
+from sinkmatrix.model.cdc import CdcOutput
 from sinkmatrix.model.faults import FaultSpec
 from sinkmatrix.stack.compose_flavours import Parts, env_value, local_build, probe_pipeline, server, transport
 from sinkmatrix.stack.compose_project import ComposeProject
-from sinkmatrix.stack.embedded import settings_for
+from sinkmatrix.stack.embedded import sink_environment
 from sinkmatrix.stack.errors import FaultRefused, StackError
 from sinkmatrix.stack.leases import Lease
-from sinks.base import SinkAdapter, SinkEnvironment
+from sinks.base import SinkAdapter
 
 if TYPE_CHECKING:
     from sinkmatrix.model.cells import Cell
@@ -119,12 +120,12 @@ class TicdcRun:
     def state(self) -> str:
         return "failed" if self.progress.failure() else "streaming"
 
-    def view_settings(self) -> dict[str, object]:
+    def output(self) -> CdcOutput:
         # topics are <database>_<table> (ticdc.TOPIC_EXPRESSION); protocol=debezium is TiCDC's own;
         # the decoders hold messages to the rules of the release that runs (sinkmatrix.formats.releases)
         profile = self.cell.profile
         release = profile.components.get("cdc_version") if profile is not None else None
-        return {"topic_prefix": "", "debezium_producer": "ticdc", "producer_version": release}
+        return CdcOutput(producer="ticdc", release=release)
 
     def stop(self) -> None:
         self.project.docker.compose.stop(["ticdc"])
@@ -196,8 +197,7 @@ class TicdcFlavour:
         if not progress.wait_past(progress.mark(), time.monotonic() + 60):
             raise StackError(f"changefeed {changefeed} is not replicating: {progress.describe()}")
         cdc = TicdcRun(project, cell, progress)
-        env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
-                              settings=settings_for(services, cell, cdc))
+        env = sink_environment({"upstream": upstream, "downstream": downstream}, services, cell, cdc)
         view = adapter.open_view(env, progress)
         return Parts(upstream, downstream, cdc, view, progress, services)
 
