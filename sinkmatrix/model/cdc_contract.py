@@ -313,12 +313,12 @@ def complete_progress(progress: Any, cdc: str) -> Progress:
     return CompletedProgress(progress, cdc)
 
 
-def contract(run: Any, cdc: str, fallback: Callable[[Callable[[], list[float]]], Progress]) -> ContractedRun:
-    """The run as the framework uses it. When the run offers no progress, `fallback(restarts)` makes
-    the framework's default one (`restarts`: the times the run was restarted through the contract)."""
+def contract(run: Any, cdc: str, fallback: Callable[[ContractedRun], Progress]) -> ContractedRun:
+    """The run as the framework uses it. When the run offers no progress, `fallback(handle)` makes
+    the framework's default one (it may ask the handle for the run's state and `restarted_at`)."""
     native = getattr(run, "progress", None)
     if native is not None:
         return ContractedRun(run, cdc, complete_progress(native, cdc))
     handle = ContractedRun(run, cdc, None, owns_progress=True)  # type: ignore[arg-type]
-    handle.progress = fallback(lambda: list(handle.restarted_at))
+    handle.progress = fallback(handle)
     return handle

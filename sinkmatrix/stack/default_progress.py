@@ -18,16 +18,17 @@ from typing import Any
 import pymysql
 
 from sinkmatrix.model.cdc import CdcEnvironment
+from sinkmatrix.model.cdc_contract import ContractedRun
 from sinkmatrix.model.progress import Progress
 
 BEAT_DATABASE = "sm__progress"  # captured as the test databases are (sm_*); no test database is named so
 _LOOK_EVERY = 0.02  # seconds between looks at the sink's beat
 
 
-def default_progress(env: CdcEnvironment, restarts: Callable[[], list[float]]) -> Progress:
-    """The framework's progress for a run that has none; `restarts` gives the wall-clock times the
-    run was restarted at (an at-least-once sink may deliver again what followed its checkpoint)."""
-    return BeatProgress(env.upstream, restarts)
+def default_progress(env: CdcEnvironment, run: ContractedRun) -> Progress:
+    """The framework's progress for a run that has none. The run says when it was restarted (an
+    at-least-once sink may deliver again what followed its checkpoint) and whether it failed."""
+    return BeatProgress(env.upstream, run)
 
 
 class BeatProgress:
@@ -36,8 +37,8 @@ class BeatProgress:
 
     exact = True
 
-    def __init__(self, upstream: Any, restarts: Callable[[], list[float]]) -> None:
-        self._restarts = restarts
+    def __init__(self, upstream: Any, run: ContractedRun) -> None:
+        self._run = run
         self._up = pymysql.connect(**upstream.connect_args(), autocommit=True)
         self._lock = threading.Lock()
         self._closed = threading.Event()
@@ -74,7 +75,7 @@ class BeatProgress:
                 "the CDC reports no position of its own)")
 
     def failure(self) -> str | None:
-        return None
+        return f"the CDC failed: {self._run.describe()}" if self._run.state == "failed" else None
 
     def diagnose(self, mark: Any, since: float) -> str | None:
         return None  # a beat that has not arrived cannot tell a stall from a lag
@@ -83,7 +84,7 @@ class BeatProgress:
         return 0.0
 
     def restarts(self) -> list[float]:
-        return self._restarts()
+        return list(self._run.restarted_at)
 
     def close(self) -> None:
         self._closed.set()

@@ -117,7 +117,7 @@ class EmbeddedStack:
                                      services=services, root=root / "cdc", lease=lease,
                                      databases=f"{DATABASE_PREFIX}*", settings={"warm": warm})
             run = plugin.start(cdc_env)
-            cdc = contract(run, plugin.name, lambda restarts: default_progress(cdc_env, restarts))
+            cdc = contract(run, plugin.name, lambda run: default_progress(cdc_env, run))
             env = sink_environment({"upstream": upstream, "downstream": downstream}, services, cell, cdc)
             view = adapter.open_view(env, cdc.progress)
             attach = getattr(cdc.progress, "attach", None)
