@@ -30,13 +30,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sinkmatrix.cdcs.readiness import LogLine, Readiness
+from sinkmatrix.cdcs.readiness import HttpUrl, LogLine, Port, Readiness
 from sinkmatrix.model.cdc import Cdc, CdcEnvironment, CdcOutput
 from sinkmatrix.model.cdc_contract import CdcRunBase, detect
 from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.stack.errors import StackError
 from sinkmatrix.stack.ports import free_port
 from sinkmatrix.stack.supervised import Supervised
+
+__all__ = ["CellSettings", "ExternalProcessCdc", "ExternalProcessRun", "HttpUrl", "LogLine", "Port", "Readiness"]
 
 
 @dataclass(frozen=True)
