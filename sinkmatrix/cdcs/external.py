@@ -38,7 +38,8 @@ from sinkmatrix.stack.errors import StackError
 from sinkmatrix.stack.ports import free_port
 from sinkmatrix.stack.supervised import Supervised
 
-__all__ = ["CellSettings", "ExternalProcessCdc", "ExternalProcessRun", "HttpUrl", "LogLine", "Port", "Readiness"]
+__all__ = ["CellSettings", "ExternalProcessCdc", "ExternalProcessRun", "HttpUrl", "LogLine", "Port",
+           "Readiness"]
 
 
 @dataclass(frozen=True)

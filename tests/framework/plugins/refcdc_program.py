@@ -3,17 +3,18 @@ An example of a CDC plug-in for a program (sinkmatrix.cdcs.external): nothing of
 is imported, the program is all it knows."""
 
 import json
+from typing import ClassVar
 
 from sinkmatrix.cdcs.external import CellSettings, ExternalProcessCdc, LogLine
 
 
 class RefcdcProgram(ExternalProcessCdc):
     name = "refcdc-program"
-    sinks = {"mysql": ("",), "canal-json": ("",)}
+    sinks: ClassVar = {"mysql": ("",), "canal-json": ("",)}
     command = ("refcdc", "{config}")
     config_file = "refcdc.json"
     ready = LogLine("refcdc streaming")
-    log_files = {"refcdc-log": "refcdc.log"}
+    log_files: ClassVar = {"refcdc-log": "refcdc.log"}
 
     def config(self, s: CellSettings) -> str:
         if s.sink == "mysql":
