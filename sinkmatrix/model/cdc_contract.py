@@ -320,5 +320,5 @@ def contract(run: Any, cdc: str, fallback: Callable[[ContractedRun], Progress]) 
     if native is not None:
         return ContractedRun(run, cdc, complete_progress(native, cdc))
     handle = ContractedRun(run, cdc, None, owns_progress=True)  # type: ignore[arg-type]
-    handle.progress = fallback(handle)
+    handle.progress = complete_progress(fallback(handle), cdc)
     return handle
