@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import signal
 import socket
 import sys
 import tempfile
@@ -31,6 +30,7 @@ from sinkmatrix.refcdc.status import READY_LINE, Status
 from sinkmatrix.stack.errors import StackError
 from sinkmatrix.stack.leases import Lease
 from sinkmatrix.stack.processes import Child
+from sinkmatrix.stack.supervised import Supervised
 
 log = structlog.get_logger(__name__)
 
@@ -83,7 +83,7 @@ class RefCdc:
         self.config_path = config_path
         self.root = root
         self.lease = lease
-        self.child: Child | None = None
+        self.program = Supervised(self.name, lease=lease, log_path=root / "refcdc.out")
         self.runner: CdcRunner | None = None  # set: the process runs elsewhere (a container)
         self._cond = threading.Condition()
         self._status = Status("starting", config.start)
@@ -142,14 +142,17 @@ class RefCdc:
             self._state = "stopped"
             self._cond.notify_all()
 
+    @property
+    def child(self) -> Child | None:
+        """The process, when it runs as our child."""
+        return self.program.child
+
     def pause(self) -> None:
         """Freeze the process (SIGSTOP); it takes nothing in until `resume()`."""
-        if self.child is not None:
-            self.child.process.send_signal(signal.SIGSTOP)
+        self.program.pause()
 
     def resume(self) -> None:
-        if self.child is not None:
-            self.child.process.send_signal(signal.SIGCONT)
+        self.program.resume()
 
     def restart(self) -> None:
         """Kill the process without warning (like a crash) and start it again from its checkpoint."""
@@ -277,12 +280,12 @@ class RefCdc:
         package_root = str(Path(__file__).resolve().parents[2])
         path = os.environ.get("PYTHONPATH")
         env = {**os.environ, "PYTHONPATH": package_root + (os.pathsep + path if path else "")}
-        self.child = Child(
-            self.name, [sys.executable, "-m", "sinkmatrix.refcdc", str(self.config_path)], lease=self.lease,
-            log_path=self.root / "refcdc.out", ready_marker=READY_LINE, env=env,
-        )
-        self.child.wait_ready(_READY_TIMEOUT)
-        return self.child
+        self.program.env = env
+        self.program.spawn([sys.executable, "-m", "sinkmatrix.refcdc", str(self.config_path)],
+                           ready_marker=READY_LINE)
+        assert self.program.child is not None
+        self.program.child.wait_ready(_READY_TIMEOUT)
+        return self.program.child
 
     @staticmethod
     def _child_tail(child: Child) -> str:
@@ -294,10 +297,8 @@ class RefCdc:
             self._generation += 1  # the old follower's last words no longer count
         if self.runner is not None:
             self.runner.stop(grace)
-        elif self.child is not None:
-            if self.child.process.poll() is None:
-                self.child.process.send_signal(signal.SIGCONT)  # a paused process cannot take a SIGTERM
-            self.child.stop(grace)
+        else:
+            self.program.halt(grace)  # a paused process is thawed first, or it could not take a SIGTERM
         if self._follower is not None:
             self._follower.join(timeout=5)
 

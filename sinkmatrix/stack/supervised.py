@@ -48,6 +48,10 @@ class Supervised:
         self.starts += 1
         return generation
 
+    def retire(self) -> None:
+        """What the current process still says, or how it ends, no longer counts (it is ending)."""
+        self._next()
+
     def halt(self, grace: float) -> None:
         """End the current generation: SIGTERM and `grace` seconds before SIGKILL (0: SIGKILL at once,
         as a crash). A frozen process is thawed first, or it could not take the SIGTERM."""

@@ -27,6 +27,7 @@ from sinkmatrix.model.faults import FaultSpec
 from sinkmatrix.stack.errors import FaultRefused, StackError
 from sinkmatrix.stack.leases import Lease
 from sinkmatrix.stack.processes import Child
+from sinkmatrix.stack.supervised import Supervised
 
 log = structlog.get_logger(__name__)
 
@@ -139,7 +140,8 @@ class DebeziumRun:
             json.dump(config, out)
         self._write_faults()
         self._cond = threading.Condition()
-        self.child: Child | None = None
+        self.program = Supervised(name, lease=lease, log_path=root / "handoff.out", env=_child_env(),
+                                  cwd=root, on_line=self._heard, on_exit=self._exited)
         self.state = "starting"
         self.error: str | None = None
         self.position: Position | None = None
@@ -153,7 +155,6 @@ class DebeziumRun:
         self.restarts: list[float] = []
         # [began, ended] (monotonic) of each restart after a crash; ended is inf while it runs
         self._recoveries: list[list[float]] = []
-        self._generation = 0
         self.progress = DebeziumProgress(self)
 
     # -- lifecycle
@@ -161,21 +162,16 @@ class DebeziumRun:
     def start(self) -> None:
         """Start the process and return once it streams: a beat written now has come through."""
         with self._cond:
-            self._generation += 1
-            generation, self.state, self.error = self._generation, "starting", None
+            self.state, self.error = "starting", None
         warm, self._warm = self._warm, None
         if warm is not None and warm.child.process.poll() is None:  # its JVM runs already
-            warm.target = (self, generation)
-            self.child = warm.child
-            self.child.send("config written")
+            warm.target = (self, self.program.adopt(warm.child))
+            warm.child.send("config written")
         else:
-            self.child = Child(self.name,
-                               [sys.executable, "-m", "sinkmatrix.cdcs.debezium", str(self.config_path)],
-                               lease=self.lease, log_path=self.root / "handoff.out", ready_marker=READY,
-                               env=_child_env(), cwd=self.root,
-                               on_line=lambda line: self._heard(line, generation),
-                               on_exit=lambda code: self._exited(code, generation))
-        self.child.wait_ready(_READY_TIMEOUT)
+            self.program.spawn([sys.executable, "-m", "sinkmatrix.cdcs.debezium", str(self.config_path)],
+                               ready_marker=READY)
+        assert self.program.child is not None
+        self.program.child.wait_ready(_READY_TIMEOUT)
         deadline = time.monotonic() + _STREAMING_TIMEOUT
         if not self.wait_past(self.progress.mark(), deadline):
             raise StackError(f"{self.name} did not start streaming within {_STREAMING_TIMEOUT:g}s "
@@ -203,19 +199,13 @@ class DebeziumRun:
         self.start()
 
     def pause(self) -> None:
-        if self.child is not None:
-            self.child.process.send_signal(signal.SIGSTOP)
+        self.program.pause()
 
     def resume(self) -> None:
-        if self.child is not None:
-            self.child.process.send_signal(signal.SIGCONT)
+        self.program.resume()
 
     def _halt(self, grace: float) -> None:
-        with self._cond:
-            self._generation += 1  # the old process's last words no longer count
-        if self.child is not None:
-            self.child.process.send_signal(signal.SIGCONT)  # a paused JVM cannot take a SIGTERM
-            self.child.stop(grace)
+        self.program.halt(grace)  # a new generation first: the old process's last words no longer count
 
     # -- faults
 
@@ -258,9 +248,9 @@ class DebeziumRun:
         """Hand the faults over and wait until the hand-off says it runs them."""
         self._faults_version += 1
         self._write_faults()
-        if self.child is None or self.state in _FINAL:
+        if not self.program.running or self.state in _FINAL:
             return
-        self.child.process.send_signal(signal.SIGUSR1)
+        self.program.signal(signal.SIGUSR1)
         deadline = time.monotonic() + _FAULT_TIMEOUT
         with self._cond:
             while self.armed < self._faults_version and self.state not in _FINAL:
@@ -292,7 +282,7 @@ class DebeziumRun:
             return
         status = json.loads(line[len(STATUS):])
         with self._cond:
-            if generation != self._generation:
+            if generation != self.program.generation:
                 return
             self.state, self.error = status["state"], _attributed(status["error"])
             self.records, self.armed = status["records"], status["faults"]
@@ -313,12 +303,12 @@ class DebeziumRun:
         from sinkmatrix.cdcs.debezium.faults import CRASH_EXIT
 
         with self._cond:
-            if generation != self._generation or self.state in _FINAL:
+            if generation != self.program.generation or self.state in _FINAL:
                 return
             if code == CRASH_EXIT and len(self.restarts) < _CRASH_RESTARTS:  # a deliberate crash
                 self.restarts.append(time.time())
                 self._recoveries.append([time.monotonic(), float("inf")])
-                self._generation += 1
+                self.program.retire()
                 threading.Thread(target=self._restart_after_crash, name=f"{self.name}-restart",
                                  daemon=True).start()
                 return
