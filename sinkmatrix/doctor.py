@@ -9,12 +9,9 @@ from typing import Any
 
 from matrix import axes
 from sinkmatrix.model import cdc as cdcs
+from sinkmatrix.model.cdc_contract import PLUGIN_OPTIONAL, PLUGIN_REQUIRED
 from sinkmatrix.model.cells import Cell
 from sinks import registry
-
-# what every CDC plug-in must have (sinkmatrix.model.cdc.Cdc)
-REQUIRED = ("name", "backends", "emits", "start")
-OPTIONAL = ("unavailable", "upstream_options", "warm_up", "compose_flavour", "default_profile")
 
 
 @dataclass
@@ -76,11 +73,11 @@ def _judge(entry: CdcEntry, profiles: dict[str, Any]) -> None:
     except Exception as exc:
         entry.problems.append(f"does not load ({entry.target}): {type(exc).__name__}: {exc}")
         return
-    missing = [m for m in REQUIRED if not hasattr(plugin, m)]
+    missing = [m for m in PLUGIN_REQUIRED if not hasattr(plugin, m)]
     if missing:
         entry.problems.append(f"lacks {', '.join(missing)} "
                               "(required of every CDC plug-in: sinkmatrix.model.cdc.Cdc)")
-    entry.notes += [f"no {m}(): the default applies" for m in OPTIONAL if not hasattr(plugin, m)]
+    entry.notes += [f"no {m}(): {meaning}" for m, meaning in PLUGIN_OPTIONAL.items() if not hasattr(plugin, m)]
     if not entry.profiles:
         entry.problems.append(axes.profile_hint(entry.name))
         return
@@ -116,6 +113,8 @@ def render(report: Report) -> str:
         lines += [f"      {cell.id}" for cell in entry.cells]
         lines += [f"    note: {note}" for note in entry.notes]
         lines += [f"    problem: {line}" for problem in entry.problems for line in problem.splitlines()]
+    lines += ["", "what a CDC's run offers (restart, pause, progress, faults) and a smoke run of it: "
+              "sinkmatrix doctor --check NAME"]
     lines += ["", f"{len(report.problems)} problem(s)" if report.problems else "no problems"]
     lines += [f"  {p.splitlines()[0]}" for p in report.problems]
     return "\n".join(lines) + "\n"
