@@ -77,7 +77,8 @@ def _judge(entry: CdcEntry, profiles: dict[str, Any]) -> None:
     if missing:
         entry.problems.append(f"lacks {', '.join(missing)} "
                               "(required of every CDC plug-in: sinkmatrix.model.cdc.Cdc)")
-    entry.notes += [f"no {m}(): {meaning}" for m, meaning in PLUGIN_OPTIONAL.items() if not hasattr(plugin, m)]
+    entry.notes += [f"no {m}(): {meaning}" for m, meaning in PLUGIN_OPTIONAL.items()
+                    if not hasattr(plugin, m)]
     if not entry.profiles:
         entry.problems.append(axes.profile_hint(entry.name))
         return
