@@ -26,6 +26,7 @@ import secrets
 import shutil
 import string
 import sys
+import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -159,6 +160,7 @@ class ExternalProcessRun(CdcRunBase):
         self.plugin, self.cdc_name, self.root = plugin, plugin.name, env.root
         self.settings = CellSettings.of(env, plugin.output, env.root / plugin.config_file)
         self.state, self.error = "starting", ""
+        self.exited = threading.Event()  # set when a program ends unasked (the run has failed)
         fields = self.settings.fields()
         program = plugin.program() or plugin.command[0]
         self.argv = [program, *(arg.format_map(fields) for arg in plugin.command[1:])]
@@ -187,6 +189,7 @@ class ExternalProcessRun(CdcRunBase):
         if generation == self.program.generation and self.state != "stopped":
             self.state = "failed"
             self.error = f"{self.program.name} exited with code {code} unasked; {self.program.tail()}"
+            self.exited.set()
 
     # -- the core
 
