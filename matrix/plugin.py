@@ -292,7 +292,7 @@ def cell_stacks(cell: Cell, request: pytest.FixtureRequest) -> Iterator[Any]:
     from sinkmatrix.model import cdc as cdcs
     from sinkmatrix.stack.keeper import CellKeeper
 
-    if cell.profile is not None and (why := cdcs.get(cell.profile.cdc).unavailable(cell)):
+    if cell.profile is not None and (why := cdcs.ask(cdcs.get(cell.profile.cdc), "unavailable", cell)):
         pytest.skip(f"cell {cell.id} cannot run here: {why}")
     keeper = CellKeeper(cell.id, lambda: _started(cell, request.config))
     try:

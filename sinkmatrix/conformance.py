@@ -103,7 +103,7 @@ def _cell(name: str, root: Path, given: list[str], cell_id: str | None, result: 
 def _smoke(plugin: Any, cell: Cell, result: Conformance) -> None:
     from sinkmatrix.stack.embedded import EmbeddedStack
 
-    if why := plugin.unavailable(cell):
+    if why := cdcs.ask(plugin, "unavailable", cell):
         result.steps.append(Step("start", "skipped", detail=f"cannot run here: {why}"))
         return
     stack = _step(result, "start", lambda: EmbeddedStack.start(cell))

@@ -35,7 +35,8 @@ class CdcEnvironment:
     root: Path  # the CDC's own scratch directory: its offsets, history and logs
     lease: Any  # the stack's lease (sinkmatrix.stack.leases.Lease): processes and directories it owns
     databases: str  # fnmatch pattern of the databases to capture (every test database)
-    settings: dict[str, Any] = field(default_factory=dict)  # "warm": what warm_up() returned
+    warm: Any = None  # what the plug-in's warm_up() returned for this cell
+    settings: dict[str, Any] = field(default_factory=dict)  # anything else a stack of one's own passes
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,14 @@ class UnknownCdc(LookupError):
                          f"(a plug-in registers in the {ENTRY_POINT_GROUP!r} entry-point group of its "
                          "package, e.g. [project.entry-points.\"sinkmatrix.cdcs\"] "
                          "mycdc = \"mycdc.plugin:MyCdc\", then is installed: pip install -e .)")
+
+
+def ask(plugin: Any, member: str, *args: Any) -> Any:
+    """Call one of the plug-in's optional members (`unavailable`, `upstream_options`, `warm_up`,
+    `compose_flavour`, `default_profile`), or the default `Cdc` gives it when the plug-in has none
+    (a plug-in need not subclass Cdc: it never dies on a method it left out)."""
+    own = getattr(plugin, member, None)
+    return own(*args) if callable(own) else getattr(Cdc, member)(plugin, *args)
 
 
 def available() -> dict[str, str]:

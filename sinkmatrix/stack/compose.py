@@ -104,7 +104,11 @@ class ComposeStack(EmbeddedStack):
             root = lease.scratch_dir("sinkmatrix-")  # short: it holds a Unix socket
             root.chmod(0o755)  # services in containers read their config files from it
             project = _project(cell, profile, options, root)
-            flavour = cdcs.get(profile.cdc).compose_flavour()
+            flavour = cdcs.ask(cdcs.get(profile.cdc), "compose_flavour")
+            if flavour is None:
+                raise StackError(f"the CDC {profile.cdc!r} has no compose_flavour(): it runs on the "
+                                 "embedded backend only; leave compose out of the backends of profile "
+                                 f"{profile.name!r}")
             adapter = registry.get(cell.sink)(cell.variant)
             parts = flavour.start(project, cell, adapter, lease, root, options)
             cdc = contract(parts.cdc, profile.cdc, _no_default_progress)

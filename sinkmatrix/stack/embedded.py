@@ -106,16 +106,16 @@ class EmbeddedStack:
             for role in ("upstream", "downstream"):
                 (root / role).mkdir(mode=0o700)
             up = mariadb.Launch("upstream", root=root / "upstream", lease=lease, binlog=True, server_id=1,
-                                options=plugin.upstream_options(cell))
+                                options=cdcs.ask(plugin, "upstream_options", cell))
             down = mariadb.Launch("downstream", root=root / "downstream", lease=lease, binlog=False,
                                   server_id=2)
             adapter = registry.get(cell.sink)(cell.variant)
             services = _start_services(adapter.needs, root, lease)  # while the servers boot
-            warm = plugin.warm_up(cell, root / "cdc", lease)  # and so may the CDC's runtime
+            warm = cdcs.ask(plugin, "warm_up", cell, root / "cdc", lease)  # and so may the CDC's runtime
             upstream, downstream = up.ready(), down.ready()
             cdc_env = CdcEnvironment(cell=cell, upstream=upstream, downstream=downstream,
                                      services=services, root=root / "cdc", lease=lease,
-                                     databases=f"{DATABASE_PREFIX}*", settings={"warm": warm})
+                                     databases=f"{DATABASE_PREFIX}*", warm=warm)
             run = plugin.start(cdc_env)
             cdc = contract(run, plugin.name, lambda run: default_progress(cdc_env, run))
             env = sink_environment({"upstream": upstream, "downstream": downstream}, services, cell, cdc)

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from sinkmatrix.model.cdc import CdcOutput
+from sinkmatrix.model.cdc import CdcOutput, ask
+from sinkmatrix.model.cells import Cell
 from sinkmatrix.model.cdc_contract import (
     CapabilityMissing,
     CdcContractError,
@@ -141,6 +142,16 @@ def test_a_run_or_progress_lacking_the_core_is_refused_naming_what_is_missing() 
     run.progress = object()  # type: ignore[attr-defined]
     with pytest.raises(CdcContractError, match=r"lacks mark, wait_past, current, wait_change"):
         contract(run, "mycdc", fallback)
+
+
+def test_a_plugin_that_leaves_out_the_optional_members_gets_the_defaults() -> None:
+    class Plain:  # not a subclass of sinkmatrix.model.cdc.Cdc
+        name = "plain"
+
+    cell = Cell("mysql", "mysql", "plain")
+    assert ask(Plain(), "unavailable", cell) is None
+    assert ask(Plain(), "upstream_options", cell) == ()
+    assert ask(Plain(), "compose_flavour") is None and ask(Plain(), "default_profile") is None
 
 
 @pytest.fixture(scope="module")

@@ -128,7 +128,7 @@ class Debezium(Cdc):
         config = {"properties": properties, "format": wire_format,
                   "kafka": {"bootstrap": env.services["kafka"].bootstrap}}
         run = DebeziumRun(name=f"debezium-{env.cell.id}", root=env.root, lease=env.lease,
-                          upstream=env.upstream, config=config, warm=env.settings.get("warm"))
+                          upstream=env.upstream, config=config, warm=env.warm)
         try:
             run.start()
         except BaseException:
