@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from sinkmatrix.model.cdc import CdcOutput, ask
-from sinkmatrix.model.cells import Cell
 from sinkmatrix.model.cdc_contract import (
     CapabilityMissing,
     CdcContractError,
@@ -24,6 +23,7 @@ from sinkmatrix.model.cdc_contract import (
     contract,
     lacks,
 )
+from sinkmatrix.model.cells import Cell
 
 pytestmark = pytest.mark.framework
 
