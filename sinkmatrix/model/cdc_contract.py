@@ -248,6 +248,8 @@ class ContractedRun:
         return self.run.output() if "output" in self.offers else CdcOutput()
 
     def __getattr__(self, name: str) -> Any:  # the run's own extras (a handle, a client)
+        if name == "run":  # not set yet: no recursion through __getattr__
+            raise AttributeError(name)
         return getattr(self.run, name)
 
     def __repr__(self) -> str:
@@ -295,6 +297,8 @@ class CompletedProgress:
         return list(own()) if own is not None else []
 
     def __getattr__(self, name: str) -> Any:
+        if name == "_progress":
+            raise AttributeError(name)
         return getattr(self._progress, name)
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import structlog
 
 from sinkmatrix.model import cdc as cdcs
-from sinkmatrix.model.cdc_contract import contract
+from sinkmatrix.model.cdc_contract import complete_progress, contract
 from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.stack import compose_flavours
 from sinkmatrix.stack.compose_project import (
@@ -122,7 +122,7 @@ class ComposeStack(EmbeddedStack):
             lease.release()
             raise
         stack = cls(cell, root, lease, parts.upstream, parts.downstream, cdc, parts.view,
-                    parts.progress, time.perf_counter() - began)
+                    complete_progress(parts.progress, profile.cdc), time.perf_counter() - began)
         stack.services, stack.project, stack.options = parts.services, project, options
         stack.flavour = flavour
         stack.limits = dict(adapter.limits)

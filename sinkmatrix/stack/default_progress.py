@@ -40,7 +40,8 @@ class BeatProgress:
     def __init__(self, upstream: Any, run: ContractedRun) -> None:
         self._run = run
         self._up = pymysql.connect(**upstream.connect_args(), autocommit=True)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the upstream connection's
+        self._reading = threading.Lock()  # the reader's: a connection serves one thread at a time
         self._closed = threading.Event()
         self._view: Any = None
         self._reader: Any = None
@@ -88,7 +89,7 @@ class BeatProgress:
 
     def close(self) -> None:
         self._closed.set()
-        with self._lock:
+        with self._lock, self._reading:
             for conn in (self._up, self._reader):
                 if conn is not None:
                     conn.close()
@@ -106,6 +107,10 @@ class BeatProgress:
         view = self._view
         if view is None or self._closed.is_set():
             return self._seen
+        with self._reading:
+            return self._read(view)
+
+    def _read(self, view: Any) -> int:
         try:
             if self._reader is None:
                 url = view.url(view.database(BEAT_DATABASE))
@@ -115,8 +120,10 @@ class BeatProgress:
             with self._reader.cursor() as cur:
                 cur.execute("SELECT n FROM beat WHERE id = 1")
                 row = cur.fetchone()
-        except pymysql.MySQLError:
-            self._reader = None  # not there yet: the database or the table is on its way
+        except pymysql.MySQLError:  # not there yet: the database or the table is on its way
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                reader.close()
             return self._seen
         if row is not None:
             self._seen = max(self._seen, int(row[0]))

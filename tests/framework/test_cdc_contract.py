@@ -59,6 +59,11 @@ def test_pause(ctx):
     sent.wait().check()
 
 
+def test_requires(ctx):
+    ctx.requires("pause")  # asked up front: a CDC that cannot pause skips the case here
+    ctx.upstream.exec_driver_sql("create table t (id int primary key, v int)")
+
+
 @pytest.mark.fault("drop")
 def test_fault(ctx):
     ctx.upstream.exec_driver_sql("create table t (id int primary key, v int)")
@@ -182,10 +187,12 @@ def test_program_plugins_run_the_simple_cases_and_skip_what_they_cannot_do(
         expected |= {f"test_simple[{cell}-refcdc-program]": "passed",
                      f"test_restart[{cell}-refcdc-program]": "passed",
                      f"test_pause[{cell}-refcdc-program]": "passed",
+                     f"test_requires[{cell}-refcdc-program]": "passed",
                      f"test_fault[{cell}-refcdc-program]": "skipped",
                      f"test_simple[{cell}-bare-program]": "passed",
                      f"test_restart[{cell}-bare-program]": "skipped",
                      f"test_pause[{cell}-bare-program]": "skipped",
+                     f"test_requires[{cell}-bare-program]": "skipped",
                      f"test_fault[{cell}-bare-program]": "skipped"}
     assert outcomes == expected, done.stdout[-4000:]
     assert "the CDC 'bare-program' cannot restart: its run offers no restart()" in done.stdout
