@@ -24,7 +24,11 @@ pytestmark = pytest.mark.framework
 # a stand-in CDC: prints its config and "ready", then idles as a CDC with nothing to do would
 ECHO = ("import sys, time; print(open(sys.argv[1]).read()); print('ready', flush=True); "
         "time.sleep(3600)")
-EXITS = "import sys; print('ready', flush=True); print('giving up: no binlog', flush=True); sys.exit(3)"
+# ready, then gives up when told (SIGUSR1): it exits after start() returned, as a CDC that fails later
+EXITS = ("import signal, sys\n"
+         "def give_up(*_):\n    print('giving up: no binlog', flush=True)\n    sys.exit(3)\n"
+         "signal.signal(signal.SIGUSR1, give_up)\nprint('ready', flush=True)\n"
+         "while True:\n    signal.pause()\n")
 
 
 @dataclass
@@ -87,6 +91,8 @@ def test_a_program_that_exits_unasked_fails_the_run_with_its_last_words(env: Any
         command = (sys.executable, "-c", EXITS)
 
     run = Exits().start(env)
+    assert run.state == "streaming"
+    run.program.signal(signal.SIGUSR1)
     assert run.exited.wait(10), run.describe()
     assert run.state == "failed"
     assert "exited with code 3 unasked" in run.error and "giving up: no binlog" in run.error
