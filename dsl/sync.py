@@ -91,7 +91,11 @@ def sync(helper: SQLHelper, timeout: float) -> Comparison:
 def _failed(helper: SQLHelper, failure: str) -> Exception:
     """The pipeline's failure; or, where a declared limit whose consequence stops the CDC explains it
     (dsl.limits.stopped_by: the registry refused a table the upstream's DDL gave such a schema), that
-    limit met."""
+    limit met; or the embedded transport's capacity met (dsl.limits.overflowed)."""
+    overflow = limits.overflowed(failure, helper.database, helper.sink_name)
+    if overflow is not None:
+        log.warning("the embedded Kafka dropped records", reason=str(overflow))
+        return limits.LimitMet(overflow, failure)
     if any(name in helper.limits for name in limits.STOPS):
         history = journal(helper.upstream.engine.url.port)
         tables = limits.version_facts(helper.verifier.upstream, helper.database, history,
