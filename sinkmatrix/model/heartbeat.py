@@ -1,0 +1,184 @@
+"""Heartbeat progress: the progress waits block on when the CDC reports no position of its own.
+
+A mark writes a new beat upstream (a counter in a beat table the CDC captures) after everything the
+case wrote; the sink is past the mark once its view shows that beat value, decoded by the sink's own
+decoder (or read from the downstream database), and the view has settled around it (every partition
+applied through where it stood once the beat showed: see sinks.heartbeat for the guarantee this
+rests on per topic layout). Nothing is asked of the CDC but that it carries the beat table like
+any other: a user's CDC with no checkpoint to report still gets waits that end when the data is
+there, not at their deadline.
+
+This module holds the rule only; where beats are written and how a view shows them is the sink
+side's business (sinks.heartbeat), reached through the two narrow protocols below.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Protocol
+
+BEAT_DATABASE = "sm__heartbeat"  # the stack's prefix "sm_" + "_...": captured, never a test's database
+BEAT_TABLE = "beat"
+
+
+class Beats(Protocol):
+    """The upstream side: writes beats."""
+
+    def write(self) -> int:
+        """Write the next beat upstream (committed) and return its value; values only grow."""
+
+    def describe(self) -> str:
+        """Where beats are written, for messages."""
+
+
+class BeatView(Protocol):
+    """The sink side: what the view shows of the beats, and how it settles."""
+
+    def seen(self) -> int:
+        """The highest beat value the view shows now (0: none yet)."""
+
+    def settle(self, deadline: float) -> bool:
+        """Called once the view shows a beat: block until every part of the view (each partition) has
+        applied everything that stood before that beat in it; False at the deadline or on failure."""
+
+    def current(self) -> int:
+        """A counter that grows whenever the view changes (a batch applied, a downstream write)."""
+
+    def wait_change(self, seen: int, deadline: float) -> int:
+        """Block until `current()` moved past `seen` (or the deadline); return it."""
+
+    def describe(self) -> str:
+        """Where the view is, for messages."""
+
+    def failure(self) -> str | None:
+        """Why the view (or the CDC feeding it) stopped, if it did."""
+
+    def lagging(self) -> str | None:
+        """After a failed `settle`: which parts of the view had not caught up, or None."""
+
+
+class HeartbeatProgress:
+    """`Progress` (sinkmatrix.model.progress) from beats: exact as far as the guarantee `settle` rests on
+    holds, so a wait that has seen its beat knows that looking again is pointless."""
+
+    exact = True
+
+    def __init__(self, beats: Beats, view: BeatView, run: Any = None) -> None:
+        """`run`: the CDC run (sinkmatrix.model.cdc.CdcRun), for its failure and restarts, if given."""
+        self.beats, self.view, self.run = beats, view, run
+        self._lock = threading.Lock()
+        self._settled = 0  # the highest beat the view has shown and settled around
+        self._seen_at = time.monotonic()  # when the view last showed a new beat
+        self._last_seen = 0
+        self._marked = 0
+
+    def mark(self) -> int:
+        with self._lock:
+            self._marked = self.beats.write()
+            return self._marked
+
+    def wait_past(self, mark: int, deadline: float) -> bool:
+        if self._settled >= mark:
+            return True
+        counter = self.view.current()
+        while True:
+            if self.failure():
+                return False
+            shown = self.view.seen()
+            if shown > self._last_seen:
+                self._last_seen, self._seen_at = shown, time.monotonic()
+            if shown >= mark:
+                if not self.view.settle(deadline):
+                    return False
+                self._settled = max(self._settled, shown)
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            counter = self.view.wait_change(counter, deadline)
+
+    def current(self) -> int:
+        return self.view.current()
+
+    def wait_change(self, seen: int, deadline: float) -> int:
+        return self.view.wait_change(seen, deadline)
+
+    def describe(self) -> str:
+        return (f"heartbeat: beat {self._last_seen} of {self._marked} written shows in the view "
+                f"({self.beats.describe()}); {self.view.describe()}")
+
+    def failure(self) -> str | None:
+        if failed := self.view.failure():
+            return failed
+        if self.run is not None and getattr(self.run, "state", None) == "failed":
+            return f"the CDC failed ({self.run.describe()})"
+        return None
+
+    def diagnose(self, mark: Any, since: float) -> str | None:
+        if self._last_seen >= mark:
+            lag = self.view.lagging()
+            return (f"the view shows beat {mark} but has not caught up around it: {lag}" if lag else None)
+        if self._seen_at <= since:
+            return (f"no progress: no new beat showed in the view for {time.monotonic() - since:.1f}s "
+                    f"(beat {self._last_seen} shows, {mark} was written): the CDC stalled, or does not "
+                    f"carry {BEAT_DATABASE}.{BEAT_TABLE} (it must capture every database matching the "
+                    f"stack's pattern)")
+        return f"the sink is behind: beat {self._last_seen} shows, {mark} was written"
+
+    def downtime(self, since: float) -> float:
+        return 0.0  # no supervisor to say when a restart began or ended: the wait's budget covers it
+
+    def restarts(self) -> list[float]:
+        run_restarts = getattr(self.run, "restarts", None)
+        if callable(run_restarts):
+            return list(run_restarts())
+        return list(run_restarts or ())
+
+    def close(self) -> None:
+        """Release what the beats' two sides hold (their connections)."""
+        for side in (self.beats, self.view):
+            if (closing := getattr(side, "close", None)) is not None:
+                closing()
+
+
+class StandIn:
+    """The progress a view is opened with for a CDC run that reports none: already past every mark
+    (the heartbeat around the view does the waiting), failed when the run says it failed."""
+
+    exact = False
+
+    def __init__(self, run: Any) -> None:
+        self.run = run
+        self._cond = threading.Condition()
+
+    def mark(self) -> None:
+        return None
+
+    def wait_past(self, mark: Any, deadline: float) -> bool:
+        return True
+
+    def current(self) -> int:
+        return 0
+
+    def wait_change(self, seen: int, deadline: float) -> int:
+        with self._cond:  # nothing to report: block until the deadline, as a silent CDC would
+            self._cond.wait(max(0.0, deadline - time.monotonic()))
+        return 0
+
+    def describe(self) -> str:
+        return f"the CDC reports no progress of its own ({self.run.describe()})"
+
+    def failure(self) -> str | None:
+        if getattr(self.run, "state", None) == "failed":
+            return f"the CDC failed ({self.run.describe()})"
+        return None
+
+    def diagnose(self, mark: Any, since: float) -> str | None:
+        return None
+
+    def downtime(self, since: float) -> float:
+        return 0.0
+
+    def restarts(self) -> list[float]:
+        run_restarts = getattr(self.run, "restarts", None)
+        return list(run_restarts() if callable(run_restarts) else run_restarts or ())
