@@ -44,7 +44,7 @@ from sinkmatrix.model.heartbeat import BEAT_DATABASE, BEAT_TABLE, HeartbeatProgr
 from sinkmatrix.model.progress import Progress
 
 __all__ = ["DownstreamBeats", "PartitionedBeats", "UpstreamBeats", "default_progress", "lagging",
-           "progress_for"]
+           "over_view", "progress_for"]
 
 TP = tuple[str, int]
 _MISSING = (1049, 1146)  # unknown database / table: the beats have not reached the view yet
@@ -185,10 +185,9 @@ class DownstreamBeats(_ViewBeats):
         return self.standin.failure()
 
 
-def default_progress(run: Any, view: Any, upstream: Any) -> HeartbeatProgress:
-    """The framework's progress for a CDC run without one of its own (`run.progress` missing or None):
-    beats through `view`, which must have been opened with `StandIn(run)` as its CDC progress. It
-    becomes the view's progress (what the DSL's waits block on)."""
+def over_view(view: Any, upstream: Any, run: Any = None) -> HeartbeatProgress:
+    """A heartbeat progress through `view` (the stack's upstream server writes the beats), whatever
+    progress the view was opened with: the stack's default below, or a measurement's side-by-side."""
     beats = UpstreamBeats(upstream)
     try:
         partitioned = hasattr(view, "high_watermarks")  # a Kafka view (sinks.kafka_view)
@@ -196,7 +195,14 @@ def default_progress(run: Any, view: Any, upstream: Any) -> HeartbeatProgress:
     except BaseException:
         beats.close()
         raise
-    progress = HeartbeatProgress(beats, shown, run)
+    return HeartbeatProgress(beats, shown, run)
+
+
+def default_progress(run: Any, view: Any, upstream: Any) -> HeartbeatProgress:
+    """The framework's progress for a CDC run without one of its own (`run.progress` missing or None):
+    beats through `view`, which must have been opened with `StandIn(run)` as its CDC progress. It
+    becomes the view's progress (what the DSL's waits block on)."""
+    progress = over_view(view, upstream, run)
     view.progress = progress
     return progress
 
