@@ -87,3 +87,15 @@ def test_the_beat_table_lives_outside_every_test_database(stack) -> None:
         shown = ctx.downstream.exec_driver_sql(f"select n from `{BEAT_DATABASE}`.beat").scalar()
         assert shown >= 1  # the sink carried beats...
         assert ctx.sql.sync().tables == 1  # ...and the test's check sees only its own table
+
+
+def test_a_downstream_view_changes_with_what_the_cdc_applies_not_with_looks(stack) -> None:
+    if stack.cell.sink != "mysql":
+        pytest.skip("the downstream's own counters stand in for a push only on the MySQL sink")
+    shown = stack.progress.view
+    looks = [shown.current() for _ in range(4)]
+    assert len(set(looks)) < 4  # a look itself moves nothing (the CDC's own bookkeeping may, now and then)
+    before = looks[-1]
+    mark = stack.progress.mark()
+    after = shown.wait_change(before, time.monotonic() + TIMEOUT)
+    assert after != before and stack.progress.wait_past(mark, time.monotonic() + TIMEOUT)
