@@ -40,11 +40,10 @@ from typing import Any
 import pymysql
 
 from dsl.identifiers import quote
-from sinkmatrix.model.heartbeat import BEAT_DATABASE, BEAT_TABLE, HeartbeatProgress, StandIn
-from sinkmatrix.model.progress import Progress
+from sinkmatrix.model.heartbeat import BEAT_DATABASE, BEAT_TABLE, HeartbeatProgress
 
-__all__ = ["DownstreamBeats", "PartitionedBeats", "UpstreamBeats", "default_progress", "lagging",
-           "over_view", "progress_for"]
+__all__ = ["DownstreamBeats", "PartitionedBeats", "SinkHeartbeat", "UpstreamBeats", "default_progress",
+           "lagging", "open_view"]
 
 TP = tuple[str, int]
 _MISSING = (1049, 1146)  # unknown database / table: the beats have not reached the view yet
@@ -162,10 +161,6 @@ class DownstreamBeats(_ViewBeats):
     The beat counts too: a row's counter moves when it is written, and the commit that makes it
     visible may come after the look that saw the counter move."""
 
-    def __init__(self, view: Any, standin: Progress) -> None:
-        super().__init__(view)
-        self.standin = standin  # the CDC's failure, as the view knows it
-
     def settle(self, deadline: float) -> bool:
         return True  # the beat's row is applied after every change committed before it (see above)
 
@@ -177,7 +172,7 @@ class DownstreamBeats(_ViewBeats):
 
     def wait_change(self, seen: int, deadline: float) -> int:
         pause, gate = _POLL_FIRST, threading.Event()
-        while (now := self.current()) == seen and not self.failure():
+        while (now := self.current()) == seen:
             left = deadline - time.monotonic()
             if left <= 0:
                 break
@@ -189,40 +184,46 @@ class DownstreamBeats(_ViewBeats):
         return "the downstream database is the view"
 
     def failure(self) -> str | None:
-        return self.standin.failure()
+        return None  # the CDC's own failure is the heartbeat's to ask (its run)
 
 
-def over_view(view: Any, upstream: Any, run: Any = None) -> HeartbeatProgress:
-    """A heartbeat progress through `view` (the stack's upstream server writes the beats), whatever
-    progress the view was opened with: the stack's default below, or a measurement's side-by-side."""
-    beats = UpstreamBeats(upstream)
-    try:
+class SinkHeartbeat(HeartbeatProgress):
+    """The heartbeat as a stack builds it: beats written to `upstream` now, read through the sink's
+    view once the stack opened the view on this progress and attached it."""
+
+    def __init__(self, upstream: Any, run: Any = None) -> None:
+        """`upstream`: the upstream server (sinkmatrix.model.servers.DatabaseServer); `run`: the CDC run."""
+        super().__init__(UpstreamBeats(upstream), None, run)
+
+    def attach(self, view: Any) -> None:
+        """Read the beats through the sink's view (sinks.base.SinkView)."""
         partitioned = hasattr(view, "high_watermarks")  # a Kafka view (sinks.kafka_view)
-        shown = PartitionedBeats(view) if partitioned else DownstreamBeats(view, view.progress)
+        self.bind(PartitionedBeats(view) if partitioned else DownstreamBeats(view))
+
+
+def default_progress(run: Any, view: Any, upstream: Any) -> SinkHeartbeat:
+    """The framework's progress for a CDC run without one of its own (`run.progress` missing or None),
+    read through `view`, however the view was opened (a measurement opens it on a native progress)."""
+    progress = SinkHeartbeat(upstream, run)
+    try:
+        progress.attach(view)
     except BaseException:
-        beats.close()
+        progress.close()
         raise
-    return HeartbeatProgress(beats, shown, run)
-
-
-def default_progress(run: Any, view: Any, upstream: Any) -> HeartbeatProgress:
-    """The framework's progress for a CDC run without one of its own (`run.progress` missing or None):
-    beats through `view`, which must have been opened with `StandIn(run)` as its CDC progress. It
-    becomes the view's progress (what the DSL's waits block on)."""
-    progress = over_view(view, upstream, run)
-    view.progress = progress
     return progress
 
 
-def progress_for(adapter: Any, env: Any, run: Any, upstream: Any) -> tuple[Any, Any]:
-    """Open the sink's view on the run's own progress, or, where the run has none, on the heartbeat:
-    (the view, the progress the stack waits on)."""
+def open_view(adapter: Any, env: Any, run: Any, upstream: Any) -> tuple[Any, Any]:
+    """Open the sink's view on the run's own progress or, where the run has none, on the heartbeat,
+    attached to the view once it is open: (the view, the progress the stack waits on)."""
     native = getattr(run, "progress", None)
     if native is not None:
         return adapter.open_view(env, native), native
-    view = adapter.open_view(env, StandIn(run))
+    progress = SinkHeartbeat(upstream, run)
     try:
-        return view, default_progress(run, view, upstream)
+        view = adapter.open_view(env, progress)
     except BaseException:
-        view.close()
+        progress.close()
         raise
+    progress.attach(view)
+    return view, progress

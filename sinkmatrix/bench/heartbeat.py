@@ -14,14 +14,14 @@ from dsl.context import opened
 from sinkmatrix.bench.measure import Result
 from sinkmatrix.model.cells import Cell
 from sinkmatrix.stack.embedded import EmbeddedStack
-from sinks.heartbeat import over_view
+from sinks.heartbeat import default_progress
 
 
 def wait_latency(cell: Cell, samples: int = 200, rows: int = 1) -> Result:
     """Median wait of `samples` sends of `rows` rows each, per progress, alternating which goes first."""
     stack = EmbeddedStack.start(cell)
     try:
-        beats = over_view(stack.view, stack.upstream, stack.cdc)
+        beats = default_progress(stack.cdc, stack.view, stack.upstream)
         try:
             with opened(stack, cell, "bench_heartbeat") as ctx:
                 native = ctx.sql.progress

@@ -22,6 +22,10 @@ BEAT_DATABASE = "sm__heartbeat"  # the stack's prefix "sm_" + "_...": captured, 
 BEAT_TABLE = "beat"
 
 
+class HeartbeatNotAttached(RuntimeError):
+    """The heartbeat was asked before it had a view to read beats from: a stack wiring error."""
+
+
 class Beats(Protocol):
     """The upstream side: writes beats."""
 
@@ -64,14 +68,27 @@ class HeartbeatProgress:
 
     exact = True
 
-    def __init__(self, beats: Beats, view: BeatView, run: Any = None) -> None:
-        """`run`: the CDC run (sinkmatrix.model.cdc.CdcRun), for its failure and restarts, if given."""
-        self.beats, self.view, self.run = beats, view, run
+    def __init__(self, beats: Beats, view: BeatView | None, run: Any = None) -> None:
+        """`run`: the CDC run (sinkmatrix.model.cdc.CdcRun), for its failure and restarts, if given.
+        `view` may come later (`bind`), where the stack opens the sink's view on this progress."""
+        self.beats, self.run = beats, run
+        self._view = view
         self._lock = threading.Lock()
         self._settled = 0  # the highest beat the view has shown and settled around
         self._seen_at = time.monotonic()  # when the view last showed a new beat
         self._last_seen = 0
         self._marked = 0
+
+    @property
+    def view(self) -> BeatView:
+        if self._view is None:
+            raise HeartbeatNotAttached("the heartbeat progress was used before the stack attached the "
+                                       "sink's view to it (attach(view) once the view is open)")
+        return self._view
+
+    def bind(self, view: BeatView) -> None:
+        """Read the beats through `view` from now on."""
+        self._view = view
 
     def mark(self) -> int:
         with self._lock:
@@ -105,10 +122,11 @@ class HeartbeatProgress:
 
     def describe(self) -> str:
         return (f"heartbeat: beat {self._last_seen} of {self._marked} written shows in the view "
-                f"({self.beats.describe()}); {self.view.describe()}")
+                f"({self.beats.describe()}); "
+                + (self._view.describe() if self._view is not None else "no view attached yet"))
 
     def failure(self) -> str | None:
-        if failed := self.view.failure():
+        if self._view is not None and (failed := self._view.failure()):
             return failed
         if self.run is not None and getattr(self.run, "state", None) == "failed":
             return f"the CDC failed ({self.run.describe()})"
@@ -129,56 +147,21 @@ class HeartbeatProgress:
         return 0.0  # no supervisor to say when a restart began or ended: the wait's budget covers it
 
     def restarts(self) -> list[float]:
-        run_restarts = getattr(self.run, "restarts", None)
-        if callable(run_restarts):
-            return list(run_restarts())
-        return list(run_restarts or ())
+        return run_restarts(self.run)
 
     def close(self) -> None:
         """Release what the beats' two sides hold (their connections)."""
-        for side in (self.beats, self.view):
+        for side in (self.beats, self._view):
             if (closing := getattr(side, "close", None)) is not None:
                 closing()
 
 
-class StandIn:
-    """The progress a view is opened with for a CDC run that reports none: already past every mark
-    (the heartbeat around the view does the waiting), failed when the run says it failed."""
-
-    exact = False
-
-    def __init__(self, run: Any) -> None:
-        self.run = run
-        self._cond = threading.Condition()
-
-    def mark(self) -> None:
-        return None
-
-    def wait_past(self, mark: Any, deadline: float) -> bool:
-        return True
-
-    def current(self) -> int:
-        return 0
-
-    def wait_change(self, seen: int, deadline: float) -> int:
-        with self._cond:  # nothing to report: block until the deadline, as a silent CDC would
-            self._cond.wait(max(0.0, deadline - time.monotonic()))
-        return 0
-
-    def describe(self) -> str:
-        return f"the CDC reports no progress of its own ({self.run.describe()})"
-
-    def failure(self) -> str | None:
-        if getattr(self.run, "state", None) == "failed":
-            return f"the CDC failed ({self.run.describe()})"
-        return None
-
-    def diagnose(self, mark: Any, since: float) -> str | None:
-        return None
-
-    def downtime(self, since: float) -> float:
-        return 0.0
-
-    def restarts(self) -> list[float]:
-        run_restarts = getattr(self.run, "restarts", None)
-        return list(run_restarts() if callable(run_restarts) else run_restarts or ())
+def run_restarts(run: Any) -> list[float]:
+    """When a run restarted (time.time()), as it tells: `restarted_at` or `restarts` (a list or a
+    method); none when it does not say."""
+    told = getattr(run, "restarted_at", None)
+    if told is None:
+        told = getattr(run, "restarts", None)
+    if callable(told):
+        told = told()
+    return list(told or ())

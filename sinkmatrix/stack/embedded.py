@@ -109,7 +109,7 @@ class EmbeddedStack:
             env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
                                   settings=settings_for(services, cell, cdc))
             # a run without progress of its own waits on beats through the view (sinks.heartbeat)
-            view, progress = heartbeat.progress_for(adapter, env, cdc, upstream)
+            view, progress = heartbeat.open_view(adapter, env, cdc, upstream)
         except BaseException:
             lease.release()
             raise

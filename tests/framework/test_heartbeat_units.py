@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sinkmatrix.model.heartbeat import HeartbeatProgress, StandIn
+from sinkmatrix.model.heartbeat import HeartbeatNotAttached, HeartbeatProgress
 from sinks.heartbeat import PartitionedBeats, lagging
 
 pytestmark = pytest.mark.framework
@@ -158,4 +158,10 @@ def test_a_failed_run_fails_the_wait_at_once() -> None:
     progress = HeartbeatProgress(beats, View(beats), FailedRun())  # its beat would show
     assert not progress.wait_past(progress.mark(), time.monotonic() + 60)
     assert progress.failure() == "the CDC failed (exited with code 3)"
-    assert StandIn(FailedRun()).failure() == "the CDC failed (exited with code 3)"
+
+
+def test_a_heartbeat_asked_before_its_view_is_attached_says_so() -> None:
+    progress = HeartbeatProgress(Beats(), None)
+    assert progress.failure() is None and "no view attached yet" in progress.describe()
+    with pytest.raises(HeartbeatNotAttached, match="before the stack attached the sink's view"):
+        progress.wait_past(progress.mark(), time.monotonic() + 1)
