@@ -10,24 +10,32 @@ transaction, after every write the case committed.
 What a beat showing in the view proves, and what settles the rest:
 
 - The CDC reads the upstream's log in commit order, so once it emitted the beat it has read every
-  change committed before it and handed it to its output.
+  change committed before it and handed it to its output. That much is all the reference CDC's
+  exact progress and Debezium's beat say too (sinkmatrix.cdcs.debezium: a beat forces a record past
+  the mark, whose binlog position the hand-off reports); here the beat's arrival is seen in the
+  sink itself, so the CDC need report nothing.
+- Per-table order is all a CDC promises: tables (and keys) travel on topics and partitions of their
+  own and may arrive out of order relative to each other. The beat is one more table, so its
+  arrival says nothing of another partition by itself; the view settles on its own per-partition
+  watermarks instead (`lagging`): once the beat shows, it reads every partition's end offset and
+  the beat counts as past when every partition has been applied through the offset it had then —
+  every partition has delivered all it held when the beat was seen. (A Kafka view's own progress
+  does the same once more after the heartbeat, sinks.kafka_view.KafkaProgress: a cheap second look.)
+- What that relies on: a change the CDC produced before the beat is in the broker's log by the time
+  the beat has come through the view (consumed, decoded, applied, read back) and the end offsets
+  were read. True of a CDC that awaits its acknowledgements per batch (the reference CDC flushes
+  each batch before the next) and of a producer whose requests to one broker go in order on one
+  connection (librdkafka's, the Java client's, Kafka Connect's); a record to another broker can
+  overtake the beat only by less than the beat's whole trip through the view. It holds alike for
+  the Canal-JSON layouts (a topic per table or per database; partitions by key, table or value;
+  DDL broadcast to every partition), TiCDC's Avro (a topic per table, keyed) and Debezium's (a topic
+  per table keyed by its primary key, plus the schema-change topic the view also follows): each
+  layout is a set of partitions, and the rule asks nothing of which partition holds what.
 - MySQL sink: the view is the downstream database. A CDC that applies in commit order (one
   connection, transaction after transaction, as the reference CDC does) has applied every earlier
   change once the beat's row is there; nothing more to settle. A CDC applying tables in parallel
-  workers gives no such order between tables; its waits may then look once too early (and a wait
-  that fails names the key; --strict-progress is not involved).
-- Kafka sinks (Canal-JSON, Avro and Debezium layouts alike: a topic per table or per database,
-  rows spread over partitions by key, table or value): Kafka orders a partition, nothing across
-  partitions, and the beat has a partition of its own (the beat table's topic), so the beat
-  arriving says nothing of the others by itself. What is relied on: a change the CDC produced before
-  the beat is in the broker's log by the time the beat has been read and applied by the view — true
-  of a producer whose requests to one broker travel in order on one connection (librdkafka's, the
-  Java client's) and of one that awaits acknowledgements per batch (the reference CDC flushes
-  each batch), give or take a record still in flight to another broker. The view then settles on
-  its own per-partition watermarks: it reads every partition's end offset after the beat showed,
-  and the beat counts as past once every partition has been applied through that offset — every
-  partition has delivered all it held when the beat was seen, which covers the record in flight
-  except when its delivery took longer than the beat's whole trip through the view.
+  workers gives no such order between tables; a wait may then look too early, and a key not there
+  yet fails it rather than passing late.
 """
 
 from __future__ import annotations
