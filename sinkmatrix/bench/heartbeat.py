@@ -56,12 +56,14 @@ def wait_latency(cell: Cell, samples: int = 200, rows: int = 1) -> Result:
 
 
 def main() -> None:
-    """`python -m sinkmatrix.bench.heartbeat`: these rows alone (the full bench runs them too)."""
+    """`python -m sinkmatrix.bench.heartbeat [SINK ...]`: these rows alone (the full bench runs them too)."""
+    import sys
+
     from matrix import axes
 
-    cells = [axes.cell("mysql", "mysql", "local"), axes.cell("canal-json", "kafka", "local"),
-             axes.cell("avro", "kafka", "local")]
-    for cell in cells:
+    where = {"mysql": "mysql", "canal-json": "kafka", "avro": "kafka"}
+    for sink in sys.argv[1:] or list(where):
+        cell = axes.cell(sink, where[sink], "local")
         for result in (wait_latency(cell), wait_latency(cell, samples=40, rows=1000)):
             print(f"| {result.name} | {result.value:.2f} ms | {result.baseline:.2f} ms | {result.ratio:.2f}x "
                   f"| {result.note} |", flush=True)

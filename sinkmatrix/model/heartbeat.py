@@ -2,9 +2,10 @@
 
 A mark writes a new beat upstream (a counter in a beat table the CDC captures) after everything the
 case wrote; the sink is past the mark once its view shows that beat value, decoded by the sink's own
-decoder (or read from the downstream database), and the view has settled around it (every partition
-applied through where it stood once the beat showed: see sinks.heartbeat for the guarantee this
-rests on per topic layout). Nothing is asked of the CDC but that it carries the beat table like
+decoder (or read from the downstream database), then a second beat written after the first showed,
+and the view has settled around it (every partition applied through where it stood once the second
+beat showed: see `HeartbeatProgress.wait_past`, and sinks.heartbeat for the guarantee this rests on
+per topic layout). Nothing is asked of the CDC but that it carries the beat table like
 any other: a user's CDC with no checkpoint to report still gets waits that end when the data is
 there, not at their deadline.
 
@@ -96,8 +97,26 @@ class HeartbeatProgress:
             return self._marked
 
     def wait_past(self, mark: int, deadline: float) -> bool:
+        """Past `mark` once (1) the view shows beat `mark`, (2) it shows a beat written after that, and
+        (3) the view settled around the second. The second beat is the CDC's word that nothing of
+        before `mark` is still in flight: a CDC hands a change on after those it read before it, and
+        one that finishes a batch (its acknowledgements in) before the next takes the second beat,
+        written only once the first had come through the sink, in a later batch than everything
+        before the first. Seen without it, the beat overtook rows of the same batch bound for other
+        partitions (measured here, on the embedded Kafka under load)."""
         if self._settled >= mark:
             return True
+        if not self._shown(mark, deadline):
+            return False
+        if not self._shown(self.mark(), deadline):  # written now: after `mark` showed
+            return False
+        if not self.view.settle(deadline):
+            return False
+        self._settled = max(self._settled, mark)
+        return True
+
+    def _shown(self, beat: int, deadline: float) -> bool:
+        """Block until the view shows `beat`; False at the deadline or once the pipeline failed."""
         counter = self.view.current()
         while True:
             if self.failure():
@@ -105,10 +124,7 @@ class HeartbeatProgress:
             shown = self.view.seen()
             if shown > self._last_seen:
                 self._last_seen, self._seen_at = shown, time.monotonic()
-            if shown >= mark:
-                if not self.view.settle(deadline):
-                    return False
-                self._settled = max(self._settled, shown)
+            if shown >= beat:
                 return True
             if time.monotonic() >= deadline:
                 return False
@@ -135,7 +151,10 @@ class HeartbeatProgress:
     def diagnose(self, mark: Any, since: float) -> str | None:
         if self._last_seen >= mark:
             lag = self.view.lagging()
-            return (f"the view shows beat {mark} but has not caught up around it: {lag}" if lag else None)
+            if lag:
+                return f"the view shows beat {mark} but has not caught up around it: {lag}"
+            return (f"the view shows beat {mark} but not yet the beat written after it showed "
+                    f"({self._marked}): the CDC is slow to hand on what it reads")
         if self._seen_at <= since:
             return (f"no progress: no new beat showed in the view for {time.monotonic() - since:.1f}s "
                     f"(beat {self._last_seen} shows, {mark} was written): the CDC stalled, or does not "

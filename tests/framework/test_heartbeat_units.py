@@ -84,8 +84,8 @@ class Beats:
 class View:
     """A view whose beat shows `delay` changes after it was written; settles as told."""
 
-    def __init__(self, beats: Beats, delay: int = 1, settles: bool = True) -> None:
-        self.beats, self.delay, self.settles = beats, delay, settles
+    def __init__(self, beats: Beats, delay: int = 1, settles: bool = True, up_to: int = 10**9) -> None:
+        self.beats, self.delay, self.settles, self.up_to = beats, delay, settles, up_to
         self.changes, self.settled = 0, 0
         self.shown = 0
 
@@ -102,7 +102,7 @@ class View:
     def wait_change(self, seen: int, deadline: float) -> int:
         self.changes += 1
         if self.changes >= self.delay:
-            self.shown = self.beats.n
+            self.shown = min(self.beats.n, self.up_to)
         return self.changes
 
     def describe(self) -> str:
@@ -115,15 +115,27 @@ class View:
         return None if self.settles else "t[1] behind"
 
 
-def test_a_mark_is_passed_once_its_beat_shows_and_the_view_settled_around_it() -> None:
+def test_a_mark_is_passed_once_its_beat_and_a_later_one_show_and_the_view_settled() -> None:
     beats = Beats()
     view = View(beats, delay=3)
     progress = HeartbeatProgress(beats, view)
     mark = progress.mark()
     assert progress.wait_past(mark, time.monotonic() + 5)
-    assert view.changes == 3 and view.settled == 1
-    assert progress.wait_past(mark, time.monotonic())  # known passed: no second settling
-    assert view.settled == 1
+    assert beats.n == 2 and view.changes == 4 and view.settled == 1  # the second beat came one change later
+    assert progress.wait_past(mark, time.monotonic())  # known passed: no more beats, no second settling
+    assert beats.n == 2 and view.settled == 1
+
+
+def test_a_beat_whose_follower_never_shows_is_not_past() -> None:
+    beats = Beats()
+    view = View(beats, up_to=1)  # the CDC took beat 1 in, then stopped handing anything on
+    progress = HeartbeatProgress(beats, view)
+    mark = progress.mark()
+    assert not progress.wait_past(mark, time.monotonic() + 0.05)
+    assert view.settled == 0
+    why = progress.diagnose(mark, time.monotonic())
+    assert why == ("the view shows beat 1 but not yet the beat written after it showed (2): the CDC is "
+                   "slow to hand on what it reads")
 
 
 def test_a_beat_that_never_shows_ends_the_wait_at_its_deadline_and_says_why() -> None:
