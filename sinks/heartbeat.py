@@ -55,7 +55,7 @@ __all__ = ["DownstreamBeats", "PartitionedBeats", "SinkHeartbeat", "UpstreamBeat
 
 TP = tuple[str, int]
 _MISSING = (1049, 1146)  # unknown database / table: the beats have not reached the view yet
-_POLL_FIRST, _POLL_MOST = 0.002, 0.025  # seconds between looks at a downstream that cannot push
+_POLL_FIRST, _POLL_MOST = 0.0005, 0.01  # seconds between looks at a downstream that cannot push
 # rows the downstream's tables took and DDL it ran, in counters a look at them leaves alone (the
 # status is read through an internal temporary table: Handler_tmp_write moves, Handler_write does not;
 # Innodb_rows_* do not follow the applier's writes on MariaDB 10.11)
