@@ -101,3 +101,14 @@ def test_a_downstream_view_changes_with_what_the_cdc_applies_not_with_looks(stac
     mark = stack.progress.mark()
     after = shown.wait_change(before, time.monotonic() + TIMEOUT)
     assert after != before and stack.progress.wait_past(mark, time.monotonic() + TIMEOUT)
+
+
+def test_a_large_transaction_over_every_partition_is_waited_for_whole(stack) -> None:
+    """A beat of the same CDC batch may reach the view before rows bound for other partitions: what it
+    proves is waited for by a second beat (sinkmatrix.model.heartbeat)."""
+    with opened(stack, stack.cell, "heartbeat_large", request_timeout=TIMEOUT, batch_timeout=TIMEOUT) as ctx:
+        ctx.upstream.exec_driver_sql("create table t (id int primary key, v int)")
+        table = ctx.sql.table("t")
+        for n in range(20):
+            table.insert_many([{"id": n * 1000 + i, "v": n} for i in range(1000)]).wait().check()
+        assert ctx.sql.progress_misses == []
