@@ -101,7 +101,8 @@ class UpstreamBeats:
         return f"beats written to {BEAT_DATABASE}.{BEAT_TABLE} upstream"
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn.open:  # a stack and a run's handle may both close it
+            self._conn.close()
 
 
 class _ViewBeats:
@@ -130,7 +131,8 @@ class _ViewBeats:
         return self._lag
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn.open:  # a stack and a run's handle may both close it
+            self._conn.close()
 
 
 class PartitionedBeats(_ViewBeats):
