@@ -40,8 +40,8 @@ CAPABILITIES: dict[str, Capability] = {
     "pause": Capability(("pause", "resume"), "pause",
                         "cases that freeze it are skipped on its cells"),
     "progress": Capability(("progress",), "report its own progress",
-                           "waits use the framework's default progress (a beat written upstream, "
-                           "awaited in the sink)"),
+                           "waits use the framework's heartbeat (sinks.heartbeat: beats written "
+                           "upstream, awaited in the sink's view)"),
     "faults": Capability(("refuses", "inject", "faults", "clear_faults"), "take faults",
                          "fault injection (--fault, @pytest.mark.fault, the detection suite) is skipped "
                          "on its cells"),

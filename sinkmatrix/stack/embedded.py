@@ -23,11 +23,11 @@ from sinkmatrix.model.cdc_contract import ContractedRun, contract
 from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.model.faults import FaultSpec
 from sinkmatrix.stack import mariadb, scratch
-from sinkmatrix.stack.default_progress import default_progress
 from sinkmatrix.stack.errors import FaultRefused, StackError
 from sinkmatrix.stack.leases import Lease, reap
 from sinks import registry
 from sinks.base import SinkEnvironment, SinkView
+from sinks.heartbeat import SinkHeartbeat
 
 log = structlog.get_logger("sinkmatrix.stack")
 DATABASE_PREFIX = "sm_"
@@ -117,16 +117,17 @@ class EmbeddedStack:
                                      services=services, root=root / "cdc", lease=lease,
                                      databases=f"{DATABASE_PREFIX}*", warm=warm)
             run = plugin.start(cdc_env)
-            cdc = contract(run, plugin.name, lambda run: default_progress(cdc_env, run))
+            # a run without progress of its own waits on beats through the view (sinks.heartbeat)
+            cdc = contract(run, plugin.name, lambda handle: SinkHeartbeat(upstream, handle))
             env = sink_environment({"upstream": upstream, "downstream": downstream}, services, cell, cdc)
             view = adapter.open_view(env, cdc.progress)
-            attach = getattr(cdc.progress, "attach", None)
-            if callable(attach):  # the default progress reads the sink through the view
-                attach(view)
+            if isinstance(cdc.progress, SinkHeartbeat):  # it reads the beats through the view
+                cdc.progress.attach(view)
+            progress = cdc.progress
         except BaseException:
             lease.release()
             raise
-        stack = cls(cell, root, lease, upstream, downstream, cdc, view, cdc.progress,
+        stack = cls(cell, root, lease, upstream, downstream, cdc, view, progress,
                     time.perf_counter() - began)
         stack.services = services
         stack.limits = dict(adapter.limits)
@@ -200,7 +201,7 @@ class EmbeddedStack:
         # Who reads and who writes first, the servers they talk to after, so nothing sees a peer
         # vanish; the steps of a phase side by side (one after the other: 0.3 s for an avro cell).
         phases = [
-            [self.view.close, self.cdc.close],
+            [self.view.close, self.cdc.close],  # the run's close closes a heartbeat made for it
             [self.upstream.stop, self.downstream.stop, *(service.stop for service in self.services.values())],
         ]
         with ThreadPoolExecutor(max_workers=max(map(len, phases)), thread_name_prefix="stack-stop") as pool:
