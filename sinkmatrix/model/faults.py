@@ -170,8 +170,9 @@ class FaultSpec:
             raise FaultError(f"fault {self.kind!r}: seconds must be > 0 (got {self.seconds!r})")
         if self.side not in SIDES:
             raise FaultError(f"fault {self.kind!r}: side must be one of {', '.join(SIDES)} "
-                             f"(got {self.side!r}): cdc for the CDC's own hooks, sink for the framework's (the Kafka consumer, "
-                             "the MySQL sink's rows), auto for the CDC's where it offers the fault")
+                             f"(got {self.side!r}): cdc for the CDC's own hooks, sink for the framework's "
+                             "(the Kafka consumer, the MySQL sink's rows), auto for the CDC's where it "
+                             "offers the fault")
         if self.side == "cdc" and not KINDS[self.kind].cdc_side:
             raise FaultError(f"fault {self.kind!r} is committed by the framework alone: leave side out "
                              "or give side=sink")
