@@ -164,8 +164,11 @@ class ConsumerFaults:
         with self._lock:
             queue = self._queues.get(tp)
             if queue:  # behind a held record: the partition's order is kept
-                last = queue[-1]
-                queue.append(_Queued(record, self.clock(), last.due, last.owner))
+                last, now = queue[-1], self.clock()
+                due = last.due
+                if due is not None and last.owner is not None and last.owner.spec.kind == "lag":
+                    due = max(due, now + last.owner.spec.seconds)  # as late as the lag makes it
+                queue.append(_Queued(record, now, due, last.owner))
                 return Passed([])
             at = record_bending.peek(record, self.wire_format, self.database_of)
             passed = self._message_faults(tp, record, at)
