@@ -257,3 +257,58 @@ def test_bent_text_keeps_numbers_dates_and_times_valid():
     assert record_bending.bent_text("-0.001") == "-0.000"
     assert record_bending.bent_text("abc") == "abb"
     assert record_bending.bent_text("") == "x"
+
+
+# -- the stack sends a fault to one side
+
+class _OfferingCdc:
+    def __init__(self, refusal: str | None) -> None:
+        self.refusal, self.injected, self.cleared = refusal, [], []
+
+    def refuses(self, fault: FaultSpec) -> str | None:
+        return self.refusal
+
+    def inject(self, fault: FaultSpec) -> None:
+        self.injected.append(fault)
+
+    def faults(self) -> list[dict]:
+        return [{**f.to_json(), "seen": 0} for f in self.injected]
+
+    def clear_faults(self, databases: str | None = None) -> None:
+        self.cleared.append(databases)
+
+
+def _stack(cdc: object, fmt: str = "canal-json"):
+    from types import SimpleNamespace
+
+    from sinkmatrix.stack.embedded import EmbeddedStack
+
+    view = SimpleNamespace(framework_faults=consumer(fmt=fmt))
+    cell = SimpleNamespace(id="canal-json-kafka-x", sink="canal-json")
+    return EmbeddedStack(cell, None, None, None, None, cdc, view, None, 0.0)  # type: ignore[arg-type]
+
+
+def test_the_stack_commits_a_fault_on_the_cdc_side_where_offered_and_on_its_own_otherwise():
+    offering = _OfferingCdc(None)
+    stack = _stack(offering)
+    assert stack.inject_fault(FaultSpec("drop", databases=DB)) == "cdc" and offering.injected
+    assert stack.inject_fault(FaultSpec("duplicate", databases=DB, side="sink")) == "sink"
+    assert [(f["kind"], f["side"]) for f in stack.faults()] == [("drop", "cdc"), ("duplicate", "sink")]
+    stack.clear_faults(DB)
+    assert offering.cleared == [DB] and stack.view.framework_faults.listing() == []
+    refusing = _stack(_OfferingCdc("not this one"))
+    assert refusing.inject_fault(FaultSpec("drop", databases=DB)) == "sink"
+
+
+def test_a_cdc_without_any_fault_hook_gets_the_frameworks_faults_and_a_reason_for_the_rest():
+    from sinkmatrix.stack.errors import FaultRefused
+
+    stack = _stack(object())
+    assert stack.refuses(FaultSpec("stall")) is None
+    assert stack.inject_fault(FaultSpec("stall", databases=DB)) == "sink"
+    assert [f["side"] for f in stack.faults()] == ["sink"]
+    stack.clear_faults()  # nothing to clear on the CDC: no error
+    why = stack.refuses(FaultSpec("crash"))
+    assert "the CDC offers no fault hooks" in why and "lifecycle" in why
+    with pytest.raises(FaultRefused, match="cell canal-json-kafka-x: fault 'crash': neither the CDC"):
+        stack.inject_fault(FaultSpec("crash"))
