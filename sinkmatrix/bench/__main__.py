@@ -1,4 +1,5 @@
-"""`python -m bench`: run every measurement and write BENCHMARKS.md (and bench.json in the run dir)."""
+"""`python -m sinkmatrix.bench`: run every measurement and write BENCHMARKS.md (and bench.json in the
+run dir)."""
 
 from __future__ import annotations
 

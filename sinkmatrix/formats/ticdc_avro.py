@@ -207,8 +207,8 @@ def field_schema(column: Column, options: AvroOptions) -> dict[str, Any]:
         if default is _NO_DEFAULT or default is None or "logicalType" in type_:
             return {"default": None, "name": name, "type": ["null", type_]}
         return {"default": default, "name": name, "type": [type_, "null"]}
-    if default is _NO_DEFAULT or "logicalType" in type_:
-        return {"name": name, "type": type_}
+    if default is _NO_DEFAULT or default is None or "logicalType" in type_:
+        return {"name": name, "type": type_}  # (a NOT NULL column's DEFAULT is never NULL: no default)
     return {"default": default, "name": name, "type": type_}
 
 

@@ -20,7 +20,7 @@ def override_for(build: Path, *, service: str) -> tuple[str, bool]:
         spec: dict[str, object] = {"build": {"context": str(build)}, "pull_policy": "build",
                                    "image": f"sinkmatrix/sut-{service}:local-build"}
         return _services(service, spec), True
-    if build.is_dir() and (build / "refcdc").is_dir() and service == "cdc":
+    if build.is_dir() and (build / "sinkmatrix" / "refcdc").is_dir() and service == "cdc":
         spec = {"volumes": [f"{build}:{SOURCE_TARGET}:ro"], "environment": {"PYTHONPATH": SOURCE_TARGET}}
         return _services(service, spec), False
     if build.is_file() and os.access(build, os.X_OK):
@@ -30,7 +30,7 @@ def override_for(build: Path, *, service: str) -> tuple[str, bool]:
             spec["entrypoint"] = [target]
         return _services(service, spec), False
     raise StackError(f"--cdc-build {build}: expected an executable CDC binary, a directory with a "
-                     f"Dockerfile (built by compose), or a source tree holding refcdc/ (mounted); "
+                     f"Dockerfile (built by compose), or a source tree holding sinkmatrix/refcdc/ (mounted); "
                      f"it is none of these")
 
 

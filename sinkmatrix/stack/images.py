@@ -14,7 +14,6 @@ a source change rebuilds only the thin top layers. Each image carries the digest
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import hashlib
 import os
 import re
@@ -217,16 +216,22 @@ def dependencies(repo: Path = REPO) -> list[str]:
 
 
 def package_sources(repo: Path = REPO) -> list[Path]:
-    """What the sinkmatrix wheel is made of: pyproject.toml and its packages' modules."""
+    """What the sinkmatrix wheel is made of: pyproject.toml and every file under the packages hatchling
+    puts in it ([tool.hatch.build.targets.wheel] packages), but what git ignores (hatchling honours
+    .gitignore: run output under reports/, caches); outside a git checkout, every file but caches."""
     config = tomllib.loads((repo / "pyproject.toml").read_text())
-    patterns = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    tops = [repo / name for name in config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]]
+    tops = [top for top in tops if top.is_dir()]
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--",
+                             *(str(top.relative_to(repo)) for top in tops)],
+                            cwd=repo, capture_output=True, check=False)
+    if listed.returncode == 0 and (repo / ".git").exists():
+        files = [repo / name for name in listed.stdout.decode().split("\0") if name]
+    else:
+        files = [Path(d, f) for top in tops for d, subdirs, names in os.walk(top)
+                 if "__pycache__" not in Path(d).parts for f in names]
     sources = [repo / "pyproject.toml"]
-    for top in sorted(repo.iterdir()):
-        if not ((top / "__init__.py").is_file() and any(fnmatch.fnmatch(top.name, p) for p in patterns)):
-            continue
-        for directory, subdirs, files in os.walk(top):  # packages only, as setuptools finds them
-            subdirs[:] = sorted(d for d in subdirs if Path(directory, d, "__init__.py").is_file())
-            sources += [Path(directory, f) for f in sorted(files) if f.endswith(".py")]
+    sources += sorted(f for f in files if f.is_file() and f.suffix != ".pyc")
     return sources
 
 

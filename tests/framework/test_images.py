@@ -34,12 +34,12 @@ def context(tmp_path) -> Path:
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
-    """A small stand-in for the repository: pyproject.toml and one package."""
+    """A small stand-in for the repository (not a git checkout): pyproject.toml and one of its packages."""
     root = tmp_path / "repo"
-    (root / "stack").mkdir(parents=True)
+    (root / "dsl").mkdir(parents=True)
     shutil.copy(images.REPO / "pyproject.toml", root)
-    (root / "stack" / "__init__.py").write_text('"""a package"""\n')
-    (root / "stack" / "thing.py").write_text("X = 1\n")
+    (root / "dsl" / "__init__.py").write_text('"""a package"""\n')
+    (root / "dsl" / "thing.py").write_text("X = 1\n")
     return root
 
 
@@ -73,15 +73,19 @@ def test_a_source_change_rebuilds_python_but_not_its_dependencies(context, repo)
     python, deps = images.IMAGES["python"], images.IMAGES["python-deps"]
     before = images.input_digest(python, "p", context, repo), images.input_digest(deps, "p", context, repo)
 
-    (repo / "stack" / "notes.txt").write_text("not part of the wheel\n")
-    (repo / "stack" / "scratch").mkdir()
-    (repo / "stack" / "scratch" / "run.py").write_text("not a package: not in the wheel\n")
+    (repo / "dsl" / "__pycache__").mkdir()
+    (repo / "dsl" / "__pycache__" / "thing.cpython-311.pyc").write_bytes(b"a cache: not in the wheel")
+    (repo / "elsewhere").mkdir()
+    (repo / "elsewhere" / "run.py").write_text("no package of the wheel\n")
     assert (images.input_digest(python, "p", context, repo), images.input_digest(deps, "p", context, repo)) \
         == before
 
-    (repo / "stack" / "thing.py").write_text("X = 2\n")
-    assert images.input_digest(python, "p", context, repo) != before[0]
+    (repo / "dsl" / "thing.py").write_text("X = 2\n")
+    changed = images.input_digest(python, "p", context, repo)
+    assert changed != before[0]
     assert images.input_digest(deps, "p", context, repo) == before[1]
+    (repo / "dsl" / "notes.txt").write_text("a data file: hatchling puts it in the wheel\n")
+    assert images.input_digest(python, "p", context, repo) != changed
 
 
 def test_a_new_dependency_rebuilds_the_dependencies_image(context, repo):
@@ -110,9 +114,10 @@ def test_images_are_built_parents_first():
 def test_builders_with_state_dirs_of_their_own_still_take_turns(tmp_path):
     """Runs may each have a state dir, but they share the build cache: the build lock must be one."""
     cache = tmp_path / "cache"
-    holder = ("import sys; from stack import images\n"
+    holder = ("import sys; from sinkmatrix.stack import images\n"
               "with images.build_lock():\n    print('held', flush=True); sys.stdin.readline()\n")
-    waiter = "from stack import images\nwith images.build_lock():\n    print('acquired', flush=True)\n"
+    waiter = ("from sinkmatrix.stack import images\n"
+              "with images.build_lock():\n    print('acquired', flush=True)\n")
 
     def env(state: str) -> dict[str, str]:
         return {**os.environ, "SINKMATRIX_CACHE_DIR": str(cache),

@@ -145,3 +145,12 @@ def test_a_table_with_text_in_a_character_set_tidb_lacks_is_left_out_on_the_ticd
                           {"u": {"ucs2", "utf8mb4"}, "g": {"gbk", "latin1"}})
     left = limits.left_out(tables, "canal-json", {"tidb-charsets": "TiDB lacks it"})
     assert list(left) == ["u"] and str(left["u"]).startswith("u has text columns in ucs2")
+
+
+def test_an_overflow_of_the_embedded_kafka_is_its_capacity_met_for_the_table_of_that_partition() -> None:
+    failure = ("embedded Kafka dropped messages on sm_db_usertable[0] (its partitions keep ≈5 MB): produce "
+               "less per cell (smaller batches), or run this cell on the compose backend with a real broker")
+    met = limits.overflowed(failure, "sm_db", "canal-json")
+    assert met is not None and (met.table, met.limit) == ("usertable", "transport-capacity")
+    assert "compose backend" in str(met)
+    assert limits.overflowed("AvroRegistryError: refused", "sm_db", "avro") is None

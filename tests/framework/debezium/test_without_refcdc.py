@@ -16,7 +16,7 @@ BLOCK = '''
 import sys
 class _NoRefcdc:
     def find_spec(self, name, path=None, target=None):
-        if name == "refcdc" or name.startswith("refcdc."):
+        if name == "sinkmatrix.refcdc" or name.startswith("sinkmatrix.refcdc."):
             raise ImportError(f"{name}: the reference CDC is blocked in this run")
         return None
 sys.meta_path.insert(0, _NoRefcdc())
@@ -29,7 +29,7 @@ def test_rows_through_debezium(ctx):
     table.update({"id": 1, "v": "uno"}).send().wait().check()
     table.delete({"id": 1}).send().wait().check()
     import sys
-    assert not [m for m in sys.modules if m.split(".")[0] == "refcdc"]
+    assert not [m for m in sys.modules if m.startswith("sinkmatrix.refcdc")]
 '''
 
 
@@ -40,7 +40,8 @@ def test_a_debezium_cell_runs_with_the_reference_cdc_blocked(tmp_path: Path) -> 
     path = [str(tmp_path / "block"), os.environ.get("PYTHONPATH")]
     env = {**os.environ, "SINKMATRIX_REPORTS": str(tmp_path / "reports"),
            "PYTHONPATH": os.pathsep.join(filter(None, path))}
-    probe = subprocess.run([sys.executable, "-c", "import refcdc"], env=env, capture_output=True, text=True)
+    probe = subprocess.run([sys.executable, "-c", "import sinkmatrix.refcdc"], env=env, capture_output=True,
+                           text=True)
     assert probe.returncode != 0 and "blocked" in probe.stderr  # the block holds in child processes
 
     done = subprocess.run([sys.executable, "-m", "pytest", "test_case.py", "--cdc", "debezium",
