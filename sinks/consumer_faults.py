@@ -49,11 +49,11 @@ _CDC_ONLY = {
 
 def refuses(spec: FaultSpec, wire_format: str) -> str | None:
     """Why the consumer cannot commit this fault on records of `wire_format`; None if it can."""
+    if spec.kind in _CDC_ONLY:
+        return f"the Kafka consumer cannot commit {spec.kind!r}: {_CDC_ONLY[spec.kind]}"
     kind = KINDS.get(spec.kind)
     if kind is not None and (why := kind.applies("kafka", _format_family(wire_format))) is not None:
         return why
-    if spec.kind in _CDC_ONLY:
-        return f"the Kafka consumer cannot commit {spec.kind!r}: {_CDC_ONLY[spec.kind]}"
     if spec.kind not in CONSUMER_KINDS:
         return f"the Kafka consumer commits only {', '.join(CONSUMER_KINDS)}"
     if spec.kind in ("bad-magic", "bad-schema-id") and wire_format not in AVRO_FORMATS:
