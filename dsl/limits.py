@@ -300,9 +300,29 @@ def overflowed(failure: str, database: str, sink: str) -> LeftOut | None:
     if found is None:
         return None
     topic, partition = found.groups()
-    table = topic.removeprefix(f"{database}_") if topic.startswith(f"{database}_") else topic
+    table = topic.removeprefix(f"{database}_") if topic.startswith(f"{database}_") else \
+        topic.split(f".{database}.", 1)[1] if f".{database}." in topic else topic  # (Debezium's naming)
     return LeftOut(table, sink, "transport-capacity", f"overflowed partition {partition} of {topic}",
                    TRANSPORT_CAPACITY)
+
+
+# A CDC's own words for a declared limit it met where it stopped (sinkmatrix.formats.debezium_behaviours
+# labels a Debezium stop so: "declared limit mariadb-as-mysql: <what it met> (<the limit's text>)"), and
+# the statement it stopped at (a DDL parser's ParsingException quotes it)
+_DECLARED = re.compile(r"declared limit ([a-z0-9-]+): (.+?) \(")
+_STATEMENT = re.compile(r"with the statement '(.+?)'(?: |$)", re.DOTALL)
+
+
+def declared_stop(failure: str, database: str, sink: str, limits: Mapping[str, str]) -> LeftOut | None:
+    """A limit the sink declares that the CDC's stop names itself, at the table of the statement it
+    stopped at (or of no table); None if the failure names none of the sink's limits."""
+    found = _DECLARED.search(failure)
+    if found is None or found.group(1) not in limits or found.group(1) in STOPS:
+        return None  # (a limit of STOPS is met only where the table's DDL shows it: stopped_by)
+    statement = _STATEMENT.search(failure)
+    table = ddl_effects.subject(statement.group(1), database) if statement else None
+    return LeftOut(table or "(the statement it stopped at)", sink, found.group(1), found.group(2),
+                   limits[found.group(1)])
 
 
 def stopped_by(failure: str, tables: Iterable[TableFacts], sink: str,

@@ -92,6 +92,10 @@ def _failed(helper: SQLHelper, failure: str) -> Exception:
     if overflow is not None:
         log.warning("the embedded Kafka dropped records", reason=str(overflow))
         return limits.LimitMet(overflow, failure)
+    declared = limits.declared_stop(failure, helper.database, helper.sink_name, helper.limits)
+    if declared is not None:
+        log.info("the CDC stopped at a declared limit it named", reason=str(declared))
+        return limits.LimitMet(declared, failure)
     if any(name in helper.limits for name in limits.STOPS):
         history = journal(helper.upstream.engine.url.port)
         tables = limits.version_facts(helper.verifier.upstream, helper.database, history,

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from sinkmatrix.formats import releases
+from sinkmatrix.formats.ticdc_avro import LIMITS
 from sinkmatrix.model.progress import Progress
-from sinks.avro_decode import LIMITS, AvroDecoder
+from sinks.avro_decode import AvroDecoder
 from sinks.base import SinkEnvironment
 from sinks.kafka_view import KafkaView
 from sinks.upstream_schema import UpstreamSchemas

@@ -23,209 +23,40 @@ import copy
 import hashlib
 import io
 import json
-import re
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 import fastavro
 
 from dsl import ddl_effects
-from dsl.compare import canonical
 from sinkmatrix.formats import ticdc_avro as wire
-from sinkmatrix.formats.numbers import float32
-from sinkmatrix.formats.releases import CHARSET_LIMIT, SPATIAL_LIMIT, TICDC_CURRENT, Release
+from sinkmatrix.formats.releases import TICDC_CURRENT, Release
 from sinkmatrix.model.changes import RowChange, RowKind
 from sinkmatrix.model.schema import Column, TableSchema
 from sinkmatrix.model.tso import physical_ms
-from sinks.base import Decoded, Finding, Record, SchemaLookup, judged_by_versions
+from sinks.avro_fields import (
+    CHECKSUM,
+    EXTENSION,
+    NOT_COLUMNS,
+    At,
+    Field,
+    Plan,
+    Problem,
+    Schema,
+    Seen,
+    Unsupported,
+    Unusable,
+    column_of,
+    names_of,
+    unwrap,
+    value_of,
+)
+from sinks.base import Decoded, Record, SchemaLookup, judged_by_versions
 
 if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a registry is used
     from confluent_kafka.schema_registry import SchemaRegistryClient
 
-LIMITS: dict[str, str] = {
-    "update-pre-image": "Avro carries no pre-image: an update's `before` is its key columns only, and "
-    "without the TiDB extension an update looks like an insert (apply values as upserts).",
-    "key-change": "an update that changes the handle key arrives as a delete and an insert; TiCDC "
-    "also splits updates of other unique keys, which the reference encoder does not know.",
-    "order": "without the TiDB extension there is no commit timestamp: order cannot be checked.",
-    "ddl": "no DDL or watermark messages (TiCDC sends them only in its testing mode "
-    "avro-enable-watermark); a schema change shows as a new schema version on the next row.",
-    "keyless-tables": "a table without a handle key has no message key, so its deletes cannot be sent.",
-    "schema-evolution": "each new value schema must read the data of the earlier ones (the registry's "
-    "BACKWARD compatibility): a column made NOT NULL or given another type (DECIMAL to DOUBLE) is "
-    "refused, and the changefeed stops there.",
-    "names": "names are sanitised (characters outside [A-Za-z0-9_] become '_', a leading digit gets "
-    "'_' before it; '.' in a topic becomes '_' in its subjects): originals only come back via lookup.",
-    "integer-width": "tidb_type INT covers TINYINT..INT; the exact width only comes from lookup.",
-    "string-types": "CHAR/VARCHAR/TEXT are all TEXT and BINARY/VARBINARY/BLOB all BLOB: lengths are lost.",
-    "temporal": "DATE/DATETIME/TIMESTAMP/TIME are TiDB's text; the fractional digits are the column's "
-    "fsp; TIMESTAMP text is in the changefeed time zone (UTC assumed here).",
-    "bigint-unsigned": "in 'long' mode BIGINT UNSIGNED values of 2^63 and more wrap to negative longs; "
-    "they are unwrapped by tidb_type.",
-    "enum-set": "members are joined with ',' (escaped '\\,'); TiCDC's escaping also folds '' and \\' "
-    "to ', so such members come back altered.",
-    "json": "JSON is text: TiDB sends its normalised form, the reference encoder the upstream's text.",
-    "spatial-types": SPATIAL_LIMIT,
-    "tidb-charsets": CHARSET_LIMIT,
-    "defaults": "TiCDC gives each field the column's DEFAULT (a nullable column with a non-null "
-    "DEFAULT becomes [T, \"null\"]); a DEFAULT that is an expression (CURRENT_TIMESTAMP) is not "
-    "checked against the upstream's.",
-}
 
 Part = Literal["key", "value"]
-_EXTENSION = {f["name"]: f for f in wire.EXTENSION_FIELDS}
-_CHECKSUM = {f["name"]: f for f in wire.CHECKSUM_FIELDS}
-_NOT_COLUMNS = frozenset(_EXTENSION) | frozenset(_CHECKSUM)
-_TEXT_FORMS = {  # TiDB's Time.String(), Duration.String(), MyDecimal.String(), strconv.FormatUint
-    "DATE": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
-    "DATETIME": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"),
-    "TIME": re.compile(r"-?[0-9]{2,3}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?"),
-    "DECIMAL": re.compile(r"-?[0-9]+(\.[0-9]+)?"),
-    "BIGINT UNSIGNED": re.compile(r"[0-9]{1,20}"),
-}
-_TEXT_FORMS["TIMESTAMP"] = _TEXT_FORMS["DATETIME"]
-_FRACTIONS = ("DATETIME", "TIMESTAMP", "TIME")
-_COLUMN_TYPES = {"INT": "int", "BIGINT": "bigint", "FLOAT": "float", "DOUBLE": "double", "BIT": "bit",
-                 "DECIMAL": "decimal", "TEXT": "longtext", "BLOB": "longblob", "ENUM": "enum",
-                 "SET": "set", "JSON": "json", "DATE": "date", "DATETIME": "datetime",
-                 "TIMESTAMP": "timestamp", "TIME": "time", "YEAR": "year"}
-
-
-_PLAIN_INTEGERS = {"INT", "BIGINT", "INT UNSIGNED", "TINYINT", "SMALLINT", "MEDIUMINT",
-                   "TINYINT UNSIGNED", "SMALLINT UNSIGNED", "MEDIUMINT UNSIGNED"}  # YEAR: its own range
-_PLAIN_TEXT = {"char", "varchar", "tinytext", "text", "mediumtext", "longtext"}
-
-
-class Unsupported(ValueError):
-    """A field that TiCDC does write, but that this decoder does not read (it says what to do)."""
-
-
-class _Unusable(Exception):
-    """The record's violations are reported already and leave it unusable."""
-
-
-class _Problem(Exception):
-    """A violation that leaves the record unusable."""
-
-    def __init__(self, kind: str, field: str | None, why: str) -> None:
-        super().__init__(why)
-        self.kind, self.field, self.why = kind, field, why
-
-
-@dataclass
-class _At:
-    """One record's violations; as findings they carry all the record revealed of its row."""
-
-    record: Record
-    problems: list[tuple[str, str | None, str]] = field(default_factory=list)
-    database: str | None = None
-    table: str | None = None
-    key: tuple[Any, ...] | None = None
-
-    def add(self, kind: str, field: str | None, why: str) -> None:
-        self.problems.append((kind, field, why))
-
-    @property
-    def findings(self) -> list[Finding]:
-        r = self.record
-        return [Finding(kind, r.topic, r.partition, r.offset, field, why, self.database, self.table, self.key)
-                for kind, field, why in self.problems]
-
-
-@dataclass(frozen=True, slots=True)
-class _Schema:
-    """A registered record schema: its fields (extension fields apart) and the table it names."""
-
-    schema_id: int
-    raw: dict[str, Any]
-    parsed: Any
-    columns: tuple[dict[str, Any], ...]
-    names: tuple[str, str] | tuple[str, str, str]  # (database, table) or (problem, field, why)
-
-
-@dataclass(frozen=True, slots=True)
-class _Field:
-    name: str  # the Avro field
-    raw: dict[str, Any]
-    column: Column  # as its connect parameters describe it, named as the upstream names it
-    check: Column  # what its values and type are checked against: the upstream column when known
-    tidb_type: str
-    span: tuple[int, int] | None = None  # a plain integer's range: most values need only this
-
-    @staticmethod
-    def span_of(check: Column, tidb_type: str) -> tuple[int, int] | None:
-        if tidb_type not in _PLAIN_INTEGERS:
-            return None
-        bits = check.bits or 64
-        return (0, 2**bits - 1) if check.unsigned else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """How to read one schema's records, for one upstream table (or none)."""
-
-    fields: tuple[_Field, ...]
-    bad: tuple[tuple[str, str, str], ...]  # (name, kind, why) of fields naming no column it can read
-
-
-class _Seen(NamedTuple):
-    """A key's last record. A tuple of atomic values: the garbage collector stops tracking it, so
-    millions of keys add nothing to its full collections."""
-
-    offset: int
-    digest: bytes
-    commit_ts: int | None
-
-
-def split_members(allowed: str) -> tuple[str, ...]:
-    """The members of an `allowed` parameter: split at unescaped commas, '\\,' back to ','."""
-    return tuple(m.replace("\\,", ",") for m in re.split(r"(?<!\\),", allowed)) if allowed else ()
-
-
-def column_of(name: str, type_: Any, nullable: bool) -> Column:
-    """The column a field's connect parameters describe; ValueError says what is missing."""
-    params: Any = type_.get("connect.parameters") if isinstance(type_, dict) else None
-    tt = params.get("tidb_type") if isinstance(params, dict) else None
-    if not isinstance(tt, str):
-        raise ValueError(f"the type {json.dumps(type_)} carries no connect.parameters.tidb_type")
-    if tt == wire.VECTOR_TIDB_TYPE:
-        raise Unsupported(f"a TiDB VECTOR column (tidb_type {tt}, TiCDC v8.4 on): this adapter lacks "
-                          "VECTOR columns; leave the column out of the changefeed (a column filter) to "
-                          "test the rest")
-    unsigned, base = tt.endswith(" UNSIGNED"), tt.removesuffix(" UNSIGNED")
-    if base not in _COLUMN_TYPES or (unsigned and base not in ("INT", "BIGINT")):
-        raise ValueError(f"tidb_type {tt!r} is not one TiCDC writes")
-    kind = _COLUMN_TYPES[base]
-    extra: dict[str, Any] = {}
-    if base == "BIT":
-        extra["precision"] = int(str(params.get("length")))
-    elif base == "DECIMAL" and type_.get("logicalType") == "decimal":
-        extra = {"precision": int(type_.get("precision")), "scale": int(type_.get("scale", 0))}
-    elif base in ("ENUM", "SET"):
-        extra["members"] = split_members(str(params.get("allowed", "")))
-    return Column(name=name, type=kind, column_type=kind + (" unsigned" if unsigned else ""),
-                  nullable=nullable, unsigned=unsigned, is_json=base == "JSON", **extra)
-
-
-def _unwrap(type_: Any) -> tuple[Any, bool]:
-    """A field's type without its null union, and whether it was nullable."""
-    if isinstance(type_, list) and len(type_) == 2 and "null" in type_:
-        return type_[1 - type_.index("null")], True
-    return type_, False
-
-
-def _names_of(raw: dict[str, Any]) -> tuple[str, str] | tuple[str, str, str]:
-    name, namespace = raw.get("name"), raw.get("namespace")
-    if not isinstance(name, str) or not name or wire.sanitize_name(name) != name:
-        return ("bad-naming", "name", f"record name {name!r} is not a sanitised table name")
-    database = namespace[len(wire.NAMESPACE) + 1:] if isinstance(namespace, str) else ""
-    valid = bool(database) and wire.sanitize_name(database) == database
-    if namespace != f"{wire.NAMESPACE}.{database}" or not valid:
-        return ("bad-naming", "namespace", f"namespace {namespace!r} is not '{wire.NAMESPACE}.<database>'")
-    return database, name
-
-
 class AvroDecoder:
     """The Decoder protocol for TiCDC's Avro. Feed each partition's records in offset order: it keeps
     per-key state by topic and partition."""
@@ -242,29 +73,29 @@ class AvroDecoder:
     ) -> None:
         self.options = wire.AvroOptions(decimal_mode, bigint_unsigned_mode, enable_tidb_extension, release)
         self._registry, self._lookup = registry, lookup
-        self._tables: dict[tuple[Any, ...], tuple[_Plan, _Plan | None, TableSchema]] = {}
-        self._schemas: dict[int, _Schema | _Problem] = {}
+        self._tables: dict[tuple[Any, ...], tuple[Plan, Plan | None, TableSchema]] = {}
+        self._schemas: dict[int, Schema | Problem] = {}
         self._subjects: dict[tuple[str, int], bool] = {}
-        self._plans: dict[tuple[int, int], tuple[TableSchema | None, _Plan]] = {}
+        self._plans: dict[tuple[int, int], tuple[TableSchema | None, Plan]] = {}
         self._checked: set[tuple[Any, ...]] = set()
-        self._seen: dict[tuple[str, int], dict[tuple[Any, ...], _Seen]] = {}
+        self._seen: dict[tuple[str, int], dict[tuple[Any, ...], Seen]] = {}
         self._named: dict[tuple[int, str | None, str | None], list[str]] = {}
 
     def decode(self, record: Record) -> Decoded:
-        at = _At(record)
+        at = At(record)
         try:
             return Decoded(changes=[self._decode(record, at)], findings=at.findings)
-        except _Problem as problem:
+        except Problem as problem:
             at.add(problem.kind, problem.field, problem.why)
-        except _Unusable:
+        except Unusable:
             pass
         except Exception as exc:  # a decoder bug must not stop the consumer; it is reported as one
             at.add("decoder-error", None, f"{type(exc).__name__}: {exc}")
         return Decoded(findings=at.findings)
 
-    def _decode(self, record: Record, at: _At) -> RowChange:
+    def _decode(self, record: Record, at: At) -> RowChange:
         if record.key is None and record.value is None:
-            raise _Problem("missing-key", "key", "a tombstone without a key names no row")
+            raise Problem("missing-key", "key", "a tombstone without a key names no row")
         key = self._read(record, "key", at) if record.key is not None else None
         value = self._read(record, "value", at) if record.value is not None else None
         self._resolve(at)
@@ -273,7 +104,7 @@ class AvroDecoder:
         if self._lookup and upstream is None:
             at.add("bad-naming", "name", f"no upstream table {at.database}.{at.table}")
 
-        def planned(version: TableSchema | None) -> tuple[_Plan | None, _Plan | None]:
+        def planned(version: TableSchema | None) -> tuple[Plan | None, Plan | None]:
             key_plan = self._plan(key[0], version) if key else None
             value_plan = self._plan(value[0], version) if value else None
             self._check(record.topic, key_plan, value_plan, value and value[0], version, at)
@@ -281,7 +112,7 @@ class AvroDecoder:
 
         start = len(at.problems)
         key_plan, value_plan = planned(upstream)
-        def clean(plans: tuple[_Plan | None, _Plan | None]) -> bool:
+        def clean(plans: tuple[Plan | None, Plan | None]) -> bool:
             return not any(p and p.bad for p in plans)
 
         if names and upstream is not None and (len(at.problems) > start or not clean((key_plan, value_plan))):
@@ -293,7 +124,7 @@ class AvroDecoder:
             for name, kind, why in plan.bad if plan else ():
                 at.add(kind, name, why)
         if any(plan and plan.bad for plan in (key_plan, value_plan)):
-            raise _Unusable
+            raise Unusable
         key_image = self._image(key[1], key_plan, at) if key and key_plan else {}
         at.key = tuple(key_image.values()) if key else None
         if value is None or value_plan is None:
@@ -311,7 +142,7 @@ class AvroDecoder:
         table = self._table(value_plan, key_plan, at)
         return RowChange(kind, table, key_image if kind == "update" else None, after)
 
-    def _resolve(self, at: _At) -> None:
+    def _resolve(self, at: At) -> None:
         """The upstream table the record's sanitised names stand for (TiCDC's Avro names only allow
         [A-Za-z0-9_]: helper.go SanitizeName makes `中文` `__`), when the lookup can tell: the one
         upstream table whose database and name sanitise to the record's namespace and name."""
@@ -323,10 +154,10 @@ class AvroDecoder:
             at.database, at.table = found[0]
         elif found:
             named = ", ".join(f"{d}.{t}" for d, t in found)
-            raise _Problem("bad-naming", "name", f"upstream tables {named} all sanitise to "
+            raise Problem("bad-naming", "name", f"upstream tables {named} all sanitise to "
                            f"{at.database}.{at.table}: the record cannot say which it is")
 
-    def _column_names(self, schema: _Schema, at: _At) -> list[str]:
+    def _column_names(self, schema: Schema, at: At) -> list[str]:
         """The value's fields as the upstream names its columns (a field's name is sanitised)."""
         slot = (schema.schema_id, at.database, at.table)
         names = self._named.get(slot)
@@ -337,18 +168,18 @@ class AvroDecoder:
             names = self._named[slot] = [real.get(f, f) for f in fields]
         return names
 
-    def _read(self, record: Record, part: Part, at: _At) -> tuple[_Schema, dict[str, Any]]:
+    def _read(self, record: Record, part: Part, at: At) -> tuple[Schema, dict[str, Any]]:
         data = (record.key if part == "key" else record.value) or b""
         if len(data) < wire.HEADER.size:
-            raise _Problem("malformed", part, f"{len(data)} bytes: shorter than the 5-byte Confluent header")
+            raise Problem("malformed", part, f"{len(data)} bytes: shorter than the 5-byte Confluent header")
         if data[0] != wire.MAGIC:
-            raise _Problem("bad-magic", part, f"magic byte {data[0]}; Confluent's wire format starts with 0")
+            raise Problem("bad-magic", part, f"magic byte {data[0]}; Confluent's wire format starts with 0")
         schema = self._schema(wire.HEADER.unpack_from(data)[1], part)
         if len(schema.names) == 3:
             kind, name, why = schema.names
-            raise _Problem(kind, name, f"{part} {why}")
+            raise Problem(kind, name, f"{part} {why}")
         if at.database is not None and schema.names != (at.database, at.table):
-            raise _Problem("bad-naming", "name", "key and value records name different tables")
+            raise Problem("bad-naming", "name", "key and value records name different tables")
         at.database, at.table = schema.names
         subject = wire.subject_of(record.topic, part)
         if not self._registered_under(subject, schema.schema_id):
@@ -358,14 +189,14 @@ class AvroDecoder:
         try:
             decoded = fastavro.schemaless_reader(body, schema.parsed, None)
         except Exception as exc:  # fastavro raises many types on bad bytes
-            raise _Problem("malformed", part, f"body does not decode with schema {schema.schema_id}: "
+            raise Problem("malformed", part, f"body does not decode with schema {schema.schema_id}: "
                            f"{type(exc).__name__}: {exc}") from None
         left = len(data) - wire.HEADER.size - body.tell()
         if left or not isinstance(decoded, dict):
-            raise _Problem("malformed", part, f"{left} bytes follow the record of schema {schema.schema_id}")
+            raise Problem("malformed", part, f"{left} bytes follow the record of schema {schema.schema_id}")
         return schema, decoded
 
-    def _schema(self, schema_id: int, part: Part) -> _Schema:
+    def _schema(self, schema_id: int, part: Part) -> Schema:
         cached = self._schemas.get(schema_id)
         if cached is None:
             from confluent_kafka.schema_registry import SchemaRegistryError  # loaded with the client
@@ -373,28 +204,28 @@ class AvroDecoder:
                 text = self._registry.get_schema(schema_id).schema_str
             except SchemaRegistryError as exc:
                 if exc.http_status_code != 404:
-                    raise _Problem("registry-error", part, f"schema id {schema_id}: {exc}") from None
-                cached = _Problem("unknown-schema-id", part, f"schema id {schema_id} is not in the registry")
+                    raise Problem("registry-error", part, f"schema id {schema_id}: {exc}") from None
+                cached = Problem("unknown-schema-id", part, f"schema id {schema_id} is not in the registry")
             except Exception as exc:
-                raise _Problem("registry-error", part, f"schema id {schema_id}: {exc}") from None
+                raise Problem("registry-error", part, f"schema id {schema_id}: {exc}") from None
             else:
                 cached = self._parse(schema_id, text or "")
             self._schemas[schema_id] = cached
-        if isinstance(cached, _Problem):
-            raise _Problem(cached.kind, part, cached.why)
+        if isinstance(cached, Problem):
+            raise Problem(cached.kind, part, cached.why)
         return cached
 
     @staticmethod
-    def _parse(schema_id: int, text: str) -> _Schema | _Problem:
+    def _parse(schema_id: int, text: str) -> Schema | Problem:
         try:
             raw = json.loads(text)
             if not isinstance(raw, dict) or raw.get("type") != "record":
                 raise ValueError("not a record schema")
             parsed = fastavro.parse_schema(copy.deepcopy(raw))
         except Exception as exc:
-            return _Problem("malformed", "schema", f"schema id {schema_id} is no Avro record: {exc}")
-        columns = tuple(f for f in raw["fields"] if f["name"] not in _NOT_COLUMNS)
-        return _Schema(schema_id, raw, parsed, columns, _names_of(raw))
+            return Problem("malformed", "schema", f"schema id {schema_id} is no Avro record: {exc}")
+        columns = tuple(f for f in raw["fields"] if f["name"] not in NOT_COLUMNS)
+        return Schema(schema_id, raw, parsed, columns, names_of(raw))
 
     def _registered_under(self, subject: str, schema_id: int) -> bool:
         if (subject, schema_id) not in self._subjects:
@@ -408,7 +239,7 @@ class AvroDecoder:
                 self._subjects[subject, schema_id] = False
         return self._subjects[subject, schema_id]
 
-    def _plan(self, schema: _Schema, upstream: TableSchema | None) -> _Plan:
+    def _plan(self, schema: Schema, upstream: TableSchema | None) -> Plan:
         # keyed by the upstream version's identity: hashing a TableSchema hashes every column
         hit = self._plans.get((schema.schema_id, id(upstream)))
         if hit is not None and hit[0] is upstream:
@@ -416,7 +247,7 @@ class AvroDecoder:
         names = {wire.sanitize_name(c.name): c for c in upstream.columns} if upstream else {}
         fields, bad = [], []
         for raw in schema.columns:
-            type_, nullable = _unwrap(raw["type"])
+            type_, nullable = unwrap(raw["type"])
             known = names.get(raw["name"])
             try:
                 column = column_of(known.name if known else raw["name"], type_, nullable)
@@ -427,14 +258,14 @@ class AvroDecoder:
                 bad.append((raw["name"], "type-mismatch", str(exc)))
                 continue
             tt = type_["connect.parameters"]["tidb_type"]
-            fields.append(_Field(raw["name"], raw, column, known or column, tt,
-                                 _Field.span_of(known or column, tt)))
-        plan = _Plan(tuple(fields), tuple(bad))
+            fields.append(Field(raw["name"], raw, column, known or column, tt,
+                                 Field.span_of(known or column, tt)))
+        plan = Plan(tuple(fields), tuple(bad))
         self._plans[schema.schema_id, id(upstream)] = (upstream, plan)
         return plan
 
-    def _check(self, topic: str, key: _Plan | None, value: _Plan | None, schema: _Schema | None,
-               upstream: TableSchema | None, at: _At) -> None:
+    def _check(self, topic: str, key: Plan | None, value: Plan | None, schema: Schema | None,
+               upstream: TableSchema | None, at: At) -> None:
         """Schema-level checks, reported with the first record that uses the schemas."""
         ids = (topic, id(key), id(value))
         if ids in self._checked:
@@ -451,13 +282,13 @@ class AvroDecoder:
                 if types.get(f.name) != f.raw["type"]:
                     at.add("key-value-disagree", f.name, "the key field is not the value's column")
 
-    def _check_extension(self, fields: list[dict[str, Any]], at: _At) -> None:
-        checksum = [f["name"] for f in fields if f["name"] in _CHECKSUM]
+    def _check_extension(self, fields: list[dict[str, Any]], at: At) -> None:
+        checksum = [f["name"] for f in fields if f["name"] in CHECKSUM]
         if checksum:
             at.add("unsupported-option", checksum[0], f"{', '.join(checksum)}: {wire.CHECKSUM_OPTION}; this "
                    'adapter does not check row checksums: set integrity-check-level = "none" for this sink')
-        present = {f["name"]: f for f in fields if f["name"] in _EXTENSION}
-        for name, expected in _EXTENSION.items():
+        present = {f["name"]: f for f in fields if f["name"] in EXTENSION}
+        for name, expected in EXTENSION.items():
             got = present.get(name)
             if not self.options.enable_tidb_extension:
                 if got:
@@ -467,7 +298,7 @@ class AvroDecoder:
             elif got != expected:
                 at.add("type-mismatch", name, f"expected {json.dumps(expected)}, got {json.dumps(got)}")
 
-    def _check_fields(self, plan: _Plan, columns: tuple[Column, ...] | None, at: _At, part: str) -> None:
+    def _check_fields(self, plan: Plan, columns: tuple[Column, ...] | None, at: At, part: str) -> None:
         stray = "key-value-disagree" if part == "key" else "extra-field"
         names = {f.name for f in plan.fields} | {name for name, _kind, _why in plan.bad}
         for column in columns or ():
@@ -478,7 +309,7 @@ class AvroDecoder:
             if columns is not None and f.check is f.column:
                 at.add(stray, f.name, f"the {part} has a field for no upstream {part} column")
                 continue
-            type_, nullable = _unwrap(f.raw["type"])
+            type_, nullable = unwrap(f.raw["type"])
             want = wire.avro_type(f.check, self.options)
             # Without the upstream, INT UNSIGNED may be an int (TINYINT..MEDIUMINT) or a long (INT).
             lax = columns is None and f.tidb_type == "INT UNSIGNED" and type_ == {**want, "type": "int"}
@@ -492,7 +323,7 @@ class AvroDecoder:
                 at.add("type-mismatch", f.name, f"nullability: column nullable={f.check.nullable}, field "
                        f"type {json.dumps(f.raw['type'])} default {json.dumps(f.raw.get('default'))}")
 
-    def _table(self, plan: _Plan, key: _Plan | None, at: _At) -> TableSchema:
+    def _table(self, plan: Plan, key: Plan | None, at: At) -> TableSchema:
         # one object per plan pair: consumers cache statements per table object
         slot = (id(plan), id(key), at.database, at.table)
         hit = self._tables.get(slot)
@@ -504,7 +335,7 @@ class AvroDecoder:
             hit = self._tables[slot] = (plan, key, table)
         return hit[2]
 
-    def _image(self, record: dict[str, Any], plan: _Plan, at: _At) -> dict[str, Any]:
+    def _image(self, record: dict[str, Any], plan: Plan, at: At) -> dict[str, Any]:
         image, bad = {}, False
         for f in plan.fields:
             raw = record.get(f.name)
@@ -512,56 +343,22 @@ class AvroDecoder:
                 image[f.column.name] = raw
                 continue
             try:
-                image[f.column.name] = self._value(f.check, f.tidb_type, raw)
+                image[f.column.name] = value_of(f.check, f.tidb_type, raw)
             except (ValueError, TypeError, ArithmeticError) as exc:
                 at.add("bad-value", f.name, f"{type(exc).__name__}: {exc}")
                 bad = True
         if bad:
-            raise _Unusable
+            raise Unusable
         return image
 
-    @staticmethod
-    def _value(check: Column, tt: str, raw: Any) -> Any:
-        """A canonical value (sinkmatrix.model.changes) from the Avro one; ValueError says why it is wrong."""
-        if raw is None:
-            return None
-        if type(raw) is int and tt in _PLAIN_INTEGERS:  # most values: a range check is all there is
-            low, high = _Field.span_of(check, tt) or (0, 0)
-            if not low <= raw <= high:
-                raise ValueError(f"{raw} is out of range for {check.column_type}")
-            return raw
-        if type(raw) is str and tt == "TEXT" and check.type in _PLAIN_TEXT:
-            return raw
-        form = _TEXT_FORMS.get(tt)
-        if isinstance(raw, str) and form is not None:
-            if not form.fullmatch(raw):
-                raise ValueError(f"{raw!r} is not TiDB's text for {tt}")
-            digits = len(raw.partition(".")[2])
-            if tt in _FRACTIONS and check.fsp is not None and digits != min(check.fsp, 6):
-                raise ValueError(f"{raw!r} has {digits} fractional digits, the column's fsp is {check.fsp}")
-            if tt == "DECIMAL" and check.scale is not None and digits != check.scale:
-                raise ValueError(f"{raw!r} has {digits} digits after the point, the scale is {check.scale}")
-        if tt == "BIGINT UNSIGNED":
-            raw = int(raw) if isinstance(raw, str) else raw + 2**64 if raw < 0 else raw
-        elif tt == "BIT":
-            if len(raw) != max(1, (int.from_bytes(raw, "big").bit_length() + 7) // 8):
-                raise ValueError(f"{raw!r}: TiCDC writes BIT as its shortest big-endian bytes")
-            raw = int.from_bytes(raw, "big")
-        elif tt == "DECIMAL" and isinstance(raw, str):
-            raw = Decimal(raw)
-        valid = canonical(check, raw)
-        if tt == "FLOAT":
-            return float32(raw)
-        return raw if tt in ("JSON", "SET", "ENUM") else valid
-
-    def _extension(self, record: dict[str, Any], at: _At) -> tuple[RowKind, int | None]:
+    def _extension(self, record: dict[str, Any], at: At) -> tuple[RowKind, int | None]:
         if not self.options.enable_tidb_extension:
             return "insert", None
         op, ts = record.get(wire.TIDB_OP), record.get(wire.TIDB_COMMIT_TS)
         if op not in ("c", "u"):
-            raise _Problem("bad-value", wire.TIDB_OP, f"{op!r}: TiCDC writes 'c' (insert) or 'u' (update)")
+            raise Problem("bad-value", wire.TIDB_OP, f"{op!r}: TiCDC writes 'c' (insert) or 'u' (update)")
         if not isinstance(ts, int) or ts <= 0:
-            raise _Problem("bad-value", wire.TIDB_COMMIT_TS, f"{ts!r} is no commit timestamp")
+            raise Problem("bad-value", wire.TIDB_COMMIT_TS, f"{ts!r} is no commit timestamp")
         physical = record.get(wire.TIDB_PHYSICAL_TIME)
         if physical != physical_ms(ts):
             at.add("bad-value", wire.TIDB_PHYSICAL_TIME,
@@ -578,7 +375,7 @@ class AvroDecoder:
         return any((t.database, t.table) == (database, table)
                    for sql in ddl(database) for t in ddl_effects.effects(sql, database))
 
-    def _remember(self, record: Record, at: _At, commit_ts: int | None) -> None:
+    def _remember(self, record: Record, at: At, commit_ts: int | None) -> None:
         """Flag exact repeats and commit timestamps going back for the record's row key."""
         if at.key is None:
             return  # a keyless row has no identity to follow
@@ -596,4 +393,4 @@ class AvroDecoder:
                    f"commit ts {commit_ts} comes after {last.commit_ts} (offset {last.offset}) for this key")
         if commit_ts is None and last is not None:
             commit_ts = last.commit_ts  # a tombstone has no timestamp: keep the key's last one
-        seen[ident] = _Seen(record.offset, digest, commit_ts)
+        seen[ident] = Seen(record.offset, digest, commit_ts)

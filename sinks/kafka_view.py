@@ -245,6 +245,12 @@ class KafkaView:
             tps = list(self._parts)
         return self._end_offsets(tps)
 
+    def applied_offsets(self) -> dict[TP, int]:
+        """Every partition's applied offset (all offsets below it are applied): a heartbeat's
+        per-partition watermarks (sinks.heartbeat)."""
+        with self._cond:
+            return {tp: part.applied for tp, part in self._parts.items()}
+
     def _partitions(self) -> list[tuple[str, int, _Partition]]:
         with self._cond:
             return [(topic, partition, part) for (topic, partition), part in self._parts.items()]

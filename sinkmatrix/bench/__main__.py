@@ -17,7 +17,7 @@ import structlog
 from dsl.context import opened
 from matrix import axes
 from reports import logs, rundir
-from sinkmatrix.bench import measure, setup_cost, whole_check
+from sinkmatrix.bench import heartbeat, measure, setup_cost, whole_check
 from sinkmatrix.model.cells import Cell
 from sinkmatrix.stack.embedded import EmbeddedStack
 
@@ -85,6 +85,10 @@ def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[
         ("mysql-mysql-local: DSL overheads", reference),
         ("mysql-mysql-local: whole-database check", whole),
         *((f"{cell.id}: start and bulk", kafka(cell)) for cell in KAFKA_CELLS),
+        *((f"{cell.id}: heartbeat next to native progress", lambda cell=cell: [
+            heartbeat.wait_latency(cell, samples=40 if quick else 200),
+            heartbeat.wait_latency(cell, samples=10 if quick else 40, rows=1000)])
+          for cell in (CELL, *KAFKA_CELLS[::2])),
         ("Debezium cells: start and bulk", debezium),
         *((f"{cell.id}: compose stack start", lambda cell=cell: [
             measure.compose_start(cell, rounds=1 if quick else 3)]) for cell in COMPOSE_CELLS),

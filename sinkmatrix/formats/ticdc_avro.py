@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sinkmatrix.formats.releases import TICDC_CURRENT, Release, avro_float_type
+from sinkmatrix.formats.releases import CHARSET_LIMIT, SPATIAL_LIMIT, TICDC_CURRENT, Release, avro_float_type
 from sinkmatrix.model.schema import Column, TableSchema
 
 DecimalMode = Literal["precise", "string"]
@@ -258,3 +258,35 @@ def format_datetime(moment: datetime, fsp: int | None) -> str:
     """TiDB's Time.String() for DATETIME/TIMESTAMP (zero-padded year, fsp digits)."""
     return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d} "
             f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}{_fraction(moment.microsecond, fsp)}")
+
+
+# What TiCDC's Avro cannot carry, and why: the avro sink's declared limits (sinks.avro)
+LIMITS: dict[str, str] = {
+    "update-pre-image": "Avro carries no pre-image: an update's `before` is its key columns only, and "
+    "without the TiDB extension an update looks like an insert (apply values as upserts).",
+    "key-change": "an update that changes the handle key arrives as a delete and an insert; TiCDC "
+    "also splits updates of other unique keys, which the reference encoder does not know.",
+    "order": "without the TiDB extension there is no commit timestamp: order cannot be checked.",
+    "ddl": "no DDL or watermark messages (TiCDC sends them only in its testing mode "
+    "avro-enable-watermark); a schema change shows as a new schema version on the next row.",
+    "keyless-tables": "a table without a handle key has no message key, so its deletes cannot be sent.",
+    "schema-evolution": "each new value schema must read the data of the earlier ones (the registry's "
+    "BACKWARD compatibility): a column made NOT NULL or given another type (DECIMAL to DOUBLE) is "
+    "refused, and the changefeed stops there.",
+    "names": "names are sanitised (characters outside [A-Za-z0-9_] become '_', a leading digit gets "
+    "'_' before it; '.' in a topic becomes '_' in its subjects): originals only come back via lookup.",
+    "integer-width": "tidb_type INT covers TINYINT..INT; the exact width only comes from lookup.",
+    "string-types": "CHAR/VARCHAR/TEXT are all TEXT and BINARY/VARBINARY/BLOB all BLOB: lengths are lost.",
+    "temporal": "DATE/DATETIME/TIMESTAMP/TIME are TiDB's text; the fractional digits are the column's "
+    "fsp; TIMESTAMP text is in the changefeed time zone (UTC assumed here).",
+    "bigint-unsigned": "in 'long' mode BIGINT UNSIGNED values of 2^63 and more wrap to negative longs; "
+    "they are unwrapped by tidb_type.",
+    "enum-set": "members are joined with ',' (escaped '\\,'); TiCDC's escaping also folds '' and \\' "
+    "to ', so such members come back altered.",
+    "json": "JSON is text: TiDB sends its normalised form, the reference encoder the upstream's text.",
+    "spatial-types": SPATIAL_LIMIT,
+    "tidb-charsets": CHARSET_LIMIT,
+    "defaults": "TiCDC gives each field the column's DEFAULT (a nullable column with a non-null "
+    "DEFAULT becomes [T, \"null\"]); a DEFAULT that is an expression (CURRENT_TIMESTAMP) is not "
+    "checked against the upstream's.",
+}

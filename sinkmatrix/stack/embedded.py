@@ -24,7 +24,7 @@ from sinkmatrix.model.faults import FaultError, FaultSpec, side_for
 from sinkmatrix.stack import mariadb, scratch
 from sinkmatrix.stack.errors import FaultRefused, StackError
 from sinkmatrix.stack.leases import Lease, reap
-from sinks import registry
+from sinks import heartbeat, registry
 from sinks.base import SinkEnvironment, SinkView
 
 log = structlog.get_logger("sinkmatrix.stack")
@@ -108,11 +108,12 @@ class EmbeddedStack:
                                               databases=f"{DATABASE_PREFIX}*", settings={"warm": warm}))
             env = SinkEnvironment(servers={"upstream": upstream, "downstream": downstream, **services},
                                   settings=settings_for(services, cell, cdc))
-            view = adapter.open_view(env, cdc.progress)
+            # a run without progress of its own waits on beats through the view (sinks.heartbeat)
+            view, progress = heartbeat.open_view(adapter, env, cdc, upstream)
         except BaseException:
             lease.release()
             raise
-        stack = cls(cell, root, lease, upstream, downstream, cdc, view, cdc.progress,
+        stack = cls(cell, root, lease, upstream, downstream, cdc, view, progress,
                     time.perf_counter() - began)
         stack.services = services
         stack.limits = dict(adapter.limits)
@@ -216,11 +217,18 @@ class EmbeddedStack:
             },
         }
 
+    def _own_progress(self) -> list[Any]:
+        """The heartbeat's release, where the stack made one for a run without progress (a run's
+        own progress is the run's to release)."""
+        if self.progress is getattr(self.cdc, "progress", None):
+            return []
+        return [self.progress.close]
+
     def close(self) -> None:
         # Who reads and who writes first, the servers they talk to after, so nothing sees a peer
         # vanish; the steps of a phase side by side (one after the other: 0.3 s for an avro cell).
         phases = [
-            [self.view.close, self.cdc.close],
+            [self.view.close, self.cdc.close, *self._own_progress()],
             [self.upstream.stop, self.downstream.stop, *(service.stop for service in self.services.values())],
         ]
         with ThreadPoolExecutor(max_workers=max(map(len, phases)), thread_name_prefix="stack-stop") as pool:

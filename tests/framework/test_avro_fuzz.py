@@ -21,8 +21,8 @@ KINDS = {"bad-magic", "malformed", "unknown-schema-id", "bad-naming", "key-value
          "missing-key", "missing-field", "extra-field", "type-mismatch", "bad-value",
          "out-of-order", "duplicate"}
 
-FUZZ = settings(max_examples=150, deadline=timedelta(milliseconds=400),
-                suppress_health_check=[HealthCheck.too_slow])
+# no deadline: a shared, loaded machine makes any per-example time limit a flaky timed assert
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def assert_only_findings(dec: AvroDecoder, record: Record) -> None:

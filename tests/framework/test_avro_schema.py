@@ -7,11 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from sinkmatrix.formats.ticdc_avro import schema_text
+from sinkmatrix.formats.ticdc_avro import LIMITS, schema_text
 from sinkmatrix.model.changes import DdlChange, RowChange
 from sinkmatrix.model.schema import TableSchema
 from sinkmatrix.refcdc.encode_avro import AvroEncodeError
-from sinks.avro_decode import LIMITS
 from sinks.base import Record
 from tests.framework.avro_support import (
     TS,

@@ -270,7 +270,7 @@ def never_fails(decoded: Decoded) -> None:
     assert all(not f.why.startswith("decoder failed") for f in decoded.findings), decoded.findings
 
 
-@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300))
 def test_random_bytes_yield_only_findings(value: bytes) -> None:
     never_fails(CanalJsonDecoder(False).decode(record(value)))
@@ -324,7 +324,7 @@ def mutations(draw: st.DrawFn) -> bytes:
 
 
 @pytest.mark.parametrize("tidb", [False, True])
-@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=mutations())
 def test_mutated_messages_yield_only_findings(value: bytes, tidb: bool) -> None:
     for lookup in (None, upstream_of(RICH)):

@@ -154,3 +154,22 @@ def test_an_overflow_of_the_embedded_kafka_is_its_capacity_met_for_the_table_of_
     assert met is not None and (met.table, met.limit) == ("usertable", "transport-capacity")
     assert "compose backend" in str(met)
     assert limits.overflowed("AvroRegistryError: refused", "sm_db", "avro") is None
+
+
+def test_a_stop_the_cdc_names_as_a_declared_limit_is_that_limit_met_at_the_statements_table() -> None:
+    failure = ("Debezium stopped: (io.debezium.text.ParsingException: DDL statement couldn't be parsed. "
+               "Please open a GitHub issue with the statement 'ALTER TABLE t drop column if exists aa' "
+               "mismatched input 'if'). declared limit mariadb-as-mysql: the MySQL connector's grammar has "
+               "no 'drop column if exists' (MySqlParser.g4)")
+    known = {"mariadb-as-mysql": "MariaDB through the MySQL connector", "schema-evolution": "BACKWARD"}
+    met = limits.declared_stop(failure, "sm_db", "debezium-json", known)
+    assert met is not None and (met.table, met.limit) == ("t", "mariadb-as-mysql")
+    assert limits.declared_stop(failure, "sm_db", "debezium-json", {"schema-evolution": "x"}) is None
+    refused = "declared limit schema-evolution: the schema registry refused the table's new schema (…)"
+    assert limits.declared_stop(refused, "sm_db", "debezium-avro", known) is None  # stopped_by decides
+
+
+def test_an_overflow_on_a_debezium_topic_names_its_table() -> None:
+    met = limits.overflowed("embedded Kafka dropped messages on sinkmatrix.sm_db.usertable1[1] (…)", "sm_db",
+                            "debezium-json")
+    assert met is not None and met.table == "usertable1"
