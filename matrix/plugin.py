@@ -60,7 +60,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--fault", action="append", default=[], metavar="KIND[:k=v,...]",
                     help="make the CDC (or its output's path) misbehave in every case of the run "
                          "(sinkmatrix.model.faults: drop, duplicate, reorder, corrupt:family=..., stall, "
-                         "lag:seconds=..., crash, ...)")
+                         "lag:seconds=..., crash, ...; side=sink: the framework commits it, in the Kafka "
+                         "consumer or the MySQL sink's rows, needing nothing from the CDC)")
     group.addoption("--reliability-md", default=None, metavar="PATH",
                     help="also write the run's fault-detection table (reports.reliability) to PATH")
     group.addoption("--shard", default=None, metavar="I/N",

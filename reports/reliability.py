@@ -76,6 +76,8 @@ class Entry:
     detail: str
     seconds: float | None  # from the scenario's first write to the failure (or the pass)
     note: str = ""  # why n/a; what a tolerated fault did (restarts, replays)
+    hooks: str = "cdc"  # "cdc": the CDC's own fault hooks where it offers the fault; "none": a CDC
+    #                     with no fault hooks, the framework commits the fault (consumer or sink side)
 
     @property
     def ok(self) -> bool:
@@ -105,15 +107,19 @@ def _order(entry: Entry) -> tuple[int, str, str]:
 
 
 def markdown(entries: list[Entry], run_id: str) -> str:
-    """The detection table: faults down, cells across; then each entry in full."""
+    """The detection table: faults down, cells across (and a column for a CDC with no fault hooks);
+    the same for a CDC with no fault hooks; then each entry in full."""
     entries = sorted(entries, key=_order)
-    faulty = [e for e in entries if e.fault != "(none)"]
+    everything = [e for e in entries if e.fault != "(none)"]
+    faulty = [e for e in everything if e.hooks != "none"]
+    hookless = [e for e in everything if e.hooks == "none"]
     clean = [e for e in entries if e.fault == "(none)"]
     cells = sorted({e.cell for e in entries})
-    faults = list(dict.fromkeys(e.fault for e in faulty))
+    faults = list(dict.fromkeys(e.fault for e in everything))
     by = {(e.fault, e.cell): e for e in faulty}
     applied = [e for e in faulty if e.expected != "n/a"]
     caught = sum(1 for e in applied if e.ok)
+    bare = [e for e in hookless if e.expected != "n/a"]
     false_alarms = [e for e in clean if e.category != "passed"]
     day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     lines = [
@@ -124,17 +130,23 @@ def markdown(entries: list[Entry], run_id: str) -> str:
         "❌ anything else, — the fault does not apply to that sink (reason below).",
         "",
         f"**{caught} of {len(applied)} fault × sink runs ended as expected; clean runs: "
-        f"{len(clean) - len(false_alarms)} of {len(clean)} passed (false alarms: {len(false_alarms)}).**",
+        f"{len(clean) - len(false_alarms)} of {len(clean)} passed (false alarms: {len(false_alarms)}).**"
+        + (f" **A CDC with no fault hooks: {sum(1 for e in bare if e.ok)} of {len(bare)} fault × sink "
+           "runs the framework committed itself ended as expected.**" if hookless else ""),
         "",
-        "| fault | " + " | ".join(cells) + " |",
-        "|---|" + "---|" * len(cells),
+        "| fault | " + " | ".join(cells) + (" | no fault hooks |" if hookless else " |"),
+        "|---|" + "---|" * (len(cells) + bool(hookless)),
     ]
     for fault in faults:
         row = []
         for cell in cells:
             entry = by.get((fault, cell))
             row.append("" if entry is None else _cell_text(entry))
+        if hookless:
+            row.append(_summary([e for e in hookless if e.fault == fault]))
         lines.append(f"| `{fault}` | " + " | ".join(row) + " |")
+    if hookless:
+        lines += hookless_section(hookless, cells, faults)
     lines += ["", "## Clean runs (no fault)", "", "| scenario | " + " | ".join(cells) + " |",
               "|---|" + "---|" * len(cells)]
     clean_by = {(e.scenario, e.cell): e for e in clean}
@@ -144,14 +156,40 @@ def markdown(entries: list[Entry], run_id: str) -> str:
         lines.append(f"| {scenario} | " + " | ".join(row) + " |")
     lines += ["", "## Details", "", "| fault | cell | scenario | expected | got | detail |",
               "|---|---|---|---|---|---|"]
-    for e in faulty:
+    for e in faulty + hookless:
         got = e.category if e.expected != "n/a" else "—"
         detail = e.detail if e.expected != "n/a" else e.note
         if e.note and e.expected != "n/a":
             detail = f"{detail} ({e.note})" if detail else e.note
-        lines.append(f"| `{e.fault}` | {e.cell} | {e.scenario} | {e.expected} | {got} | "
+        cell = e.cell if e.hooks != "none" else f"{e.cell} (no fault hooks)"
+        lines.append(f"| `{e.fault}` | {cell} | {e.scenario} | {e.expected} | {got} | "
                      f"{_table_text(detail)} |")
     return "\n".join(lines) + "\n"
+
+
+def hookless_section(hookless: list[Entry], cells: list[str], faults: list[str]) -> list[str]:
+    """The table of a CDC with no fault hooks: each fault as the framework committed it itself."""
+    by = {(e.fault, e.cell): e for e in hookless}
+    lines = ["", "## A CDC with no fault hooks (faults the framework commits itself)", "",
+             "The CDC under test stripped of every fault hook (it has no `refuses`, `inject`, `faults`): "
+             "the Kafka view bends the records between the transport and the decoders "
+             "(`sinks/consumer_faults.py`), the framework tampers with a MySQL sink's rows after the "
+             "CDC applied them (`sinks/sink_tamper.py`). — : the framework cannot commit that fault "
+             "there (reason in the details).", "",
+             "| fault | " + " | ".join(cells) + " |", "|---|" + "---|" * len(cells)]
+    for fault in faults:
+        row = [_cell_text(by[(fault, cell)]) if (fault, cell) in by else "" for cell in cells]
+        lines.append(f"| `{fault}` | " + " | ".join(row) + " |")
+    return lines
+
+
+def _summary(entries: list[Entry]) -> str:
+    """A fault's runs on a CDC with no fault hooks, in one cell of the main table."""
+    applied = [e for e in entries if e.expected != "n/a"]
+    if not applied:
+        return "—"
+    caught = sum(1 for e in applied if e.ok)
+    return f"{'✅' if caught == len(applied) else '❌'} {caught} of {len(applied)} sinks"
 
 
 def _cell_text(entry: Entry) -> str:
@@ -204,10 +242,11 @@ def html_section(run_dir: Path) -> str:
         return ""
     cells = sorted({e.cell for e in entries})
     rows = []
-    for fault in dict.fromkeys(e.fault for e in entries):
-        by = {e.cell: e for e in entries if e.fault == fault}
+    for fault, hooks in dict.fromkeys((e.fault, e.hooks) for e in entries):
+        by = {e.cell: e for e in entries if (e.fault, e.hooks) == (fault, hooks)}
         tds = "".join(_td(by.get(c)) for c in cells)
-        rows.append(f"<tr><th>{escape(fault)}</th>{tds}</tr>")
+        name = fault if hooks != "none" else f"{fault} (no fault hooks)"
+        rows.append(f"<tr><th>{escape(name)}</th>{tds}</tr>")
     head = "".join(f"<th>{escape(c)}</th>" for c in cells)
     return (f'<section id="reliability"><h2>Fault detection</h2><table class="grid"><tr><th>fault</th>'
             f"{head}</tr>{''.join(rows)}</table>"

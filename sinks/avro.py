@@ -46,6 +46,7 @@ class AvroSink:
             decoder_factory=lambda: AvroDecoder(registry, lookup=schemas, release=release,
                                                 **self.options),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
-            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False)
+            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=False,
+            wire_format=self.name, registry_url=env.settings["registry_url"])
         view.on_close(schemas.close)
         return view

@@ -137,6 +137,26 @@ class SinkView(Protocol):
         """Stop consumers and release what the view holds."""
 
 
+class FrameworkFaults(Protocol):
+    """An optional capability of a view (its `framework_faults`): faults of sinkmatrix.model.faults the
+    framework commits itself, between the transport and the decoders or in the sink's stored rows, so
+    a CDC with no fault hooks is tested too (sinks.consumer_faults, sinks.sink_tamper)."""
+
+    busy: bool  # something installed or held: the view's fast path when False
+
+    def refuses(self, spec: Any) -> str | None:
+        """Why this view cannot commit the fault (a FaultSpec), or None if it can."""
+
+    def install(self, spec: Any) -> None:
+        """Commit the fault from now on (FaultError if it cannot)."""
+
+    def clear(self, databases: str | None = None) -> int:
+        """Remove the faults installed for `databases` (all when None); how many were removed."""
+
+    def listing(self) -> list[dict[str, Any]]:
+        """The faults installed, each with "kind", "databases", "nth" and "seen" (as a CDC's `faults()`)."""
+
+
 class SinkAdapter(Protocol):
     """A sink (a wire format): the transports it rides, its variants, the services it needs, and the
     view it materializes. Which CDC emits it, and how that CDC is configured for a variant, is the

@@ -455,6 +455,7 @@ class CanalJsonSink:
             decoder_factory=lambda: CanalJsonDecoder(self.tidb, lookup=schemas, release=release,
                                                      content_compatible=compatible),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
-            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=True)
+            cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"], carries_ddl=True,
+            wire_format=self.name)
         view.on_close(schemas.close)
         return view

@@ -98,7 +98,9 @@ class _DebeziumSink:
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"],
             carries_ddl=producer.prefixed_topics, also=(prefix,) if producer.prefixed_topics else (),
-            relevant=relevant if producer.prefixed_topics else None)
+            relevant=relevant if producer.prefixed_topics else None,
+            wire_format="debezium-avro" if self.avro else "debezium-json",
+            registry_url=env.settings.get("registry_url"))
         view.on_close(schemas.close)
         return view
 

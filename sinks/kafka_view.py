@@ -37,6 +37,7 @@ from sinkmatrix.model.progress import Progress
 from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.clock_order import ClockedDecoded, ClockOrder, settle
+from sinks.consumer_faults import ConsumerFaults, registry_schemas
 from sinks.deliveries import Deliveries
 from sinks.view_writer import Item, ViewBroken, ViewWriter
 
@@ -109,7 +110,7 @@ class KafkaProgress:
         return self.view.failure or self.cdc.failure()
 
     def diagnose(self, mark: Any, since: float) -> str | None:
-        return self.cdc.diagnose(mark, since)
+        return self.view.framework_faults.held_back(since) or self.cdc.diagnose(mark, since)
 
     def downtime(self, since: float) -> float:
         return self.cdc.downtime(since)
@@ -124,11 +125,13 @@ class KafkaView:
     def __init__(self, *, bootstrap: str, decoder_factory: Callable[[], Decoder],
                  view_server: DatabaseServer, upstream: DatabaseServer, cdc_progress: Progress,
                  topic_prefix: str, carries_ddl: bool, also: tuple[str, ...] = (),
-                 relevant: Callable[[str, str], bool] | None = None) -> None:
+                 relevant: Callable[[str, str], bool] | None = None, wire_format: str = "",
+                 registry_url: str | None = None) -> None:
         """`also`: topics to read besides those named with the prefix (a CDC's schema-change topic).
         `relevant(topic, scope)`: for decoders of clocked records (sinks.clock_order), whether a topic
         may carry records of a scope; they are ordered by their clocks where the CDC's progress
-        reports its acknowledged clock (`acknowledged()`)."""
+        reports its acknowledged clock (`acknowledged()`). `wire_format` (the adapter's name) and
+        `registry_url`: what the consumer-side faults (sinks.consumer_faults) read records by."""
         self.bootstrap, self.topic_prefix, self._also = bootstrap, topic_prefix, also
         self.carries_ddl = carries_ddl  # whether the protocol carries DDL (Avro's and Debezium's: no)
         self._on_close: list[Callable[[], None]] = []
@@ -149,6 +152,12 @@ class KafkaView:
         self.replays = 0  # records tolerated as at-least-once replays after a CDC restart
         self._idle_polls = 0
         self._stop = threading.Event()
+        from sinks.upstream_schema import UpstreamSchemas
+
+        self.framework_faults = ConsumerFaults(
+            wire_format, self._database_of, lookup=lambda: UpstreamSchemas(upstream),
+            schema_of=registry_schemas(registry_url) if registry_url else None)
+        self._on_close.append(self.framework_faults.close)
         self._admin = AdminClient({"bootstrap.servers": bootstrap})
         self._consumer = Consumer({
             "bootstrap.servers": bootstrap,
@@ -322,6 +331,8 @@ class KafkaView:
                     self._idle()
                 else:
                     self._handle([first, *self._consumer.consume(_BATCH - 1, 0)])
+                if self.framework_faults.busy and (due := self.framework_faults.due()):
+                    self._handle_due(due)
                 if self._order is not None and self._order.held:
                     released = self._order.step()
                     if released:
@@ -380,21 +391,42 @@ class KafkaView:
             kind, stamp = message.timestamp()
             record = Record(topic, partition, offset, message.key(), message.value(),
                             stamp if kind else None)
-            decoded = self._decode(part, record)
-            if decoded.findings and self._replayed(record, decoded.findings):
-                self.replays += 1
-                decoded = Decoded()  # delivered before the CDC's restart: applied then
-            findings.extend(decoded.findings)
-            self._deliveries.remember(record, decoded)
-            if self._order is not None and isinstance(decoded, ClockedDecoded):
-                findings.extend(self._released(self._order.take(part, record, decoded), ready))
+            if not self.framework_faults.busy:
+                self._take(part, record, ready, findings)
                 continue
-            findings.extend(settle(decoded))  # in Kafka's order: what it needs is known as far as it can be
-            if part.held:
-                part.held.append((record, decoded))
-            else:
-                self._admit(part, record, decoded, ready)
+            passed = self.framework_faults.take((topic, partition), record)
+            if passed.dropped:  # consumed, never decoded: its offset is done
+                ready.append((part, record, Decoded(), False))
+            for bent in passed.records:
+                self._take(part, bent, ready, findings)
         self._push(ready, findings)
+
+    def _handle_due(self, due: list[tuple[TP, Record]]) -> None:
+        """Records a consumer-side fault held back and now lets go."""
+        ready: list[tuple[_Partition, Record, Decoded, bool]] = []
+        findings: list[Finding] = []
+        for tp, record in due:
+            if (part := self._parts.get(tp)) is not None:
+                self._take(part, record, ready, findings)
+        self._push(ready, findings)
+
+    def _take(self, part: _Partition, record: Record, ready: list[tuple[_Partition, Record, Decoded, bool]],
+              findings: list[Finding]) -> None:
+        """Decode a record and queue it to be applied (or hold it at a DDL barrier, or in clock order)."""
+        decoded = self._decode(part, record)
+        if decoded.findings and self._replayed(record, decoded.findings):
+            self.replays += 1
+            decoded = Decoded()  # delivered before the CDC's restart: applied then
+        findings.extend(decoded.findings)
+        self._deliveries.remember(record, decoded)
+        if self._order is not None and isinstance(decoded, ClockedDecoded):
+            findings.extend(self._released(self._order.take(part, record, decoded), ready))
+            return
+        findings.extend(settle(decoded))  # in Kafka's order: what it needs is known as far as it can be
+        if part.held:
+            part.held.append((record, decoded))
+        else:
+            self._admit(part, record, decoded, ready)
 
     @staticmethod
     def _released(released: list[Any],
@@ -431,8 +463,8 @@ class KafkaView:
                     self._cond.notify_all()
                 return
             with self._cond:
-                for part, offset in batch.offsets:
-                    part.applied = offset + 1
+                for part, offset in batch.offsets:  # (a reordered record comes after a later one)
+                    part.applied = max(part.applied, offset + 1)
                 for finding in findings:
                     self._findings.setdefault(finding.database or self._owner(finding), []).append(finding)
                 self.batches += 1
@@ -444,12 +476,14 @@ class KafkaView:
         None (every database's concern) if no test owns it."""
         if finding.kind == "transport-overflow":
             return None
-        parts = finding.topic.split(".")
-        owners = [
-            d
-            for d in self._databases
-            if finding.topic == d or finding.topic.startswith(d + "_") or (len(parts) == 3 and parts[1] == d)
-        ]
+        return self._database_of(finding.topic)
+
+    def _database_of(self, topic: str) -> str | None:
+        """The test database a topic belongs to: '<database>_<table>', '<prefix>.<database>.<table>'."""
+        parts = topic.split(".")
+        with self._cond:
+            owners = [d for d in self._databases
+                      if topic == d or topic.startswith(d + "_") or (len(parts) == 3 and parts[1] == d)]
         return max(owners, key=len) if owners else None
 
     def _replayed(self, record: Record, findings: list[Finding]) -> bool:

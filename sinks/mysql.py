@@ -6,17 +6,20 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sinkmatrix.model.progress import Progress
 from sinks.base import Finding, SinkEnvironment
+from sinks.sink_tamper import SinkTampering, TamperingProgress
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
 
 
 class MysqlView:
-    """The downstream database is what the DSL reads; the CDC's own progress is the sink's."""
+    """The downstream database is what the DSL reads; the CDC's own progress is the sink's, through
+    which the framework's own faults (sinks.sink_tamper) act once the CDC applied a mark's changes."""
 
     def __init__(self, server: Any, progress: Progress) -> None:
         self.server = server
-        self.progress = progress
+        self.framework_faults = SinkTampering(server)
+        self.progress: Progress = TamperingProgress(progress, self.framework_faults)
 
     def url(self, database: str) -> URL:
         return self.server.url(database)

@@ -13,6 +13,13 @@ cleared. Three layers:
 
 Each CDC plug-in says which it can inject (refcdc: all of them; Debezium: the message layer, in its
 hand-off, and its lifecycle) and refuses the rest with the reason.
+
+Where a fault acts (`FaultSpec.side`): "cdc" in the CDC's own hooks, "sink" in the framework, which
+needs nothing from the CDC — the Kafka view bends the records between the transport and the
+decoders (sinks.consumer_faults), the MySQL sink's rows are tampered with after the CDC applied
+them (sinks.sink_tamper). "auto" (the default) takes the CDC's side where the CDC offers the fault
+(its `refuses()` says None) and the framework's otherwise; `side_for` decides. A kind the
+framework alone can commit (`resurrect`) never goes to the CDC.
 """
 
 from __future__ import annotations
@@ -45,7 +52,9 @@ def in_family(family: str, column: Column) -> bool:
         "unsigned": kind in _INTEGERS and column.unsigned,
     }[family]
 
-Layer = Literal["change", "message", "delivery"]
+Layer = Literal["change", "message", "delivery", "sink"]  # "sink": the stored rows, after the apply
+Side = Literal["auto", "cdc", "sink"]
+SIDES: tuple[str, ...] = ("auto", "cdc", "sink")
 BAD_SCHEMA_ID = 0x7FFF_FFF0  # a schema id no registry hands out in a test run
 
 
@@ -56,6 +65,7 @@ class FaultKind:
     layers: dict[str, Layer]  # sink type ("mysql", "kafka") -> where the fault acts there
     formats: frozenset[str] | None = None  # Kafka wire formats it applies to (None: all)
     not_on: dict[str, str] = field(default_factory=dict)  # sink type -> why it does not apply
+    cdc_side: bool = True  # whether a CDC's hooks may commit it (False: the framework's side only)
 
     def applies(self, sink_type: str, wire_format: str | None) -> str | None:
         """None if the fault applies to the sink; else why not."""
@@ -99,6 +109,10 @@ KINDS: dict[str, FaultKind] = {k.name: k for k in (
                             "the batch is lost", _DELIVERY),
     FaultKind("ddl-reorder", "a DDL is applied after the row changes that follow it upstream", _BOTH,
               formats=frozenset({"canal-json"})),
+    FaultKind("resurrect", "a row deleted upstream comes back in the sink after the delete was applied",
+              {"mysql": "sink"}, cdc_side=False,
+              not_on={"kafka": "the Kafka view's rows change only by the records it reads: a deleted "
+                               "row comes back there through `reorder` or `duplicate` of its insert"}),
 )}
 
 
@@ -113,6 +127,7 @@ class FaultSpec:
     nth: int = 1  # hit the nth change (or message) it can bend
     family: str | None = None  # corrupt: which type family
     seconds: float = 3.0  # lag: how late
+    side: str = "auto"  # where it acts: "auto", "cdc" (the CDC's hooks), "sink" (the framework's)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FaultSpec:
@@ -153,6 +168,14 @@ class FaultSpec:
             raise FaultError(f"fault {self.kind!r}: nth must be a whole number ≥ 1 (got {self.nth!r})")
         if not isinstance(self.seconds, int | float) or self.seconds <= 0:
             raise FaultError(f"fault {self.kind!r}: seconds must be > 0 (got {self.seconds!r})")
+        if self.side not in SIDES:
+            raise FaultError(f"fault {self.kind!r}: side must be one of {', '.join(SIDES)} "
+                             f"(got {self.side!r}): cdc for the CDC's own hooks, sink for the framework's "
+                             "(the Kafka consumer, the MySQL sink's rows), auto for the CDC's where it "
+                             "offers the fault")
+        if self.side == "cdc" and not KINDS[self.kind].cdc_side:
+            raise FaultError(f"fault {self.kind!r} is committed by the framework alone: leave side out "
+                             "or give side=sink")
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -160,4 +183,23 @@ class FaultSpec:
     def __str__(self) -> str:
         extra = f" family={self.family}" if self.family else ""
         extra += f" seconds={self.seconds:g}" if self.kind == "lag" else ""
+        extra += f" side={self.side}" if self.side != "auto" else ""
         return f"{self.kind}{extra} nth={self.nth} on {self.databases}"
+
+
+def side_for(spec: FaultSpec, cdc_refuses: str | None, sink_refuses: str | None) -> Literal["cdc", "sink"]:
+    """Where a fault is committed, given why the CDC's hooks and the framework's side cannot commit
+    it (None: they can). FaultError, with both reasons, when no side asked for can."""
+    cdc_ok = KINDS[spec.kind].cdc_side and cdc_refuses is None
+    if spec.side == "cdc" or (spec.side == "auto" and cdc_ok):
+        if cdc_ok:
+            return "cdc"
+        raise FaultError(f"fault {spec.kind!r}: the CDC cannot commit it ({cdc_refuses}); "
+                         "side=sink has the framework commit it" + ("" if sink_refuses is None else
+                                                                     f", but {sink_refuses}"))
+    if sink_refuses is None:
+        return "sink"
+    cdc_why = ("it is the framework's alone" if not KINDS[spec.kind].cdc_side
+               else cdc_refuses or "side=sink asked for the framework's side")
+    raise FaultError(f"fault {spec.kind!r}: neither the CDC ({cdc_why}) nor the framework "
+                     f"({sink_refuses}) can commit it here")

@@ -21,7 +21,7 @@ from sinkmatrix.model import cdc as cdcs
 from sinkmatrix.model.cdc import CdcEnvironment, CdcOutput
 from sinkmatrix.model.cdc_contract import ContractedRun, contract
 from sinkmatrix.model.cells import Cell, VersionProfile
-from sinkmatrix.model.faults import FaultSpec
+from sinkmatrix.model.faults import FaultError, FaultSpec, side_for
 from sinkmatrix.stack import mariadb, scratch
 from sinkmatrix.stack.errors import FaultRefused, StackError
 from sinkmatrix.stack.leases import Lease, reap
@@ -165,15 +165,49 @@ class EmbeddedStack:
         return ", ".join(str(path) for path in self.cdc.logs().values())
 
     # -- injected faults (sinkmatrix.model.faults) --------------------------------------------------------
-    def inject_fault(self, fault: FaultSpec) -> None:
-        """Make the CDC (or its output's path) misbehave as `fault` says; FaultRefused if it cannot."""
+    def refuses(self, fault: FaultSpec) -> str | None:
+        """Why neither the CDC nor the framework can commit `fault` on this cell; None if one can."""
         try:
+            self._side(fault)
+        except FaultError as exc:
+            return str(exc)
+        return None
+
+    def _side(self, fault: FaultSpec) -> str:
+        """Where `fault` is committed (model.faults.side_for): the CDC's hooks ("cdc") or the view's own
+        (sinks.base.FrameworkFaults: "sink"). A CDC without `refuses` offers no hooks."""
+        framework = getattr(self.view, "framework_faults", None)
+        sink_why = (framework.refuses(fault) if framework is not None
+                    else f"the {self.cell.sink} sink's view commits no faults of its own")
+        cdc_refuses = getattr(self.cdc, "refuses", None)
+        cdc_why = cdc_refuses(fault) if cdc_refuses is not None else "the CDC offers no fault hooks"
+        return side_for(fault, cdc_why, sink_why)
+
+    def inject_fault(self, fault: FaultSpec) -> str:
+        """Make the CDC (or its output's path) misbehave as `fault` says, on the side `side_for` picks;
+        which side it went to. FaultRefused if no side can."""
+        try:
+            side = self._side(fault)
+            if side == "sink":
+                self.view.framework_faults.install(fault)  # type: ignore[attr-defined]
+                return side
             self.cdc.inject(fault)
-        except FaultRefused as exc:
+        except (FaultRefused, FaultError) as exc:
             raise FaultRefused(f"cell {self.cell.id}: {exc}") from exc
+        return side
+
+    def faults(self) -> list[dict[str, Any]]:
+        """The faults installed on either side, each with its "side" and its count of changes "seen"."""
+        framework = getattr(self.view, "framework_faults", None)
+        listed = getattr(self.cdc, "faults", None)
+        return ([{**f, "side": "cdc"} for f in (listed() if listed is not None else [])]
+                + [{**f, "side": "sink"} for f in (framework.listing() if framework is not None else [])])
 
     def clear_faults(self, databases: str | None = None) -> None:
-        self.cdc.clear_faults(databases)
+        if (clear := getattr(self.cdc, "clear_faults", None)) is not None:
+            clear(databases)
+        if (framework := getattr(self.view, "framework_faults", None)) is not None:
+            framework.clear(databases)
 
     def drop_database(self, name: str) -> None:
         self.upstream.query(f"DROP DATABASE IF EXISTS {quote(name)}")

@@ -67,6 +67,15 @@ def schema_change(ctx) -> None:
     All(ctx.sql, [first, second]).wait(timeout=WAIT).check()
 
 
+def deletes(ctx) -> None:
+    """Two rows, then one of them deleted: the sink must lose it and keep the other."""
+    ctx.upstream.exec_driver_sql("create table t (id int primary key, v varchar(20) not null)")
+    table = ctx.sql.table("t")
+    sent = [table.insert({"id": 1, "v": "a"}).send(), table.insert({"id": 2, "v": "b"}).send()]
+    All(ctx.sql, sent).wait(timeout=WAIT).check()
+    All(ctx.sql, [table.delete({"id": 1}).send(), sent[1]]).wait(timeout=WAIT).check()
+
+
 SCENARIOS: dict[str, Callable[..., None]] = {
-    f.__name__: f for f in (rows, key_history, types, replay, schema_change)
+    f.__name__: f for f in (rows, key_history, types, replay, schema_change, deletes)
 }

@@ -45,3 +45,27 @@ def test_the_table_counts_catches_and_false_alarms(tmp_path):
     assert "| `bad-magic` |  | — |" in text and "no messages" in text
     assert 'class="failed"' in reliability.html_section(tmp_path)
     assert reliability.write(tmp_path / "empty", "run-2") is None
+
+
+def test_a_cdc_with_no_fault_hooks_gets_a_column_and_a_table_of_its_own(tmp_path):
+    entries = [
+        Entry("drop", "rows", "mysql-mysql-local", "missing row", "missing row", "keys (id=1)", 0.1),
+        Entry("drop", "rows", "mysql-mysql-local", "missing row", "missing row", "keys (id=1)", 0.02,
+              hooks="none"),
+        Entry("drop", "rows", "avro-kafka-local", "missing row", "value mismatch", "column v", 0.2,
+              hooks="none"),
+        Entry("crash", "replay", "avro-kafka-local", "n/a", "n/a", "", None, "its own lifecycle",
+              hooks="none"),
+    ]
+    for entry in entries:
+        reliability.record(tmp_path, "gw0", entry)
+    text = reliability.write(tmp_path, "run-1").read_text()
+    assert "| fault | avro-kafka-local | mysql-mysql-local | no fault hooks |" in text
+    assert "| `drop` |  | ✅ missing row 0.10s | ❌ 1 of 2 sinks |" in text
+    assert "| `crash` |  |  | — |" in text
+    assert "A CDC with no fault hooks: 1 of 2 fault × sink runs" in text
+    section = text.split("## A CDC with no fault hooks", 1)[1].split("## Details", 1)[0]
+    assert "| `drop` | ❌ value mismatch 0.20s | ✅ missing row 0.02s |" in section
+    assert "| `crash` | — |  |" in section
+    assert "| `crash` | avro-kafka-local (no fault hooks) | replay | n/a | — | its own lifecycle |" in text
+    assert "drop (no fault hooks)" in reliability.html_section(tmp_path)
