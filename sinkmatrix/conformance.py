@@ -119,7 +119,7 @@ def _smoke(plugin: Any, cell: Cell, result: Conformance) -> None:
         if database is None:
             return
         result.steps[-1].detail = ("its own progress" if lacks(cdc, "progress") is None else
-                                   "the framework's default progress")
+                                   "the framework's heartbeat")
         if _step(result, "kill", cdc.kill) is None:
             return
         if why := lacks(cdc, "restart"):
