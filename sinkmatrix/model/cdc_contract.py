@@ -43,8 +43,8 @@ CAPABILITIES: dict[str, Capability] = {
                            "waits use the framework's heartbeat (sinks.heartbeat: beats written "
                            "upstream, awaited in the sink's view)"),
     "faults": Capability(("refuses", "inject", "faults", "clear_faults"), "take faults",
-                         "fault injection (--fault, @pytest.mark.fault, the detection suite) is skipped "
-                         "on its cells"),
+                         "the framework commits faults on the sink's side where it can "
+                         "(sinks.consumer_faults); a fault only the CDC could commit skips the case"),
     "output": Capability(("output",), "name its output",
                          "its topics are read as <database>_<table>, under no release's rules"),
 }
