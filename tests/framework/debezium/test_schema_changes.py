@@ -6,15 +6,20 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+from sinkmatrix.formats import debezium as dbz
 from sinkmatrix.model.changes import DdlChange
+from sinkmatrix.model.schema import TableSchema
 from sinks.clock_order import ClockedDecoded
-from tests.framework.debezium.test_vectors import JSON, decode_all, load, records
+from sinks.debezium_decode import DebeziumDecoder
+from sinks.debezium_json import json_parser
+from tests.framework.debezium.test_vectors import JSON, decode_all, load, records, schemas_of
 from tests.framework.message_edits import setter
 
 pytestmark = pytest.mark.framework
@@ -97,3 +102,33 @@ def test_a_schema_change_delivered_again_is_a_duplicate_not_applied_twice() -> N
     decoded = decode_all(vector, records(vector))
     last = decoded[-1][1]
     assert [f.kind for f in last.findings] == ["duplicate"] and not last.changes
+
+
+def test_a_schema_change_no_kept_version_fits_is_judged_against_the_upstream_asked_again() -> None:
+    """A MODIFY keeps the column names, and a lookup answers from memory for a while: the versions it
+    keeps may all predate the DDL. The upstream, asked at once (`refresh`), has run it."""
+    vector = copy.deepcopy(load(JSON))
+    index, _, value = _schema_change(vector, "CREATE TABLE t")
+    _column(value["payload"], "de").update(scale=3)  # as if the statement had said DECIMAL(p, 3)
+    vector["records"][index]["value"] = base64.b64encode(json.dumps(value).encode()).decode()
+    kept = schemas_of(vector)
+    now = [dataclasses.replace(s, columns=tuple(dataclasses.replace(c, scale=3) if c.name == "de" else c
+                                                for c in s.columns)) for s in kept]
+
+    class Lookup:
+        asked = 0
+
+        def __call__(self, database: str, table: str, names: Any = None) -> TableSchema | None:
+            if (database, table) != (kept[0].database, kept[0].name):
+                return None
+            return next((s for s in kept if names is None or {c.name for c in s.columns} == set(names)), None)
+
+        def refresh(self, database: str, table: str) -> TableSchema | None:
+            self.asked += 1
+            return now[0] if (database, table) == (kept[0].database, kept[0].name) else None
+
+    lookup = Lookup()
+    decoder = DebeziumDecoder(parser=json_parser(with_schemas=True), modes=dbz.VARIANT_MODES[""],
+                              topic_prefix="sinkmatrix", lookup=lookup, version="3.6")
+    target = records(vector)[index]
+    assert decoder.decode(target).findings == [] and lookup.asked == 1
