@@ -167,7 +167,7 @@ def test_watermarks_follow_the_transactions_of_every_table_seen(kafka):
         sink.apply(txn(insert(a, 1), insert(b, 1)))
         sink.flush()  # the interval is not up yet: the timer sends them, no other flush comes
         commit_ts = max(m["ts"] for name in ("a", "b") for ms in read_topic(kafka, f"{db}_{name}").values()
-                        for m in ms)
+                        for m in ms if "ts" in m)  # (the timer's watermark may be there already)
         consumer.assign([TopicPartition(f"{db}_{name}", p, 0)
                          for name in ("a", "b") for p in range(MOCK_PARTITIONS)])
         missing = {(f"{db}_{name}", p) for name in ("a", "b") for p in range(MOCK_PARTITIONS)}
