@@ -26,6 +26,7 @@ from typing import Any
 import structlog
 
 from sinkmatrix.model.faults import KINDS, FaultError, FaultSpec
+from sinkmatrix.model.heartbeat import BEAT_DATABASE
 from sinks import record_bending
 from sinks.base import Record
 from sinks.record_bending import AVRO_FORMATS, Lookup, Peek, SchemaOf
@@ -84,7 +85,8 @@ class _Armed:
     held: tuple[TP, Record, Any] | None = None  # reorder: the record and its row, waiting for the next
 
     def covers(self, at: Peek) -> bool:
-        return at.row and at.database is not None and fnmatch.fnmatchcase(at.database, self.spec.databases)
+        return (at.row and at.database is not None and at.database != BEAT_DATABASE  # (the framework's own)
+                and fnmatch.fnmatchcase(at.database, self.spec.databases))
 
     def hit(self) -> bool:
         self.seen += 1

@@ -21,6 +21,7 @@ import structlog
 
 from dsl.identifiers import quote, quote_for_format
 from sinkmatrix.model.faults import KINDS, FaultError, FaultSpec, in_family
+from sinkmatrix.model.heartbeat import BEAT_DATABASE
 from sinkmatrix.model.progress import Progress
 from sinkmatrix.model.schema import TableSchema
 from sinks.record_bending import bent_plain
@@ -175,7 +176,8 @@ class TamperingProgress:
 def _databases(conn: Any, pattern: str) -> list[str]:
     with conn.cursor() as cur:
         cur.execute("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA")
-        return sorted(r[0] for r in cur.fetchall() if fnmatch.fnmatchcase(r[0], pattern))
+        return sorted(r[0] for r in cur.fetchall()  # (the heartbeat's database is the framework's own)
+                      if fnmatch.fnmatchcase(r[0], pattern) and r[0] != BEAT_DATABASE)
 
 
 def _rows(conn: Any, database: str) -> Rows:
