@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -52,14 +53,25 @@ def _tree(root: Path) -> dict[str, int]:
     return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
 
 
+def _git_status() -> str:
+    return subprocess.run(["git", "status", "--porcelain", "--ignored", "--", "build", "dist", "*.egg-info"],
+                          cwd=REPO, capture_output=True, text=True, check=False).stdout
+
+
 def _summary(repo: Path) -> dict[str, dict[str, str]]:
     return json.loads((repo / "reports" / "latest" / "summary.json").read_text())["tests"]
 
 
 def test_a_users_repository_runs_the_cases_and_the_detection_on_its_own_cdc(tmp_path: Path) -> None:
     uv, venv, wheels = _uv(), tmp_path / "venv", tmp_path / "wheels"
+    status = _git_status()
     subprocess.run([uv, "build", "--wheel", "--quiet", "--out-dir", str(wheels), str(REPO)], check=True,
                    capture_output=True, timeout=300)
+    assert _git_status() == status  # a build leaves the checkout as it was (no build/, no *.egg-info)
+    [wheel] = wheels.glob("*.whl")
+    with zipfile.ZipFile(wheel) as built:
+        tops = {n.split("/")[0] for n in built.namelist() if not n.split("/")[0].endswith(".dist-info")}
+    assert tops == {"sinkmatrix", "dsl", "matrix", "sinks", "reports", "compose"}, tops
     subprocess.run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)], check=True, timeout=120)
     python = str(venv / "bin" / "python")
     subprocess.run([uv, "pip", "install", "--quiet", "--python", python, *map(str, wheels.glob("*.whl"))],
@@ -102,5 +114,10 @@ def test_a_users_repository_runs_the_cases_and_the_detection_on_its_own_cdc(tmp_
     [(_name, test)] = _summary(mine).items()
     assert test["outcome"] == "failed", test  # the lost row is named, not waited out
     assert "did not reflect 1 of 1 keys though it has applied everything" in test["message"], test
+    for kind in ("duplicate", "corrupt:family=number", "truncate"):  # other message faults Canal-JSON meets
+        caught = subprocess.run([*pytest_, "--sink", "canal-json", "-k", "test_simple", "--fault", kind],
+                                cwd=mine, env=env, capture_output=True, text=True, timeout=600)
+        outcomes = {test["outcome"] for test in _summary(mine).values()}
+        assert caught.returncode == 1 and outcomes == {"failed"}, (kind, caught.stdout[-3000:])
 
     assert _tree(site) == before  # nothing installed was edited (or added) by either run
