@@ -138,6 +138,7 @@ class KafkaView:
         self.view_server = view_server
         self._decoder_factory = decoder_factory
         self._writer = ViewWriter(view_server, upstream, carries_ddl=carries_ddl)
+        self._writer.restarted = lambda: bool(self.progress.restarts())
         self._cond = threading.Condition()
         self._parts: dict[TP, _Partition] = {}
         self._topics: dict[str, list[_Partition]] = {}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ from sinkmatrix.formats import ddl
 from sinkmatrix.model.changes import DdlChange, Position, RowChange, Transaction
 from sinkmatrix.model.schema import TableSchema
 from sinkmatrix.model.schema_journal import journal
-from sinks.apply_mysql import ROW_SQL_MODE, ApplyError, MysqlApplier
+from sinks.apply_mysql import _ALREADY_DONE, ROW_SQL_MODE, ApplyError, MysqlApplier
 from sinks.base import Finding, Record
 from sinks.view_versions import LateRows, alterations, create_statement, definition, newest_fitting
 
@@ -76,6 +76,9 @@ class ViewWriter:
 
     def __init__(self, view_server: DatabaseServer, upstream: DatabaseServer, *, carries_ddl: bool) -> None:
         self.carries_ddl = carries_ddl
+        # whether the CDC has restarted: a DDL delivered again after a restart (at-least-once) finds
+        # itself applied already (its owner sets it: sinks.kafka_view)
+        self.restarted: Callable[[], bool] = lambda: False
         args = view_server.connect_args()
         self._settings = {"host": args["host"], "port": args["port"], "user": args["user"],
                           "password": args["password"]}
@@ -226,6 +229,10 @@ class ViewWriter:
             self._execute_ddl(change, where)
         except ApplyError as exc:
             self._reopen(exc)
+            if _code(exc) in _ALREADY_DONE and self.restarted():
+                log.warning("ddl applied already: delivered again after the CDC's restart",
+                            database=change.schema, query=change.query[:120])
+                return
             if not (_code(exc) == _SYNTAX and change.sql_mode is None and '"' in change.query):
                 self._failed(record, change, exc)
                 return
