@@ -107,7 +107,8 @@ def versions(axes: dict[str, Any] | None = None) -> dict[str, VersionProfile]:
                             f"{', '.join(sorted(cdcs.available()))})")
         components = {k: v for k, v in spec.items() if isinstance(v, str)}
         profiles[name] = VersionProfile(name, backends, spec["cdc"], components,
-                                        tuple(spec.get("compose", ())), dict(spec.get("images", {})))
+                                        tuple(spec.get("compose", ())), dict(spec.get("images", {})),
+                                        tuple(spec.get("protocols", ())))
     return profiles
 
 
@@ -161,6 +162,8 @@ def cells(supported: dict[str, tuple[tuple[str, ...], tuple[str, ...]]],
                     raise AxesError(f"axes.toml names variant {variant!r} of sink {sink!r}; it has "
                                     f"{', '.join(repr(v) for v in has)}")
                 for profile in profiles:
+                    if profile.protocols and protocol not in profile.protocols:
+                        continue
                     cdc, variants = emitted[profile.name]
                     if variant in variants.get(sink, ()):
                         found += [Cell(sink, protocol, profile.name, variant, backend, profile)

@@ -25,6 +25,7 @@ class VersionProfile:
     components: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     compose_files: tuple[str, ...] = field(default=(), compare=False)
     declared_images: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    protocols: tuple[str, ...] = field(default=(), compare=False)  # only cells on these; () for all
 
     def images(self) -> dict[str, str]:
         """The profile's images by name, each overridable by its SINKMATRIX_IMAGE_<NAME> variable."""

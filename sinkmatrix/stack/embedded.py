@@ -34,14 +34,13 @@ DATABASE_PREFIX = "sm_"
 _READY_TIMEOUT = 30.0
 
 
-def _start_services(needs: tuple[str, ...], root: Path, lease: Lease) -> dict[str, Any]:
+def _start_services(needs: tuple[str, ...], root: Path, lease: Lease,
+                    profile: VersionProfile) -> dict[str, Any]:
     """The transport services a sink needs, each in its own process under the stack's lease, started
     side by side (children are forked by one long-lived thread, so any thread may wait for them)."""
     starters: dict[str, Any] = {}
     if "kafka" in needs:
-        from sinkmatrix.stack.kafka import KafkaHost
-
-        starters["kafka"] = lambda: KafkaHost.start(root / "kafka", lease)
+        starters["kafka"] = lambda: start_kafka(root / "kafka", lease, profile)
     if "schema-registry" in needs:
         from sinkmatrix.stack.schema_registry import start as start_registry
 
@@ -51,6 +50,23 @@ def _start_services(needs: tuple[str, ...], root: Path, lease: Lease) -> dict[st
     with ThreadPoolExecutor(max_workers=len(starters), thread_name_prefix="service-start") as pool:
         futures = {name: pool.submit(start) for name, start in starters.items()}
         return {name: future.result() for name, future in futures.items()}
+
+
+def start_kafka(root: Path, lease: Lease, profile: VersionProfile) -> Any:
+    """The profile's Kafka: Apache Kafka of its `kafka_release` (sinkmatrix.stack.kafka_broker, the
+    default), or librdkafka's mock cluster for `kafka_release = "mock"` (no Java needed)."""
+    release = profile.components.get("kafka_release", "")
+    if release == "mock":
+        from sinkmatrix.stack.kafka import KafkaHost
+
+        return KafkaHost.start(root, lease)
+    from sinkmatrix.stack.kafka_broker import DEFAULT_RELEASE, KafkaBroker
+
+    partitions = profile.components.get("kafka_partitions", "1")
+    if not partitions.isdigit() or int(partitions) < 1:
+        raise StackError(f"version profile {profile.name!r}: kafka_partitions = {partitions!r}; "
+                         "give a whole number of at least 1 (as a string)")
+    return KafkaBroker.start(root, lease, release or DEFAULT_RELEASE, int(partitions))
 
 
 def output_of(run: Any) -> CdcOutput:
@@ -110,7 +126,7 @@ class EmbeddedStack:
             down = mariadb.Launch("downstream", root=root / "downstream", lease=lease, binlog=False,
                                   server_id=2)
             adapter = registry.get(cell.sink)(cell.variant)
-            services = _start_services(adapter.needs, root, lease)  # while the servers boot
+            services = _start_services(adapter.needs, root, lease, profile_of(cell))  # while the servers boot
             warm = cdcs.ask(plugin, "warm_up", cell, root / "cdc", lease)  # and so may the CDC's runtime
             upstream, downstream = up.ready(), down.ready()
             cdc_env = CdcEnvironment(cell=cell, upstream=upstream, downstream=downstream,
