@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
@@ -33,6 +33,21 @@ class Ctx:
     cell: Cell
     database: str
     cdc: Any = None
+    services: dict[str, Any] = field(default_factory=dict)  # the stack's transports, by name
+
+    def broker(self) -> Any:
+        """The cell's Kafka broker, to take away under the pipeline (sinkmatrix.stack.kafka_broker:
+        kill, restart, pause, resume); skips the case on a cell with no broker that can."""
+        import pytest
+
+        broker = self.services.get("kafka")
+        if broker is None:
+            pytest.skip(f"cell {self.cell.id} has no Kafka broker")
+        missing = [m for m in ("kill", "restart", "pause", "resume")
+                   if not callable(getattr(broker, m, None))]
+        if missing:
+            pytest.skip(f"cell {self.cell.id}: its Kafka ({type(broker).__name__}) cannot {missing[0]}")
+        return broker
 
     def requires(self, *capabilities: str) -> None:
         """Skip the case unless the cell's CDC offers these capabilities (sinkmatrix.model.cdc_contract:
@@ -75,7 +90,8 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
                                excusable=getattr(view, "excusable", ()),
                                strict_progress=strict_progress, **timeouts)
             try:
-                yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None))
+                yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None),
+                          dict(getattr(stack, "services", {})))
             finally:
                 helper.close()
     finally:

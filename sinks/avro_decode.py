@@ -19,6 +19,7 @@ extension only). `lookup(database, table)` answers the upstream table as the rec
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import io
@@ -57,6 +58,9 @@ if TYPE_CHECKING:  # the client's module loads an HTTP stack: only where a regis
 
 
 Part = Literal["key", "value"]
+Images = tuple[dict[str, Any], dict[str, Any] | None] | None  # key and value images
+
+
 class AvroDecoder:
     """The Decoder protocol for TiCDC's Avro. Feed each partition's records in offset order: it keeps
     per-key state by topic and partition."""
@@ -104,30 +108,37 @@ class AvroDecoder:
         if self._lookup and upstream is None:
             at.add("bad-naming", "name", f"no upstream table {at.database}.{at.table}")
 
-        def planned(version: TableSchema | None) -> tuple[Plan | None, Plan | None]:
+        def planned(version: TableSchema | None) -> tuple[Plan | None, Plan | None, Images]:
             key_plan = self._plan(key[0], version) if key else None
             value_plan = self._plan(value[0], version) if value else None
             self._check(record.topic, key_plan, value_plan, value and value[0], version, at)
-            return key_plan, value_plan
+            images: Images = None
+            if not any(plan and plan.bad for plan in (key_plan, value_plan)):
+                with contextlib.suppress(Unusable):  # the values too: a MODIFY COLUMN changes them
+                    images = (self._image(key[1], key_plan, at) if key and key_plan else {},
+                              self._image(value[1], value_plan, at) if value and value_plan else None)
+            return key_plan, value_plan, images
 
         start = len(at.problems)
-        key_plan, value_plan = planned(upstream)
-        def clean(plans: tuple[Plan | None, Plan | None]) -> bool:
-            return not any(p and p.bad for p in plans)
+        key_plan, value_plan, images = planned(upstream)
 
-        if names and upstream is not None and (len(at.problems) > start or not clean((key_plan, value_plan))):
+        def clean(plans: tuple[Plan | None, Plan | None, Images]) -> bool:
+            return not any(p and p.bad for p in plans[:2]) and plans[2] is not None
+
+        if names and upstream is not None and (len(at.problems) > start
+                                               or not clean((key_plan, value_plan, images))):
             other = judged_by_versions(self._lookup, at.database or "", at.table or "", names, upstream,
                                        at.problems, start, planned, clean)  # an older version's message?
             if other is not None:
-                upstream, (key_plan, value_plan) = other
+                upstream, (key_plan, value_plan, images) = other
         for plan in (key_plan, value_plan):
             for name, kind, why in plan.bad if plan else ():
                 at.add(kind, name, why)
-        if any(plan and plan.bad for plan in (key_plan, value_plan)):
+        if images is None:
             raise Unusable
-        key_image = self._image(key[1], key_plan, at) if key and key_plan else {}
+        key_image, after = images
         at.key = tuple(key_image.values()) if key else None
-        if value is None or value_plan is None:
+        if value is None or after is None or value_plan is None:
             assert key_plan is not None
             self._remember(record, at, None)
             return RowChange("delete", self._table(key_plan, key_plan, at), key_image, None)
@@ -136,7 +147,6 @@ class AvroDecoder:
         for name, raw in key[1].items() if key else ():
             if name in value[1] and value[1][name] != raw:
                 at.add("key-value-disagree", name, f"key {raw!r}, value {value[1][name]!r}")
-        after = self._image(value[1], value_plan, at)
         kind, commit_ts = self._extension(value[1], at)
         self._remember(record, at, commit_ts)
         table = self._table(value_plan, key_plan, at)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import structlog
-from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, TopicPartition
 from confluent_kafka.admin import AdminClient, OffsetSpec
 
 from sinkmatrix.model.changes import DdlChange
@@ -39,6 +39,7 @@ from sinks.base import Decoded, Decoder, Finding, Record
 from sinks.clock_order import ClockedDecoded, ClockOrder, settle
 from sinks.consumer_faults import ConsumerFaults, registry_schemas
 from sinks.deliveries import Deliveries
+from sinks.kafka_transport import CLIENT_LOG, RETRY_BACKOFF, Outage, TransportDown, transient
 from sinks.view_writer import Item, ViewBroken, ViewWriter
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ _DISCOVER_EVERY = 0.25  # seconds between looks for new topics (a new table's ro
 _BATCH = 1000
 _APPLY_QUEUE = 4  # batches decoded ahead of the writer
 _POLL = 0.05
-_REQUEST_TIMEOUT = 10.0
+_PROBE_TIMEOUT = 1.0  # a diagnosis's question to the broker
+_REQUEST_TIMEOUT = 5.0  # a broker that answers nothing for this long is down (sinks.kafka_transport)
 _OUT_OF_RANGE = (KafkaError.OFFSET_OUT_OF_RANGE, KafkaError._AUTO_OFFSET_RESET)
 OVERFLOW_HINT = ("(its partitions keep ≈5 MB): produce less per cell (smaller batches), or run this "
                  "cell on the compose backend with a real broker")
@@ -95,7 +97,11 @@ class KafkaProgress:
     def wait_past(self, mark: Any, deadline: float) -> bool:
         if not self.cdc.wait_past(mark, deadline) or self.failure():
             return False
-        return self.view.wait_consumed(self.view.high_watermarks(), deadline)
+        try:
+            ends = self.view.high_watermarks(deadline)
+        except TransportDown:
+            return False  # describe() says the broker is not answering
+        return self.view.wait_consumed(ends, deadline)
 
     def current(self) -> int:
         return self.view.batches
@@ -110,7 +116,9 @@ class KafkaProgress:
         return self.view.failure or self.cdc.failure()
 
     def diagnose(self, mark: Any, since: float) -> str | None:
-        return self.view.framework_faults.held_back(since) or self.cdc.diagnose(mark, since)
+        # the transport first: a CDC whose broker does not answer is stalled by it, not on its own
+        return (self.view.outage() or self.view.framework_faults.held_back(since)
+                or self.cdc.diagnose(mark, since))
 
     def downtime(self, since: float) -> float:
         return self.cdc.downtime(since)
@@ -159,7 +167,8 @@ class KafkaView:
             wire_format, self._database_of, lookup=lambda: UpstreamSchemas(upstream),
             schema_of=registry_schemas(registry_url) if registry_url else None)
         self._on_close.append(self.framework_faults.close)
-        self._admin = AdminClient({"bootstrap.servers": bootstrap})
+        self._outage = Outage()
+        self._admin = AdminClient({"bootstrap.servers": bootstrap, "logger": CLIENT_LOG})
         self._consumer = Consumer({
             "bootstrap.servers": bootstrap,
             "group.id": f"sinkmatrix-view-{os.urandom(3).hex()}",  # required by the client; never joined
@@ -172,6 +181,7 @@ class KafkaView:
             # at the next metadata refresh (≈1 s here by default), delaying every first wait.
             "topic.metadata.refresh.interval.ms": 25,
             "error_cb": self._on_client_error,
+            "logger": CLIENT_LOG,  # the client's own log lines go to the test's log, not stderr
         })
         self.progress = KafkaProgress(self, cdc_progress)
         acked = getattr(cdc_progress, "acknowledged", None)
@@ -224,7 +234,16 @@ class KafkaView:
     # -- progress
 
     def discover(self) -> None:
-        """Add the partitions of topics that appeared since the last look."""
+        """Add the partitions of topics that appeared since the last look (none while the broker
+        does not answer: the consumer thread looks again, a wait asks through high_watermarks)."""
+        try:
+            self._look()
+        except KafkaException as exc:
+            if not transient(exc):
+                raise
+            self._outage.note(exc)
+
+    def _look(self) -> None:
         topics = self._admin.list_topics(timeout=_REQUEST_TIMEOUT).topics
         with self._cond:
             for name, meta in sorted(topics.items()):
@@ -239,12 +258,37 @@ class KafkaView:
                 self._unassigned.extend(parts)
                 log.debug("topic found", topic=name, partitions=len(parts))
 
-    def high_watermarks(self) -> dict[TP, int]:
-        """The end offset of every partition now, after looking for new topics."""
-        self.discover()
-        with self._cond:
-            tps = list(self._parts)
-        return self._end_offsets(tps)
+    def outage(self) -> str | None:
+        """The broker's outage in words when it does not answer now (asked at once), else None."""
+        try:
+            self._admin.list_topics(timeout=_PROBE_TIMEOUT)
+        except KafkaException as exc:
+            if not transient(exc):
+                raise
+            self._outage.note(exc)
+            return self._outage.describe(self.bootstrap)
+        self._outage.clear()
+        return None
+
+    def high_watermarks(self, deadline: float | None = None) -> dict[TP, int]:
+        """The end offset of every partition now, after looking for new topics. While the broker does
+        not answer (killed, paused, restarting) asked again until `deadline`; then TransportDown."""
+        while True:
+            try:
+                self._look()
+                with self._cond:
+                    tps = list(self._parts)
+                ends = self._end_offsets(tps)
+            except KafkaException as exc:
+                if not transient(exc):
+                    raise
+                self._outage.note(exc)
+                if deadline is None or time.monotonic() >= deadline or self._stop.is_set():
+                    raise TransportDown(self._outage.describe(self.bootstrap)) from None
+                self._stop.wait(RETRY_BACKOFF)  # a request's backoff, not a wait for an event
+                continue
+            self._outage.clear()
+            return ends
 
     def applied_offsets(self) -> dict[TP, int]:
         """Every partition's applied offset (all offsets below it are applied): a heartbeat's
@@ -296,6 +340,8 @@ class KafkaView:
             return self.batches
 
     def describe(self) -> str:
+        if (outage := self._outage.describe(self.bootstrap, current=True)) is not None:
+            return outage
         with self._cond:
             parts = list(self._parts.values())
             held = sum(1 for p in parts if p.held)

@@ -187,6 +187,9 @@ class KafkaApplier:
             "acks": "all",
             "linger.ms": 2,
             "message.timeout.ms": int(self.settings.delivery_timeout * 1000),
+            # a broker that answers nothing for 5 s is asked again (on a new connection), until the
+            # message's own timeout: a paused broker costs a retry, not the batch
+            "request.timeout.ms": 5000,
             "message.max.bytes": self.settings.max_message_bytes,
             # the transport's compression (TiCDC's sink URI `compression`), not the messages': the
             # bytes a consumer reads are unchanged, and a wide bulk load fits the embedded Kafka

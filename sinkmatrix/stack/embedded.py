@@ -170,6 +170,11 @@ class EmbeddedStack:
         own error, or the view's), or None while it can. A CDC left stopped counts as broken too."""
         if cause := self.view.progress.failure():  # the view's failure, else the CDC's
             return cause
+        broker = self.services.get("kafka")
+        if getattr(broker, "paused", False):
+            return "the Kafka broker was paused and not resumed"
+        if broker is not None and not getattr(broker, "alive", lambda: True)():
+            return "the Kafka broker is down (killed and not started again)"
         state = getattr(self.cdc, "state", None)
         if state == "failed":
             return f"the CDC failed ({self.cdc.describe()})"
