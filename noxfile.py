@@ -52,6 +52,20 @@ def matrix(session: nox.Session, sink: str) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def kafka_versions(session: nox.Session) -> None:
+    """The Kafka version axis: every case on the Kafka cells of each broker release's profile
+    (`default = false` profiles of matrix/axes.toml that set a kafka_release), besides the default."""
+    versions = tomllib.loads(Path("matrix/axes.toml").read_text())["versions"]
+    named = [name for name, spec in sorted(versions.items())
+             if spec.get("default", True) is False and spec.get("kafka_release")]
+    env = cases()
+    session.notify("report")
+    run(session, env, "-m", "pytest", *command.CASE_DIRS, *(f"--profile={name}" for name in named),
+        "-n", WORKERS, *command.PYTEST_ARGS, *session.posargs,
+        env={**command.environment(), "SINKMATRIX_RUN_ID": f"{RUN}/parts/kafka-versions"})
+
+
+@nox.session(venv_backend="none", default=False)
 def report(session: nox.Session) -> None:
     """Merge this invocation's matrix runs into one report (runs after the matrix sessions)."""
     parts = sorted(str(p) for p in (REPORTS / RUN / "parts").glob("*") if p.is_dir())

@@ -108,7 +108,7 @@ def versions(axes: dict[str, Any] | None = None) -> dict[str, VersionProfile]:
         components = {k: v for k, v in spec.items() if isinstance(v, str)}
         profiles[name] = VersionProfile(name, backends, spec["cdc"], components,
                                         tuple(spec.get("compose", ())), dict(spec.get("images", {})),
-                                        tuple(spec.get("protocols", ())))
+                                        tuple(spec.get("protocols", ())), bool(spec.get("default", True)))
     return profiles
 
 

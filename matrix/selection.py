@@ -48,6 +48,8 @@ def select(config: pytest.Config) -> list[Cell]:
         _check(kind, names, set(BACKENDS) if kind == "backend" else {getattr(c, kind) for c in cells})
         if names:
             cells = [c for c in cells if getattr(c, kind) in names]
+    if not wanted["version"]:  # profiles marked `default = false` run when named (--profile)
+        cells = [c for c in cells if c.profile is None or c.profile.in_default]
     return cells
 
 

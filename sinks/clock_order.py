@@ -5,9 +5,10 @@ over partitions at random) are applied in upstream order.
 
 Topics have no common order in Kafka, and a record of one topic may be read before an earlier
 record of another (the producer's partitions live on different brokers). So a record is *held*
-until its scope (its database) is known through its clock: every partition that may carry records of
-that scope (the scope's table topics and the schema-change topic) has been read past that clock, or
-read to its end after the producer acknowledged everything up to a clock at least as late. The
+until its scope (its database) is known through its clock: the producer acknowledged everything up to
+a clock at least as late (a topic the view has not found yet may hold an earlier record until then),
+and every partition that may carry records of that scope (the scope's table topics and the
+schema-change topic) has been read past that clock, or read to its end after that acknowledgement. The
 producer's acknowledged clock comes from the CDC (`acked()`); the ends are asked from the broker
 (`watermarks()`) once per acknowledged clock, and only while something is held. Held records are
 released in clock order, each partition's in offset order; a record's `settle` (checks that need
@@ -106,8 +107,12 @@ class ClockOrder:
             return []
         scopes = {scope for scope, count in self._scopes.items() if count}
         self._ask(scopes)
+        # No further than the producer acknowledged: a topic holding a record before that clock was
+        # found by the look after that acknowledgement, a topic not found yet may hold one after it
+        acked = self._probe.clock if self._probe is not None else _NEVER
         for scope in scopes:
-            self._frontier[scope] = max(self._frontier.get(scope, _NEVER), self._known_through(scope))
+            known = min(self._known_through(scope), acked)
+            self._frontier[scope] = max(self._frontier.get(scope, _NEVER), known)
         return self._release()
 
     def holding(self) -> int:

@@ -79,7 +79,7 @@ class _DebeziumSink:
         output = env.output
         prefix = output.schema_topic or ""
         producer = dbz.PRODUCERS[output.producer or "debezium"]
-        version = output.release if producer is dbz.PRODUCERS["debezium"] else None  # a Debezium release
+        version = output.release if producer.clock == "binlog" else None  # a Debezium release
         history = DebeziumHistory()  # what Debezium said of each table, shared by the view's decoders
         # the view's databases: its topics are <prefix>.<databases...>; other databases' DDL is not its
         databases = env.settings["topic_prefix"][len(prefix) + 1:] if prefix else ""

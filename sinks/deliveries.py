@@ -59,6 +59,16 @@ class Deliveries:
                  "timestamp_ms": stamp, "values": {k: repr(v)[:80] for k, v in image or ()}}
                 for topic, partition, offset, kind, stamp, image in events]
 
+    @staticmethod
+    def resent(record: Record, findings: list[Finding], interruptions: list[float]) -> bool:
+        """Whether a record flagged only as a repeat is the transport's at-least-once: a producer's
+        batch sent again after the broker went away (killed, paused) while it was in flight. Such a
+        copy keeps its first send's timestamp, so it was produced before an interruption
+        (`interruptions`: time.time() values of the broker's restarts and resumes)."""
+        if record.timestamp_ms is None or not findings or any(f.kind not in _REPEATS for f in findings):
+            return False
+        return any(int(at * 1000) >= record.timestamp_ms for at in interruptions)
+
     def replayed(self, record: Record, findings: list[Finding], restarts: list[float]) -> bool:
         """Whether a record flagged only as a repeat (duplicate, out-of-order) is an at-least-once
         replay: produced after a CDC restart (`restarts`: time.time() values), while what it repeats

@@ -10,7 +10,16 @@ import time
 
 from confluent_kafka import KafkaError, KafkaException
 
-CLIENT_LOG = logging.getLogger("sinks.kafka_client")  # librdkafka's own log lines
+
+class _Quiet(logging.LoggerAdapter):  # type: ignore[type-arg,unused-ignore]
+    """librdkafka's own lines at debug: a broker taken away on purpose makes it report every failed
+    connect at error level, which is the outage the view words itself (sinks.kafka_transport.Outage)."""
+
+    def log(self, level: int, msg: object, *args: object, **kwargs: object) -> None:
+        self.logger.log(logging.DEBUG, msg, *args)
+
+
+CLIENT_LOG = _Quiet(logging.getLogger("sinks.kafka_client"), {})  # librdkafka's own log lines
 RETRY_BACKOFF = 0.1  # seconds between a failed request to an absent broker and the next
 
 _UNANSWERED = frozenset({

@@ -33,6 +33,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Topic
 from confluent_kafka.admin import AdminClient, OffsetSpec
 
 from sinkmatrix.model.changes import DdlChange
+from sinkmatrix.model.heartbeat import BEAT_DATABASE
 from sinkmatrix.model.progress import Progress
 from sinks import gc_pace
 from sinks.base import Decoded, Decoder, Finding, Record
@@ -168,6 +169,8 @@ class KafkaView:
             schema_of=registry_schemas(registry_url) if registry_url else None)
         self._on_close.append(self.framework_faults.close)
         self._outage = Outage()
+        # when the broker came back from a kill or a pause (time.time()), as the stack tells
+        self.transport_interruptions: Callable[[], list[float]] = list
         self._admin = AdminClient({"bootstrap.servers": bootstrap, "logger": CLIENT_LOG})
         self._consumer = Consumer({
             "bootstrap.servers": bootstrap,
@@ -466,7 +469,11 @@ class KafkaView:
             decoded = Decoded()  # delivered before the CDC's restart: applied then
         findings.extend(decoded.findings)
         self._deliveries.remember(record, decoded)
-        if self._order is not None and isinstance(decoded, ClockedDecoded):
+        # the framework's beats order nothing and wait for nothing: a beat held until a later clock
+        # is acknowledged would hold every wait on the beats' own partition (a CDC acknowledges a
+        # transaction once a later one is read: sinkmatrix.cdcs.debezium.connect_progress)
+        if (self._order is not None and isinstance(decoded, ClockedDecoded)
+                and decoded.scope != BEAT_DATABASE):
             findings.extend(self._released(self._order.take(part, record, decoded), ready))
             return
         findings.extend(settle(decoded))  # in Kafka's order: what it needs is known as far as it can be
@@ -534,7 +541,8 @@ class KafkaView:
         return max(owners, key=len) if owners else None
 
     def _replayed(self, record: Record, findings: list[Finding]) -> bool:
-        return self._deliveries.replayed(record, findings, self.progress.restarts())
+        return (self._deliveries.replayed(record, findings, self.progress.restarts())
+                or self._deliveries.resent(record, findings, self.transport_interruptions()))
 
     def history(self, database: str, table: str, key: tuple[Any, ...]) -> list[dict[str, Any]]:
         """What the sink delivered for one key, oldest first (the last few records)."""

@@ -88,6 +88,10 @@ PRODUCERS = {
                       (*SOURCE_FIELDS, "commit_ts", "cluster_id"), ("version", "connector", "name", "ts_ms",
                                                                    "db", "table", "commit_ts"),
                       "commit_ts", False, "2.4.0"),
+    # the MariaDB connector (debezium-connector-mariadb, 2.7 on): the MySQL connector's envelope and
+    # source block (both build it in debezium-connector-binlog's BinlogSourceInfo), connector "mariadb"
+    "debezium-mariadb": Producer("debezium-mariadb", "mariadb", ENVELOPE_FIELDS, SOURCE_FIELDS,
+                                 SOURCE_REQUIRED, "binlog", True),
 }
 
 

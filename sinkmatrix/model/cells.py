@@ -26,6 +26,7 @@ class VersionProfile:
     compose_files: tuple[str, ...] = field(default=(), compare=False)
     declared_images: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     protocols: tuple[str, ...] = field(default=(), compare=False)  # only cells on these; () for all
+    in_default: bool = field(default=True, compare=False)  # False: its cells run only when --profile names it
 
     def images(self) -> dict[str, str]:
         """The profile's images by name, each overridable by its SINKMATRIX_IMAGE_<NAME> variable."""

