@@ -34,9 +34,12 @@ class BeatsOnlyCdc(ReferenceCdc):
         return HiddenProgress(super().start(env))
 
 
-def cell(sink: str, protocol: str, variant: str = "") -> Cell:
-    """The reference CDC's local cell for `sink`, run by the CDC without progress."""
+def cell(sink: str, protocol: str, variant: str = "", partitions: int = 4) -> Cell:
+    """The reference CDC's local cell for `sink`, run by the CDC without progress; its topics have
+    `partitions` partitions (the broker's num.partitions), so rows travel on partitions the beat
+    does not."""
     cdcs._LOADED.setdefault(NAME, BeatsOnlyCdc())
     found = axes.cell(sink, protocol, "local", variant)
     assert found.profile is not None
-    return replace(found, profile=replace(found.profile, cdc=NAME))
+    components = {**found.profile.components, "kafka_partitions": str(partitions)}
+    return replace(found, profile=replace(found.profile, cdc=NAME, components=components))

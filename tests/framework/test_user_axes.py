@@ -105,7 +105,7 @@ def test_doctor_lists_the_cdcs_their_profiles_and_cells(tmp_path: Path) -> None:
     done = _doctor(_repo(tmp_path, '[tool.sinkmatrix.versions.mine]\ncdc = "refcdc"\n'))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "  refcdc (sinkmatrix.refcdc.plugin:ReferenceCdc): " in done.stdout
-    assert "profiles: local, mine" in done.stdout
+    assert "profiles: local, local-kafka3.9, mine" in done.stdout
     assert "      mysql-mysql-mine\n" in done.stdout and done.stdout.endswith("no problems\n")
 
 
