@@ -17,15 +17,19 @@ import structlog
 from dsl.context import opened
 from matrix import axes
 from reports import logs, rundir
-from sinkmatrix.bench import heartbeat, measure, setup_cost, whole_check
+from sinkmatrix.bench import heartbeat, kafka, measure, setup_cost, whole_check
 from sinkmatrix.model.cells import Cell
 from sinkmatrix.stack.embedded import EmbeddedStack
+from sinkmatrix.stack.kafka_broker import RELEASES
 
 CELL = axes.cell("mysql", "mysql", "local", backend="embedded")
 KAFKA_CELLS = [axes.cell("canal-json", "kafka", "local"), axes.cell("canal-json", "kafka", "local", "tidb"),
                axes.cell("avro", "kafka", "local")]
 DEBEZIUM_CELLS = [axes.cell("debezium-json", "kafka", "debezium-3.6"),
                   axes.cell("debezium-avro", "kafka", "debezium-3.6")]
+# Debezium as its users deploy it: the MariaDB connector in Kafka Connect
+CONNECT_CELLS = [axes.cell("debezium-json", "kafka", "debezium-mariadb-3.5"),
+                 axes.cell("debezium-avro", "kafka", "debezium-mariadb-3.5")]
 COMPOSE_CELLS = [axes.cell("mysql", "mysql", "local", backend="compose"),
                  axes.cell("avro", "kafka", "local", backend="compose")]
 log = structlog.get_logger("sinkmatrix.bench")
@@ -57,13 +61,13 @@ def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[
         finally:
             stack.close()
 
-    def kafka(cell: Cell) -> Callable[[], list[measure.Result]]:
+    def on_kafka(cell: Cell, limit: float | None = None) -> Callable[[], list[measure.Result]]:
         def stage() -> list[measure.Result]:
-            out = [measure.warm_start(cell)]
+            out = [measure.warm_start(cell, rounds=1 if quick else 3, limit=limit)]
             stack = EmbeddedStack.start(cell)
             try:
                 with opened(stack, cell, "bench") as ctx:
-                    out.append(measure.bulk(stack, ctx, rows=rows, rounds=rounds, floor=20_000))
+                    out.append(kafka.bulk(stack, ctx, rows=rows, rounds=max(1, rounds - 2)))
             finally:
                 stack.close()
             return out
@@ -84,7 +88,10 @@ def _stages(quick: bool, rows: int, rounds: int, setup_rounds: int = 2) -> list[
         ("embedded stack start", lambda: measure.stack_start(CELL, warm_rounds=2 if quick else 5)),
         ("mysql-mysql-local: DSL overheads", reference),
         ("mysql-mysql-local: whole-database check", whole),
-        *((f"{cell.id}: start and bulk", kafka(cell)) for cell in KAFKA_CELLS),
+        *((f"Apache Kafka {release}: broker start", lambda release=release: kafka.broker_start(
+            release, rounds=1 if quick else 3)) for release in RELEASES),
+        *((f"{cell.id}: start and bulk", on_kafka(cell)) for cell in KAFKA_CELLS),
+        *((f"{cell.id}: start and bulk", on_kafka(cell, limit=5.0)) for cell in CONNECT_CELLS),
         *((f"{cell.id}: heartbeat next to native progress", lambda cell=cell: [
             heartbeat.wait_latency(cell, samples=40 if quick else 200),
             heartbeat.wait_latency(cell, samples=10 if quick else 40, rows=1000)])
