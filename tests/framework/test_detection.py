@@ -179,3 +179,52 @@ def test_scenario_passes_without_faults(scenario: str, stack, cell, request) -> 
     assert error is None, f"a false alarm on a correct pipeline: {error}"
     assert not findings, f"a false alarm on a correct pipeline: {findings}"
     stack.drop_database(database)
+
+
+# The transport taken away under a running pipeline (no CDC fault: every change must still arrive,
+# copies sent again are the transport's at-least-once, and nothing is reported lost)
+BROKER_FAULTS = {"broker-kill": "the broker killed with SIGKILL mid-load, then started again on its data",
+                 "broker-pause": "the broker paused with SIGSTOP mid-load beyond the clients' timeouts"}
+
+
+@pytest.mark.parametrize("fault", list(BROKER_FAULTS))
+def test_broker_fault_is_ridden_out(fault: str, stack, cell, request) -> None:
+    from dsl import All
+    from dsl.errors import WaitTimeout
+
+    text = fault_text({"kind": fault})
+    broker = stack.services.get("kafka")
+    if broker is None or not callable(getattr(broker, "pause", None)):
+        why = "no Kafka broker in this cell" if broker is None else "its Kafka cannot be stopped"
+        _record(request, Entry(text, "broker", cell.id, "n/a", "n/a", "", None, why))
+        pytest.skip(why)
+    with opened(stack, cell, request.node.name) as ctx:
+        started = time.monotonic()
+        ctx.upstream.exec_driver_sql("create table t (id int primary key, v varchar(32))")
+        table = ctx.sql.table("t")
+        sent = [table.insert_many({"id": i, "v": f"before-{i}"} for i in range(2000))]
+        error: BaseException | None = None
+        try:
+            if fault == "broker-kill":
+                broker.kill()
+            else:
+                broker.pause()
+            try:
+                sent.append(table.insert_many({"id": i, "v": f"during-{i}"} for i in range(2000, 3000)))
+                sent.append(table.update({"id": 7, "v": "updated during"}).send())
+                if fault == "broker-pause":
+                    with pytest.raises(WaitTimeout) as stalled:
+                        All(ctx.sql, sent).wait(timeout=8.0)
+                    assert "transport outage" in str(stalled.value), str(stalled.value)[-1500:]
+            finally:
+                broker.restart() if fault == "broker-kill" else broker.resume()
+            All(ctx.sql, sent).wait().check()
+        except AssertionError as exc:
+            error = exc
+        outcome = classify(error)
+        replays = getattr(stack.view, "replays", 0)
+        _record(request, Entry(text, "broker", cell.id, "passed", outcome.category, outcome.detail,
+                               round(time.monotonic() - started, 3),
+                               f"{BROKER_FAULTS[fault]}; {replays} replayed record(s) tolerated in the cell"))
+        assert error is None, f"{fault} on {cell.id}: {error}"
+        stack.drop_database(ctx.database)
