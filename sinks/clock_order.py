@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sinks.base import Decoded, Finding, Record
+from sinks.kafka_transport import TransportDown
 
 Clock = tuple[int, int, int]  # (binlog file number, position, row)
 _NEVER: Clock = (-1, -1, -1)
@@ -157,7 +158,11 @@ class ClockOrder:
         wanted = [(topic, partition) for topic, partition, _ in every
                   if any(self._relevant(topic, scope) for scope in scopes)]
         clock = max(acked, probe.clock) if probe is not None else acked
-        self._probe = _Probe(clock, self._watermarks(wanted), len(every), frozenset(scopes))
+        try:
+            ends = self._watermarks(wanted)
+        except TransportDown:  # the broker is away: ask again at the next step
+            return
+        self._probe = _Probe(clock, ends, len(every), frozenset(scopes))
 
     def _known_through(self, scope: str) -> Clock:
         through = None

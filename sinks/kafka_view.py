@@ -190,7 +190,7 @@ class KafkaView:
         acked = getattr(cdc_progress, "acknowledged", None)
         self._order = None if relevant is None or acked is None else ClockOrder(
             relevant=relevant, acked=acked, partitions=self._partitions, discover=self.discover,
-            watermarks=self._end_offsets, fetched=lambda part: part.fetched)
+            watermarks=self._answered_end_offsets, fetched=lambda part: part.fetched)
         self._thread = threading.Thread(target=self._run, name="kafka-view", daemon=True)
         # Applying waits on the view database with the GIL released: a writer thread of its own
         # lets the consumer decode the next batch meanwhile. One writer, FIFO: order is kept.
@@ -303,6 +303,17 @@ class KafkaView:
         with self._cond:
             return [(topic, partition, part) for (topic, partition), part in self._parts.items()]
 
+    def _answered_end_offsets(self, tps: list[TP]) -> dict[TP, int]:
+        """End offsets for the consumer thread's clock order: TransportDown while the broker does not
+        answer (the order asks again), never an exception that stops the consumer."""
+        try:
+            return self._end_offsets(tps)
+        except KafkaException as exc:
+            if not transient(exc):
+                raise
+            self._outage.note(exc)
+            raise TransportDown(self._outage.describe(self.bootstrap)) from None
+
     def _end_offsets(self, tps: list[TP]) -> dict[TP, int]:
         if not tps:
             return {}
@@ -359,7 +370,13 @@ class KafkaView:
     def _suspect_truncation(self, behind: list[TP]) -> None:
         futures = self._admin.list_offsets({TopicPartition(*tp): OffsetSpec.earliest() for tp in behind},
                                            request_timeout=_REQUEST_TIMEOUT)
-        lows = {(tp.topic, tp.partition): f.result().offset for tp, f in futures.items()}
+        try:
+            lows = {(tp.topic, tp.partition): f.result().offset for tp, f in futures.items()}
+        except KafkaException as exc:  # the broker is away: nothing is truncated that we can tell
+            if not transient(exc):
+                raise
+            self._outage.note(exc)
+            return
         with self._cond:
             for tp, low in lows.items():
                 if low > self._parts[tp].fetched:
