@@ -121,8 +121,18 @@ class ConnectApi:
             return None
         for part in [status["connector"], *status.get("tasks", [])]:
             if part.get("state") == "FAILED":
-                return f"Debezium's connector failed: {part.get('trace', '')[:2000]}"
+                return f"Debezium's connector failed: {causes(str(part.get('trace', '')))}"
         return None
+
+
+def causes(trace: str, most: int = 600) -> str:
+    """A Java stack trace as what happened: its first line and every `Caused by:`, each cut at `most`
+    characters (a schema in a message), the frames left out (the worker's log in the failure bundle
+    has them all)."""
+    lines = trace.splitlines()
+    kept = [lines[0]] if lines else []
+    kept += [line.strip() for line in lines[1:] if line.lstrip().startswith("Caused by:")]
+    return " <- ".join(line if len(line) <= most else line[:most] + " …" for line in kept)
 
 
 def wait_running(api: ConnectApi, timeout: float, alive: Callable[[], str | None] = lambda: None) -> None:

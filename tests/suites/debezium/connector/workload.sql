@@ -1,5 +1,5 @@
 -- Outside suite `debezium/connector`: adapted from Debezium's MySQL/binlog connector tests.
--- sinkmatrix: catches debezium-json* "is not the statement the upstream ran (CREATE UNIQUE INDEX)" Debezium 3.6's MySQL grammar leaves CREATE out of a CREATE UNIQUE INDEX schema change (AntlrDdlParser.signalCreateIndex writes its createIndex rule's text): a consumer cannot apply it
+-- sinkmatrix: catches debezium-json*-debezium-3.6 "is not the statement the upstream ran (CREATE UNIQUE INDEX)" Debezium 3.6's MySQL grammar leaves CREATE out of a CREATE UNIQUE INDEX schema change (AntlrDdlParser.signalCreateIndex writes its createIndex rule's text): a consumer cannot apply it
 -- Source: https://github.com/debezium/debezium, commit aad5519902997a3627fe296f77ea6d3452e9acce
 --   debezium-connector-binlog/src/test/resources/ddl/connector_test.sql, lines 5-73
 --   debezium-connector-binlog/src/test/resources/ddl/connector_test_ro.sql, lines 76-82

@@ -1,5 +1,6 @@
 -- Outside suite `maxwell/ddl_integration`: adapted from Maxwell's DDL integration tests.
--- sinkmatrix: catches debezium-* "debezium/dbz#2291" Debezium 3.6's MySQL DDL parser stops on names quoted "..." under ANSI_QUOTES (fixed by debezium/debezium 360b73f6, 3.7.0.Alpha1)
+-- sinkmatrix: catches *-debezium-mariadb-3.5 "char(1) byte" Debezium 3.5's MariaDB DDL grammar has no BYTE after a character type (MariaDB reads it as BINARY): the connector stops on the CREATE TABLE (io.debezium.text.ParsingException)
+-- sinkmatrix: catches debezium-*-debezium-3.6 "debezium/dbz#2291" Debezium 3.6's MySQL DDL parser stops on names quoted "..." under ANSI_QUOTES (fixed by debezium/debezium 360b73f6, 3.7.0.Alpha1)
 -- Source: https://github.com/zendesk/maxwell, commit b600e5190c3cd6051a498dd443910d30860b78f5
 --   src/test/java/com/zendesk/maxwell/schema/ddl/DDLIntegrationTest.java: the SQL of testAlter
 --   (lines 37-51), testMultiLineSQLWithBlacklists (70), testAlterMultipleColumns (79-80), testDrop

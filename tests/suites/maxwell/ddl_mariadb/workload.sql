@@ -1,4 +1,5 @@
 -- Outside suite `maxwell/ddl_mariadb`: adapted from Maxwell's DDL integration tests (MariaDB-only DDL).
+-- sinkmatrix: catches *-debezium-mariadb-3.5 "PRIMARY KEY IF NOT EXISTS" Debezium 3.5's MariaDB DDL grammar has no IF NOT EXISTS after ADD CONSTRAINT ... PRIMARY KEY (MariaDB 10.0.2 on): the connector stops on the ALTER (io.debezium.text.ParsingException)
 -- Source: https://github.com/zendesk/maxwell, commit b600e5190c3cd6051a498dd443910d30860b78f5
 --   src/test/java/com/zendesk/maxwell/schema/ddl/DDLIntegrationTest.java: the SQL of the tests that run
 --   on MariaDB only (assumeTrue(...isMariaDB)): testDropColumnIfExists (lines 191-193),
