@@ -13,7 +13,15 @@ from confluent_kafka import Consumer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
 from dsl.context import Ctx
-from sinkmatrix.bench.measure import Result, _bare_landed, _median, _raw_cursor, alternate
+from sinkmatrix.bench.measure import (
+    Result,
+    _bare_landed,
+    _median,
+    _raw_cursor,
+    alternate,
+    bulk_rows,
+    verified_round,
+)
 from sinkmatrix.stack import jvm, kafka_broker
 from sinkmatrix.stack.embedded import EmbeddedStack
 from sinkmatrix.stack.leases import Lease
@@ -96,17 +104,11 @@ class _Counter:
 def bulk(stack: EmbeddedStack, ctx: Ctx, rows: int = 100_000, rounds: int = 3) -> Result:
     """insert_many + wait().check() of `rows` rows, next to the raw pipeline: the same rows written in
     one transaction, timed from the first write until a bare consumer counted them all on Kafka."""
-    data = [{"id": i, "value": i % 9973, "note": f"row-{i}"} for i in range(rows)]
+    data = bulk_rows(rows)
     bootstrap = stack.services["kafka"].bootstrap
 
     def verified(r: int) -> float:
-        ctx.upstream.exec_driver_sql(
-            f"create table bulk_dsl_{r} (id int primary key, value int, note varchar(32))")
-        table = ctx.sql.table(f"bulk_dsl_{r}")
-        _bare_landed(stack)
-        began = time.perf_counter()
-        table.insert_many(data).wait().check()
-        return time.perf_counter() - began
+        return verified_round(stack, ctx, data, r)
 
     def raw(r: int) -> float:
         name = f"bulk_raw_{r}"

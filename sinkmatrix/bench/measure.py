@@ -163,19 +163,28 @@ def seed_pattern(stack: EmbeddedStack, ctx: Ctx, rows: int = 1000, rounds: int =
                   f"median of {rounds} alternating rounds")
 
 
+def bulk_rows(rows: int) -> list[dict[str, Any]]:
+    return [{"id": i, "value": i % 9973, "note": f"row-{i}"} for i in range(rows)]
+
+
+def verified_round(stack: EmbeddedStack, ctx: Ctx, data: list[dict[str, Any]], r: int) -> float:
+    """One round of the DSL's bulk path: a fresh table, insert_many + wait().check(), timed."""
+    ctx.upstream.exec_driver_sql(
+        f"create table bulk_dsl_{r} (id int primary key, value int, note varchar(32))")
+    table = ctx.sql.table(f"bulk_dsl_{r}")
+    _bare_landed(stack)
+    began = time.perf_counter()
+    table.insert_many(data).wait().check()
+    return time.perf_counter() - began
+
+
 def bulk(stack: EmbeddedStack, ctx: Ctx, rows: int = 100_000, rounds: int = 3,
          floor: float = 50_000) -> Result:
     """insert_many + wait().check() of 100k rows, next to the raw pipeline for the same statements."""
-    data = [{"id": i, "value": i % 9973, "note": f"row-{i}"} for i in range(rows)]
+    data = bulk_rows(rows)
 
     def dsl(r: int) -> float:
-        ctx.upstream.exec_driver_sql(
-            f"create table bulk_dsl_{r} (id int primary key, value int, note varchar(32))")
-        table = ctx.sql.table(f"bulk_dsl_{r}")
-        _bare_landed(stack)
-        began = time.perf_counter()
-        table.insert_many(data).wait().check()
-        return time.perf_counter() - began
+        return verified_round(stack, ctx, data, r)
 
     def bare(r: int) -> float:
         ctx.upstream.exec_driver_sql(
