@@ -3,6 +3,8 @@ and started again on its data, or paused (SIGSTOP) and resumed. Every change arr
 what the broker did not acknowledge (what it sent again is tolerated as an at-least-once replay),
 and the view reads on from where it stood. A change that never arrives fails the wait naming it."""
 
+import uuid
+
 import pytest
 
 from dsl import All
@@ -68,7 +70,7 @@ def test_broker_is_apache_kafka(ctx):
     cluster = admin.describe_cluster(request_timeout=10).result()
     assert cluster.cluster_id and len(cluster.cluster_id) == 22, cluster.cluster_id
     assert cluster.controller is not None and cluster.controller.host == "127.0.0.1"
-    topic = f"{ctx.database}.three"
+    topic = f"sinkmatrix-probe-{uuid.uuid4().hex}"  # outside the topics the view reads
     admin.create_topics([NewTopic(topic, 3)], request_timeout=10)[topic].result()
     assert len(admin.list_topics(topic, timeout=10).topics[topic].partitions) == 3
     admin.delete_topics([topic], request_timeout=10)[topic].result()
