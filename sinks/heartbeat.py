@@ -139,7 +139,13 @@ class PartitionedBeats(_ViewBeats):
     """A Kafka view's beats (sinks.kafka_view.KafkaView): settles on its per-partition watermarks."""
 
     def settle(self, deadline: float) -> bool:
-        ends = self.view.high_watermarks()  # read after the beat showed
+        from sinks.kafka_transport import TransportDown
+
+        try:  # read after the beat showed; a broker that does not answer is asked again until the deadline
+            ends = self.view.high_watermarks(deadline)
+        except TransportDown as down:
+            self._lag = str(down)
+            return False
         seen = self.view.batches
         while True:
             behind = lagging(ends, self.view.applied_offsets())

@@ -97,7 +97,9 @@ def test_a_users_repository_runs_the_cases_and_the_detection_on_its_own_cdc(tmp_
                             capture_output=True, text=True, timeout=120)
     assert "refcdc-program (my_cdc_plugin:RefcdcProgram)" in doctor.stdout, doctor.stdout + doctor.stderr
 
-    cases = subprocess.run([*pytest_, "--sink", "canal-json", "--sink", "mysql"], cwd=mine, env=env,
+    # the broker-fault cases test the transport, not the user's CDC: they run in the framework's matrix
+    cases = subprocess.run([*pytest_, "--sink", "canal-json", "--sink", "mysql", "-k", "not broker"],
+                           cwd=mine, env=env,
                            capture_output=True, text=True, timeout=900)
     assert cases.returncode == 0, cases.stdout[-4000:] + cases.stderr[-2000:]
     outcomes = {name.split("::", 1)[1]: test["outcome"] for name, test in _summary(mine).items()}
