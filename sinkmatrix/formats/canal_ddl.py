@@ -64,6 +64,9 @@ def ddl_event(change: DdlChange, release: Release = TICDC_CURRENT) -> tuple[str,
     """(canal type, database, table or None) for a DDL, as `release` writes it."""
     statement = classify(change.query)
     text = re.sub(r"^(?:\s+|/\*(?!!).*?\*/|--[^\n]*\n|#[^\n]*\n)*", "", change.query, flags=re.DOTALL)
+    # a MySQL executable comment (`/*!40000 ALTER TABLE t ENABLE KEYS */`, as mysqldump writes) is the
+    # statement inside it: a table's DDL, routed with the table's changes
+    text = re.sub(r"^/\*!\d*\s*(.*?)\s*\*/\s*;?\s*$", r"\1", text, flags=re.DOTALL)
     for pattern, kind in _DDL_RULES:
         match = pattern.match(text)
         if not match:
@@ -101,6 +104,9 @@ def per_table(change: DdlChange) -> tuple[DdlChange, ...]:
     backtick inside a name is doubled here, so the statement stays one a server can run. Every
     other statement is one event, as it is."""
     text = re.sub(r"^(?:\s+|/\*(?!!).*?\*/|--[^\n]*\n|#[^\n]*\n)*", "", change.query, flags=re.DOTALL)
+    # a MySQL executable comment (`/*!40000 ALTER TABLE t ENABLE KEYS */`, as mysqldump writes) is the
+    # statement inside it: a table's DDL, routed with the table's changes
+    text = re.sub(r"^/\*!\d*\s*(.*?)\s*\*/\s*;?\s*$", r"\1", text, flags=re.DOTALL)
     head = _RENAME_HEAD.match(text)
     if head is None:
         return (change,)
