@@ -18,12 +18,17 @@ def _load(table, ids, label):
     return table.insert_many({"id": i, "v": f"{label}-{i}", "n": i} for i in ids)
 
 
-def test_broker_restart(ctx):
+def _loading(ctx, rows):
+    """The cell's broker, a table, and `rows` rows on their way through the CDC and Kafka."""
     broker = ctx.broker()
     ctx.step("Given a table and a load on its way through the CDC and Kafka")
     ctx.upstream.exec_driver_sql("create table test (id int primary key, v varchar(32), n int)")
     table = ctx.sql.table("test")
-    sent = [_load(table, range(3000), "first")]
+    return broker, table, [_load(table, range(rows), "first")]
+
+
+def test_broker_restart(ctx):
+    broker, table, sent = _loading(ctx, 3000)
 
     ctx.step("When the broker is killed with SIGKILL mid-load, and more is written while it is down")
     broker.kill()
@@ -38,11 +43,7 @@ def test_broker_restart(ctx):
 
 
 def test_broker_pause(ctx):
-    broker = ctx.broker()
-    ctx.step("Given a table and a load on its way through the CDC and Kafka")
-    ctx.upstream.exec_driver_sql("create table test (id int primary key, v varchar(32), n int)")
-    table = ctx.sql.table("test")
-    sent = [_load(table, range(2000), "first")]
+    broker, table, sent = _loading(ctx, 2000)
 
     ctx.step("When the broker is paused (SIGSTOP: connections open, nothing answered) mid-load, "
              "beyond the clients' request timeouts")
