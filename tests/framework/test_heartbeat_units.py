@@ -39,7 +39,7 @@ class FakeKafkaView:
     def url(self, database: str) -> Any:
         raise AssertionError("not read here")
 
-    def high_watermarks(self) -> dict[tuple[str, int], int]:
+    def high_watermarks(self, deadline: float | None = None) -> dict[tuple[str, int], int]:
         return dict(self.ends)
 
     def applied_offsets(self) -> dict[tuple[str, int], int]:
