@@ -96,6 +96,15 @@ class ConnectDebeziumRun(CdcRunBase):
         self.worker.api.call("PUT", f"/connectors/{self.worker.api.name}/resume")
         self.worker.wait_running()
 
+    def connect_status(self) -> dict[str, Any]:
+        """Connect's REST status of the connector (GET /connectors/NAME/status)."""
+        return dict(self.worker.api.status())
+
+    @property
+    def producer_client_id(self) -> str:
+        """The client id of the Java producer Connect gives the connector's task."""
+        return f"connector-producer-{self.worker.api.name}-0"
+
     def logs(self) -> dict[str, Path]:
         status = self.worker.root / "connector-status.json"
         try:

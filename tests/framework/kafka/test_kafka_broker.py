@@ -11,7 +11,7 @@ import pytest
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from sinkmatrix.stack import maven
+from sinkmatrix.stack import broker_clients, maven
 from sinkmatrix.stack.kafka_broker import RELEASES, KafkaBroker
 from sinkmatrix.stack.leases import Lease
 
@@ -77,6 +77,23 @@ def test_the_default_num_partitions_is_the_profiles(tmp_path: Path, lease: Lease
         assert producer.flush(10) == 0
         admin = AdminClient({"bootstrap.servers": broker.bootstrap})
         assert len(admin.list_topics("auto", timeout=10).topics["auto"].partitions) == 3
+    finally:
+        broker.stop()
+
+
+def test_the_broker_names_the_clients_that_produced_to_it(tmp_path: Path, lease: Lease) -> None:
+    broker = KafkaBroker.start(tmp_path / "kafka", lease)
+    try:
+        before = Producer({"bootstrap.servers": broker.bootstrap, "client.id": "before-accounting"})
+        before.produce("t", b"x")
+        assert before.flush(10) == 0
+        broker_clients.account_by_client_id(broker)
+        assert broker_clients.producer_client_ids(broker) == set()  # nothing labelled before
+        for client in ("connector-producer-x-0", "other"):
+            producer = Producer({"bootstrap.servers": broker.bootstrap, "client.id": client})
+            producer.produce("t", b"x")
+            assert producer.flush(10) == 0
+        assert broker_clients.producer_client_ids(broker) == {"connector-producer-x-0", "other"}
     finally:
         broker.stop()
 
