@@ -26,7 +26,8 @@ def _check(kind: str, wanted: list[str], valid: set[str]) -> None:
 
 def select(config: pytest.Config) -> list[Cell]:
     """Cells for this run; --sink names a sink with all its variants, or one as `sink+variant`;
-    --cdc keeps the profiles of the named CDCs (the others' plug-ins never load)."""
+    --cdc keeps every profile of the named CDCs, those left out of the default matrix too (the
+    others' plug-ins never load)."""
     only = _names(config.getoption("cdc"))
     try:
         if only:
@@ -48,7 +49,8 @@ def select(config: pytest.Config) -> list[Cell]:
         _check(kind, names, set(BACKENDS) if kind == "backend" else {getattr(c, kind) for c in cells})
         if names:
             cells = [c for c in cells if getattr(c, kind) in names]
-    if not wanted["version"]:  # profiles marked `default = false` run when named (--profile)
+    # profiles marked `default = false` run when named: by --profile, or by --cdc (every release of it)
+    if not wanted["version"] and not only:
         cells = [c for c in cells if c.profile is None or c.profile.in_default]
     return cells
 

