@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
+from sinks import json_fast
 from sinks.base import Finding, Record
 
 FIELDS = ("id", "database", "table", "pkNames", "isDdl", "type", "es", "ts", "sql", "sqlType",
@@ -81,6 +81,9 @@ STRICT_JSON = json.JSONDecoder(object_pairs_hook=_unique_keys, parse_constant=_r
 def parse_record(value: bytes | None) -> dict[str, Any]:
     if value is None:
         raise Malformed("a tombstone (null value): Canal-JSON deletes are messages, never tombstones")
+    doc = json_fast.loads(value)
+    if type(doc) is dict:
+        return doc
     try:
         doc = STRICT_JSON.decode(value.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -94,15 +97,16 @@ def parse_record(value: bytes | None) -> dict[str, Any]:
     return doc
 
 
-@dataclass
 class Check:
-    """The findings of one record, located; database/table/key are filled in as they are learned."""
+    """The findings of one record, located; database/table/key are filled in as they are learned.
+    (A plain class: one is made per record, and a dataclass's default factory costs more.)"""
 
-    record: Record
-    findings: list[Finding] = field(default_factory=list)
-    database: str | None = None
-    table: str | None = None
-    key: tuple[Any, ...] | None = None
+    __slots__ = ("database", "findings", "key", "record", "table")
+
+    def __init__(self, record: Record, findings: list[Finding] | None = None, database: str | None = None,
+                 table: str | None = None, key: tuple[Any, ...] | None = None) -> None:
+        self.record, self.findings = record, [] if findings is None else findings
+        self.database, self.table, self.key = database, table, key
 
     def __call__(self, kind: str, where: str | None, why: str) -> None:
         r = self.record

@@ -10,16 +10,13 @@ located Finding; nothing here raises on input.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from sinkmatrix.formats import releases
 from sinkmatrix.formats.canal_ddl import ddl_event
 from sinkmatrix.formats.canal_json import (
     DDL_TYPES,
-    ROW_TYPES,
     WATERMARK_TYPE,
-    full_mysql_type,
     java_type,
     mysql_type,
 )
@@ -36,6 +33,7 @@ from sinkmatrix.model.progress import Progress
 from sinkmatrix.model.schema import Column, TableSchema
 from sinkmatrix.model.tso import physical_ms
 from sinks.base import Decoded, Record, SchemaLookup, SinkEnvironment, judged_by_versions
+from sinks.canal_columns import ColumnReading
 from sinks.canal_frame import (
     EXACT,
     FIELDS,
@@ -48,7 +46,7 @@ from sinks.canal_frame import (
     parse_record,
     set_diff,
 )
-from sinks.canal_values import Reader, column_from_type, reader
+from sinks.canal_quick import KINDS, QuickRows, Shape, order_findings, see
 from sinks.kafka_view import KafkaView
 from sinks.key_order import KeyOrder, row_removals
 from sinks.upstream_schema import UpstreamSchemas
@@ -83,7 +81,6 @@ LIMITS: dict[str, str] = {
     "tidb-charsets": CHARSET_LIMIT,
 }
 
-_KINDS: dict[str, RowKind] = {text: kind for kind, text in ROW_TYPES.items()}
 _LARGE = ("onlyHandleKey", "claimCheckLocation")
 
 
@@ -100,13 +97,10 @@ class CanalJsonDecoder:
         self.release, self.content_compatible = release, content_compatible
         self._old_style = canal_delete_keeps_old(release)  # DELETE repeats its row in `old`
         self._order = KeyOrder()
-        self._schemas: dict[tuple[Any, ...], TableSchema] = {}
-        self._shapes: dict[tuple[Any, ...], tuple[list[Column], TableSchema, list[Any], Any]] = {}
-        # per shape's column list: its value readers and, unless a column's sqlType depends on
-        # the value (unsigned integers), the sqlType TiCDC writes for every row of that shape
-        self._readers: dict[int, tuple[list[Column], list[Reader], dict[str, int] | None]] = {}
+        self._columns = ColumnReading(release, content_compatible, self._old_style)
         self._expected = FIELDS + (("_tidb",) if enable_tidb_extension else ())
         self._expected_set = frozenset(self._expected)
+        self._quick = QuickRows(enable_tidb_extension, lookup, self._order, self._expected_set)
         self._shape_checks = [(name, EXACT.get(name), *SHAPES[name]) for name in self._expected
                               if name in SHAPES]
 
@@ -124,6 +118,9 @@ class CanalJsonDecoder:
         except Malformed as exc:
             check("malformed", exc.where, exc.why)
             return Decoded(findings=check.findings)
+        quick = self._quick.decode(record, msg)
+        if quick is not None:
+            return quick
         if record.key is not None:
             check("extra-field", "key", "TiCDC's canal-json messages carry no Kafka key")
         check.database = msg.get("database") if is_str(msg.get("database")) else None
@@ -242,7 +239,7 @@ class CanalJsonDecoder:
 
     def _frame(self, msg: dict[str, Any], check: Check) -> tuple[RowKind, Any, Any, int] | None:
         """A row message's kind, images and clock, if its frame is what TiCDC writes."""
-        kind = _KINDS.get(msg["type"])
+        kind = KINDS.get(msg["type"])
         if kind is None:
             check("bad-value", "type", f"{msg['type']!r}: not INSERT/UPDATE/DELETE, nor a DDL type "
                   "with isDdl true, nor TIDB_WATERMARK")
@@ -288,10 +285,12 @@ class CanalJsonDecoder:
 
         def judged(version: TableSchema | None) -> tuple[list[Column], TableSchema, Any]:
             # the values too: a lossy MODIFY keeps the column's type name (DECIMAL(10,4) to (6,1))
-            columns, table = self._resolve(msg, data, version, check)
-            return columns, table, None if check.findings else self._values(columns, data, "data", check)
+            columns, table = self._columns.resolve(msg, data, version, check)
+            values = None if check.findings else self._columns.values(columns, data, "data", check)
+            return columns, table, values
 
         columns, table, values = judged(upstream)
+        by_upstream = not check.findings
         if check.findings and upstream is not None:  # written under an older version of the table?
             other = judged_by_versions(self.lookup, msg["database"], msg["table"], list(data), upstream,
                                        check.findings, 0, judged)
@@ -302,7 +301,7 @@ class CanalJsonDecoder:
         after, sql_types = values
         before = None
         if old is not None and kind == "update":  # content-compatible: unchanged columns are data's
-            before = {**after, **self._values(columns, old, "old", check, partial=True)[0]}
+            before = {**after, **self._columns.values(columns, old, "old", check, partial=True)[0]}
         if sql_types is None or msg["sqlType"] != sql_types:  # (its values are exact integers here)
             for column in columns:
                 expected = java_type(column, after[column.name], self.release)
@@ -313,119 +312,18 @@ class CanalJsonDecoder:
         check.key = tuple(after.get(k) for k in table.key)
         if check.findings:
             return Decoded(findings=check.findings)
+        if by_upstream and sql_types is not None and not self._old_style:
+            readers = self._columns.readers(columns)[0]
+            self._quick.learn(msg, Shape(msg, tuple(data), upstream, columns, table, readers, sql_types))
         if table.key:
             clock = "_tidb.commitTs" if self.enable_tidb_extension else "es"
-            slot = (msg["database"], msg["table"], check.key)
-            last = self._order.last_ts(slot)
-            verdict = self._order.see(slot, ts, old if kind == "update" else
-                                      (data if kind == "delete" else None),
-                                      None if kind == "delete" else data)
-            if verdict == "out-of-order":
-                check("out-of-order", clock, f"{ts} after {last} for this key (reordered, or an "
-                      "older change delivered again)")
-            elif verdict == "duplicate":
-                check("duplicate", clock, f"this {msg['type']} at {ts} was already delivered for this key")
+            verdict, last = see(self._order, (msg["database"], msg["table"], check.key), kind, ts, data, old)
+            order_findings(check, verdict, clock, ts, last, msg["type"])
+            if verdict == "duplicate":
                 return Decoded(findings=check.findings)
         change = RowChange(kind, table, after, None) if kind == "delete" else \
             RowChange(kind, table, before, after)
         return Decoded(changes=[change], findings=check.findings)
-
-    def _resolve(self, msg: dict[str, Any], data: dict[str, Any], upstream: TableSchema | None,
-                 check: Check) -> tuple[list[Column], TableSchema]:
-        """Columns and table of a message, checked against the upstream; memoised per message shape
-        (most messages of a table look alike), with the shape's findings replayed each time."""
-        types = msg["mysqlType"]
-        pk = msg["pkNames"] or []
-        shape = (msg["database"], msg["table"], tuple(data), tuple(types.items()), tuple(pk), id(upstream))
-        hit = self._shapes.get(shape)
-        if hit is None or hit[3] is not upstream:
-            notes: list[tuple[str, str | None, str]] = []
-
-            def note(kind: str, field: str | None, why: str) -> None:
-                notes.append((kind, field, why))
-
-            columns = [self._column(n, types[n], upstream, note) for n in data]
-            for column in upstream.columns if upstream is not None else ():
-                if column.name not in data:
-                    note("type-mismatch", "mysqlType", f"the upstream column {column.name} is missing")
-            table = self._schema(msg["database"], msg["table"], columns, pk, upstream)
-            if len(self._shapes) > 4096:
-                self._shapes.clear()
-            hit = self._shapes[shape] = (columns, table, notes, upstream)
-        for kind, field, why in hit[2]:
-            check(kind, field, why)
-        return hit[0], hit[1]
-
-    def _column(self, name: str, text: str, upstream: TableSchema | None,
-                check: Callable[[str, str | None, str], None]) -> Column:
-        column = column_from_type(name, text, self.release)
-        if column is None:
-            if text.startswith("vector"):
-                check("unsupported-type", f"mysqlType.{name}", f"{text!r}: a TiDB VECTOR column (TiCDC v8.4 "
-                      "on); this adapter lacks VECTOR columns: leave the column out of the changefeed (a "
-                      "column filter) to test the rest")
-            else:
-                check("bad-value", f"mysqlType.{name}", f"{text!r} is not a type TiCDC {self.release} writes")
-            return Column(name, "text", text)
-        if upstream is None:
-            return column
-        mine = upstream.by_name.get(name)
-        written = full_mysql_type(mine) if mine is not None and self.content_compatible else None
-        if mine is None:
-            check("type-mismatch", f"mysqlType.{name}", "the upstream table has no such column")
-        elif mysql_type(mine, self.release) != mysql_type(column, self.release):
-            check("type-mismatch", f"mysqlType.{name}", f"{text!r}, but the upstream "
-                  f"{mine.column_type} is {mysql_type(mine, self.release)!r} in TiCDC's mapping")
-        elif written is not None and text != written:
-            check("type-mismatch", f"mysqlType.{name}", f"{text!r}, but with content-compatible=true "
-                  f"TiCDC writes the upstream {mine.column_type} as {written!r}")
-        else:
-            return mine  # it knows widths, fsp and members
-        return column
-
-    def _values(self, columns: list[Column], image: dict[str, Any], name: str, check: Check,
-                partial: bool = False) -> tuple[dict[str, Any], dict[str, int] | None]:
-        """The image's values (`partial`: of the columns it holds), and the sqlType every row of
-        these columns has (None: it depends on the values)."""
-        values: dict[str, Any] = {}
-        readers = self._readers.get(id(columns))
-        if readers is None or readers[0] is not columns:
-            fixed = None if any(c.unsigned for c in columns) and not self._old_style else \
-                {c.name: java_type(c, None, self.release) for c in columns}
-            readers = self._readers[id(columns)] = (columns, [reader(c) for c in columns], fixed)
-        for column, read in zip(columns, readers[1], strict=True):
-            if partial and column.name not in image:
-                continue
-            raw = image[column.name]
-            values[column.name] = None
-            if raw is None:
-                if not column.nullable:
-                    check("bad-value", f"{name}[0].{column.name}", "NULL in a NOT NULL column")
-            elif type(raw) is not str:
-                check("wrong-type", f"{name}[0].{column.name}", f"{describe(raw)}, expected a string or null")
-            else:
-                try:
-                    values[column.name], spelled = read(raw)
-                except (ValueError, ArithmeticError, RecursionError) as exc:
-                    check("bad-value", f"{name}[0].{column.name}",
-                          f"{raw[:80]!r} is not a {mysql_type(column)}: {exc}")
-                    continue
-                if spelled is not None:
-                    check("bad-spelling", f"{name}[0].{column.name}",
-                          f"{raw[:80]!r}: the value is right, but TiCDC spells it {spelled[:80]!r}")
-        return values, readers[2]
-
-    def _schema(self, database: str, name: str, columns: list[Column], pk: list[str],
-                upstream: TableSchema | None) -> TableSchema:
-        key: tuple[str, ...] = tuple(pk)
-        names = {c.name for c in columns}
-        if upstream is not None and upstream.key and set(upstream.key) <= names and (
-                not pk or set(upstream.key) == set(pk)):
-            key = upstream.key  # index order, and the NOT NULL unique key pkNames leaves out
-        cache_key = (database, name, tuple(columns), key)
-        if cache_key not in self._schemas:
-            self._schemas[cache_key] = TableSchema(database, name, tuple(columns), key)
-        return self._schemas[cache_key]
 
 
 def _bad(check: Check) -> set[str]:

@@ -304,8 +304,8 @@ def _containers(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @st.composite
-def mutations(draw: st.DrawFn) -> bytes:
-    message = json.loads(json.dumps(draw(st.sampled_from(SEEDS))))
+def mutations(draw: st.DrawFn, seeds: list[dict[str, Any]] = SEEDS) -> bytes:
+    message = json.loads(json.dumps(draw(st.sampled_from(seeds))))
     for _ in range(draw(st.integers(1, 3))):
         target = draw(st.sampled_from(_containers(message)))
         key = draw(st.sampled_from([*sorted(target), "extra"]))
