@@ -52,12 +52,25 @@ def matrix(session: nox.Session, sink: str) -> None:
 
 
 @nox.session(venv_backend="none", default=False)
+def releases(session: nox.Session) -> None:
+    """The Debezium release axis: every case and workload on each release's profile (`--cdc debezium`:
+    the profiles of matrix/axes.toml whose CDC is `debezium`, those left out of the default matrix
+    too); the known-bug suite (tests/cases/known_bugs) expects each release's own bugs."""
+    env = cases()
+    session.notify("report")
+    run(session, env, "-m", "pytest", *command.CASE_DIRS, "--cdc=debezium", "-n", WORKERS,
+        *command.PYTEST_ARGS, *session.posargs,
+        env={**command.environment(), "SINKMATRIX_RUN_ID": f"{RUN}/parts/releases"})
+
+
+@nox.session(venv_backend="none", default=False)
 def kafka_versions(session: nox.Session) -> None:
     """The Kafka version axis: every case on the Kafka cells of each broker release's profile
     (`default = false` profiles of matrix/axes.toml that set a kafka_release), besides the default."""
     versions = tomllib.loads(Path("matrix/axes.toml").read_text())["versions"]
     named = [name for name, spec in sorted(versions.items())
-             if spec.get("default", True) is False and spec.get("kafka_release")]
+             if spec.get("default", True) is False and spec.get("kafka_release")
+             and not spec.get("debezium_release")]  # the Debezium releases: `nox -s releases`
     env = cases()
     session.notify("report")
     run(session, env, "-m", "pytest", *command.CASE_DIRS, *(f"--profile={name}" for name in named),

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from reports import left_out, reliability, rundir, triage
 from reports.bundle import tail
 
-OUTCOMES = ("passed", "failed", "error", "skipped")
+OUTCOMES = ("passed", "failed", "error", "xfailed", "skipped")
 NO_CELL = "-"  # summary.json's cell for a test that runs on no cell
 TAIL_LINES = 50
 TEST_LOG_RECORDS = 200
@@ -323,6 +323,7 @@ code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,monospace;font
 .chip{display:inline-block;padding:2px 10px;border-radius:11px;margin-right:6px;font-weight:600}
 .chip.passed{background:var(--pass-bg);color:var(--pass)}.chip.failed{background:var(--fail-bg);color:var(--fail)}
 .chip.error{background:var(--err-bg);color:var(--err)}.chip.skipped{background:var(--skip-bg);color:var(--skip)}
+.chip.xfailed{background:var(--pass-bg);color:var(--pass)}
 table{border-collapse:collapse;background:#fff}th,td{border:1px solid var(--line);padding:4px 8px;
 text-align:left;vertical-align:top}thead th{background:#eef0f3;font-weight:600;white-space:nowrap}
 .triage td.cells{white-space:nowrap}
@@ -337,6 +338,7 @@ max-width:640px;overflow:hidden;text-overflow:ellipsis}.grid .file{color:var(--d
 .sq{display:inline-block;min-width:66px;padding:3px 6px;border-radius:4px;font-variant-numeric:tabular-nums;
 font-size:12px;text-decoration:none;margin:1px}
 .sq.passed{background:var(--pass-bg);color:var(--pass)}.sq.skipped{background:var(--skip-bg);color:var(--skip)}
+.sq.xfailed{background:var(--pass-bg);color:var(--pass);font-style:italic}
 .sq.failed{background:var(--fail);color:#fff;font-weight:600}.sq.error{background:var(--err);color:#fff;
 font-weight:600}.sq.notrun{color:var(--none);background:repeating-linear-gradient(45deg,var(--none-bg) 0 6px,
 #fff 6px 12px)}a.sq:hover{outline:2px solid #1f2933}

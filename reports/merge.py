@@ -19,7 +19,7 @@ from reports import html, rundir, triage
 from reports.summary import RunSummary
 
 # when one node id ran in two shards, the report shows the worse outcome (a failure is never hidden)
-_SEVERITY = {"error": 3, "failed": 2, "passed": 1, "skipped": 0}
+_SEVERITY = {"error": 3, "failed": 2, "passed": 1, "xfailed": 1, "skipped": 0}
 
 
 class MergeError(Exception):

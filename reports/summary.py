@@ -1,7 +1,8 @@
 """The run summary: outcomes per cell and case in summary.json, and a closing line naming the report.
 
 summary.json = {"run": id, "totals": {outcome: n}, "cells": {cell: {outcome: n}},
-                "tests": {nodeid: {"case", "cell", "outcome" (passed|failed|error|skipped), "duration",
+                "tests": {nodeid: {"case", "cell", "duration",
+                                   "outcome" (passed|failed|error|skipped|xfailed: a known bug caught),
                                    and for failures "message", "longrepr", "phase", "when",
                                    "exception", "findings" [Finding as dict], "bundle" (dir under the run),
                                    "not_run" (true: an error because the cell's CDC had died, see
@@ -52,6 +53,9 @@ class RunSummary:
             entry.update({k: properties[k] for k in _DETAILS if k in properties})
             if NOT_RUN in entry["message"]:
                 entry["not_run"] = True
+        elif report.skipped and entry["outcome"] == "passed" and getattr(report, "wasxfail", ""):
+            entry["outcome"] = "xfailed"  # a known bug caught with its diagnosis (matrix.known_bugs)
+            entry["message"] = str(report.wasxfail)[:300]
         elif report.skipped and entry["outcome"] == "passed":
             entry["outcome"] = "skipped"
             entry["message"] = _headline(report)
@@ -82,6 +86,9 @@ class RunSummary:
             name = "(no cell)" if cell == "-" else cell
             dead = f"  ({not_run[cell]} not run: the CDC died)" if not_run[cell] else ""
             tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())) + dead)
+        if caught := summary["totals"].get("xfailed"):
+            tr.line(f"known bugs caught: {caught} expected failure(s), each with the diagnosis its bug "
+                    "names (tests/cases/known_bugs; summary.json: xfailed)")
         if line := left_out.terminal_line(summary["tests"]):
             tr.line(line)
         if misses := sum(len(e.get("progress_misses", ())) for e in summary["tests"].values()):
