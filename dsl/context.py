@@ -34,6 +34,7 @@ class Ctx:
     database: str
     cdc: Any = None
     services: dict[str, Any] = field(default_factory=dict)  # the stack's transports, by name
+    retire_stack: Any = None  # retire_stack(why): the next case gets a new stack (this one changed)
 
     def broker(self) -> Any:
         """The cell's Kafka broker, to take away under the pipeline (sinkmatrix.stack.kafka_broker:
@@ -91,7 +92,7 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
                                strict_progress=strict_progress, **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None),
-                          dict(getattr(stack, "services", {})))
+                          dict(getattr(stack, "services", {})), getattr(stack, "retire", None))
             finally:
                 helper.close()
     finally:

@@ -94,6 +94,7 @@ class _DebeziumSink:
             bootstrap=env.settings["bootstrap"],
             decoder_factory=lambda: DebeziumDecoder(parser=parser, modes=self.modes, topic_prefix=prefix,
                                                     lookup=schemas, version=version, producer=producer,
+                                                    later=output.later_releases,
                                                     history=history, naming=naming, databases=databases),
             view_server=env.servers["downstream"], upstream=env.servers["upstream"],
             cdc_progress=cdc_progress, topic_prefix=env.settings["topic_prefix"],

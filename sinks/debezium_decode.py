@@ -15,7 +15,7 @@ Avro schema) — the checks after parsing are the same.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -87,11 +87,14 @@ class DebeziumDecoder:
         history: DebeziumHistory | None = None,
         naming: Naming | None = None,
         databases: str = "",
+        later: Sequence[str] = (),
     ) -> None:
-        """`databases`: the prefix of the databases whose DDL the view applies."""
+        """`databases`: the prefix of the databases whose DDL the view applies; `later`: releases the
+        CDC moved on to while running (an upgrade), a live list."""
         self.parse, self.modes, self.prefix, self.lookup = parser, modes, topic_prefix, lookup
         self.producer = producer
         self.version = version or producer.version  # the release source.version must name, if known
+        self.later = later
         self.history = history if history is not None else DebeziumHistory()
         self.naming = naming if naming is not None else Naming(topic_prefix)
         self._schema_changes = SchemaChanges(self.history, lookup, databases)
@@ -343,8 +346,9 @@ class DebeziumDecoder:
         version = source.get("version")
         if not isinstance(version, str) or not _VERSION.match(version):
             check("bad-value", "source.version", f"{version!r} is not a Debezium release ('3.6.3.Final')")
-        elif self.version and not version.startswith(self.version):
-            check("bad-value", "source.version", f"{version!r}, but this cell runs Debezium {self.version}")
+        elif self.version and not any(version.startswith(v) for v in (self.version, *self.later)):
+            ran = " then ".join((self.version, *self.later))
+            check("bad-value", "source.version", f"{version!r}, but this cell runs Debezium {ran}")
         if source.get("connector") != producer.connector:
             check("bad-value", "source.connector",
                   f"{source.get('connector')!r}, expected {producer.connector!r}")

@@ -50,6 +50,8 @@ class CdcOutput:
     schema_topic: str | None = None  # the topic of schema changes (Debezium's `topic.prefix`), if any
     producer: str = ""  # who writes a format several programs write ("ticdc" for TiCDC's Debezium JSON)
     release: str | None = None  # the producer's release ("3.6", "TiCDC v7.5.6"): the rules held to
+    # releases the run moved on to (an upgrade in place): what they write is held to their own release
+    later_releases: list[str] = field(default_factory=list, compare=False)
 
 
 class CdcRun(Protocol):

@@ -109,6 +109,12 @@ class EmbeddedStack:
         self.started_in = started_in
         self.services: dict[str, Any] = {}  # "kafka", "schema-registry": started for the adapter
         self.limits: dict[str, str] = {}  # what the sink's adapter declares it cannot carry
+        self.retired: str | None = None  # why a case left it unfit for the next (sinkmatrix.stack.keeper)
+
+    def retire(self, why: str) -> None:
+        """A case changed what the cell runs (its CDC upgraded to another release): the next case
+        gets a new stack. No failure: the case that did it passes or fails on its own."""
+        self.retired = why
 
     @classmethod
     def start(cls, cell: Cell, *, workdir: Path | None = None) -> EmbeddedStack:

@@ -83,6 +83,10 @@ class CellKeeper:
         if self._broken is None and (cause := self.stack.failure()):
             # it broke after the last case's end (e.g. the CDC met that case's poison late)
             self._broke(Death(self._last_case or "the stack's start", cause))
+        if self._broken is None and (why := getattr(self.stack, "retired", None)):
+            log.info("a case retired the cell's stack; a new one serves the next case",
+                     cell=self.cell_id, case=self._last_case, why=why)
+            self._broken = Death(self._last_case or "the stack's start", why)
         if self._broken is not None:
             self._rebuild(self._broken)
         self._last_case = case

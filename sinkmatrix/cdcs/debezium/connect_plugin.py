@@ -49,6 +49,7 @@ class ConnectDebeziumRun(CdcRunBase):
 
     def __init__(self, worker: ConnectWorker, release: str, upstream: Any, flavour: str = "mariadb") -> None:
         self.worker, self.release, self.flavour = worker, release, flavour
+        self._later: list[str] = []  # releases upgraded to in place (the view's decoders read it live)
         self.restarted_at: list[float] = []
         self.offsets = ConnectOffsetProgress(upstream, worker.offsets, self)
         self.progress = self.offsets
@@ -68,7 +69,8 @@ class ConnectDebeziumRun(CdcRunBase):
 
     def output(self) -> CdcOutput:
         return CdcOutput(topic_prefix=f"{connector.TOPIC_PREFIX}.", schema_topic=connector.TOPIC_PREFIX,
-                         producer=_PRODUCERS[self.flavour], release=self.release.rsplit(".", 1)[0])
+                         producer=_PRODUCERS[self.flavour], release=self.release.rsplit(".", 1)[0],
+                         later_releases=self._later)
 
     def stop(self) -> None:
         self._stopped = True
@@ -88,6 +90,22 @@ class ConnectDebeziumRun(CdcRunBase):
         self._stopped = False
         self._asked = (0.0, "streaming", "")
         self.restarted_at.append(time.time())
+
+    def shut_down(self) -> None:
+        """Stop as an operator does (SIGTERM: Connect stops the task and flushes its offsets)."""
+        self._stopped = True
+        self.worker.shut_down()
+
+    def upgrade(self, release: str) -> None:
+        """Stop the worker as an operator does, put `release`'s connector plug-in in place of this
+        one's, and start it again: the new release resumes from the offsets and the schema history
+        the old one left. What it writes is held to its own release from then on."""
+        jars = connector_jars(self.flavour, release)  # resolved before anything stops
+        self.worker.shut_down()
+        self.worker.replace_plugin(f"debezium-connector-{self.flavour}", jars)
+        self.release = release
+        self._later.append(release.rsplit(".", 1)[0])
+        self.restart()
 
     def restart_task(self) -> None:
         """Connect's task restart (POST /connectors/NAME/tasks/0/restart), the worker kept."""

@@ -35,6 +35,7 @@ DEBEZIUM_RELEASE = "3.5.0.Final"
 READY_MARKER = "Kafka Connect started"
 _RUNNING_TIMEOUT = 90.0
 _ARCHIVE_GRACE = 20.0
+_SHUTDOWN_GRACE = 30.0
 # the worker provides these to every plug-in (org.apache.kafka.* always loads from its classpath)
 _WORKER_PROVIDES = ("connect-api", "kafka-clients", "lz4-java", "snappy-java", "jakarta.ws.rs-api",
                     "slf4j-api")
@@ -242,6 +243,21 @@ class ConnectWorker:
         with self._lock:
             self.stopped = True
             self.child.stop(grace=_ARCHIVE_GRACE if self.archiving is not None else 0.0)
+
+    def shut_down(self, grace: float = _SHUTDOWN_GRACE) -> None:
+        """Stop the worker as an operator does (SIGTERM: Connect stops the task and flushes its offsets)."""
+        with self._lock:
+            self.stopped = True
+            self.child.stop(grace=max(grace, _ARCHIVE_GRACE if self.archiving is not None else 0.0))
+
+    def replace_plugin(self, name: str, folder: Path) -> None:
+        """Put another folder (another release's jars) in place of the plug-in `name`, the worker
+        stopped: its next start loads that one."""
+        if self.alive():
+            raise StackError("a plug-in of a running Connect worker cannot be replaced: stop it first")
+        link = self.root / "plugins" / name
+        link.unlink(missing_ok=True)
+        link.symlink_to(folder, target_is_directory=True)
 
     @property
     def offsets(self) -> Path:
