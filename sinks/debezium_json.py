@@ -6,16 +6,13 @@ schemas on it is most of a record's bytes and most of its JSON objects. A schema
 strictly, is remembered, and a record that begins with exactly that text has only its payload left
 to read. What is accepted does not change: a record of precisely the form
 `{"schema":<object>,"payload":<one value>}` is read in those two pieces with the same strict reading
-(a key twice, NaN, bytes that are not UTF-8), and anything else is read whole, as before. A
-payload after a known schema's text is read by the fast reading (sinks.json_fast) where it proves
-itself as strict, else as above.
+(a key twice, NaN, bytes that are not UTF-8), and anything else is read whole, as before.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sinks import json_fast
 from sinks.canal_frame import STRICT_JSON, Check, Malformed, describe, parse_record
 from sinks.debezium_decode import Parser, parser_of
 
@@ -32,18 +29,6 @@ class KnownSchemas:
     def __init__(self, limit: int = 32) -> None:
         self.limit = limit
         self._known: list[tuple[str, Any]] = []
-        self._known_bytes: list[tuple[bytes, Any]] = []
-
-    def split_fast(self, raw: bytes) -> tuple[Any, Any] | None:
-        """(schema, payload) of a record that begins with a known schema's text, its payload read
-        by the fast reading (sinks.json_fast); None: read it as `split` does."""
-        if not raw.endswith(b"}"):
-            return None
-        for prefix, schema in self._known_bytes:
-            if raw.startswith(prefix):
-                payload = json_fast.loads(raw[len(prefix):-1])
-                return None if payload is json_fast.UNPROVEN else (schema, payload)
-        return None
 
     def split(self, text: str) -> tuple[Any, Any] | None:
         """(schema, payload) of a record that is exactly `{"schema":S,"payload":P}` with S an object
@@ -64,7 +49,6 @@ class KnownSchemas:
         if found is not None:
             prefix = text[:end + len(_JOIN)]
             self._known = [(prefix, schema), *(k for k in self._known if k[0] != prefix)][:self.limit]
-            self._known_bytes = [(p.encode(), s) for p, s in self._known]
         return found
 
 
@@ -83,9 +67,6 @@ def json_parser(with_schemas: bool) -> Parser:
 
     def read(name: str, raw: bytes, check: Check) -> tuple[Any, dict[str, Any] | None] | None:
         if with_schemas:
-            fast = known.split_fast(raw)
-            if fast is not None:
-                return fast[1], fast[0]
             try:
                 split = known.split(raw.decode("utf-8"))
             except UnicodeDecodeError:

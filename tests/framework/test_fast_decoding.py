@@ -177,28 +177,3 @@ def test_mutated_messages_after_clean_ones_are_judged_as_the_full_reading_judges
     for lookup in (None, upstream_of(WIDE)):
         quick, full = _both(tidb, lookup, warm, raw)
         assert quick == full
-
-
-# --- Debezium's JSON converter: a payload after a schema text already read -----------------------
-
-SCHEMA_HEAD = b'{"schema":{"type":"struct","fields":[],"optional":false,"name":"k"},"payload":'
-
-
-@pytest.mark.parametrize(("payload", "kind", "where"), [
-    (b'{"id":1,"id":2}', "malformed", "value.id"),
-    (b'{"id" :1, "id":2}', "malformed", "value.id"),
-    (b'{"id":"\\"","id":2}', "malformed", "value.id"),
-    (b'{"id":NaN}', "malformed", "value"),
-    (b'{"id":"\xff"}', "malformed", "value"),
-])
-def test_a_payload_after_a_known_schema_is_read_as_strictly(payload: bytes, kind: str, where: str) -> None:
-    from sinks.canal_frame import Check
-    from sinks.debezium_json import json_parser
-    from tests.framework.canal_samples import record as canal_record
-
-    parse = json_parser(with_schemas=True)
-    clean = parse(canal_record(SCHEMA_HEAD + b'{"id":1}}', key=None), Check(canal_record(b"")))
-    assert clean is not None and clean.value == {"id": 1}
-    check = Check(canal_record(b""))
-    assert parse(canal_record(SCHEMA_HEAD + payload + b"}", key=None), check) is None
-    assert [(f.kind, f.field) for f in check.findings] == [(kind, where)]
