@@ -89,6 +89,7 @@ def opened(stack: Any, cell: Cell, name: str, *, request_timeout: float | None =
                                limits=getattr(stack, "limits", {}), ddl=lambda: versions.ddl(database),
                                explain=getattr(view, "explain", None),
                                excusable=getattr(view, "excusable", ()),
+                               history=getattr(view, "history", None),
                                strict_progress=strict_progress, **timeouts)
             try:
                 yield Ctx(upstream, downstream, helper, cell, database, getattr(stack, "cdc", None),

@@ -34,7 +34,8 @@ class SQLHelper:
                  sink_name: str = "", limits: Mapping[str, str] | None = None,
                  ddl: Callable[[], Sequence[str]] = tuple, strict_progress: bool = False,
                  explain: Callable[[str, str, str, Any, Any], str | None] | None = None,
-                 excusable: Collection[str] = ()) -> None:
+                 excusable: Collection[str] = (),
+                 history: Callable[[str, str, tuple[Any, ...]], list[dict[str, Any]]] | None = None) -> None:
         self.upstream = upstream
         self.carries_ddl = carries_ddl  # False: a table only reaches the sink with its first row
         self.database = database
@@ -50,6 +51,9 @@ class SQLHelper:
         # CDC behaviour a difference shows, if it knows one
         self.explain = explain
         self.excusable = frozenset(excusable)  # explanations the sink lives with: counted, not failed
+        # the view's optional history(database, table, key): what the sink delivered for a key (the
+        # value a record carried, where the view's column could not hold it)
+        self.history = history
         self.request_timeout = request_timeout
         self.batch_timeout = batch_timeout
         self.schema_epoch = 0

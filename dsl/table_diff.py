@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from dsl import compare, diffs, limits, statements
+from dsl.arrived import arrived
 from dsl.identifiers import quote_for_format
 from dsl.verify import DATABASE_ERRORS, identity
 from sinkmatrix.model.schema import TableSchema
@@ -109,7 +110,7 @@ class Table:
                 changed = self._unexcused(compare.diff_row(schema, row, got), found)
                 if not changed:
                     continue
-                notes = _explained(self.helper, schema, changed)
+                notes = _explained(self.helper, schema, changed) + arrived(self.helper, schema, key, changed)
                 found.problems.append(diffs.format_mismatch(schema, key, changed) + notes)
             found.keys.append((schema.database, schema.name, tuple(key.values())))
 

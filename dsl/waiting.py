@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from dsl import diffs
+from dsl.arrived import arrived
 from dsl.errors import CheckFailed, PipelineFailed, SinkProtocolError, WaitTimeout
 from dsl.verify import Expected, KeyOutcome, Verdict
 
@@ -88,17 +89,17 @@ def check_now(helper: SQLHelper, expectations: Sequence[Expected], timeout: floa
         if not caught_up:
             behind = f"the sink had not caught up within {timeout:g}s ({progress.describe()})"
             what = f"{what}; {behind}" if what else behind
-        raise_if_bad(verdict, what)
+        raise_if_bad(verdict, what, helper)
 
 
-def raise_if_bad(verdict: Verdict, what: str = "") -> None:
-    """`CheckFailed` naming every differing column, and the keys missing or left over in the sink."""
+def raise_if_bad(verdict: Verdict, what: str = "", helper: Any = None) -> None:
+    """`CheckFailed` naming every differing column (and, where the view could not hold a value, what
+    arrived: `helper`'s view history), and the keys missing or left over in the sink."""
     bad = verdict.bad
     if not bad:
         return
     different, missing = verdict.different, verdict.missing
-    parts = [diffs.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)),
-                                     list(o.diffs)) for o in different[:_SHOW]]
+    parts = [_mismatch(o, helper) for o in different[:_SHOW]]
     parts += [_describe(o) for o in missing[: max(0, _SHOW - len(parts))]]
     lines = [f"{what}:"] if what else []
     if len(bad) > 1:
@@ -106,9 +107,14 @@ def raise_if_bad(verdict: Verdict, what: str = "") -> None:
         lines.append(f"{len(bad)} of {verdict.checked} rows {wrong} in the sink")
     if len(bad) > _SHOW:
         parts.append(f"… and {len(bad) - _SHOW} more keys")
-    every = [diffs.format_mismatch(o.schema, dict(zip(o.schema.key, o.key, strict=True)), list(o.diffs))
-             for o in different] + [_describe(o) for o in missing]
+    every = [_mismatch(o, helper) for o in different] + [_describe(o) for o in missing]
     raise CheckFailed("\n".join(lines + parts), _keys(different + missing), details=every)
+
+
+def _mismatch(outcome: KeyOutcome, helper: Any) -> str:
+    key = dict(zip(outcome.schema.key, outcome.key, strict=True))
+    text = diffs.format_mismatch(outcome.schema, key, list(outcome.diffs))
+    return text + (arrived(helper, outcome.schema, key, outcome.diffs) if helper is not None else "")
 
 
 def _keys(outcomes: Sequence[KeyOutcome]) -> list[tuple[str, str, tuple[Any, ...]]]:

@@ -51,6 +51,8 @@ FINDING_KINDS: dict[str, str] = {
     "unsupported-type": "a column type this adapter does not read (it says how to leave the column out)",
     "decoder-error": "the decoder failed on the record (a bug of the decoder or of a plug-in it calls)",
     "transport-overflow": "the view fell behind its transport and lost records it can no longer fetch",
+    "wrong-value": "a value arrived that the upstream row cannot hold (the view's SQL refused it): the "
+    "column, the value, and what the upstream holds for the key",
     "apply-failed": "a decoded change could not be applied to the view",
 }
 

@@ -36,6 +36,7 @@ from sinkmatrix.model.schema import TableSchema
 from sinkmatrix.model.schema_journal import journal
 from sinks.apply_mysql import _ALREADY_DONE, ROW_SQL_MODE, ApplyError, MysqlApplier
 from sinks.base import Finding, Record
+from sinks.refused_values import refused_value
 from sinks.view_versions import LateRows, alterations, create_statement, definition, newest_fitting
 
 if TYPE_CHECKING:
@@ -193,6 +194,13 @@ class ViewWriter:
 
     def _failed(self, record: Record, change: RowChange | DdlChange, exc: ApplyError) -> None:
         database, table, key = change_location(change)
+        told = (refused_value(change, exc.cause, self._upstream_args) if isinstance(change, RowChange)
+                else None)
+        if told is not None:  # a value the upstream row cannot hold: a wrong value, not an SQL error
+            self._findings.append(Finding(
+                kind="wrong-value", topic=record.topic, partition=record.partition, offset=record.offset,
+                field=told[0], why=told[1], database=database, table=table, key=key))
+            return
         self._findings.append(Finding(
             kind="apply-failed", topic=record.topic, partition=record.partition,
             offset=record.offset, field=None,
