@@ -30,6 +30,9 @@ _UNANSWERED = frozenset({
     KafkaError.COORDINATOR_NOT_AVAILABLE, KafkaError.COORDINATOR_LOAD_IN_PROGRESS,
     KafkaError.NETWORK_EXCEPTION, KafkaError.UNKNOWN_TOPIC_OR_PART,
     KafkaError._NOENT,  # "No leaders found": a broker just started again has not elected them yet
+    # a broker back from a pause or a restart can answer before its metadata caught up with the
+    # client's: "Leader epoch is newer than broker epoch" passes once it has
+    KafkaError.UNKNOWN_LEADER_EPOCH, KafkaError.FENCED_LEADER_EPOCH, KafkaError.OFFSET_NOT_AVAILABLE,
 })
 
 
