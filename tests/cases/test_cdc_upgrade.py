@@ -13,26 +13,28 @@ from sinkmatrix.formats.releases import Release
 
 
 def _next_release(cell):
-    """The release after the cell's on its axis (profiles running the same connector the same way),
-    or None for the newest."""
+    """The release after the cell's on its axis (profiles running the same connector the same way)
+    and the Kafka Connect it runs on, or None for the newest."""
     mine = identity(cell)
     if mine is None or cell.profile is None:
         return None
     _family, connector, release = mine
     runtime = cell.profile.components.get("runtime")
-    axis = sorted({(Release.parse(text), text) for p in axes.versions().values()
+    axis = sorted({(Release.parse(text), text, p.components.get("connect_release"))
+                   for p in axes.versions().values()
                    if p.cdc == cell.profile.cdc and p.components.get("runtime") == runtime
                    and (p.components.get("debezium_connector") or connector) == connector
                    and (text := p.components.get("debezium_release"))})
-    later = [text for found, text in axis if found > release]
+    later = [(text, connect) for found, text, connect in axis if found > release]
     return later[0] if later else None
 
 
 def test_cdc_upgrade_to_the_next_release(ctx):
     upgrade = getattr(ctx.cdc, "upgrade", None)
-    target = _next_release(ctx.cell) if callable(upgrade) else None
-    if target is None:
+    following = _next_release(ctx.cell) if callable(upgrade) else None
+    if following is None:
         pytest.skip(f"cell {ctx.cell.id}: its CDC has no later release to upgrade to in place")
+    target, runtime = following
     ctx.step("Given rows streamed by the cell's release")
     ctx.upstream.exec_driver_sql("create table test (id int primary key, v varchar(32), n int)")
     table = ctx.sql.table("test")
@@ -47,7 +49,7 @@ def test_cdc_upgrade_to_the_next_release(ctx):
     sent.append(table.delete({"id": 8}).send())
     ctx.upstream.exec_driver_sql("alter table test add column note varchar(20) default 'upgraded'")
     sent.append(table.insert({"id": 1500, "v": "after the alter", "n": 0, "note": "new"}).send())
-    upgrade(target)
+    upgrade(target, runtime)  # on the Kafka Connect its profile names
     sent.append(table.insert_many({"id": i, "v": f"after-{i}", "n": i} for i in range(1501, 2000)))
 
     ctx.step("Then every change arrives, the alter with them, written by the new release")

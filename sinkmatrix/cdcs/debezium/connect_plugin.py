@@ -96,13 +96,16 @@ class ConnectDebeziumRun(CdcRunBase):
         self._stopped = True
         self.worker.shut_down()
 
-    def upgrade(self, release: str) -> None:
+    def upgrade(self, release: str, connect_release: str | None = None) -> None:
         """Stop the worker as an operator does, put `release`'s connector plug-in in place of this
-        one's, and start it again: the new release resumes from the offsets and the schema history
-        the old one left. What it writes is held to its own release from then on."""
+        one's (and run it on Kafka Connect `connect_release`, if given), and start it again: the new
+        release resumes from the offsets and the schema history the old one left. What it writes is
+        held to its own release from then on."""
         jars = connector_jars(self.flavour, release)  # resolved before anything stops
         self.worker.shut_down()
         self.worker.replace_plugin(f"debezium-connector-{self.flavour}", jars)
+        if connect_release and connect_release != self.worker.release:
+            self.worker.use_runtime(connect_release)
         self.release = release
         self._later.append(release.rsplit(".", 1)[0])
         self.restart()

@@ -259,6 +259,19 @@ class ConnectWorker:
         link.unlink(missing_ok=True)
         link.symlink_to(folder, target_is_directory=True)
 
+    def use_runtime(self, release: str) -> None:
+        """Run the next start on Kafka Connect `release` (the worker stopped): its jars in place of
+        the classpath, the rest of the command as it was."""
+        if self.alive():
+            raise StackError("the runtime of a running Connect worker cannot be changed: stop it first")
+        jars = worker_jars(release)
+        plugins = sorted(p.resolve() for p in (self.root / "plugins").iterdir())
+        share, self.archiving = jvm.class_archive("connect", [jars, *plugins], JVM_OPTIONS)
+        at = self.argv.index("-cp")
+        self.argv = [self.argv[0], *JVM_OPTIONS, share, *jvm.QUIET_CDS, "-cp", str(jars / "*"),
+                     *self.argv[at + 2:]]
+        self.release = release
+
     @property
     def offsets(self) -> Path:
         return self.root / "connect.offsets"
