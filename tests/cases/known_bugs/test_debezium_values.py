@@ -7,7 +7,7 @@ DEBEZIUM = {"cdc": "debezium"}
 
 @pytest.mark.known_bug("debezium/dbz#2172", "INTEGER UNSIGNED of a table created while streaming typed "
                        "int32: 4294967295 arrives as -1", **DEBEZIUM, affected=[("3.0.0", "3.6.1")],
-                       diagnosis=r"'(schema\.)?after\.u': int32|u arrived as -1|u: arrived as -1")
+                       diagnosis=r"': int32, but Debezium gives int\(10\) unsigned|: arrived as -1 \(")
 def test_int_unsigned_of_a_table_created_while_streaming(ctx):
     ctx.step("Given a table with unsigned integer columns, created while the CDC streams")
     ctx.upstream.exec_driver_sql("create table t (id int primary key, u integer unsigned, "
@@ -18,7 +18,7 @@ def test_int_unsigned_of_a_table_created_while_streaming(ctx):
 
 @pytest.mark.known_bug("debezium/dbz#2223", "the source type of a BINARY(n) column named 'BINARY BINARY'",
                        **DEBEZIUM, connectors=("mysql",), affected=[("3.6.0", "3.6.1")],
-                       diagnosis=r"'tableChanges\.0\.table\.columns\.b\.typeName': 'BINARY BINARY'")
+                       diagnosis=r"\.typeName': 'BINARY BINARY'")
 def test_binary_column_type_name(ctx):
     ctx.step("Given a table with a BINARY(4) column, created while the CDC streams")
     ctx.upstream.exec_driver_sql("create table t (id int primary key, b binary(4))")
