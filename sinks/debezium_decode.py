@@ -21,6 +21,7 @@ from typing import Any
 
 from dsl.identifiers import quote
 from sinkmatrix.formats import debezium as dbz
+from sinkmatrix.formats import debezium_releases as releases
 from sinkmatrix.formats.debezium_names import Naming
 from sinkmatrix.model.changes import DdlChange, RowChange, RowKind
 from sinkmatrix.model.schema import TableSchema
@@ -95,6 +96,7 @@ class DebeziumDecoder:
         self.producer = producer
         self.version = version or producer.version  # the release source.version must name, if known
         self.later = later
+        self._connect_json = bool(getattr(parser, "connect_json", False))  # value schemas as JSON
         self.history = history if history is not None else DebeziumHistory()
         self.naming = naming if naming is not None else Naming(topic_prefix)
         self._schema_changes = SchemaChanges(self.history, lookup, databases)
@@ -189,6 +191,8 @@ class DebeziumDecoder:
             check("bad-value", "op", f"{op!r}: Debezium writes c, u, d, r or t for a row change")
             return self._out(check, clock=clock)
         self._source(source, where, check)
+        if self._connect_json and parsed.value_schema is not None and type(source) is dict:
+            self._source_schema(parsed.value_schema, source.get("version"), check)
         for name in ("ts_ms", "ts_us", "ts_ns"):
             if name in payload and (type(payload[name]) is not int or payload[name] <= 0):
                 check("wrong-type", name, f"{describe(payload[name])}, expected a positive integer time")
@@ -331,6 +335,19 @@ class DebeziumDecoder:
         for name in payload:
             if name not in expected:
                 check("extra-field", name, "not a field of Debezium's change-event envelope")
+
+    def _source_schema(self, schema: dict[str, Any], version: Any, check: Check) -> None:
+        """The `source` block's schema version, as the release that wrote the record writes it
+        (sinkmatrix.formats.debezium_releases)."""
+        release = releases.release_of(version) if self.producer.clock == "binlog" else None
+        field = next((f for f in schema.get("fields", ()) if type(f) is dict and f.get("field") == "source"),
+                     None)
+        if release is None or field is None:
+            return
+        expected, written = releases.source_schema_version(release), field.get("version")
+        if written != expected:
+            check("bad-value", "schema.source.version", f"{written!r}, but Debezium {version} writes "
+                  f"{expected!r} (versioned from 3.1.0: DBZ-8499)")
 
     def _source(self, source: Any, where: tuple[str, str], check: Check) -> None:
         if type(source) is not dict:

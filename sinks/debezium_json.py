@@ -93,4 +93,6 @@ def json_parser(with_schemas: bool) -> Parser:
             return None
         return doc["payload"], doc["schema"]
 
-    return parser_of(read)
+    parser = parser_of(read)
+    parser.connect_json = with_schemas  # type: ignore[attr-defined]  # schemas in Connect's JSON form
+    return parser
