@@ -178,6 +178,8 @@ def hookless_section(hookless: list[Entry], cells: list[str], faults: list[str])
              "there (reason in the details).", "",
              "| fault | " + " | ".join(cells) + " |", "|---|" + "---|" * len(cells)]
     for fault in faults:
+        if not any((fault, cell) in by for cell in cells):
+            continue  # a fault not about the CDC's hooks (the broker's): it has no row here
         row = [_cell_text(by[(fault, cell)]) if (fault, cell) in by else "" for cell in cells]
         lines.append(f"| `{fault}` | " + " | ".join(row) + " |")
     return lines
