@@ -33,8 +33,9 @@ def test_a_bug_affects_the_releases_in_its_ranges_on_its_connectors(profile: str
     assert (BUG.affects(axes.cell("debezium-json", "kafka", profile)) is not None) is affected
 
 
-def _outcome(report: Any, error: BaseException | None) -> Any:
-    item = SimpleNamespace(stash={known_bugs._EXPECTED: BUG})
+def _outcome(report: Any, error: BaseException | None, stash: dict[Any, Any] | None = None) -> Any:
+    """The report the known-bug hook makes of `report` for a case of BUG's own (or with `stash`)."""
+    item = SimpleNamespace(stash={known_bugs._EXPECTED: BUG} if stash is None else stash)
     call = SimpleNamespace(excinfo=SimpleNamespace(value=error) if error else None)
     steps = known_bugs.pytest_runtest_makereport(item, call)
     next(steps)
@@ -73,13 +74,7 @@ def test_a_marker_missing_its_ranges_is_a_usage_error() -> None:
 
 
 def _other_case(report: Any, error: BaseException | None) -> Any:
-    item = SimpleNamespace(stash={known_bugs._AFFECTING: [BUG]})
-    call = SimpleNamespace(excinfo=SimpleNamespace(value=error) if error else None)
-    steps = known_bugs.pytest_runtest_makereport(item, call)
-    next(steps)
-    with pytest.raises(StopIteration) as done:
-        steps.send(report)
-    return done.value.value
+    return _outcome(report, error, {known_bugs._AFFECTING: [BUG]})
 
 
 def test_another_case_failing_as_a_known_bug_of_its_release_is_that_bug() -> None:
