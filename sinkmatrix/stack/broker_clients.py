@@ -117,8 +117,16 @@ def _attach(pid: int) -> int:
     port = free_port()
     argv = [jvm.java(), "-jar", str(agent), "--host", LOOPBACK, "--port", str(port), "start", str(pid)]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=_ATTACH_TIMEOUT, check=False)
-    if done.returncode != 0:
-        raise StackError(f"attaching Jolokia to the broker (pid {pid}) failed: "
-                         f"{(done.stdout + done.stderr).strip()[-600:]}")
+    if done.returncode != 0:  # an agent already in that JVM (attached by another process) answers too
+        running = subprocess.run([jvm.java(), "-jar", str(agent), "status", str(pid)], capture_output=True,
+                                 text=True, timeout=_ATTACH_TIMEOUT, check=False)
+        found = _AGENT_URL.search(running.stdout)
+        if found is None:
+            raise StackError(f"attaching Jolokia to the broker (pid {pid}) failed: "
+                             f"{(done.stdout + done.stderr).strip()[-600:]}")
+        port = int(found.group(1))
     _agents[pid] = port
     return port
+
+
+_AGENT_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/jolokia/")
