@@ -27,18 +27,19 @@ def arrived(helper: Any, schema: TableSchema, key: dict[str, Any], changed: Sequ
     where = f"{last['topic']}[{last['partition']}]@{last['offset']}"
     lines = [f"\n    {d.column}: arrived as {last['values'][d.column]} ({where}); the view's column "
              "could not hold it" for d in changed
-             if d.column in last["values"] and _clipped(last["values"][d.column], d.actual)]
+             if d.column in last["values"] and _clipped(last["values"][d.column], d.expected, d.actual)]
     return "".join(lines)
 
 
 _NUMBER = re.compile(r"^(?:Decimal\(')?(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)(?:'\))?$")
 
 
-def _clipped(arrived: str, held: Any) -> bool:
-    """Whether the view holds a clipped form of what arrived (a lax sql_mode's doing): a number
-    clamped to its column's range, or a text cut to its column's length."""
+def _clipped(arrived: str, expected: Any, held: Any) -> bool:
+    """Whether the view holds a clipped form of a wrong value that arrived (a lax sql_mode's doing): a
+    number clamped to its column's range, or a text cut to its column's length. A value that arrived
+    right and changed in the view afterwards is no such thing."""
     shown = repr(held)[:80]
-    if arrived == shown:
+    if arrived in (shown, repr(expected)[:80]):
         return False
     numbers = _NUMBER.match(arrived), _NUMBER.match(shown)
     if numbers[0] and numbers[1]:

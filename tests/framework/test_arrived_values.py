@@ -30,6 +30,10 @@ def test_a_cut_text_is_told_as_what_arrived() -> None:
     assert "s: arrived as 'abcdef'" in text
 
 
+def test_a_right_value_changed_in_the_view_afterwards_adds_nothing() -> None:
+    assert arrived(_helper({"id": 1, "u": 1}), TABLE, {"id": 1}, [ColumnDiff("u", 1, 2, "")]) == ""
+
+
 def test_a_wrong_value_held_as_sent_adds_nothing() -> None:
     assert arrived(_helper({"id": 1, "u": 7}), TABLE, {"id": 1}, [ColumnDiff("u", 8, 7, "")]) == ""
     assert arrived(SimpleNamespace(history=None), TABLE, {"id": 1}, [ColumnDiff("u", 8, 7, "")]) == ""
