@@ -87,8 +87,8 @@ class RunSummary:
             dead = f"  ({not_run[cell]} not run: the CDC died)" if not_run[cell] else ""
             tr.line(f"{name:32} " + "  ".join(f"{k} {v}" for k, v in sorted(counts.items())) + dead)
         if caught := summary["totals"].get("xfailed"):
-            tr.line(f"known bugs caught: {caught} expected failure(s), each with the diagnosis its bug "
-                    "names (tests/cases/known_bugs; summary.json: xfailed)")
+            tr.line(f"expected failures: {caught} — known bugs and declared catches, each caught with the "
+                    "diagnosis it names (tests/cases/known_bugs, a suite's catches; summary.json: xfailed)")
         if line := left_out.terminal_line(summary["tests"]):
             tr.line(line)
         if misses := sum(len(e.get("progress_misses", ())) for e in summary["tests"].values()):
